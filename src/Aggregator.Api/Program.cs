@@ -1,5 +1,18 @@
+using Aggregator.Api;
+using Aggregator.Api.Health;
+using Aggregator.Data;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddDatabase();
+builder.AddHealth();
+builder.AddApi();
+
+
 var app = builder.Build();
+app.UseApi();
+
+app.MapHealth();
 app.Run();
 
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

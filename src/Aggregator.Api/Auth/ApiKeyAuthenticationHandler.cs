@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Aggregator.Api.Errors;
+using Aggregator.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Api.Auth;
+
+/// <summary>Authenticates the X-Api-Key header against the bootstrap admin key and the api_keys table.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    TenantDb tenantDb,
+    BootstrapAdminKey adminKey)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+            return AuthenticateResult.NoResult();
+
+        var key = values.ToString().Trim();
+        if (!ApiKeySecret.LooksLikeKey(key)) return AuthenticateResult.Fail("The API key is not valid.");
+        var hash = ApiKeySecret.Hash(key);
+
+        if (adminKey.Hash is { } admin && CryptographicOperations.FixedTimeEquals(hash, admin))
+            return Success(Caller.Admin);
+
+        var caller = await FindCallerAsync(hash, Context.RequestAborted);
+        return caller is null ? AuthenticateResult.Fail("The API key is not valid or was revoked.") : Success(caller);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        ProblemWriter.WriteAsync(Context, StatusCodes.Status401Unauthorized,
+            $"Send a valid API key in the {HeaderName} header.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, "This API key's role may not do this.");
+
+    private AuthenticateResult Success(Caller caller) =>
+        AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
+
+    private async Task<Caller?> FindCallerAsync(byte[] hash, CancellationToken ct)
+    {
+        const string findKey = """
+            SELECT tenant_id AS TenantId, api_key_id AS KeyId, org_unit_id AS OrgUnitId, role AS Role
+            FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL
+            """;
+        const string findScope = """
+            SELECT o.path::text AS Path, t.code AS TenantCode
+            FROM org_units o JOIN tenants t ON t.tenant_id = o.tenant_id
+            WHERE o.org_unit_id = @orgUnitId
+            """;
+
+        await using var db = await tenantDb.BeginKeyLookupAsync(hash, ct);
+        var key = await db.QuerySingleOrDefaultAsync<KeyRow>(findKey, new { hash });
+        if (key is null) return null;
+        await TenantDb.EnterTenantAsync(db, key.TenantId);
+        var scope = await db.QuerySingleAsync<ScopeRow>(findScope, new { orgUnitId = key.OrgUnitId });
+        await db.CommitAsync();
+        return new Caller(key.KeyId.ToString(), key.Role, key.TenantId, scope.TenantCode, key.OrgUnitId, scope.Path);
+    }
+
+    private sealed record KeyRow(Guid TenantId, Guid KeyId, long OrgUnitId, string Role);
+    private sealed record ScopeRow(string Path, string TenantCode);
+}

@@ -1,0 +1,51 @@
+using Aggregator.Api.Errors;
+using Aggregator.Data;
+
+namespace Aggregator.Api.Auth;
+
+/// <summary>
+/// Resolves the {tenant} of a route for a caller. A key of another tenant learns nothing: 404, as if the
+/// tenant did not exist. Within its tenant, a role that may not act gets 403.
+/// </summary>
+public sealed class TenantScope(TenantDb tenantDb)
+{
+    public async Task<Guid> ResolveAsync(Caller caller, string tenantCode, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+        {
+            return caller.TenantCode == tenantCode && caller.TenantId is { } own
+                ? own
+                : throw ProblemException.NotFound($"Tenant '{tenantCode}'");
+        }
+
+        const string sql = "SELECT tenant_id FROM tenants WHERE code = @tenantCode";
+        await using var db = await tenantDb.BeginPlatformAsync(ct);
+        var tenantId = await db.QuerySingleOrDefaultAsync<Guid?>(sql, new { tenantCode });
+        await db.CommitAsync();
+        return tenantId ?? throw ProblemException.NotFound($"Tenant '{tenantCode}'");
+    }
+
+    public static void RequireRole(Caller caller, params string[] roles)
+    {
+        if (caller.IsAdmin || roles.Contains(caller.Role)) return;
+        throw ProblemException.Forbidden($"A {caller.Role} key may not do this; it takes one of: {string.Join(", ", roles)}.");
+    }
+}
+
+/// <summary>
+/// Which org units a caller sees: admins everything; tenant-admins, reviewers and viewers their unit and
+/// everything below it; reporters their own unit only. Use in SQL as
+/// <c>(@scopePath::ltree IS NULL OR path &lt;@ @scopePath::ltree) AND (@scopeUnit::bigint IS NULL OR org_unit_id = @scopeUnit)</c>.
+/// </summary>
+public sealed record OrgScope(string? ScopePath, long? ScopeUnit)
+{
+    public const string SqlFilter =
+        "(@ScopePath::ltree IS NULL OR o.path <@ @ScopePath::ltree) AND (@ScopeUnit::bigint IS NULL OR o.org_unit_id = @ScopeUnit)";
+
+    public static OrgScope Of(Caller caller) => caller switch
+    {
+        { IsAdmin: true } => new OrgScope(null, null),
+        { Role: KeyRoles.Reporter } => new OrgScope(null, caller.OrgUnitId),
+        _ => new OrgScope(caller.OrgUnitPath, null),
+    };
+}

@@ -1,0 +1,14 @@
+namespace Aggregator.Api.Errors;
+
+/// <summary>A failure the client caused, answered as problem details with this status.</summary>
+public sealed class ProblemException(int status, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
+    : Exception(detail)
+{
+    public int Status { get; } = status;
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
+    public static ProblemException NotFound(string what) => new(StatusCodes.Status404NotFound, $"{what} was not found.");
+    public static ProblemException Forbidden(string detail) => new(StatusCodes.Status403Forbidden, detail);
+    public static ProblemException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
+    public static ProblemException BadRequest(string detail) => new(StatusCodes.Status400BadRequest, detail);
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace Aggregator.Api.Errors;
+
+/// <summary>
+/// Turns exceptions into problem details: the client's own faults with their status, everything else
+/// as a 500 that names the trace id and never the stack.
+/// </summary>
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        switch (exception)
+        {
+            case ProblemException problem:
+                await ProblemWriter.WriteAsync(context, problem.Status, problem.Message, problem.Extensions);
+                return true;
+            case BadHttpRequestException bad:
+                // Kestrel's own limits: 413 for a body over the limit, 400 for a malformed request.
+                await ProblemWriter.WriteAsync(context, bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The request body is larger than the 1 MiB this API accepts."
+                    : bad.Message);
+                return true;
+            case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique:
+                logger.LogInformation("Unique violation on {Constraint}", unique.ConstraintName);
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status409Conflict, "That already exists.");
+                return true;
+            default:
+                logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError,
+                    "The server failed to answer this request. It has been logged; quote the traceId when reporting it.");
+                return true;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Shared;
+using Aggregator.Data;
+using Dapper;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.ApiKeys.Create;
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/api/v1/tenants/{tenant}/api-keys");
+        Description(d => d.WithTags("API keys"));
+        Summary(s => s.Summary = "Creates a key bound to an org unit and a role; the answer carries the secret, once. Tenant-admin.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        TenantScope.RequireRole(caller, KeyRoles.TenantAdmin);
+
+        const string findUnit = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @OrgUnit AND {OrgScope.SqlFilter}";
+        const string insert = """
+            INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by)
+            VALUES (@tenantId, @id, @orgUnitId, @Role, @Name, @hash, @createdBy)
+            RETURNING created_at
+            """;
+        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        parameters.Add("OrgUnit", req.OrgUnit);
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var orgUnitId = await db.QuerySingleOrDefaultAsync<long?>(findUnit, parameters)
+                        ?? throw ProblemException.BadRequest($"The org unit '{req.OrgUnit}' does not exist in this tenant.");
+        var id = Guid.CreateVersion7();
+        var key = ApiKeySecret.Generate();
+        var createdAt = await db.QuerySingleAsync<DateTime>(insert, new
+        {
+            tenantId, id, orgUnitId, req.Role, req.Name, hash = ApiKeySecret.Hash(key), createdBy = caller.Actor,
+        });
+        await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.created", id.ToString(),
+            new { req.OrgUnit, req.Role, req.Name });
+        await db.CommitAsync();
+
+        await Send.ResponseAsync(new Response(id, key, req.OrgUnit, req.Role, req.Name, createdAt), StatusCodes.Status201Created, ct);
+    }
+}

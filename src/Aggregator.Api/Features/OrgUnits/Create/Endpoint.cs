@@ -1,0 +1,41 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Shared;
+using Aggregator.Data;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.OrgUnits.Create;
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, OrgUnitView>
+{
+    public override void Configure()
+    {
+        Post("/api/v1/tenants/{tenant}/org-units");
+        Description(d => d.WithTags("Org units"));
+        Summary(s => s.Summary = "Adds an org unit under a parent in the caller's scope. Tenant-admin.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        TenantScope.RequireRole(caller, KeyRoles.TenantAdmin);
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var parent = await Data.FindParentAsync(db, req.Parent, OrgScope.Of(caller));
+        if (parent is null)
+        {
+            throw req.Parent is null
+                ? ProblemException.Forbidden("This key may not add units at the root; name a parent in its scope.")
+                : ProblemException.BadRequest($"The parent org unit '{req.Parent}' does not exist in this tenant.");
+        }
+        if (await Data.CodeTakenAsync(db, req.Code))
+            throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");
+
+        var unit = await Data.InsertAsync(db, tenantId, parent, req);
+        await AuditLog.AppendAsync(db, tenantId, caller.Actor, "org-unit.created", req.Code, req);
+        await db.CommitAsync();
+
+        await Send.CreatedAtAsync<Get.Endpoint>(new { tenant = req.Tenant, org = unit.Code }, unit, cancellation: ct);
+    }
+}

@@ -1,0 +1,38 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Data;
+using Dapper;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.OrgUnits.Get;
+
+public sealed class Request
+{
+    public string Tenant { get; init; } = "";
+    public string Org { get; init; } = "";
+}
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, OrgUnitView>
+{
+    public override void Configure()
+    {
+        Get("/api/v1/tenants/{tenant}/org-units/{org}");
+        Description(d => d.WithTags("Org units"));
+        Summary(s => s.Summary = "One org unit in the caller's scope.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        const string sql = $"SELECT {OrgUnitView.Columns} FROM org_units o WHERE o.code = @Org AND {OrgScope.SqlFilter}";
+        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        parameters.Add("Org", req.Org);
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var unit = await db.QuerySingleOrDefaultAsync<OrgUnitView>(sql, parameters)
+                   ?? throw ProblemException.NotFound($"Org unit '{req.Org}'");
+        await db.CommitAsync();
+        await Send.OkAsync(unit, ct);
+    }
+}

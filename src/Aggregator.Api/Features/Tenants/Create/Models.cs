@@ -1,0 +1,28 @@
+using Aggregator.Api.Features.Shared;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Aggregator.Api.Features.Tenants.Create;
+
+public sealed class Request
+{
+    /// <summary>The district's (or city's) code, e.g. the division code 110102.</summary>
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    /// <summary>province, city, district or county.</summary>
+    public string Kind { get; init; } = "";
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Code).NotEmpty().Matches(Codes.Pattern)
+                .WithMessage("code must be 1–64 letters, digits, '-', '_' or '.'.");
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Kind).Must(k => Codes.TenantKinds.Contains(k))
+                .WithMessage($"kind must be one of: {string.Join(", ", Codes.TenantKinds)}.");
+        }
+    }
+}
+
+public sealed record Response(string Code, string Name, string Kind, DateTime CreatedAt);

@@ -1,0 +1,1 @@
+namespace Aggregator.Api.OpenApi;

@@ -1,0 +1,80 @@
+using Aggregator.Data.Embedded;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Aggregator.Data;
+
+public static class DatabaseRegistration
+{
+    public const string DefaultDataDirectory = "./.aggregator";
+
+    /// <summary>
+    /// One NpgsqlDataSource for the process. With ConnectionStrings:Aggregator configured it is used as is
+    /// (and ConnectionStrings:AggregatorOwner, when given, runs the migrations); without it a private
+    /// PostgreSQL cluster is started in Aggregator:DataDirectory.
+    /// </summary>
+    public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
+    {
+        var endpoint = ResolveEndpoint(builder);
+        builder.Services.AddSingleton(endpoint);
+        builder.Services.AddSingleton(services =>
+        {
+            var connection = new NpgsqlConnectionStringBuilder(endpoint.AppConnectionString)
+            {
+                // Dapper never prepares; let Npgsql prepare the statements it sees most.
+                MaxAutoPrepare = 50,
+                AutoPrepareMinUsages = 2,
+                Multiplexing = false,
+            };
+            return new NpgsqlDataSourceBuilder(connection.ConnectionString)
+                .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+                .Build();
+        });
+        builder.Services.AddSingleton<TenantDb>();
+        builder.Services.AddSingleton<MigrationStatus>();
+        builder.Services.AddHostedService<DatabaseMigrationService>();
+        return builder;
+    }
+
+    private static DatabaseEndpoint ResolveEndpoint(IHostApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetConnectionString("Aggregator");
+        if (!string.IsNullOrWhiteSpace(configured))
+            return new DatabaseEndpoint(configured, builder.Configuration.GetConnectionString("AggregatorOwner"), Embedded: false);
+
+        var dataDirectory = builder.Configuration["Aggregator:DataDirectory"] ?? DefaultDataDirectory;
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        var server = EmbeddedPostgres.StartAsync(dataDirectory, loggerFactory.CreateLogger<EmbeddedPostgres>())
+            .GetAwaiter().GetResult();
+        builder.Services.AddSingleton(server);
+        builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+        return new DatabaseEndpoint(server.AppConnectionString, server.OwnerConnectionString, Embedded: true);
+    }
+}
+
+/// <summary>Stops the embedded cluster when the host stops (registered first, so stopped last).</summary>
+internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres server) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => server.StopAsync();
+}
+
+/// <summary>Applies pending migrations before the server takes requests.</summary>
+internal sealed class DatabaseMigrationService(DatabaseEndpoint endpoint, ILogger<DatabaseMigrationService> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (endpoint.OwnerConnectionString is null)
+        {
+            logger.LogWarning("ConnectionStrings:AggregatorOwner is not set: migrations are not applied by this process");
+            return Task.CompletedTask;
+        }
+        DatabaseMigrator.Migrate(endpoint.OwnerConnectionString, endpoint.AppRole, logger);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Aggregator.Data.Embedded;
+
+/// <summary>
+/// A private PostgreSQL cluster started from the machine's own binaries, for the one-command local run and
+/// for the tests. The cluster lives in <c>{dataDirectory}/pg</c>; the generated role passwords live in
+/// <c>{dataDirectory}/credentials.json</c> (mode 600), so a restart on the same folder finds its data.
+/// </summary>
+public sealed class EmbeddedPostgres : IAsyncDisposable
+{
+    public const string DatabaseName = "aggregator";
+    public const string OwnerRole = "aggregator_owner";
+    public const string AppRole = "aggregator_app";
+
+    private readonly string _binDirectory;
+    private readonly string _clusterDirectory;
+    private readonly ILogger _logger;
+    private bool _stopped;
+
+    private EmbeddedPostgres(string binDirectory, string clusterDirectory, int port, Credentials credentials, ILogger logger)
+    {
+        _binDirectory = binDirectory;
+        _clusterDirectory = clusterDirectory;
+        _logger = logger;
+        Port = port;
+        OwnerConnectionString = ConnectionString(port, OwnerRole, credentials.Owner);
+        AppConnectionString = ConnectionString(port, AppRole, credentials.App);
+    }
+
+    public int Port { get; }
+
+    /// <summary>Connects as the role that owns the schema; used only to run migrations.</summary>
+    public string OwnerConnectionString { get; }
+
+    /// <summary>Connects as the role the application works through: owns nothing, no BYPASSRLS.</summary>
+    public string AppConnectionString { get; }
+
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, ILogger logger, CancellationToken ct = default)
+    {
+        var binDirectory = PostgresBinaries.FindBinDirectory() ?? throw new EmbeddedPostgresException(PostgresBinaries.InstallHint);
+        dataDirectory = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+
+        var credentials = await Credentials.LoadOrCreateAsync(Path.Combine(dataDirectory, "credentials.json"), ct);
+        var clusterDirectory = await ChooseClusterDirectoryAsync(dataDirectory, logger, ct);
+
+        var server = new EmbeddedPostgres(binDirectory, clusterDirectory, FreeLoopbackPort(), credentials, logger);
+        if (!File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")))
+            await server.InitDbAsync(credentials.Superuser, ct);
+        await server.StopLeftoverServerAsync(ct);
+        await server.StartServerAsync(ct);
+        await server.EnsureRolesAndDatabaseAsync(credentials, ct);
+        return server;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await RunPgCtlAsync(["stop", "-D", _clusterDirectory, "-m", "fast", "-w"], CancellationToken.None, throwOnFailure: false);
+        _logger.LogInformation("Embedded PostgreSQL on port {Port} stopped", Port);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task InitDbAsync(string superuserPassword, CancellationToken ct)
+    {
+        _logger.LogInformation("Creating a new PostgreSQL cluster in {Directory}", _clusterDirectory);
+        PrepareDirectoryForServer(_clusterDirectory);
+        var passwordFile = Path.Combine(Path.GetTempPath(), $"aggregator-pw-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(passwordFile, superuserPassword, ct);
+        try
+        {
+            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (ProcessRunner.IsRoot) await ProcessRunner.RunAsync("chown", ["postgres", passwordFile], ct);
+            await ProcessRunner.RunAsync(Path.Combine(_binDirectory, "initdb"),
+                ["-D", _clusterDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}",
+                 "-E", "UTF8", "--no-locale", "--no-sync"],
+                ct, asPostgresUser: true);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    private async Task StopLeftoverServerAsync(CancellationToken ct)
+    {
+        // A server left running by a process that was killed would hold the folder; stop it first.
+        if (!File.Exists(Path.Combine(_clusterDirectory, "postmaster.pid"))) return;
+        var status = await RunPgCtlAsync(["status", "-D", _clusterDirectory], ct, throwOnFailure: false);
+        if (status.ExitCode == 0)
+        {
+            _logger.LogWarning("A PostgreSQL server was still running on {Directory}; stopping it", _clusterDirectory);
+            await RunPgCtlAsync(["stop", "-D", _clusterDirectory, "-m", "fast", "-w"], ct, throwOnFailure: false);
+        }
+    }
+
+    private async Task StartServerAsync(CancellationToken ct)
+    {
+        var options = $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories='' " +
+                      "-c max_connections=200 -c shared_buffers=128MB -c fsync=on";
+        await RunPgCtlAsync(["start", "-D", _clusterDirectory, "-w", "-t", "60", "-l",
+            Path.Combine(_clusterDirectory, "server.log"), "-o", options], ct, throwOnFailure: true);
+        _logger.LogInformation("Embedded PostgreSQL started on 127.0.0.1:{Port} ({Directory})", Port, _clusterDirectory);
+    }
+
+    private async Task EnsureRolesAndDatabaseAsync(Credentials credentials, CancellationToken ct)
+    {
+        var superuser = ConnectionString(Port, "postgres", credentials.Superuser).Replace($"Database={DatabaseName}", "Database=postgres");
+        await using (var connection = new NpgsqlConnection(superuser))
+        {
+            await connection.OpenAsync(ct);
+            await EnsureRoleAsync(connection, OwnerRole, credentials.Owner, ct);
+            await EnsureRoleAsync(connection, AppRole, credentials.App, ct);
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
+            {
+                Parameters = { new() { Value = DatabaseName } },
+            };
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName} OWNER {OwnerRole}", connection);
+                await create.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        // ltree is a trusted extension, but creating it once as superuser keeps the owner's rights minimal.
+        await using var database = new NpgsqlConnection(superuser.Replace("Database=postgres", $"Database={DatabaseName}"));
+        await database.OpenAsync(ct);
+        await using var extension = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS ltree", database);
+        await extension.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", connection)
+        {
+            Parameters = { new() { Value = role } },
+        };
+        var verb = await exists.ExecuteScalarAsync(ct) is null ? "CREATE" : "ALTER";
+        // Role names are constants and the password is generated hex, so the literal cannot be injected.
+        await using var command = new NpgsqlCommand(
+            $"{verb} ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE PASSWORD '{password}'", connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private Task<ProcessResult> RunPgCtlAsync(string[] arguments, CancellationToken ct, bool throwOnFailure) =>
+        ProcessRunner.RunAsync(Path.Combine(_binDirectory, "pg_ctl"), arguments, ct, asPostgresUser: true, throwOnFailure);
+
+    private static async Task<string> ChooseClusterDirectoryAsync(string dataDirectory, ILogger logger, CancellationToken ct)
+    {
+        var preferred = Path.Combine(dataDirectory, "pg");
+        if (!ProcessRunner.IsRoot) return preferred;
+
+        // PostgreSQL refuses to run as root, so the cluster belongs to the postgres user, who must be able to
+        // reach the folder. Under a private home (e.g. /root) it cannot: keep the cluster in /var/lib instead.
+        var reachable = await ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", "test", "-x", dataDirectory], ct, throwOnFailure: false);
+        if (reachable.ExitCode == 0) return preferred;
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataDirectory)))[..12];
+        var fallback = Path.Combine("/var/lib/aggregator", hash, "pg");
+        logger.LogWarning("The postgres user cannot reach {DataDirectory}; keeping the cluster in {Fallback}", dataDirectory, fallback);
+        Directory.CreateDirectory(Path.GetDirectoryName(fallback)!);
+        return fallback;
+    }
+
+    private static void PrepareDirectoryForServer(string clusterDirectory)
+    {
+        Directory.CreateDirectory(clusterDirectory);
+        File.SetUnixFileMode(clusterDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!ProcessRunner.IsRoot) return;
+        // The parent only needs to be traversable by the postgres user.
+        var parent = Path.GetDirectoryName(clusterDirectory)!;
+        File.SetUnixFileMode(parent, File.GetUnixFileMode(parent) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
+        ProcessRunner.RunAsync("chown", ["postgres:postgres", clusterDirectory], CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string ConnectionString(int port, string user, string password) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = port,
+        Database = DatabaseName,
+        Username = user,
+        Password = password,
+    }.ConnectionString;
+
+    private sealed record Credentials(string Superuser, string Owner, string App)
+    {
+        public static async Task<Credentials> LoadOrCreateAsync(string file, CancellationToken ct)
+        {
+            if (File.Exists(file))
+                return JsonSerializer.Deserialize<Credentials>(await File.ReadAllTextAsync(file, ct))
+                       ?? throw new EmbeddedPostgresException($"{file} is empty; delete the data folder to start afresh.");
+
+            var created = new Credentials(NewPassword(), NewPassword(), NewPassword());
+            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(created), ct);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            return created;
+        }
+
+        private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+    }
+}
+
+public sealed class EmbeddedPostgresException(string message) : Exception(message);
