@@ -34,13 +34,12 @@ internal static class Data
                 FROM new
                 RETURNING *
             )
-            SELECT o.code AS Code, o.name AS Name, o.kind AS Kind, @Parent AS Parent, o.reports AS Reports,
-                   nlevel(o.path) - 1 AS Depth, o.created_at AS CreatedAt
+            SELECT {OrgUnitView.Columns}
             FROM o
             """;
         return db.QuerySingleAsync<OrgUnitView>(sql, new
         {
-            tenantId, r.Code, r.Name, r.Kind, r.Reports, r.Parent,
+            tenantId, r.Code, r.Name, r.Kind, r.Reports,
             parentId = parent.OrgUnitId, parentPath = parent.Path,
         });
     }

@@ -1,0 +1,75 @@
+using System.Net.Http.Headers;
+using Aggregator.Data;
+using Aggregator.Data.Embedded;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Aggregator.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One throwaway PostgreSQL cluster and one API on a real Kestrel port for the whole test run. Tests stay
+/// apart by creating their own tenants with unique codes, so nothing needs resetting between them.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string AdminKey = "agg_test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-tests-{Guid.NewGuid():N}");
+    private EmbeddedPostgres? _postgres;
+
+    public ApiFactory Factory { get; private set; } = null!;
+    public EmbeddedPostgres Postgres => _postgres!;
+
+    /// <summary>Connects as the application's role: subject to row-level security.</summary>
+    public NpgsqlDataSource AppDataSource => Factory.Services.GetRequiredService<NpgsqlDataSource>();
+    public TenantDb TenantDb => Factory.Services.GetRequiredService<TenantDb>();
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await EmbeddedPostgres.StartAsync(_dataDirectory, NullLogger.Instance);
+        Factory = new ApiFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Aggregator"] = _postgres.AppConnectionString,
+            ["ConnectionStrings:AggregatorOwner"] = _postgres.OwnerConnectionString,
+            ["Aggregator:BootstrapAdminKey"] = AdminKey,
+        });
+        Factory.StartServer();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = Factory.CreateClient();
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public HttpClient Admin() => Client(AdminKey);
+}
+
+/// <summary>The API on a real Kestrel port (not the in-memory test server), so limits such as the body size apply.</summary>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.UseEnvironment("Testing");
+        UseKestrel(0);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Aggregator.Api.Tests.Infrastructure;
+
+/// <summary>Builders for the things most tests need: a tenant, its units, keys of each role.</summary>
+public sealed class TestData(ApiFixture api)
+{
+    private static int _sequence;
+
+    public static string UniqueCode(string prefix) => $"{prefix}{Interlocked.Increment(ref _sequence):D4}{Random.Shared.Next(1000, 9999)}";
+
+    public async Task<string> TenantAsync(string name = "西城区")
+    {
+        var code = UniqueCode("t");
+        var response = await api.Admin().PostAsJsonAsync("/api/v1/tenants", new { code, name, kind = "district" });
+        await response.ShouldHaveStatus(HttpStatusCode.Created);
+        return code;
+    }
+
+    public async Task<string> OrgUnitAsync(string tenant, string? parent = null, string name = "陶然亭街道", string kind = "sub-district")
+    {
+        var code = UniqueCode("u");
+        var response = await api.Admin().PostAsJsonAsync($"/api/v1/tenants/{tenant}/org-units", new { code, name, kind, parent });
+        await response.ShouldHaveStatus(HttpStatusCode.Created);
+        return code;
+    }
+
+    public async Task<(string Id, string Key)> KeyAsync(string tenant, string orgUnit, string role)
+    {
+        var response = await api.Admin().PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-keys", new { orgUnit, role, name = $"{role} of {orgUnit}" });
+        await response.ShouldHaveStatus(HttpStatusCode.Created);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
+    }
+
+    /// <summary>A district with two sub-districts and a key of every role at each level.</summary>
+    public async Task<District> DistrictAsync()
+    {
+        var tenant = await TenantAsync();
+        var a = await OrgUnitAsync(tenant);
+        var b = await OrgUnitAsync(tenant, name: "广安门内街道");
+        var keys = new Dictionary<string, string>();
+        foreach (var role in new[] { "tenant-admin", "reporter", "reviewer", "viewer" })
+        {
+            keys[$"{role}@root"] = (await KeyAsync(tenant, tenant, role)).Key;
+            keys[$"{role}@a"] = (await KeyAsync(tenant, a, role)).Key;
+        }
+        return new District(tenant, a, b, keys);
+    }
+}
+
+public sealed record District(string Tenant, string SubDistrictA, string SubDistrictB, IReadOnlyDictionary<string, string> Keys)
+{
+    public static readonly string[] Roles = ["tenant-admin", "reporter", "reviewer", "viewer"];
+}
+
+public static class HttpAssertions
+{
+    public static async Task ShouldHaveStatus(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    /// <summary>The status, and a body that is RFC 9457 problem details.</summary>
+    public static async Task<JsonElement> ShouldBeProblem(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        await response.ShouldHaveStatus(expected);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)expected, body.GetProperty("status").GetInt32());
+        Assert.True(body.TryGetProperty("title", out _), "a problem has a title");
+        return body;
+    }
+}

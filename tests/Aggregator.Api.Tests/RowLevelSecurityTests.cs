@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aggregator.Api.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
+
+namespace Aggregator.Api.Tests;
+
+/// <summary>
+/// The second wall: whatever the application code forgets, PostgreSQL itself keeps tenants apart.
+/// Each query here deliberately has no tenant filter.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class RowLevelSecurityTests(ApiFixture api)
+{
+    private readonly TestData _data = new(api);
+
+    private static readonly string[] Tables = ["tenants", "org_units", "api_keys", "audit_log"];
+
+    public static TheoryData<string> TenantTables => new(Tables);
+
+    [Theory]
+    [MemberData(nameof(TenantTables))]
+    public async Task Should_show_a_tenant_none_of_another_tenants_rows(string table)
+    {
+        var (a, b) = await TwoTenantsWithDataAsync();
+
+        await using var db = await api.TenantDb.BeginAsync(a, CancellationToken.None);
+        var tenantsSeen = (await db.QueryAsync<Guid>($"SELECT DISTINCT tenant_id FROM {table}")).ToList();
+
+        Assert.Equal([a], tenantsSeen);
+        Assert.DoesNotContain(b, tenantsSeen);
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantTables))]
+    public async Task Should_refuse_to_write_a_row_of_another_tenant(string table)
+    {
+        var (a, b) = await TwoTenantsWithDataAsync();
+
+        await using var db = await api.TenantDb.BeginAsync(a, CancellationToken.None);
+        var insert = table switch
+        {
+            "tenants" => "INSERT INTO tenants (tenant_id, code, name, kind) VALUES (@b, 'intruder' || gen_random_uuid(), 'x', 'district')",
+            "org_units" => "INSERT INTO org_units (tenant_id, code, name, kind, path) VALUES (@b, 'intruder', 'x', 'other', '1')",
+            "api_keys" => "INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by) VALUES (@b, gen_random_uuid(), 1, 'viewer', 'x', decode(md5(random()::text), 'hex'), 'x')",
+            "audit_log" => "INSERT INTO audit_log (tenant_id, actor, action, subject) VALUES (@b, 'x', 'x', 'x')",
+            _ => throw new ArgumentOutOfRangeException(nameof(table)),
+        };
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(insert, new { b }));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.Contains("row-level security", error.MessageText);
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantTables))]
+    public async Task Should_show_nothing_to_a_connection_that_set_no_tenant(string table)
+    {
+        await TwoTenantsWithDataAsync();
+
+        await using var connection = await api.AppDataSource.OpenConnectionAsync();
+        var count = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table}");
+
+        Assert.Equal(0, count);
+    }
+
+    [Fact]
+    public async Task Should_run_the_app_as_a_role_that_owns_nothing_and_cannot_bypass_security()
+    {
+        await using var connection = await api.AppDataSource.OpenConnectionAsync();
+        var role = await connection.QuerySingleAsync<(bool Super, bool BypassRls)>(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
+        var owned = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user");
+        var unforced = await connection.QueryAsync<string>(
+            "SELECT relname FROM pg_class WHERE relname = ANY(@tables) AND NOT (relrowsecurity AND relforcerowsecurity)",
+            new { tables = Tables });
+
+        Assert.False(role.Super);
+        Assert.False(role.BypassRls);
+        Assert.Equal(0, owned);
+        Assert.Empty(unforced);
+    }
+
+    private async Task<(Guid A, Guid B)> TwoTenantsWithDataAsync()
+    {
+        var a = await _data.TenantAsync();
+        var b = await _data.TenantAsync();
+        foreach (var tenant in new[] { a, b })
+        {
+            var unit = await _data.OrgUnitAsync(tenant);
+            await _data.KeyAsync(tenant, unit, "viewer");
+        }
+        return (await TenantIdAsync(a), await TenantIdAsync(b));
+    }
+
+    private async Task<Guid> TenantIdAsync(string code)
+    {
+        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
+        return await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @code", new { code });
+    }
+}
