@@ -1,15 +1,18 @@
 using Aggregator.Api;
 using Aggregator.Api.Health;
+using Aggregator.Api.OpenApi;
 using Aggregator.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
 builder.AddHealth();
 builder.AddApi();
+builder.AddOpenApiDocument();
 
 
 var app = builder.Build();
 app.UseApi();
+app.UseOpenApiDocument();
 
 app.MapHealth();
 app.Run();

@@ -12,7 +12,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Post("/api/v1/tenants/{tenant}/api-keys");
-        Description(d => d.WithTags("API keys"));
+        Description(d => d.WithTags("API keys").ClearDefaultProduces(200).Produces<Response>(201));
         Summary(s => s.Summary = "Creates a key bound to an org unit and a role; the answer carries the secret, once. Tenant-admin.");
     }
 

@@ -18,7 +18,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Delete("/api/v1/tenants/{tenant}/api-keys/{id}");
-        Description(d => d.WithTags("API keys"));
+        Description(d => d.WithTags("API keys").ClearDefaultProduces(200).Produces(204));
         Summary(s => s.Summary = "Revokes a key at once. Revoking a revoked key changes nothing. Tenant-admin.");
     }
 

@@ -11,7 +11,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Post("/api/v1/tenants/{tenant}/org-units");
-        Description(d => d.WithTags("Org units"));
+        Description(d => d.WithTags("Org units").ClearDefaultProduces(200).Produces<OrgUnitView>(201).ProducesProblemFE(409));
         Summary(s => s.Summary = "Adds an org unit under a parent in the caller's scope. Tenant-admin.");
     }
 

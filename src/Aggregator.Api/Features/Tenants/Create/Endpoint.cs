@@ -11,7 +11,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
     public override void Configure()
     {
         Post("/api/v1/tenants");
-        Description(d => d.WithTags("Tenants"));
+        Description(d => d.WithTags("Tenants").ClearDefaultProduces(200).Produces<Response>(201).ProducesProblemFE(409));
         Summary(s => s.Summary = "Registers a tenant (a district or city) with the root of its org-unit tree. Admin only.");
     }
 

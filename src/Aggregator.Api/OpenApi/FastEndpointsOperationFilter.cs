@@ -1,0 +1,146 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FastEndpoints;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Aggregator.Api.OpenApi;
+
+/// <summary>
+/// Swashbuckle reads FastEndpoints' endpoints through ApiExplorer, which does not know how FastEndpoints
+/// binds a request DTO: every property looks like body, even on GET, and route and query parameters are
+/// missing. This filter rebuilds each operation's parameters and body from FastEndpoints' own
+/// EndpointDefinition: route parameters from the route template, query parameters for the other
+/// properties of a bodyless request, a body of only the remaining properties, and the problem-details
+/// answers the pipeline can give.
+/// </summary>
+public sealed partial class FastEndpointsOperationFilter : IOperationFilter
+{
+    private const string ProblemContentType = "application/problem+json";
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var definition = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EndpointDefinition>().FirstOrDefault();
+        if (definition is null) return;
+
+        var method = context.ApiDescription.HttpMethod ?? "GET";
+        var routeNames = RouteParameters().Matches(context.ApiDescription.RelativePath ?? "")
+            .Select(m => m.Groups["name"].Value).ToList();
+        var properties = RequestProperties(definition.ReqDtoType);
+        var bodyless = method is "GET" or "DELETE" or "HEAD";
+
+        var parameters = new List<IOpenApiParameter>();
+        foreach (var name in routeNames)
+        {
+            var property = properties.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            parameters.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Path,
+                Required = true,
+                Schema = property is null
+                    ? new OpenApiSchema { Type = JsonSchemaType.String }
+                    : context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property),
+            });
+        }
+
+        var remaining = properties.Where(p => !routeNames.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (bodyless)
+        {
+            foreach (var property in remaining)
+            {
+                parameters.Add(new OpenApiParameter
+                {
+                    Name = JsonNamingPolicy.CamelCase.ConvertName(property.Name),
+                    In = ParameterLocation.Query,
+                    Required = false,
+                    Schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property),
+                });
+            }
+            operation.RequestBody = null;
+        }
+        else
+        {
+            operation.RequestBody = remaining.Count == 0 ? null : new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    ["application/json"] = new OpenApiMediaType { Schema = BodySchema(remaining, context) },
+                },
+            };
+        }
+        operation.Parameters = parameters;
+        // The request DTO is described above as parameters and body; its own schema would mislead.
+        if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
+        AddProblemResponses(operation, context, definition, hasPathParameters: routeNames.Count > 0,
+            hasInput: remaining.Count > 0, hasBody: !bodyless && remaining.Count > 0);
+    }
+
+    private static OpenApiSchema BodySchema(IReadOnlyList<PropertyInfo> properties, OperationFilterContext context)
+    {
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = new Dictionary<string, IOpenApiSchema>(),
+            Required = new HashSet<string>(),
+        };
+        foreach (var property in properties)
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            schema.Properties[name] = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property);
+            if (property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null) continue;
+            if (new NullabilityInfoContext().Create(property).WriteState == NullabilityState.NotNull) schema.Required.Add(name);
+        }
+        return schema;
+    }
+
+    private static void AddProblemResponses(OpenApiOperation operation, OperationFilterContext context,
+        EndpointDefinition definition, bool hasPathParameters, bool hasInput, bool hasBody)
+    {
+        var problem = context.SchemaGenerator.GenerateSchema(typeof(FastEndpoints.ProblemDetails), context.SchemaRepository);
+        operation.Responses ??= new OpenApiResponses();
+
+        void Add(int status, string description)
+        {
+            var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse declared)
+            {
+                // Declared by FastEndpoints or the endpoint: give it the problem body and say when it happens.
+                declared.Description = description;
+                declared.Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } };
+                return;
+            }
+            operation.Responses[key] = new OpenApiResponse
+            {
+                Description = description,
+                Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } },
+            };
+        }
+
+        if (hasInput) Add(400, "The request is malformed or a field is invalid; errors lists each field.");
+        if (definition.AnonymousVerbs is null || definition.AnonymousVerbs.Length == 0)
+        {
+            Add(401, "No X-Api-Key header, or the key is unknown or revoked.");
+            Add(403, "The key's role may not do this.");
+        }
+        if (hasPathParameters) Add(404, "Not found, or outside the key's scope.");
+        if (hasBody) Add(413, "The body is larger than 1 MiB.");
+        Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
+
+        foreach (var status in operation.Responses.Keys.Where(k => k.StartsWith('4') || k.StartsWith('5')).ToList())
+        {
+            if (operation.Responses[status] is OpenApiResponse { Content: null or { Count: 0 } } empty)
+                empty.Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } };
+        }
+    }
+
+    private static IReadOnlyList<PropertyInfo> RequestProperties(Type? requestType) =>
+        requestType is null || requestType == typeof(EmptyRequest)
+            ? []
+            : requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+
+    [GeneratedRegex(@"\{(?<name>[A-Za-z0-9_]+)(:[^}]*)?\}")]
+    private static partial Regex RouteParameters();
+}
