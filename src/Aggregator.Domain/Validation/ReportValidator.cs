@@ -108,12 +108,13 @@ public static class ReportValidator
 
     private static RuleOutcome? CheckNumber(Indicator indicator, decimal number)
     {
-        if (indicator.ValueType == IndicatorValueType.Integer && number != decimal.Truncate(number))
+        // Scale is the count of digits after the point as written: most values skip the rounding checks.
+        if (number.Scale > indicator.Scale && indicator.ValueType == IndicatorValueType.Integer && number != decimal.Truncate(number))
         {
             return ValueFailure(ValueRules.FractionalCount, [indicator.Code], $"{indicator}={RuleMessage.Format(number)} 应为整数（单位：{indicator.Unit}）");
         }
 
-        if (indicator.ValueType == IndicatorValueType.Decimal && number != decimal.Round(number, indicator.Scale))
+        if (number.Scale > indicator.Scale && indicator.ValueType == IndicatorValueType.Decimal && number != decimal.Round(number, indicator.Scale))
         {
             return ValueFailure(ValueRules.DecimalPlaces, [indicator.Code], $"{indicator}={RuleMessage.Format(number)} 最多保留 {indicator.Scale} 位小数（单位：{indicator.Unit}）");
         }
