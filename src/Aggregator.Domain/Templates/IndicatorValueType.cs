@@ -1,0 +1,7 @@
+namespace Aggregator.Domain.Templates;
+
+public enum IndicatorValueType
+{
+    Integer,
+    Decimal,
+}

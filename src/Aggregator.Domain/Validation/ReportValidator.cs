@@ -1,0 +1,136 @@
+using Aggregator.Domain.Rules;
+using Aggregator.Domain.Templates;
+using Aggregator.Domain.Values;
+
+namespace Aggregator.Domain.Validation;
+
+/// <summary>
+/// Checks a report against its template: every value on its own (per indicator), then every declared rule.
+/// Runs over an array indexed by indicator position with rules precompiled at load time; the only
+/// allocations are the result's arrays and, when something fails, the failures.
+/// </summary>
+public static class ReportValidator
+{
+    private const int StackLimit = 1024;
+
+    public static ValidationResult Validate(ReportTemplate template, ReportValues values) =>
+        Validate(template, ReportInput.From(values));
+
+    public static ValidationResult Validate(ReportTemplate template, ReportInput input)
+    {
+        var indicators = template.Indicators;
+        var values = new decimal?[indicators.Count];
+        Span<bool> seen = indicators.Count <= StackLimit ? stackalloc bool[indicators.Count] : new bool[indicators.Count];
+        List<RuleOutcome>? failures = null;
+
+        if (!input.IsObject)
+        {
+            Add(ref failures, ValueFailure(ValueRules.ValuesObject, [], "values 应为 JSON 对象（指标代码 → 数值）"));
+        }
+
+        foreach (var entry in input.EntryArray)
+        {
+            if (!template.TryGetPosition(entry.Code, out var position))
+            {
+                Add(ref failures, ValueFailure(ValueRules.UnknownCode, [entry.Code], $"未知指标代码“{entry.Code}”：模板 {template.Code} 中没有该指标"));
+                continue;
+            }
+
+            var indicator = indicators[position];
+            if (seen[position])
+            {
+                values[position] = null;
+                Add(ref failures, ValueFailure(ValueRules.DuplicateCode, [entry.Code], $"{indicator} 重复填报"));
+                continue;
+            }
+
+            seen[position] = true;
+            if (entry.Kind == RawValueKind.Number)
+            {
+                if (CheckNumber(indicator, entry.Number) is { } failure)
+                {
+                    Add(ref failures, failure);
+                }
+                else
+                {
+                    values[position] = entry.Number;
+                }
+            }
+            else if (entry.Kind != RawValueKind.Missing)
+            {
+                var kind = entry.Kind == RawValueKind.Text ? "文本" : "非数值";
+                Add(ref failures, ValueFailure(ValueRules.ValueType, [entry.Code], $"{indicator} 的值 {Shorten(entry.Raw)} 是{kind}，应为数字"));
+            }
+        }
+
+        return new ValidationResult(template, EvaluateRules(template.CompiledRules, values), values, failures);
+    }
+
+    private static RuleStatus[] EvaluateRules(CompiledRule[] rules, decimal?[] values)
+    {
+        var statuses = new RuleStatus[rules.Length];
+        for (var index = 0; index < rules.Length; index++)
+        {
+            var rule = rules[index];
+            if (!TrySum(rule.Left, values, out var left) || !TrySum(rule.Right, values, out var right))
+            {
+                statuses[index] = RuleStatus.NotEvaluable;
+                continue;
+            }
+
+            var holds = rule.Kind switch
+            {
+                RuleKind.Sum => left == right,
+                RuleKind.LessOrEqual => left <= right,
+                _ => left >= right,
+            };
+            statuses[index] = holds ? RuleStatus.Passed : RuleStatus.Failed;
+        }
+
+        return statuses;
+    }
+
+    private static bool TrySum(int[] positions, decimal?[] values, out decimal sum)
+    {
+        sum = 0m;
+        foreach (var position in positions)
+        {
+            if (values[position] is not { } value)
+            {
+                return false;
+            }
+
+            sum += value;
+        }
+
+        return true;
+    }
+
+    private static RuleOutcome? CheckNumber(Indicator indicator, decimal number)
+    {
+        // Scale is the count of digits after the point as written: most values skip the rounding checks.
+        if (number.Scale > indicator.Scale && indicator.ValueType == IndicatorValueType.Integer && number != decimal.Truncate(number))
+        {
+            return ValueFailure(ValueRules.FractionalCount, [indicator.Code], $"{indicator}={RuleMessage.Format(number)} 应为整数（单位：{indicator.Unit}）");
+        }
+
+        if (number.Scale > indicator.Scale && indicator.ValueType == IndicatorValueType.Decimal && number != decimal.Round(number, indicator.Scale))
+        {
+            return ValueFailure(ValueRules.DecimalPlaces, [indicator.Code], $"{indicator}={RuleMessage.Format(number)} 最多保留 {indicator.Scale} 位小数（单位：{indicator.Unit}）");
+        }
+
+        if (number < 0m && !indicator.AllowNegative)
+        {
+            return ValueFailure(ValueRules.Negative, [indicator.Code], $"{indicator}={RuleMessage.Format(number)} 不能为负数");
+        }
+
+        return null;
+    }
+
+    private static RuleOutcome ValueFailure(string ruleId, string[] codes, string message) =>
+        new(ruleId, RuleKind.Value, RuleSeverity.Error, RuleStatus.Failed, codes, message);
+
+    private static void Add(ref List<RuleOutcome>? failures, RuleOutcome failure) => (failures ??= []).Add(failure);
+
+    private static string Shorten(string? raw) => raw is null ? "null" : raw.Length <= 40 ? $"“{raw}”" : $"“{raw[..40]}…”";
+}
