@@ -1,19 +1,19 @@
 using Aggregator.Api;
 using Aggregator.Api.Health;
 using Aggregator.Api.OpenApi;
+using Aggregator.Api.Templates;
 using Aggregator.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
 builder.AddHealth();
+builder.AddTemplates();
 builder.AddApi();
 builder.AddOpenApiDocument();
-
 
 var app = builder.Build();
 app.UseApi();
 app.UseOpenApiDocument();
-
 app.MapHealth();
 app.Run();
 
