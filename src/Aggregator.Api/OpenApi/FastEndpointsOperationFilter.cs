@@ -128,6 +128,8 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         if (hasPathParameters) Add(404, "Not found, or outside the key's scope.");
         if (hasBody) Add(413, "The body is larger than 1 MiB.");
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
+        foreach (var declared in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ProblemResponses>())
+            Add(declared.Status, declared.Description);
 
         foreach (var status in operation.Responses.Keys.Where(k => k.StartsWith('4') || k.StartsWith('5')).ToList())
         {

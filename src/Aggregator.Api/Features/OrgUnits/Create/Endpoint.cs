@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
@@ -11,7 +12,8 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Post("/api/v1/tenants/{tenant}/org-units");
-        Description(d => d.WithTags("Org units").ClearDefaultProduces(200).Produces<OrgUnitView>(201).ProducesProblemFE(409));
+        Description(d => d.WithTags("Org units").ClearDefaultProduces(200).Produces<OrgUnitView>(201)
+            .AnswersProblem(409, "An org unit with this code exists in the tenant."));
         Summary(s => s.Summary = "Adds an org unit under a parent in the caller's scope. Tenant-admin.");
     }
 

@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
@@ -11,7 +12,8 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
     public override void Configure()
     {
         Post("/api/v1/tenants");
-        Description(d => d.WithTags("Tenants").ClearDefaultProduces(200).Produces<Response>(201).ProducesProblemFE(409));
+        Description(d => d.WithTags("Tenants").ClearDefaultProduces(200).Produces<Response>(201)
+            .AnswersProblem(409, "A tenant with this code exists."));
         Summary(s => s.Summary = "Registers a tenant (a district or city) with the root of its org-unit tree. Admin only.");
     }
 

@@ -1,0 +1,54 @@
+using Aggregator.Domain.Rules;
+using Aggregator.Domain.Templates;
+
+namespace Aggregator.Api.Features.Templates.Get;
+
+public sealed class Request
+{
+    public string Code { get; init; } = "";
+}
+
+public sealed record IndicatorView(
+    string Code, string Label, string Unit, string? Parent, string ValueType, int Scale, string Aggregate,
+    bool AllowNegative, string? Table, string? Row, string? Column, string? Note)
+{
+    public static IndicatorView From(Indicator i) => new(
+        i.Code, i.Label, i.Unit, i.Parent, TemplateNames.Of(i.ValueType), i.Scale, TemplateNames.Of(i.Aggregate),
+        i.AllowNegative, i.Table, i.Row, i.Column, i.Note);
+}
+
+public sealed record RowView(string Code, string Label, string? Numbering, string? Parent, bool IsGroup)
+{
+    public static RowView From(LayoutRow r) => new(r.Code, r.Label, r.Numbering, r.Parent, r.IsGroup);
+}
+
+public sealed record ColumnView(string Code, string Label, string? Group, string Unit, string ValueType, int Scale, bool AllowNegative)
+{
+    public static ColumnView From(TableColumn c) =>
+        new(c.Code, c.Label, c.Group, c.Unit, TemplateNames.Of(c.ValueType), c.Scale, c.AllowNegative);
+}
+
+public sealed record TableView(string Code, string Label, string? Numbering, string? ColumnGroup, IReadOnlyList<RowView> Rows, IReadOnlyList<ColumnView> Columns)
+{
+    public static TableView From(TemplateTable t) => new(
+        t.Code, t.Label, t.Numbering, t.ColumnGroup, t.Rows.Select(RowView.From).ToList(), t.Columns.Select(ColumnView.From).ToList());
+}
+
+public sealed record RuleView(string Id, string Kind, string Severity, IReadOnlyList<string> Left, IReadOnlyList<string> Right, string Message, string? Note)
+{
+    public static RuleView From(ReportRule r) =>
+        new(r.Id, TemplateNames.Of(r.Kind), TemplateNames.Of(r.Severity), r.Left, r.Right, r.Message, r.Note);
+}
+
+/// <summary>A whole template: its indicators (cells), the printed layout or matrix tables, and its rules.</summary>
+public sealed record Response(
+    string Code, string Name, List.Years Years,
+    IReadOnlyList<IndicatorView> Indicators, IReadOnlyList<RowView> Layout, IReadOnlyList<TableView> Tables, IReadOnlyList<RuleView> Rules)
+{
+    public static Response From(ReportTemplate t) => new(
+        t.Code, t.Name, new List.Years(t.FirstYear, t.LastYear),
+        t.Indicators.Select(IndicatorView.From).ToList(),
+        t.Layout.Select(RowView.From).ToList(),
+        t.Tables.Select(TableView.From).ToList(),
+        t.Rules.Select(RuleView.From).ToList());
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Aggregator.Api.Errors;
+using Aggregator.Domain.Templates;
+using Aggregator.Domain.Validation;
+using Aggregator.Domain.Values;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Templates.Validate;
+
+public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/api/v1/templates/{code}/validate");
+        Description(d => d.WithTags("Templates"));
+        Summary(s => s.Summary = "Checks values against a template's rules and answers every rule's outcome; stores nothing. Any key.");
+    }
+
+    public override Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var template = catalog.Find(req.Code) ?? throw ProblemException.NotFound($"Template '{req.Code}'");
+        if (req.Values.ValueKind != JsonValueKind.Object)
+            throw ProblemException.BadRequest("values must be an object of indicator code → number or null.");
+
+        var result = ReportValidator.Validate(template, ReportInput.FromJson(req.Values));
+        return Send.OkAsync(new Response(
+            template.Code,
+            !result.HasErrors,
+            result.Errors.Select(RuleOutcomeView.From).ToList(),
+            result.Warnings.Select(RuleOutcomeView.From).ToList(),
+            result.Outcomes.Select(RuleOutcomeView.From).ToList()), ct);
+    }
+}
