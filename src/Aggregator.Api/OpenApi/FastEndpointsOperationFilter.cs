@@ -24,6 +24,12 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         var definition = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EndpointDefinition>().FirstOrDefault();
         if (definition is null) return;
 
+        if (definition.EndpointSummary is { } summary)
+        {
+            operation.Summary = summary.Summary;
+            if (!string.IsNullOrWhiteSpace(summary.Description)) operation.Description = summary.Description;
+        }
+
         var method = context.ApiDescription.HttpMethod ?? "GET";
         var routeNames = RouteParameters().Matches(context.ApiDescription.RelativePath ?? "")
             .Select(m => m.Groups["name"].Value).ToList();

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Aggregator.Api.Tests.Infrastructure;
+
+namespace Aggregator.Api.Tests;
+
+/// <summary>
+/// The committed openapi/aggregator.v1.json is the contract clients build against. It must be what the
+/// service serves. To regenerate it after a deliberate change:
+/// <c>AGGREGATOR_WRITE_OPENAPI=1 dotnet test tests/Aggregator.Api.Tests --filter OpenApiTests</c>.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed partial class OpenApiTests(ApiFixture api)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [Fact]
+    public async Task Should_serve_the_document_that_is_committed()
+    {
+        var live = Normalise(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"));
+        var committedPath = Path.Combine(RepositoryRoot(), "openapi", "aggregator.v1.json");
+
+        if (Environment.GetEnvironmentVariable("AGGREGATOR_WRITE_OPENAPI") == "1")
+            await File.WriteAllTextAsync(committedPath, live + "\n");
+
+        Assert.True(File.Exists(committedPath), "openapi/aggregator.v1.json is missing; see this test's summary to generate it.");
+        var committed = Normalise(await File.ReadAllTextAsync(committedPath));
+        Assert.True(committed == live,
+            "The live OpenAPI document differs from openapi/aggregator.v1.json. If the change is deliberate, regenerate it: " +
+            "AGGREGATOR_WRITE_OPENAPI=1 dotnet test tests/Aggregator.Api.Tests --filter OpenApiTests");
+    }
+
+    [Fact]
+    public async Task Should_document_every_path_parameter_of_every_templated_route()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        {
+            var expected = RouteParameter().Matches(path).Select(m => m.Groups[1].Value).Order().ToList();
+            foreach (var (method, operation) in operations!.AsObject())
+            {
+                var documented = (operation!["parameters"]?.AsArray() ?? [])
+                    .Where(p => p!["in"]!.GetValue<string>() == "path")
+                    .Select(p => p!["name"]!.GetValue<string>()).Order().ToList();
+                Assert.True(expected.SequenceEqual(documented), $"{method.ToUpperInvariant()} {path} documents [{string.Join(", ", documented)}]");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Should_give_no_get_a_request_body_and_every_operation_its_problem_answers()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in operations!.AsObject())
+            {
+                if (method is "get" or "delete") Assert.Null(operation!["requestBody"]);
+                var responses = operation!["responses"]!.AsObject();
+                foreach (var status in new[] { "401", "500" })
+                {
+                    Assert.True(responses.ContainsKey(status), $"{method.ToUpperInvariant()} {path} does not document {status}");
+                    Assert.NotNull(responses[status]!["content"]?["application/problem+json"]);
+                }
+            }
+        }
+    }
+
+    private static string Normalise(string json) => JsonNode.Parse(json)!.ToJsonString(Indented).ReplaceLineEndings("\n");
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Aggregator.sln"))) return directory.FullName;
+        throw new InvalidOperationException("Aggregator.sln not found above the test binaries.");
+    }
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
+    private static partial Regex RouteParameter();
+}
