@@ -3,9 +3,19 @@ using Aggregator.Api.Health;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Templates;
 using Aggregator.Data;
+using Aggregator.Data.Embedded;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddDatabase();
+try
+{
+    builder.AddDatabase();
+}
+catch (EmbeddedPostgresException e)
+{
+    // No binaries, or the cluster would not start: one clear line, not a stack trace.
+    Console.Error.WriteLine($"Aggregator cannot start its embedded PostgreSQL: {e.Message}");
+    return 1;
+}
 builder.AddHealth();
 builder.AddTemplates();
 builder.AddApi();
@@ -16,6 +26,7 @@ app.UseApi();
 app.UseOpenApiDocument();
 app.MapHealth();
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

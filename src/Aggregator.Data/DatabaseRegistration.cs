@@ -47,8 +47,8 @@ public static class DatabaseRegistration
 
         var dataDirectory = builder.Configuration["Aggregator:DataDirectory"] ?? DefaultDataDirectory;
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
-        var server = EmbeddedPostgres.StartAsync(dataDirectory, loggerFactory.CreateLogger<EmbeddedPostgres>())
-            .GetAwaiter().GetResult();
+        var server = EmbeddedPostgres.StartAsync(dataDirectory, loggerFactory.CreateLogger<EmbeddedPostgres>(),
+            binDirectory: builder.Configuration["Aggregator:PostgresBinDirectory"]).GetAwaiter().GetResult();
         builder.Services.AddSingleton(server);
         builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         return new DatabaseEndpoint(server.AppConnectionString, server.OwnerConnectionString, Embedded: true);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Data.Embedded;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aggregator.Api.Tests;
 
@@ -44,6 +46,15 @@ public sealed class EmbeddedDefaultTests : IDisposable
         var mode = File.GetUnixFileMode(Path.Combine(_dataDirectory, "bootstrap-admin-key"));
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+    }
+
+    [Fact]
+    public async Task Should_say_how_to_install_postgresql_when_its_binaries_are_missing()
+    {
+        var error = await Assert.ThrowsAsync<EmbeddedPostgresException>(() =>
+            EmbeddedPostgres.StartAsync(_dataDirectory, NullLogger.Instance, binDirectory: "/nonexistent/postgresql/bin"));
+
+        Assert.Contains("apt-get install -y postgresql", error.Message);
     }
 
     public void Dispose()

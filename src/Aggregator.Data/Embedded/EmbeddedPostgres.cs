@@ -43,9 +43,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Connects as the role the application works through: owns nothing, no BYPASSRLS.</summary>
     public string AppConnectionString { get; }
 
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, ILogger logger, CancellationToken ct = default)
+    public static async Task<EmbeddedPostgres> StartAsync(
+        string dataDirectory, ILogger logger, CancellationToken ct = default, string? binDirectory = null)
     {
-        var binDirectory = PostgresBinaries.FindBinDirectory() ?? throw new EmbeddedPostgresException(PostgresBinaries.InstallHint);
+        binDirectory = PostgresBinaries.FindBinDirectory(binDirectory) ?? throw new EmbeddedPostgresException(PostgresBinaries.InstallHint);
         dataDirectory = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(dataDirectory);
 

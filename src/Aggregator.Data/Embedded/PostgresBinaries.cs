@@ -8,9 +8,15 @@ public static class PostgresBinaries
         "Install them (Debian/Ubuntu: `apt-get install -y postgresql`), or configure ConnectionStrings:Aggregator " +
         "to use an existing server.";
 
-    /// <summary>The folder holding initdb and pg_ctl, or null when the machine has none.</summary>
-    public static string? FindBinDirectory()
+    /// <summary>
+    /// The folder holding initdb and pg_ctl, or null when the machine has none. A configured folder is the
+    /// only one looked at; otherwise PATH, then /usr/lib/postgresql/*/bin, newest first.
+    /// </summary>
+    public static string? FindBinDirectory(string? configured = null)
     {
+        if (!string.IsNullOrWhiteSpace(configured))
+            return File.Exists(Path.Combine(configured, "initdb")) && File.Exists(Path.Combine(configured, "pg_ctl")) ? configured : null;
+
         var candidates = new List<string>();
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         candidates.AddRange(path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
