@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
@@ -19,7 +20,8 @@ public sealed class VersionWriter(
     IEnumerable<IReportVersionObserver> observers,
     ILogger<VersionWriter> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Chinese messages readable in the stored answers and warnings, as the API writes them elsewhere.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// Returns the answer to send: <paramref name="answer"/>'s for a new version, or the recorded answer of
@@ -73,7 +75,7 @@ public sealed class VersionWriter(
         if (!ETags.ListContains(ifMatch, etag))
             throw new ProblemException(StatusCodes.Status412PreconditionFailed,
                 $"The report has changed: its current version is {current.Version} ({etag}). Read it and submit again.",
-                new Dictionary<string, object?> { ["currentVersion"] = current.Version, ["currentETag"] = etag });
+                new Dictionary<string, object?> { ["currentVersion"] = current.Version, ["currentEtag"] = etag });
     }
 
     /// <summary>One row per indicator of the template; a code not reported is a missing value, as is null.</summary>

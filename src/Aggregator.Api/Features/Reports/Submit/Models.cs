@@ -29,5 +29,5 @@ public sealed class Request
 }
 
 /// <summary>The stored version. Warnings are stored with it and shown on every read.</summary>
-public sealed record Response(string OrgUnit, int Year, string Template, int Version, string ETag,
+public sealed record Response(string OrgUnit, int Year, string Template, int Version, string Etag,
     IReadOnlyList<RuleFinding> Warnings, DateTime ReportedAt);
