@@ -25,6 +25,8 @@ internal sealed class LoadApi : IAsyncDisposable
     public static async Task<LoadApi> StartAsync()
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-load-{Guid.NewGuid():N}");
+        // Outside a test project WebApplicationFactory cannot guess the API's content root; the output folder will do.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_AGGREGATOR_API", AppContext.BaseDirectory);
         var postgres = await EmbeddedPostgres.StartAsync(dataDirectory, NullLogger.Instance);
         var factory = new Factory(new Dictionary<string, string?>
         {
