@@ -8,6 +8,8 @@ CREATE TABLE reports (
     year             integer NOT NULL,
     template         text    NOT NULL,
     current_version  integer NOT NULL,
+    -- The current version's content hash: with current_version it makes the ETag, read under the row lock.
+    content_hash     bytea   NOT NULL,
     updated_at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, org_unit_id, year),
     FOREIGN KEY (tenant_id, org_unit_id) REFERENCES org_units (tenant_id, org_unit_id)

@@ -28,6 +28,7 @@ public static class ApiRegistration
         builder.Services.AddSingleton(services => BootstrapAdminKey.Resolve(
             builder.Configuration, services.GetRequiredService<DatabaseEndpoint>(), services.GetRequiredService<ILogger<BootstrapAdminKey>>()));
         builder.Services.AddSingleton<TenantScope>();
+        builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
 
         builder.Services.AddFastEndpoints();
         return builder;

@@ -15,7 +15,7 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
 {
     private readonly TestData _data = new(api);
 
-    private static readonly string[] Tables = ["tenants", "org_units", "api_keys", "audit_log"];
+    private static readonly string[] Tables = ["tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys"];
 
     public static TheoryData<string> TenantTables => new(Tables);
 
@@ -45,6 +45,10 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
             "org_units" => "INSERT INTO org_units (tenant_id, code, name, kind, path) VALUES (@b, 'intruder', 'x', 'other', '1')",
             "api_keys" => "INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by) VALUES (@b, gen_random_uuid(), 1, 'viewer', 'x', decode(md5(random()::text), 'hex'), 'x')",
             "audit_log" => "INSERT INTO audit_log (tenant_id, actor, action, subject) VALUES (@b, 'x', 'x', 'x')",
+            "reports" => "INSERT INTO reports (tenant_id, org_unit_id, year, template, current_version, content_hash) VALUES (@b, 1, 2016, 'bj-gip-2017', 1, '\\x00')",
+            "report_versions" => "INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, content_hash, api_key_id) VALUES (@b, 1, 2016, 1, 'bj-gip-2017', '{}', '\\x00', 'x')",
+            "report_values" => "INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value) VALUES (@b, 2016, 1, '1.1', 1)",
+            "idempotency_keys" => "INSERT INTO idempotency_keys (tenant_id, api_key_id, idempotency_key, request_hash) VALUES (@b, 'x', 'x', '\\x00')",
             _ => throw new ArgumentOutOfRangeException(nameof(table)),
         };
 
@@ -91,6 +95,9 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
         {
             var unit = await _data.OrgUnitAsync(tenant);
             await _data.KeyAsync(tenant, unit, "viewer");
+            var reporter = api.Client((await _data.KeyAsync(tenant, unit, "reporter")).Key);
+            var report = await TestData.PostReportAsync(reporter, tenant, unit, TestData.ReportFor(), idempotencyKey: "rls");
+            await report.ShouldHaveStatus(System.Net.HttpStatusCode.Created);
         }
         return (await TenantIdAsync(a), await TenantIdAsync(b));
     }

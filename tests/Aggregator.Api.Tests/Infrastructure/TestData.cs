@@ -35,6 +35,34 @@ public sealed class TestData(ApiFixture api)
         return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
     }
 
+    /// <summary>The seed report, or a variation of it: <c>TestData.ReportFor().With("3.1", 4)</c>.</summary>
+    public static ReportBody ReportFor() => ReportBody.Seed();
+
+    public static string ReportPath(string tenant, string org, int year = SeedReport.Year) =>
+        $"/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}";
+
+    /// <summary>Posts a report version; the response is the test's to check.</summary>
+    public static async Task<HttpResponseMessage> PostReportAsync(HttpClient client, string tenant, string org, ReportBody report,
+        int year = SeedReport.Year, string? idempotencyKey = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{ReportPath(tenant, org, year)}/versions")
+        {
+            Content = JsonContent.Create(report.ToJson()),
+        };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>How many versions of the report are stored (0 when none), asked as the tenant-admin.</summary>
+    public async Task<int> VersionCountAsync(District district, string org, int year = SeedReport.Year)
+    {
+        var response = await api.Client(district.Keys["tenant-admin@root"]).GetAsync($"{ReportPath(district.Tenant, org, year)}/versions");
+        if (response.StatusCode == HttpStatusCode.NotFound) return 0;
+        await response.ShouldHaveStatus(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").GetArrayLength();
+    }
+
     /// <summary>A district with two sub-districts and a key of every role at each level.</summary>
     public async Task<District> DistrictAsync()
     {

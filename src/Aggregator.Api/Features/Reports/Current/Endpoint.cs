@@ -1,0 +1,32 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Reports.Current;
+
+public sealed class Request : ReportRequest;
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog) : Endpoint<Request, VersionView>
+{
+    public override void Configure()
+    {
+        Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}");
+        Description(d => d.WithTags("Reports").Produces(304).ProducesProblemFE(404));
+        Summary(s => s.Summary = "The current version of the unit's report for the year, with its ETag (If-None-Match → 304).");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var row = await VersionReads.FindAsync(db, caller, req, version: null);
+        await db.CommitAsync();
+
+        if (ConditionalGet.IsNotModified(HttpContext, row.ETag)) await Send.NotModifiedAsync(ct);
+        else await Send.OkAsync(VersionView.From(row, catalog), ct);
+    }
+}

@@ -1,0 +1,49 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Data;
+using Dapper;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Reports.History;
+
+public sealed class Request : ReportRequest;
+
+/// <summary>One version in the history; read it whole at <c>…/versions/{version}</c>.</summary>
+public sealed record VersionSummary(int Version, bool Current, string Template, string Etag, int Warnings, string? Note,
+    string ReportedBy, DateTime ReportedAt);
+
+public sealed record Response(string OrgUnit, int Year, IReadOnlyList<VersionSummary> Items);
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
+        Description(d => d.WithTags("Reports").ProducesProblemFE(404));
+        Summary(s => s.Summary = "Every version of the unit's report for the year, newest first.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        const string sql = $"""
+            SELECT {VersionRow.Columns}
+            FROM {VersionRow.From}
+            WHERE o.code = @org AND {OrgScope.SqlFilter}
+            ORDER BY v.version DESC
+            """;
+        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        parameters.AddDynamicParams(new { org = req.Org, year = req.Year });
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var rows = (await db.QueryAsync<VersionRow>(sql, parameters)).ToList();
+        await db.CommitAsync();
+        if (rows.Count == 0) throw ProblemException.NotFound($"A report of '{req.Org}' for {req.Year}");
+
+        var items = rows.Select(row => new VersionSummary(row.Version, row.Version == row.CurrentVersion, row.Template,
+            row.ETag, row.WarningList().Count, row.Note, row.ApiKeyId, row.CreatedAt)).ToList();
+        await Send.OkAsync(new Response(req.Org, req.Year, items), ct);
+    }
+}

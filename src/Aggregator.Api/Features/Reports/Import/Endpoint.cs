@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Features.Reports.Storing;
+using Aggregator.Domain.Templates;
+using Aggregator.Domain.Validation;
+using Aggregator.Domain.Values;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Reports.Import;
+
+public sealed class Endpoint(TenantScope tenants, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import");
+        AllowFileUploads();
+        Description(d => d.WithTags("Reports").Produces<Response>(200).Produces<Response>(201)
+            .ProducesProblemFE(404).ProducesProblemFE(409).ProducesProblemFE(412).ProducesProblemFE(422));
+        Summary(s => s.Summary =
+            "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
+            "and validates them; stores a version like a POST of versions unless ?dryRun=true. Reporter of the unit, or tenant-admin.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        TenantScope.RequireRole(caller, KeyRoles.Reporter, KeyRoles.TenantAdmin);
+
+        var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
+        var bytes = await ReadAsync(req.File!, ct);
+        var (format, rows) = ReadTable(req.File!.FileName, bytes);
+        if (rows.Count == 0)
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
+                $"No statistics table was found: the text needs the title {TextTableReader.Title} and a 统计指标 / 单位 / 统计数 header; a .docx needs a Word table.");
+
+        var match = LayoutMatcher.Match(template, rows);
+        var input = ReportInput.From(match.Values);
+        var validation = ReportValidator.Validate(template, input);
+        var found = Found(template, format, match, validation);
+
+        if (req.DryRun)
+        {
+            await Send.OkAsync(found, ct);
+            return;
+        }
+
+        ReportRules.Check(template, input, new Dictionary<string, object?>
+        {
+            ["values"] = found.Values, ["unmapped"] = found.Unmapped, ["notFound"] = found.NotFound,
+        });
+        var content = ReportContent.From(template.Code, input.Entries);
+        var requestHash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"import\n{req.Tenant}\n{req.Org}\n{req.Year}\n{template.Code}\n{req.Note}\n"), .. bytes]);
+        var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, found.Warnings, req.Note,
+            "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));
+
+        var answer = await writer.StoreAsync(submission,
+            stored => found with { Stored = new StoredRef(stored.Version, stored.ETag, stored.Location) }, ct);
+        await StoredAnswers.SendAsync(HttpContext, answer, ct);
+    }
+
+    private static Response Found(ReportTemplate template, string format, LayoutMatch match, ValidationResult validation) => new(
+        template.Code,
+        format,
+        new OrderedValues(match.Values.Where(v => v.Kind is RawValueKind.Number or RawValueKind.Missing)
+            .Select(v => KeyValuePair.Create(v.Code, v.Kind == RawValueKind.Number ? ReportContent.Normalise(v.Number) : (decimal?)null)).ToList()),
+        match.Unmapped.Select(row => new UnmappedText(row.Label, row.Value)).ToList(),
+        match.NotFound,
+        RuleFinding.From(validation.Errors),
+        RuleFinding.From(validation.Warnings),
+        Stored: null);
+
+    private static (string Format, IReadOnlyList<TableRow> Rows) ReadTable(string fileName, byte[] bytes)
+    {
+        // A .docx is a zip: "PK". Trust the content over the name.
+        if (bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K')
+        {
+            try { return ("docx", DocxTableReader.Read(new MemoryStream(bytes))); }
+            catch (InvalidDataException error) { throw ProblemException.BadRequest($"{fileName}: {error.Message}"); }
+        }
+        return ("text", TextTableReader.Read(new UTF8Encoding(false).GetString(bytes)));
+    }
+
+    private static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,48 @@
+using Aggregator.Api.Features.Reports.Shared;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Aggregator.Api.Features.Reports.Import;
+
+/// <summary>
+/// multipart/form-data: <c>file</c> — the annual report as a .txt (UTF-8 text, as published) or a .docx
+/// whose statistics table is a Word table; optional <c>template</c> (default: the one for the year) and <c>note</c>.
+/// </summary>
+public sealed class Request
+{
+    public string Tenant { get; init; } = "";
+    public string Org { get; init; } = "";
+    public int Year { get; init; }
+    public IFormFile? File { get; init; }
+    public string? Template { get; init; }
+    public string? Note { get; init; }
+    /// <summary>true: only read and validate; nothing is stored.</summary>
+    [QueryParam]
+    public bool DryRun { get; init; }
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Year).Must(ReportYears.Accepts).WithMessage(_ => ReportYears.Message);
+            RuleFor(r => r.File).NotNull().WithMessage("Send the report as the form field 'file' (.txt or .docx).");
+            RuleFor(r => r.Note).MaximumLength(2000);
+        }
+    }
+}
+
+/// <summary>What was read from the document and what the rules say; <c>stored</c> is the new version unless a dry run.</summary>
+public sealed record Response(
+    string Template,
+    string Format,
+    IReadOnlyDictionary<string, decimal?> Values,
+    IReadOnlyList<UnmappedText> Unmapped,
+    IReadOnlyList<string> NotFound,
+    IReadOnlyList<RuleFinding> Errors,
+    IReadOnlyList<RuleFinding> Warnings,
+    StoredRef? Stored);
+
+/// <summary>A table row whose label matched no indicator, with the value it carried.</summary>
+public sealed record UnmappedText(string Label, string Value);
+
+public sealed record StoredRef(int Version, string Etag, string Location);

@@ -1,0 +1,35 @@
+using Aggregator.Api.Features.Shared;
+using FastEndpoints;
+using FluentValidation;
+
+namespace Aggregator.Api.Features.Reports.List;
+
+public sealed class Request
+{
+    public string Tenant { get; init; } = "";
+    /// <summary>Only this year.</summary>
+    [QueryParam]
+    public int? Year { get; init; }
+    /// <summary>Only this org unit and the units below it.</summary>
+    [QueryParam]
+    public string? OrgUnit { get; init; }
+    [QueryParam]
+    public int Page { get; init; } = 1;
+    [QueryParam]
+    public int PageSize { get; init; } = 50;
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Page).GreaterThanOrEqualTo(1);
+            RuleFor(r => r.PageSize).InclusiveBetween(1, 500);
+            RuleFor(r => r.OrgUnit).Matches(Codes.Pattern).When(r => r.OrgUnit is not null);
+        }
+    }
+}
+
+/// <summary>Who reported: the unit, the year, the current version and when and by which key it was sent.</summary>
+public sealed record Item(string OrgUnit, string OrgUnitName, int Year, string Template, int Version, DateTime ReportedAt, string ReportedBy);
+
+public sealed record Response(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);

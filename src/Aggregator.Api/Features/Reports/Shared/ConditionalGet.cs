@@ -1,0 +1,12 @@
+namespace Aggregator.Api.Features.Reports.Shared;
+
+public static class ConditionalGet
+{
+    /// <summary>Sets the ETag and says whether the client's copy is current (If-None-Match), for a 304.</summary>
+    public static bool IsNotModified(HttpContext context, string etag)
+    {
+        context.Response.Headers.ETag = etag;
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        return ifNoneMatch.Length > 0 && ETags.ListContains(ifNoneMatch, etag);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Aggregator.Domain.Values;
+
+namespace Aggregator.Api.Features.Reports.Shared;
+
+/// <summary>
+/// The canonical form of a report: template and values sorted by code, numbers without trailing zeros,
+/// nulls kept. Equal reports have equal forms (and hashes) whatever the key order or number spelling.
+/// </summary>
+public sealed class ReportContent
+{
+    private ReportContent(string template, IReadOnlyList<KeyValuePair<string, decimal?>> values)
+    {
+        Template = template;
+        Values = values;
+        ValuesJson = WriteValues(values);
+        Hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{template}\n{ValuesJson}"));
+    }
+
+    public string Template { get; }
+
+    /// <summary>Sorted by code (ordinal); null is a cell reported empty.</summary>
+    public IReadOnlyList<KeyValuePair<string, decimal?>> Values { get; }
+
+    /// <summary>The values as one JSON object, as stored in report_versions.values.</summary>
+    public string ValuesJson { get; }
+
+    public byte[] Hash { get; }
+
+    /// <summary>Only for input that passed validation: every entry a number or missing, no code twice.</summary>
+    public static ReportContent From(string template, IEnumerable<RawValue> entries) =>
+        new(template, entries
+            .Select(entry => KeyValuePair.Create(entry.Code, entry.Kind == RawValueKind.Number ? Normalise(entry.Number) : (decimal?)null))
+            .OrderBy(pair => pair.Key, StringComparer.Ordinal)
+            .ToList());
+
+    /// <summary>975.00 → 975: the value, not its spelling.</summary>
+    public static decimal Normalise(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    public static string Format(decimal value) => Normalise(value).ToString(CultureInfo.InvariantCulture);
+
+    private static string WriteValues(IReadOnlyList<KeyValuePair<string, decimal?>> values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (code, value) in values)
+            {
+                if (value is { } number) writer.WriteNumber(code, number);
+                else writer.WriteNull(code);
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

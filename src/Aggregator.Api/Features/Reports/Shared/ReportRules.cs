@@ -1,0 +1,49 @@
+using Aggregator.Api.Errors;
+using Aggregator.Domain.Templates;
+using Aggregator.Domain.Validation;
+using Aggregator.Domain.Values;
+
+namespace Aggregator.Api.Features.Reports.Shared;
+
+/// <summary>Choosing the template for a year and checking a report against it; rule failures answer 422.</summary>
+public static class ReportRules
+{
+    public static ReportTemplate TemplateFor(TemplateCatalog catalog, string? code, int year)
+    {
+        if (string.IsNullOrEmpty(code))
+            return catalog.ForYear(year) ?? throw Unprocessable($"No template applies to {year}.", "template", []);
+        var template = catalog.Find(code)
+                       ?? throw Unprocessable($"Unknown template '{code}'. Known: {string.Join(", ", catalog.All.Select(t => t.Code))}.", "template", []);
+        if (!template.AppliesTo(year))
+        {
+            var years = $"{template.FirstYear}–{template.LastYear?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""}";
+            var suggestion = catalog.ForYear(year) is { } right ? $"; use {right.Code}" : "";
+            throw Unprocessable($"Template {template.Code} applies to {years}, not {year}{suggestion}.", "template-year", []);
+        }
+        return template;
+    }
+
+    /// <summary>The validation, or 422 listing every failing error rule (and the warnings) when there is one.</summary>
+    public static ValidationResult Check(ReportTemplate template, ReportInput input, IReadOnlyDictionary<string, object?>? more = null)
+    {
+        var result = ReportValidator.Validate(template, input);
+        if (!result.HasErrors) return result;
+
+        var errors = RuleFinding.From(result.Errors);
+        var extensions = new Dictionary<string, object?>
+        {
+            ["template"] = template.Code,
+            ["errors"] = errors,
+            ["warnings"] = RuleFinding.From(result.Warnings),
+        };
+        foreach (var (name, value) in more ?? new Dictionary<string, object?>()) extensions[name] = value;
+        throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
+            $"The report breaks {errors.Count} rule(s) of {template.Code}; nothing was stored.", extensions);
+    }
+
+    private static ProblemException Unprocessable(string message, string ruleId, string[] indicators) =>
+        new(StatusCodes.Status422UnprocessableEntity, message, new Dictionary<string, object?>
+        {
+            ["errors"] = new[] { new RuleFinding(ruleId, indicators, message) },
+        });
+}

@@ -1,0 +1,19 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Data;
+using Dapper;
+
+namespace Aggregator.Api.Features.Reports.Shared;
+
+/// <summary>The org unit of a report route, if the caller's scope reaches it; otherwise 404, as if it did not exist.</summary>
+public static class ReportUnit
+{
+    public static async Task<long> FindAsync(DbSession db, Caller caller, string orgCode)
+    {
+        const string sql = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}";
+        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        parameters.Add("orgCode", orgCode);
+        return await db.QuerySingleOrDefaultAsync<long?>(sql, parameters)
+               ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Aggregator.Domain.Templates;
+
+namespace Aggregator.Api.Features.Reports.Shared;
+
+/// <summary>A stored version as read from report_versions v (joined to org_units o).</summary>
+public sealed record VersionRow(
+    string OrgUnit, int Year, int Version, int CurrentVersion, string Template, string Values, string Warnings,
+    string? Note, byte[] ContentHash, string ApiKeyId, DateTime CreatedAt)
+{
+    public const string Columns = """
+        o.code AS OrgUnit, v.year AS Year, v.version AS Version, r.current_version AS CurrentVersion,
+        v.template AS Template, v.values::text AS Values, v.warnings::text AS Warnings, v.note AS Note,
+        v.content_hash AS ContentHash, v.api_key_id AS ApiKeyId, v.created_at AS CreatedAt
+        """;
+
+    /// <summary>org_units o, reports r and report_versions v of one unit and year, within the caller's scope.</summary>
+    public const string From = """
+        org_units o
+        JOIN reports r ON r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id AND r.year = @year
+        JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id AND v.year = r.year
+        """;
+
+    public string ETag => ETags.Of(Version, ContentHash);
+
+    /// <summary>code → value in the template's order (codes the template no longer knows last).</summary>
+    public IReadOnlyList<KeyValuePair<string, decimal?>> ValuesInOrder(TemplateCatalog catalog)
+    {
+        var values = JsonSerializer.Deserialize<Dictionary<string, decimal?>>(Values) ?? [];
+        var template = catalog.Find(Template);
+        return values
+            .OrderBy(pair => template is not null && template.TryGetPosition(pair.Key, out var position) ? position : int.MaxValue)
+            .ThenBy(pair => pair.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public IReadOnlyList<RuleFinding> WarningList() =>
+        JsonSerializer.Deserialize<List<RuleFinding>>(Warnings, JsonSerializerOptions.Web) ?? [];
+}
+
+/// <summary>A version as the API shows it: its values, the warnings stored with it, who sent it and when.</summary>
+public sealed record VersionView(
+    string OrgUnit, int Year, string Template, int Version, bool Current, string Etag,
+    IReadOnlyDictionary<string, decimal?> Values, IReadOnlyList<RuleFinding> Warnings, string? Note,
+    string ReportedBy, DateTime ReportedAt)
+{
+    public static VersionView From(VersionRow row, TemplateCatalog catalog) => new(
+        row.OrgUnit, row.Year, row.Template, row.Version, row.Version == row.CurrentVersion, row.ETag,
+        new OrderedValues(row.ValuesInOrder(catalog)), row.WarningList(), row.Note, row.ApiKeyId, row.CreatedAt);
+}

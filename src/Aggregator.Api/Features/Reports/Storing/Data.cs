@@ -1,0 +1,61 @@
+using Aggregator.Data;
+
+namespace Aggregator.Api.Features.Reports.Storing;
+
+internal static class Data
+{
+    public sealed record CurrentRow(int Version, byte[] ContentHash);
+
+    /// <summary>The current version, its row locked until commit so no other writer can pass the same If-Match.</summary>
+    public static Task<CurrentRow?> LockCurrentAsync(DbSession db, long orgUnitId, int year)
+    {
+        const string sql = """
+            SELECT current_version AS Version, content_hash AS ContentHash FROM reports
+            WHERE org_unit_id = @orgUnitId AND year = @year
+            FOR UPDATE
+            """;
+        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { orgUnitId, year });
+    }
+
+    /// <summary>
+    /// Points the report at its next version and returns that number. Two first versions racing without a
+    /// row to lock serialise on the primary key: the second waits, then becomes version 2.
+    /// </summary>
+    public static Task<int> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash)
+    {
+        const string sql = """
+            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash)
+            VALUES (@tenantId, @orgUnitId, @year, @template, 1, @contentHash)
+            ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
+               SET current_version = r.current_version + 1, template = excluded.template,
+                   content_hash = excluded.content_hash, updated_at = now()
+            RETURNING current_version
+            """;
+        return db.QuerySingleAsync<int>(sql, new { tenantId, orgUnitId, year, template, contentHash });
+    }
+
+    public static Task<DateTime> InsertVersionAsync(DbSession db, Guid tenantId, long orgUnitId, int year, int version,
+        string template, string values, string warnings, string? note, byte[] contentHash, string apiKeyId)
+    {
+        const string sql = """
+            INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, warnings, note, content_hash, api_key_id)
+            VALUES (@tenantId, @orgUnitId, @year, @version, @template, @values::jsonb, @warnings::jsonb, @note, @contentHash, @apiKeyId)
+            RETURNING created_at
+            """;
+        return db.QuerySingleAsync<DateTime>(sql,
+            new { tenantId, orgUnitId, year, version, template, values, warnings, note, contentHash, apiKeyId });
+    }
+
+    /// <summary>The current values as rows for the rollups: the old rows out, all new rows in one statement.</summary>
+    public static async Task ReplaceValuesAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string[] codes, decimal?[] values)
+    {
+        const string delete = "DELETE FROM report_values WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId";
+        const string insert = """
+            INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
+            SELECT @tenantId, @year, @orgUnitId, v.indicator, v.value
+            FROM unnest(@codes::text[], @values::numeric[]) AS v(indicator, value)
+            """;
+        await db.ExecuteAsync(delete, new { tenantId, orgUnitId, year });
+        await db.ExecuteAsync(insert, new { tenantId, orgUnitId, year, codes, values });
+    }
+}

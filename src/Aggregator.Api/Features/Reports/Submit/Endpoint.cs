@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+using Aggregator.Api.Auth;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Features.Reports.Storing;
+using Aggregator.Domain.Templates;
+using Aggregator.Domain.Values;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Reports.Submit;
+
+public sealed class Endpoint(TenantScope tenants, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
+        Description(d => d.WithTags("Reports").ClearDefaultProduces(200).Produces<Response>(201)
+            .ProducesProblemFE(404).ProducesProblemFE(409).ProducesProblemFE(412).ProducesProblemFE(422));
+        Summary(s => s.Summary =
+            "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
+            "Idempotency-Key makes retries safe; If-Match guards against lost updates.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        TenantScope.RequireRole(caller, KeyRoles.Reporter, KeyRoles.TenantAdmin);
+
+        var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
+        var input = ReportInput.FromJson(req.Values);
+        var validation = ReportRules.Check(template, input);
+
+        var content = ReportContent.From(template.Code, input.Entries);
+        var warnings = RuleFinding.From(validation.Warnings);
+        var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, warnings, req.Note,
+            "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
+
+        var answer = await writer.StoreAsync(submission,
+            stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, warnings, stored.CreatedAt), ct);
+        await StoredAnswers.SendAsync(HttpContext, answer, ct);
+    }
+
+    /// <summary>Same route, same content, same note: the same request, however its JSON was spelled.</summary>
+    private static byte[] RequestHash(Request req, ReportContent content) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"versions\n{req.Tenant}\n{req.Org}\n{req.Year}\n{Convert.ToHexString(content.Hash)}\n{req.Note}"));
+}
