@@ -29,7 +29,7 @@ public sealed class EmbeddedDefaultTests : IDisposable
             await created.ShouldHaveStatus(HttpStatusCode.Created);
         }
 
-        Assert.False(File.Exists(Path.Combine(_dataDirectory, "pg", "postmaster.pid")), "the cluster was stopped with the API");
+        Assert.False(File.Exists(Path.Combine(_dataDirectory, "pg", "postmaster.pid")), "the cluster was stopped with the API: " + File.ReadAllText(Path.Combine(_dataDirectory, "pg", "server.log")));
 
         await using var second = NewFactory();
         second.StartServer();

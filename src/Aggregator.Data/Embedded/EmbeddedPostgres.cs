@@ -23,7 +23,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string _clusterDirectory;
     private readonly ILogger _logger;
-    private bool _stopped;
+    private readonly Lock _stopLock = new();
+    private Task? _stop;
 
     private EmbeddedPostgres(string binDirectory, string clusterDirectory, int port, Credentials credentials, ILogger logger)
     {
@@ -62,12 +63,26 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return server;
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops the cluster and returns once it is down. Every caller awaits the same stop.</summary>
+    public Task StopAsync()
     {
-        if (_stopped) return;
-        _stopped = true;
-        await RunPgCtlAsync(["stop", "-D", _clusterDirectory, "-m", "fast", "-w"], CancellationToken.None, throwOnFailure: false);
-        _logger.LogInformation("Embedded PostgreSQL on port {Port} stopped", Port);
+        lock (_stopLock)
+        {
+            return _stop ??= StopServerAsync();
+        }
+    }
+
+    private async Task StopServerAsync()
+    {
+        var result = await RunPgCtlAsync(["stop", "-D", _clusterDirectory, "-m", "fast", "-w", "-t", "60"], CancellationToken.None, throwOnFailure: false);
+        // pg_ctl can return before the postmaster has removed its pid file; the folder is free only then.
+        var pidFile = Path.Combine(_clusterDirectory, "postmaster.pid");
+        for (var waited = 0; File.Exists(pidFile) && waited < 30_000; waited += 50)
+            await Task.Delay(50);
+        if (File.Exists(pidFile))
+            _logger.LogWarning("Embedded PostgreSQL on port {Port} did not stop: {Output}", Port, result.Output.Trim());
+        else
+            _logger.LogInformation("Embedded PostgreSQL on port {Port} stopped", Port);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
