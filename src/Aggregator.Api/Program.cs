@@ -1,11 +1,14 @@
 using Aggregator.Api;
+using Aggregator.Api.Auth;
 using Aggregator.Api.Health;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Templates;
 using Aggregator.Data;
+using Aggregator.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase();
+builder.AddJobs();
 builder.AddHealth();
 builder.AddTemplates();
 builder.AddApi();
@@ -15,6 +18,7 @@ var app = builder.Build();
 app.UseApi();
 app.UseOpenApiDocument();
 app.MapHealth();
+app.MapJobsDashboard();
 app.Run();
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
