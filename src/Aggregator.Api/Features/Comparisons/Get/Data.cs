@@ -5,7 +5,15 @@ namespace Aggregator.Api.Features.Comparisons.Get;
 
 internal static class Data
 {
-    public sealed record Header(string Template, string BaseTemplate, string[] NotComparable, DateTime ComputedAt, bool Stale);
+    // A class, not a positional record: Dapper cannot bind a text[] column to a constructor parameter.
+    public sealed class Header
+    {
+        public string Template { get; init; } = "";
+        public string BaseTemplate { get; init; } = "";
+        public string[] NotComparable { get; init; } = [];
+        public DateTime ComputedAt { get; init; }
+        public bool Stale { get; init; }
+    }
 
     public sealed record ValueRow(
         string Indicator, decimal? Value, decimal? BaseValue, decimal? Delta, decimal? PctChange,

@@ -4,7 +4,16 @@ namespace Aggregator.Api.Features.Rollups.Get;
 
 internal static class Data
 {
-    public sealed record Header(string Template, DateTime ComputedAt, bool Stale, int Expected, int Reported, string[] Missing);
+    // A class, not a positional record: Dapper cannot bind a text[] column to a constructor parameter.
+    public sealed class Header
+    {
+        public string Template { get; init; } = "";
+        public DateTime ComputedAt { get; init; }
+        public bool Stale { get; init; }
+        public int Expected { get; init; }
+        public int Reported { get; init; }
+        public string[] Missing { get; init; } = [];
+    }
     public sealed record ValueRow(string Indicator, decimal? Value, int Reporters);
 
     public static Task<Header?> FindAsync(DbSession db, int year, long orgUnitId)
