@@ -28,6 +28,7 @@ public static class JobsRegistration
         builder.Services.AddHostedService<HangfireSchemaInstaller>();
         builder.Services.AddHangfire((services, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseLogProvider(new HostLogProvider(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(
