@@ -1,9 +1,11 @@
 using Aggregator.Api;
+using Aggregator.Api.Auth;
 using Aggregator.Api.Health;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Templates;
 using Aggregator.Data;
 using Aggregator.Data.Embedded;
+using Aggregator.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 try
@@ -16,6 +18,7 @@ catch (EmbeddedPostgresException e)
     Console.Error.WriteLine($"Aggregator cannot start its embedded PostgreSQL: {e.Message}");
     return 1;
 }
+builder.AddJobs();
 builder.AddHealth();
 builder.AddTemplates();
 builder.AddApi();
@@ -25,6 +28,7 @@ var app = builder.Build();
 app.UseApi();
 app.UseOpenApiDocument();
 app.MapHealth();
+app.MapJobsDashboard();
 app.Run();
 return 0;
 

@@ -1,0 +1,55 @@
+using Aggregator.Api.Features.Rollups;
+using Aggregator.Data;
+
+namespace Aggregator.Api.Features.Comparisons.Get;
+
+internal static class Data
+{
+    // A class, not a positional record: Dapper cannot bind a text[] column to a constructor parameter.
+    public sealed class Header
+    {
+        public string Template { get; init; } = "";
+        public string BaseTemplate { get; init; } = "";
+        public string[] NotComparable { get; init; } = [];
+        public DateTime ComputedAt { get; init; }
+        public bool Stale { get; init; }
+    }
+
+    public sealed record ValueRow(
+        string Indicator, decimal? Value, decimal? BaseValue, decimal? Delta, decimal? PctChange,
+        decimal? LflValue, decimal? LflBaseValue, decimal? LflDelta, decimal? LflPctChange, int LflUnits);
+
+    public static Task<Header?> FindAsync(DbSession db, int year, int baseYear)
+    {
+        const string sql = """
+            SELECT c.template AS Template, c.base_template AS BaseTemplate, c.not_comparable AS NotComparable,
+                   c.computed_at AS ComputedAt,
+                   EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = c.tenant_id AND v.year IN (c.year, c.base_year) AND v.seq > c.watermark)
+                   OR EXISTS (SELECT 1 FROM rollup_state s WHERE s.tenant_id = c.tenant_id AND s.year IN (c.year, c.base_year)
+                              AND s.dirty_generation > coalesce(s.computed_generation, 0)) AS Stale
+            FROM comparison_state c WHERE c.year = @year AND c.base_year = @baseYear
+            """;
+        return db.QuerySingleOrDefaultAsync<Header>(sql, new { year, baseYear });
+    }
+
+    public static Task<IEnumerable<ValueRow>> ValuesAsync(DbSession db, int year, int baseYear, long orgUnitId)
+    {
+        const string sql = """
+            SELECT indicator AS Indicator, value AS Value, base_value AS BaseValue, delta AS Delta, pct_change AS PctChange,
+                   lfl_value AS LflValue, lfl_base_value AS LflBaseValue, lfl_delta AS LflDelta, lfl_pct_change AS LflPctChange,
+                   lfl_units AS LflUnits
+            FROM comparison_values WHERE year = @year AND base_year = @baseYear AND org_unit_id = @orgUnitId
+            """;
+        return db.QueryAsync<ValueRow>(sql, new { year, baseYear, orgUnitId });
+    }
+
+    public static Task<bool> UnitHasFiguresAsync(DbSession db, int year, long orgUnitId) =>
+        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM rollup_completeness WHERE year = @year AND org_unit_id = @orgUnitId)",
+            new { year, orgUnitId });
+
+    /// <summary>Whether both years' figures have been computed: then a missing comparison means a year without reports.</summary>
+    public static Task<bool> BothComputedAsync(DbSession db, int year, int baseYear) =>
+        db.QuerySingleAsync<bool>($"""
+            SELECT count(*) = 2 FROM rollup_state s WHERE s.year IN (@year, @baseYear) AND s.computed_at IS NOT NULL AND NOT {FigureScope.StaleSql}
+            """, new { year, baseYear });
+}

@@ -1,0 +1,49 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Rollups;
+using Aggregator.Data;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Comparisons.Get;
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}");
+        Description(d => d.WithTags("Comparisons").ProducesProblemFE(404));
+        Summary(s => s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        TenantScope.RequireRole(caller, FigureScope.ReadRoles);
+        var baseYear = req.Base ?? req.Year - 1;
+        if (baseYear >= req.Year)
+            throw ProblemException.BadRequest($"The base year must be before {req.Year}.");
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
+        if (!unit.HasChildren)
+            throw ProblemException.NotFound($"A comparison of '{req.Org}' (a unit with no units below it)");
+        var header = await Data.FindAsync(db, req.Year, baseYear);
+        if (header is null || !await Data.UnitHasFiguresAsync(db, req.Year, unit.OrgUnitId))
+        {
+            throw header is null && await Data.BothComputedAsync(db, req.Year, baseYear)
+                ? ProblemException.NotFound($"A comparison of {req.Year} with {baseYear} (one of the years has no reports)")
+                : FigureScope.BeingComputed($"The comparison of {req.Year} with {baseYear}");
+        }
+        var rows = await Data.ValuesAsync(db, req.Year, baseYear, unit.OrgUnitId);
+        await db.CommitAsync();
+
+        var values = rows.OrderBy(r => r.Indicator, StringComparer.Ordinal).ToDictionary(
+            r => r.Indicator,
+            r => new ComparisonView(r.Value, r.BaseValue, r.Delta, r.PctChange,
+                new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)),
+            StringComparer.Ordinal);
+        await Send.OkAsync(new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
+            header.ComputedAt, header.Stale, values, header.NotComparable), ct);
+    }
+}

@@ -1,0 +1,55 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Jobs.Rollups;
+using FastEndpoints;
+using Hangfire;
+using Hangfire.States;
+
+namespace Aggregator.Api.Features.Jobs.Get;
+
+public sealed class Request
+{
+    public string Id { get; init; } = "";
+}
+
+/// <summary>state: Enqueued, Processing, Succeeded, Failed, … (Hangfire's state names).</summary>
+public sealed record Response(
+    string Id, string Kind, int? Year, string State, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error);
+
+public sealed class Endpoint(JobStorage storage) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/api/v1/jobs/{id}");
+        Description(d => d.WithTags("Jobs").ProducesProblemFE(404));
+        Summary(s => s.Summary = "A background job queued by this API: its state, times and error. Keys see their own tenant's jobs.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var notFound = ProblemException.NotFound($"Job '{req.Id}'");
+        if (!long.TryParse(req.Id, out _)) throw notFound;
+
+        var details = storage.GetMonitoringApi().JobDetails(req.Id);
+        // Jobs carry ids only; the tenant id is the first argument of every tenant job.
+        if (details?.Job is not { } job || job.Args.Count == 0 || job.Args[0] is not Guid tenantId) throw notFound;
+        if (!caller.IsAdmin && caller.TenantId != tenantId) throw notFound;
+
+        var history = details.History ?? [];
+        var current = history.FirstOrDefault();
+        var started = history.LastOrDefault(h => h.StateName == ProcessingState.StateName);
+        var finished = history.FirstOrDefault(h => h.StateName == SucceededState.StateName || h.StateName == FailedState.StateName || h.StateName == DeletedState.StateName);
+        var error = current?.StateName == FailedState.StateName && current.Data.TryGetValue("ExceptionMessage", out var message) ? message : null;
+
+        await Send.OkAsync(new Response(
+            req.Id,
+            job.Type == typeof(RollupJob) ? "rollup" : job.Type.Name,
+            job.Args.Count > 1 && job.Args[1] is int year ? year : null,
+            current?.StateName ?? "Unknown",
+            details.CreatedAt ?? DateTime.MinValue,
+            started?.CreatedAt,
+            finished?.CreatedAt,
+            error), ct);
+    }
+}

@@ -1,0 +1,52 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Rollups.Breakdown;
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown");
+        Description(d => d.WithTags("Rollups").ProducesProblemFE(404));
+        Summary(s => s.Summary = "One indicator of a rollup by child unit: value, share of the total in percent, rank.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        TenantScope.RequireRole(caller, FigureScope.ReadRoles);
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
+        if (!unit.HasChildren)
+            throw ProblemException.NotFound($"A breakdown of '{req.Org}' (a unit with no units below it)");
+        var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId, req.Indicator)
+                     ?? throw FigureScope.BeingComputed($"The {req.Year} figures of '{req.Org}'");
+        if (catalog.Find(header.Template)?.FindIndicator(req.Indicator) is not { Aggregate: AggregateKind.Sum })
+            throw ProblemException.BadRequest($"'{req.Indicator}' is not a summable indicator of {header.Template}.");
+
+        var children = (await Data.ChildrenAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template)).ToList();
+        BreakdownItem? own = null;
+        if (await Data.HasOwnReportAsync(db, req.Year, unit.OrgUnitId, header.Template))
+        {
+            var value = await Data.OwnValueAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template);
+            own = new BreakdownItem(unit.Code, "(own report)", value, Share(value, header.Total), null);
+        }
+        await db.CommitAsync();
+
+        var items = children
+            .Select(c => new BreakdownItem(c.Code, c.Name, c.Value, Share(c.Value, header.Total),
+                c.Value is { } v ? 1 + children.Count(other => other.Value > v) : null))
+            .ToList();
+        await Send.OkAsync(new Response(unit.Code, req.Year, header.Template, req.Indicator, header.ComputedAt, header.Stale,
+            header.Total, own, items), ct);
+    }
+
+    private static decimal? Share(decimal? value, decimal? total) =>
+        value is { } v && total is { } t && t != 0 ? decimal.Round(v * 100m / t, 1, MidpointRounding.AwayFromZero) : null;
+}

@@ -1,0 +1,44 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Data;
+using Dapper;
+
+namespace Aggregator.Api.Features.Rollups;
+
+/// <summary>
+/// Who may read stored figures of a unit: viewers and reviewers at or above it, reporters for their own
+/// unit only. A unit outside the caller's scope is answered 404, as if it did not exist.
+/// </summary>
+public static class FigureScope
+{
+    public static readonly string[] ReadRoles = [KeyRoles.Viewer, KeyRoles.Reviewer, KeyRoles.Reporter];
+
+    public sealed record Unit(long OrgUnitId, string Code, bool HasChildren);
+
+    public static async Task<Unit> FindUnitAsync(DbSession db, Caller caller, string orgCode)
+    {
+        const string sql = $"""
+            SELECT o.org_unit_id AS OrgUnitId, o.code AS Code,
+                   EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren
+            FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
+            """;
+        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        parameters.Add("orgCode", orgCode);
+        return await db.QuerySingleOrDefaultAsync<Unit>(sql, parameters)
+               ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");
+    }
+
+    /// <summary>404 for figures not computed yet: the answer says they are on their way.</summary>
+    public static ProblemException BeingComputed(string what) =>
+        new(StatusCodes.Status404NotFound, $"{what} are being computed; try again shortly.",
+            new Dictionary<string, object?> { ["reason"] = "being-computed" });
+
+    /// <summary>
+    /// Stale while versions exist that the figures do not include: a version committed after the job read
+    /// its generation, or (for writers that bypass the trigger) a version seq above the watermark.
+    /// </summary>
+    public const string StaleSql = """
+        (s.dirty_generation > coalesce(s.computed_generation, 0)
+         OR EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year AND v.seq > coalesce(s.watermark, 0)))
+        """;
+}

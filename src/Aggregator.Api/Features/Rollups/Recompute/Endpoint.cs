@@ -1,0 +1,47 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using Aggregator.Jobs.Rollups;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Rollups.Recompute;
+
+public sealed class Request
+{
+    public string Tenant { get; init; } = "";
+    public string Org { get; init; } = "";
+    public int Year { get; init; }
+}
+
+public sealed record Response(string JobId, string Status);
+
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog, RollupTrigger trigger) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute");
+        Description(d => d.WithTags("Rollups").ClearDefaultProduces(200).Produces<Response>(202).ProducesProblemFE(404));
+        Summary(s => s.Summary = "Queues a recompute of the tenant's figures for the year. Reviewer. Follow the job at Location.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = Caller.From(User);
+        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        TenantScope.RequireRole(caller, KeyRoles.Reviewer);
+
+        await using (var db = await tenantDb.BeginAsync(tenantId, ct))
+        {
+            _ = await FigureScope.FindUnitAsync(db, caller, req.Org);
+            await db.CommitAsync();
+        }
+        if (catalog.ForYear(req.Year) is null)
+            throw ProblemException.NotFound($"A report template for {req.Year}");
+
+        // The job recomputes the whole (tenant, year): every unit's figures come from the same run.
+        var jobId = trigger.EnqueueRecompute(tenantId, req.Year);
+        HttpContext.Response.Headers.Location = $"/api/v1/jobs/{jobId}";
+        await Send.ResponseAsync(new Response(jobId, "queued"), StatusCodes.Status202Accepted, ct);
+    }
+}

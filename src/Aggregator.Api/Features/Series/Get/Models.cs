@@ -1,0 +1,27 @@
+using FastEndpoints;
+using FluentValidation;
+
+namespace Aggregator.Api.Features.Series.Get;
+
+public sealed class Request
+{
+    public string Tenant { get; init; } = "";
+    public string Org { get; init; } = "";
+    [QueryParam] public string Indicator { get; init; } = "";
+    [QueryParam] public int? From { get; init; }
+    [QueryParam] public int? To { get; init; }
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Indicator).NotEmpty().MaximumLength(100);
+            RuleFor(r => r).Must(r => r.From is null || r.To is null || r.From <= r.To).WithMessage("from must not be after to.");
+        }
+    }
+}
+
+/// <summary>source: "rollup" for a unit with units below it (stored figures), "report" for a unit's own current report.</summary>
+public sealed record Response(string OrgUnit, string Indicator, string Source, IReadOnlyList<Point> Points);
+
+public sealed record Point(int Year, string Template, decimal? Value, int? Reporters, DateTime? ComputedAt, bool? Stale);

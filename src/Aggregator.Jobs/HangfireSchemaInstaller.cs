@@ -1,0 +1,42 @@
+using Aggregator.Data;
+using Dapper;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Aggregator.Jobs;
+
+/// <summary>
+/// The migration step for Hangfire's tables: installed (or upgraded) by the owner role, after DbUp, in the
+/// process that holds the owner connection; the app role then gets only data rights on them. Every other
+/// process opens the storage with PrepareSchemaIfNecessary off. Hangfire's tables hold no tenant data: a
+/// job carries only ids (tenant id, year), so they sit outside row-level security.
+/// </summary>
+internal sealed class HangfireSchemaInstaller(DatabaseEndpoint endpoint, ILogger<HangfireSchemaInstaller> logger) : IHostedService
+{
+    public const string Schema = "hangfire";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (endpoint.OwnerConnectionString is null)
+        {
+            logger.LogInformation("No owner connection: the Hangfire schema is installed by another process");
+            return;
+        }
+
+        var role = "\"" + endpoint.AppRole.Replace("\"", "\"\"") + "\"";
+        var grants = $"""
+            GRANT USAGE ON SCHEMA {Schema} TO {role};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {Schema} TO {role};
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {Schema} TO {role};
+            """;
+        await using var connection = new NpgsqlConnection(endpoint.OwnerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        PostgreSqlObjectsInstaller.Install(connection, Schema);
+        await connection.ExecuteAsync(new CommandDefinition(grants, cancellationToken: cancellationToken));
+        logger.LogInformation("Hangfire schema ready");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

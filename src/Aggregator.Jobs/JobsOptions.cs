@@ -1,0 +1,22 @@
+namespace Aggregator.Jobs;
+
+/// <summary>Aggregator:Jobs — where and how often background jobs run.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Aggregator:Jobs";
+
+    /// <summary>Run the Hangfire server in this process (the API's default); false when a worker runs it.</summary>
+    public bool RunServer { get; set; } = true;
+
+    /// <summary>Workers of this process's Hangfire server.</summary>
+    public int WorkerCount { get; set; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
+
+    /// <summary>
+    /// The fallback poll of the queue. New jobs wake the workers at once through LISTEN/NOTIFY
+    /// (EnableLongPolling); the poll only covers a lost notification or a broken listener connection.
+    /// </summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Cron of the sweep that recomputes whatever is still dirty and re-checks stored figures.</summary>
+    public string SweepCron { get; set; } = "0 * * * *";
+}

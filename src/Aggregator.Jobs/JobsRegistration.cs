@@ -1,0 +1,61 @@
+using Aggregator.Data.Reports;
+using Aggregator.Jobs.Rollups;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Aggregator.Jobs;
+
+public static class JobsRegistration
+{
+    /// <summary>
+    /// Hangfire over the process's NpgsqlDataSource, the rollup jobs and the trigger the report POST calls.
+    /// The server runs here unless <paramref name="runServer"/> or Aggregator:Jobs:RunServer says not to.
+    /// Call after AddDatabase: the schema step must follow the migrations.
+    /// </summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, bool? runServer = null)
+    {
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
+            .Validate(o => o.WorkerCount > 0, "Aggregator:Jobs:WorkerCount must be positive.")
+            .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+
+        builder.Services.AddHostedService<HangfireSchemaInstaller>();
+        builder.Services.AddHangfire((services, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseLogProvider(new HostLogProvider(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>())),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = HangfireSchemaInstaller.Schema,
+                    PrepareSchemaIfNecessary = false,
+                    UseSlidingInvisibilityTimeout = true,
+                    EnableLongPolling = true,
+                    QueuePollInterval = services.GetRequiredService<IOptions<JobsOptions>>().Value.QueuePollInterval,
+                }));
+
+        if (runServer ?? options.RunServer)
+        {
+            builder.Services.AddHostedService<RecurringJobsRegistration>();
+            builder.Services.AddHangfireServer((services, server) =>
+            {
+                server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
+                server.Queues = [RollupTrigger.Queue, "default"];
+            });
+        }
+
+        builder.Services.AddSingleton<RollupTrigger>();
+        builder.Services.AddSingleton<IReportVersionObserver>(services => services.GetRequiredService<RollupTrigger>());
+        builder.Services.AddTransient<RollupJob>();
+        builder.Services.AddTransient<RollupSweep>();
+        return builder;
+    }
+}

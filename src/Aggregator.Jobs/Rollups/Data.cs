@@ -1,0 +1,227 @@
+using Aggregator.Data;
+
+namespace Aggregator.Jobs.Rollups;
+
+/// <summary>The SQL of the rollup job. Every statement runs inside the job's tenant-scoped transaction.</summary>
+internal static class Data
+{
+    public sealed record StateRow(long DirtyGeneration, long? ComputedGeneration, long? Watermark, DateTime? ComputedAt);
+
+    // Units with descendants, and "ancestor i of a unit" read off its ltree path of ids: the rollups expand
+    // each report row to its ancestors and group, instead of joining every unit to its subtree.
+    private const string Parents = """
+        parents AS (
+            SELECT DISTINCT parent_id AS org_unit_id FROM org_units
+            WHERE tenant_id = @tenantId AND parent_id IS NOT NULL
+        )
+        """;
+
+    /// <summary>Clears the queued-job claim and reads the generation to compute, in its own short transaction.</summary>
+    public static Task<StateRow> StartAsync(DbSession db, Guid tenantId, int year)
+    {
+        // ON CONFLICT waits for the row lock of any version still committing, so the generation read here
+        // counts only versions that are committed, and the figures computed afterwards include them all.
+        const string sql = """
+            INSERT INTO rollup_state AS s (tenant_id, year) VALUES (@tenantId, @year)
+            ON CONFLICT (tenant_id, year) DO UPDATE SET queued_job_id = NULL, queued_at = NULL
+            RETURNING s.dirty_generation AS DirtyGeneration, s.computed_generation AS ComputedGeneration,
+                      s.watermark AS Watermark, s.computed_at AS ComputedAt
+            """;
+        return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year });
+    }
+
+    public static Task LockAsync(DbSession db, Guid tenantId, int year) =>
+        db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('rollup'), hashtext(@tenantId::text || ':' || @year::text))",
+            new { tenantId, year });
+
+    public static Task LockComparisonAsync(DbSession db, Guid tenantId, int year, int baseYear) =>
+        db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('comparison'), hashtext(@tenantId::text || ':' || @year::text || ':' || @baseYear::text))",
+            new { tenantId, year, baseYear });
+
+    public static Task<StateRow> ReadStateAsync(DbSession db, Guid tenantId, int year)
+    {
+        const string sql = """
+            SELECT dirty_generation AS DirtyGeneration, computed_generation AS ComputedGeneration,
+                   watermark AS Watermark, computed_at AS ComputedAt
+            FROM rollup_state WHERE tenant_id = @tenantId AND year = @year
+            """;
+        return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year });
+    }
+
+    public static Task<long?> SourceWatermarkAsync(DbSession db, Guid tenantId, int year) =>
+        db.QuerySingleAsync<long?>("SELECT max(seq) FROM report_versions WHERE tenant_id = @tenantId AND year = @year",
+            new { tenantId, year });
+
+    public static Task<bool> TreeChangedSinceAsync(DbSession db, Guid tenantId, DateTime computedAt) =>
+        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM org_units WHERE tenant_id = @tenantId AND created_at > @computedAt)",
+            new { tenantId, computedAt });
+
+    public sealed record TemplateUse(int Year, string Template, long Reports);
+
+    /// <summary>Which templates the current reports of each year use, and how many.</summary>
+    public static Task<IEnumerable<TemplateUse>> TemplatesInUseAsync(DbSession db, Guid tenantId)
+    {
+        const string sql = """
+            SELECT year AS Year, template AS Template, count(*) AS Reports
+            FROM reports WHERE tenant_id = @tenantId
+            GROUP BY year, template
+            """;
+        return db.QueryAsync<TemplateUse>(sql, new { tenantId });
+    }
+
+    public static Task ClearAsync(DbSession db, Guid tenantId, int year)
+    {
+        const string sql = """
+            DELETE FROM rollup_values WHERE tenant_id = @tenantId AND year = @year;
+            DELETE FROM rollup_completeness WHERE tenant_id = @tenantId AND year = @year;
+            """;
+        return db.ExecuteAsync(sql, new { tenantId, year });
+    }
+
+    public static Task<int> InsertValuesAsync(DbSession db, Guid tenantId, int year, string template, string[] codes)
+    {
+        const string sql = $"""
+            WITH {Parents},
+            current AS (
+                SELECT v.org_unit_id, v.indicator, v.value
+                FROM report_values v
+                JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
+                WHERE v.tenant_id = @tenantId AND v.year = @year AND r.template = @template AND v.indicator = ANY(@codes)
+            )
+            INSERT INTO rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters)
+            SELECT @tenantId, @year, p.org_unit_id, c.indicator, sum(c.value), count(c.value)
+            FROM current c
+            JOIN org_units o ON o.tenant_id = @tenantId AND o.org_unit_id = c.org_unit_id
+            CROSS JOIN LATERAL generate_series(1, nlevel(o.path)) AS level
+            JOIN parents p ON p.org_unit_id = subltree(o.path, level - 1, level)::text::bigint
+            GROUP BY p.org_unit_id, c.indicator
+            """;
+        return db.ExecuteAsync(sql, new { tenantId, year, template, codes });
+    }
+
+    public static Task<int> InsertCompletenessAsync(DbSession db, Guid tenantId, int year, string template)
+    {
+        // Expected to report: units without children, and units flagged as reporting their own figures.
+        const string sql = $"""
+            WITH {Parents},
+            expected AS (
+                SELECT o.org_unit_id, o.code, o.path,
+                       EXISTS (SELECT 1 FROM reports r
+                               WHERE r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id
+                                 AND r.year = @year AND r.template = @template) AS reported
+                FROM org_units o
+                WHERE o.tenant_id = @tenantId
+                  AND (o.reports OR NOT EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id))
+            )
+            INSERT INTO rollup_completeness (tenant_id, year, org_unit_id, expected, reported, missing)
+            SELECT @tenantId, @year, p.org_unit_id, count(*), count(*) FILTER (WHERE e.reported),
+                   coalesce(array_agg(e.code ORDER BY e.code COLLATE "C") FILTER (WHERE NOT e.reported), ARRAY[]::text[])
+            FROM expected e
+            CROSS JOIN LATERAL generate_series(1, nlevel(e.path)) AS level
+            JOIN parents p ON p.org_unit_id = subltree(e.path, level - 1, level)::text::bigint
+            GROUP BY p.org_unit_id
+            """;
+        return db.ExecuteAsync(sql, new { tenantId, year, template });
+    }
+
+    public static Task ClearComparisonAsync(DbSession db, Guid tenantId, int year, int baseYear)
+    {
+        const string sql = """
+            DELETE FROM comparison_values WHERE tenant_id = @tenantId AND year = @year AND base_year = @baseYear;
+            DELETE FROM comparison_state WHERE tenant_id = @tenantId AND year = @year AND base_year = @baseYear;
+            """;
+        return db.ExecuteAsync(sql, new { tenantId, year, baseYear });
+    }
+
+    /// <summary>
+    /// One comparison (year against base year) for every unit with descendants. Each mapping key is first
+    /// valued per unit (Σ of its codes; null when all are missing), then summed over subtrees; the
+    /// like-for-like sums keep only units with a value in both years.
+    /// </summary>
+    public static Task<int> InsertComparisonAsync(DbSession db, ComparisonPlan plan)
+    {
+        const string sql = $"""
+            WITH {Parents},
+            later_map AS (SELECT * FROM unnest(@LaterKeys::text[], @LaterCodes::text[]) AS m(key, code)),
+            base_map AS (SELECT * FROM unnest(@BaseKeys::text[], @BaseCodes::text[]) AS m(key, code)),
+            later_unit AS (
+                SELECT v.org_unit_id, m.key, sum(v.value) AS value
+                FROM report_values v
+                JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
+                JOIN later_map m ON m.code = v.indicator
+                WHERE v.tenant_id = @TenantId AND v.year = @Year AND r.template = @Template
+                GROUP BY v.org_unit_id, m.key
+            ),
+            base_unit AS (
+                SELECT v.org_unit_id, m.key, sum(v.value) AS value
+                FROM report_values v
+                JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
+                JOIN base_map m ON m.code = v.indicator
+                WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND r.template = @BaseTemplate
+                GROUP BY v.org_unit_id, m.key
+            ),
+            unit_pair AS (
+                SELECT coalesce(l.org_unit_id, b.org_unit_id) AS org_unit_id, coalesce(l.key, b.key) AS key,
+                       l.value, b.value AS base_value,
+                       (l.value IS NOT NULL AND b.value IS NOT NULL) AS both_years
+                FROM later_unit l FULL JOIN base_unit b ON b.org_unit_id = l.org_unit_id AND b.key = l.key
+            ),
+            totals AS (
+                SELECT p.org_unit_id, u.key,
+                       sum(u.value) AS value, sum(u.base_value) AS base_value,
+                       sum(u.value) FILTER (WHERE u.both_years) AS lfl_value,
+                       sum(u.base_value) FILTER (WHERE u.both_years) AS lfl_base_value,
+                       count(*) FILTER (WHERE u.both_years) AS lfl_units
+                FROM unit_pair u
+                JOIN org_units o ON o.tenant_id = @TenantId AND o.org_unit_id = u.org_unit_id
+                CROSS JOIN LATERAL generate_series(1, nlevel(o.path)) AS level
+                JOIN parents p ON p.org_unit_id = subltree(o.path, level - 1, level)::text::bigint
+                GROUP BY p.org_unit_id, u.key
+            )
+            INSERT INTO comparison_values (tenant_id, year, base_year, org_unit_id, indicator,
+                value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)
+            SELECT @TenantId, @Year, @BaseYear, t.org_unit_id, t.key,
+                   t.value, t.base_value, t.value - t.base_value,
+                   CASE WHEN t.base_value <> 0 THEN round((t.value - t.base_value) * 100 / t.base_value, 1) END,
+                   t.lfl_value, t.lfl_base_value, t.lfl_value - t.lfl_base_value,
+                   CASE WHEN t.lfl_base_value <> 0 THEN round((t.lfl_value - t.lfl_base_value) * 100 / t.lfl_base_value, 1) END,
+                   t.lfl_units
+            FROM totals t
+            """;
+        return db.ExecuteAsync(sql, plan);
+    }
+
+    public static Task InsertComparisonStateAsync(DbSession db, ComparisonPlan plan, long watermark)
+    {
+        const string sql = """
+            INSERT INTO comparison_state (tenant_id, year, base_year, template, base_template, not_comparable, watermark, computed_at)
+            VALUES (@TenantId, @Year, @BaseYear, @Template, @BaseTemplate, @NotComparable, @watermark, now())
+            """;
+        return db.ExecuteAsync(sql, new { plan.TenantId, plan.Year, plan.BaseYear, plan.Template, plan.BaseTemplate, plan.NotComparable, watermark });
+    }
+
+    public static Task<long> PairWatermarkAsync(DbSession db, Guid tenantId, int year, int baseYear) =>
+        db.QuerySingleAsync<long>("SELECT coalesce(max(seq), 0) FROM report_versions WHERE tenant_id = @tenantId AND year IN (@year, @baseYear)",
+            new { tenantId, year, baseYear });
+
+    public static Task FinishAsync(DbSession db, Guid tenantId, int year, long generation, long? watermark, string template)
+    {
+        const string sql = """
+            UPDATE rollup_state
+               SET computed_generation = greatest(coalesce(computed_generation, 0), @generation),
+                   watermark = @watermark, template = @template, computed_at = now(), runs = runs + 1, last_error = NULL,
+                   dirty_since = CASE WHEN dirty_generation <= greatest(coalesce(computed_generation, 0), @generation) THEN NULL ELSE dirty_since END
+             WHERE tenant_id = @tenantId AND year = @year
+            """;
+        return db.ExecuteAsync(sql, new { tenantId, year, generation, watermark, template });
+    }
+
+    public static Task RecordErrorAsync(DbSession db, Guid tenantId, int year, string error) =>
+        db.ExecuteAsync("UPDATE rollup_state SET last_error = @error WHERE tenant_id = @tenantId AND year = @year",
+            new { tenantId, year, error });
+}
+
+/// <summary>The arguments of one comparison: codes of each side keyed by the later template's code or mapping key.</summary>
+internal sealed record ComparisonPlan(
+    Guid TenantId, int Year, int BaseYear, string Template, string BaseTemplate,
+    string[] LaterKeys, string[] LaterCodes, string[] BaseKeys, string[] BaseCodes, string[] NotComparable);

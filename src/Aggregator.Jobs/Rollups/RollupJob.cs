@@ -1,0 +1,109 @@
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Jobs.Rollups;
+
+/// <summary>
+/// Recomputes the rollups of one (tenant, year) and the comparisons that involve that year, and replaces
+/// the stored ones in one transaction under pg_advisory_xact_lock: reentrant, and a failure midway leaves
+/// the previous figures whole. Runs as the app role inside the tenant's row-level-security scope.
+/// </summary>
+public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogger<RollupJob> logger)
+{
+    /// <summary>Called after each step inside the transaction; tests use it to fail a run midway.</summary>
+    internal Func<string, Task> AfterStep { get; init; } = _ => Task.CompletedTask;
+
+    /// <param name="force">Recompute even when nothing changed since the stored figures.</param>
+    /// <returns>True when figures were computed, false when the stored ones were already current.</returns>
+    [AutomaticRetry(Attempts = 3)]
+    [Queue(RollupTrigger.Queue)]
+    public async Task<bool> ExecuteAsync(Guid tenantId, int year, bool force, CancellationToken ct)
+    {
+        Data.StateRow start;
+        await using (var claim = await tenantDb.BeginAsync(tenantId, ct))
+        {
+            start = await Data.StartAsync(claim, tenantId, year);
+            await claim.CommitAsync();
+        }
+
+        try
+        {
+            return await ComputeAsync(tenantId, year, start.DirtyGeneration, force, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await using var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None);
+            await Data.RecordErrorAsync(db, tenantId, year, ex.Message);
+            await db.CommitAsync();
+            throw;
+        }
+    }
+
+    private async Task<bool> ComputeAsync(Guid tenantId, int year, long generation, bool force, CancellationToken ct)
+    {
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        await Data.LockAsync(db, tenantId, year);
+
+        var state = await Data.ReadStateAsync(db, tenantId, year);
+        var watermark = await Data.SourceWatermarkAsync(db, tenantId, year);
+        if (!force && state.ComputedAt is { } computedAt && state.ComputedGeneration >= generation
+            && state.Watermark == watermark && !await Data.TreeChangedSinceAsync(db, tenantId, computedAt))
+        {
+            logger.LogDebug("Rollup {Tenant}/{Year} is current", tenantId, year);
+            await db.CommitAsync();
+            return false;
+        }
+
+        var templatesInUse = (await Data.TemplatesInUseAsync(db, tenantId)).ToList();
+        var template = TemplateOf(year, templatesInUse)
+                       ?? throw new InvalidOperationException($"No template applies to {year} and no report of {year} names one.");
+
+        await Data.ClearAsync(db, tenantId, year);
+        await AfterStep("cleared");
+        await Data.InsertValuesAsync(db, tenantId, year, template.Code, SummableCodes(template));
+        await AfterStep("values");
+        await Data.InsertCompletenessAsync(db, tenantId, year, template.Code);
+        await AfterStep("completeness");
+
+        foreach (var otherYear in templatesInUse.Select(use => use.Year).Where(y => y != year).Distinct().Order())
+        {
+            var (later, earlier) = otherYear < year ? (year, otherYear) : (otherYear, year);
+            var laterTemplate = later == year ? template : TemplateOf(later, templatesInUse);
+            var baseTemplate = earlier == year ? template : TemplateOf(earlier, templatesInUse);
+            if (laterTemplate is null || baseTemplate is null) continue;
+
+            var plan = ComparisonPlanner.Plan(catalog, tenantId, later, laterTemplate, earlier, baseTemplate);
+            await Data.LockComparisonAsync(db, tenantId, later, earlier);
+            await Data.ClearComparisonAsync(db, tenantId, later, earlier);
+            await Data.InsertComparisonAsync(db, plan);
+            await Data.InsertComparisonStateAsync(db, plan, await Data.PairWatermarkAsync(db, tenantId, later, earlier));
+        }
+        await AfterStep("comparisons");
+
+        await Data.FinishAsync(db, tenantId, year, generation, watermark, template.Code);
+        await db.CommitAsync();
+        logger.LogInformation("Rollup {Tenant}/{Year} computed at watermark {Watermark} ({Template})", tenantId, year, watermark, template.Code);
+        return true;
+    }
+
+    /// <summary>
+    /// The template of a year's figures: the one most of its current reports use (the catalog's template
+    /// for the year breaks ties, and is used when nobody has reported yet). Reports on another template are
+    /// left out of the sums and count as missing.
+    /// </summary>
+    private ReportTemplate? TemplateOf(int year, IReadOnlyList<Data.TemplateUse> uses)
+    {
+        var preferred = catalog.ForYear(year);
+        var chosen = uses.Where(use => use.Year == year && catalog.Find(use.Template) is not null)
+            .OrderByDescending(use => use.Reports)
+            .ThenByDescending(use => use.Template == preferred?.Code)
+            .ThenBy(use => use.Template, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return chosen is null ? preferred : catalog.Find(chosen.Template);
+    }
+
+    internal static string[] SummableCodes(ReportTemplate template) =>
+        template.Indicators.Where(i => i.Aggregate == AggregateKind.Sum).Select(i => i.Code).ToArray();
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Data;
+using Aggregator.Data.Reports;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Api.Tests.Rollups;
+
+/// <summary>
+/// Stores report versions the way the report POST will (which lives on another branch): a version row,
+/// the current pointer and the value rows in one tenant transaction, with every registered
+/// IReportVersionObserver told inside the transaction and after the commit.
+/// </summary>
+public sealed class ReportRows(ApiFixture api)
+{
+    public sealed record Unit(long Id, string Code, long? ParentId, string Path, bool Reports);
+
+    public IReadOnlyList<IReportVersionObserver> Observers => api.Factory.Services.GetServices<IReportVersionObserver>().ToList();
+
+    public async Task<Guid> TenantIdAsync(string tenantCode)
+    {
+        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
+        var id = await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @tenantCode", new { tenantCode });
+        await db.CommitAsync();
+        return id;
+    }
+
+    public async Task<Unit> UnitAsync(Guid tenantId, string code)
+    {
+        await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
+        var unit = await db.QuerySingleAsync<Unit>(
+            "SELECT org_unit_id AS Id, code AS Code, parent_id AS ParentId, path::text AS Path, reports AS Reports FROM org_units WHERE code = @code",
+            new { code });
+        await db.CommitAsync();
+        return unit;
+    }
+
+    /// <summary>Adds a unit straight into org_units (faster than the API when a test needs hundreds).</summary>
+    public async Task<Unit> AddUnitAsync(Guid tenantId, Unit parent, bool reports = false)
+    {
+        const string sql = """
+            WITH new AS (SELECT nextval(pg_get_serial_sequence('org_units', 'org_unit_id')) AS id)
+            INSERT INTO org_units (tenant_id, org_unit_id, code, name, kind, parent_id, path, reports)
+            SELECT @tenantId, new.id, 'r' || new.id, '单位' || new.id, 'other', @parentId, @parentPath::ltree || new.id::text, @reports
+            FROM new
+            RETURNING org_unit_id AS Id, code AS Code, parent_id AS ParentId, path::text AS Path, reports AS Reports
+            """;
+        await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
+        var unit = await db.QuerySingleAsync<Unit>(sql, new { tenantId, parentId = parent.Id, parentPath = parent.Path, reports });
+        await db.CommitAsync();
+        return unit;
+    }
+
+    /// <summary>Stores a new current version of a unit's report for the year.</summary>
+    public async Task StoreAsync(Guid tenantId, long orgUnitId, int year, string template, IReadOnlyDictionary<string, decimal?> values)
+    {
+        const string upsertReport = """
+            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version)
+            VALUES (@tenantId, @orgUnitId, @year, @template, 1)
+            ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
+               SET current_version = r.current_version + 1, template = excluded.template, updated_at = now()
+            RETURNING current_version
+            """;
+        const string insertVersion = """
+            INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, content_hash, api_key_id)
+            VALUES (@tenantId, @orgUnitId, @year, @version, @template, @json::jsonb, @hash, 'test')
+            """;
+        const string replaceValues = """
+            DELETE FROM report_values WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId;
+            INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
+            SELECT @tenantId, @year, @orgUnitId, code, value FROM unnest(@codes, @numbers) AS v(code, value);
+            """;
+
+        var json = JsonSerializer.Serialize(values);
+        var observers = Observers;
+        await using (var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
+        {
+            var version = await db.QuerySingleAsync<int>(upsertReport, new { tenantId, orgUnitId, year, template });
+            await db.ExecuteAsync(insertVersion, new { tenantId, orgUnitId, year, version, template, json, hash = SHA256.HashData(Encoding.UTF8.GetBytes(json)) });
+            await db.ExecuteAsync(replaceValues, new { tenantId, orgUnitId, year, codes = values.Keys.ToArray(), numbers = values.Values.ToArray() });
+            foreach (var observer in observers) await observer.OnVersionStoringAsync(db, tenantId, year, CancellationToken.None);
+            await db.CommitAsync();
+        }
+        foreach (var observer in observers) await observer.OnVersionStoredAsync(tenantId, year, CancellationToken.None);
+    }
+
+    /// <summary>Polls (no sleeping on a guess) until no rollup job is queued and the figures include every version.</summary>
+    public async Task WaitForFiguresAsync(Guid tenantId, int year, TimeSpan? timeout = null)
+    {
+        const string sql = """
+            SELECT computed_at IS NOT NULL AND queued_job_id IS NULL AND dirty_generation <= coalesce(computed_generation, 0)
+            FROM rollup_state WHERE tenant_id = @tenantId AND year = @year
+            """;
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await using (var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
+            {
+                if (await db.QuerySingleOrDefaultAsync<bool?>(sql, new { tenantId, year }) == true) return;
+            }
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The {year} rollup of {tenantId} was not computed in time.");
+            await Task.Delay(25);
+        }
+    }
+
+    public async Task<T> QueryAsync<T>(Guid tenantId, Func<DbSession, Task<T>> query)
+    {
+        await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
+        var result = await query(db);
+        await db.CommitAsync();
+        return result;
+    }
+}
