@@ -26,21 +26,26 @@ public static class JobsRegistration
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
 
         builder.Services.AddHostedService<HangfireSchemaInstaller>();
+        // Hangfire's defaults read and write process-wide statics (JobStorage.Current, JobActivator.Current):
+        // with two hosts in one process (the tests start several) the last one configured would win. So the
+        // storage and the activator are this host's own singletons, registered before AddHangfire.
+        builder.Services.AddSingleton<JobStorage>(services => new PostgreSqlStorage(
+            new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>()),
+            new PostgreSqlStorageOptions
+            {
+                SchemaName = HangfireSchemaInstaller.Schema,
+                PrepareSchemaIfNecessary = false,
+                UseSlidingInvisibilityTimeout = true,
+                EnableLongPolling = true,
+                QueuePollInterval = services.GetRequiredService<IOptions<JobsOptions>>().Value.QueuePollInterval,
+            }));
+        builder.Services.AddSingleton<JobActivator>(services =>
+            new Hangfire.AspNetCore.AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire((services, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseLogProvider(new HostLogProvider(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>())),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = HangfireSchemaInstaller.Schema,
-                    PrepareSchemaIfNecessary = false,
-                    UseSlidingInvisibilityTimeout = true,
-                    EnableLongPolling = true,
-                    QueuePollInterval = services.GetRequiredService<IOptions<JobsOptions>>().Value.QueuePollInterval,
-                }));
+            .UseRecommendedSerializerSettings());
 
         if (runServer ?? options.RunServer)
         {

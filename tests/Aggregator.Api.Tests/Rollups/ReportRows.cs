@@ -58,10 +58,11 @@ public sealed class ReportRows(ApiFixture api)
     public async Task StoreAsync(Guid tenantId, long orgUnitId, int year, string template, IReadOnlyDictionary<string, decimal?> values)
     {
         const string upsertReport = """
-            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version)
-            VALUES (@tenantId, @orgUnitId, @year, @template, 1)
+            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash)
+            VALUES (@tenantId, @orgUnitId, @year, @template, 1, @hash)
             ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
-               SET current_version = r.current_version + 1, template = excluded.template, updated_at = now()
+               SET current_version = r.current_version + 1, template = excluded.template,
+                   content_hash = excluded.content_hash, updated_at = now()
             RETURNING current_version
             """;
         const string insertVersion = """
@@ -75,11 +76,12 @@ public sealed class ReportRows(ApiFixture api)
             """;
 
         var json = JsonSerializer.Serialize(values);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(json));
         var observers = Observers;
         await using (var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
         {
-            var version = await db.QuerySingleAsync<int>(upsertReport, new { tenantId, orgUnitId, year, template });
-            await db.ExecuteAsync(insertVersion, new { tenantId, orgUnitId, year, version, template, json, hash = SHA256.HashData(Encoding.UTF8.GetBytes(json)) });
+            var version = await db.QuerySingleAsync<int>(upsertReport, new { tenantId, orgUnitId, year, template, hash });
+            await db.ExecuteAsync(insertVersion, new { tenantId, orgUnitId, year, version, template, json, hash });
             await db.ExecuteAsync(replaceValues, new { tenantId, orgUnitId, year, codes = values.Keys.ToArray(), numbers = values.Values.ToArray() });
             foreach (var observer in observers) await observer.OnVersionStoringAsync(db, tenantId, year, CancellationToken.None);
             await db.CommitAsync();
