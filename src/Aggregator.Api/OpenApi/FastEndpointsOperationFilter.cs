@@ -52,36 +52,45 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         }
 
         var remaining = properties.Where(p => !routeNames.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToList();
-        if (bodyless)
+        var query = bodyless ? remaining : remaining.Where(p => p.GetCustomAttribute<QueryParamAttribute>() is not null).ToList();
+        var body = remaining.Except(query).ToList();
+        foreach (var property in query)
         {
-            foreach (var property in remaining)
+            parameters.Add(new OpenApiParameter
             {
-                parameters.Add(new OpenApiParameter
-                {
-                    Name = JsonNamingPolicy.CamelCase.ConvertName(property.Name),
-                    In = ParameterLocation.Query,
-                    Required = false,
-                    Schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property),
-                });
-            }
-            operation.RequestBody = null;
+                Name = JsonNamingPolicy.CamelCase.ConvertName(property.Name),
+                In = ParameterLocation.Query,
+                Required = false,
+                Schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property),
+            });
         }
-        else
+        foreach (var header in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequestHeader>())
         {
-            operation.RequestBody = remaining.Count == 0 ? null : new OpenApiRequestBody
+            parameters.Add(new OpenApiParameter
             {
-                Required = true,
-                Content = new Dictionary<string, IOpenApiMediaType>
-                {
-                    ["application/json"] = new OpenApiMediaType { Schema = BodySchema(remaining, context) },
-                },
-            };
+                Name = header.Name,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = header.Description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
         }
+
+        // A request with a file is a form upload; any other body is JSON.
+        var contentType = body.Any(p => p.PropertyType == typeof(IFormFile)) ? "multipart/form-data" : "application/json";
+        operation.RequestBody = bodyless || body.Count == 0 ? null : new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                [contentType] = new OpenApiMediaType { Schema = BodySchema(body, context) },
+            },
+        };
         operation.Parameters = parameters;
         // The request DTO is described above as parameters and body; its own schema would mislead.
         if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         AddProblemResponses(operation, context, definition, hasPathParameters: routeNames.Count > 0,
-            hasInput: remaining.Count > 0, hasBody: !bodyless && remaining.Count > 0);
+            hasInput: remaining.Count > 0, hasBody: operation.RequestBody is not null);
     }
 
     private static OpenApiSchema BodySchema(IReadOnlyList<PropertyInfo> properties, OperationFilterContext context)

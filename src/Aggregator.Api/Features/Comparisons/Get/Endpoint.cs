@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
@@ -11,7 +12,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}");
-        Description(d => d.WithTags("Comparisons").ProducesProblemFE(404));
+        Description(d => d.WithTags("Comparisons"));
         Summary(s => s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.");
     }
 

@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Jobs.Rollups;
 using FastEndpoints;
@@ -21,7 +22,7 @@ public sealed class Endpoint(JobStorage storage) : Endpoint<Request, Response>
     public override void Configure()
     {
         Get("/api/v1/jobs/{id}");
-        Description(d => d.WithTags("Jobs").ProducesProblemFE(404));
+        Description(d => d.WithTags("Jobs"));
         Summary(s => s.Summary = "A background job queued by this API: its state, times and error. Keys see their own tenant's jobs.");
     }
 

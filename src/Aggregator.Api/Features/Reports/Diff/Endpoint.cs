@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
@@ -11,7 +12,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/diff");
-        Description(d => d.WithTags("Reports").ProducesProblemFE(404));
+        Description(d => d.WithTags("Reports"));
         Summary(s => s.Summary = "The cells changed, added and removed between two versions (?against=u).");
     }
 

@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
@@ -20,7 +21,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
-        Description(d => d.WithTags("Reports").ProducesProblemFE(404));
+        Description(d => d.WithTags("Reports"));
         Summary(s => s.Summary = "Every version of the unit's report for the year, newest first.");
     }
 

@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Data;
 using FastEndpoints;
 
@@ -9,7 +10,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/reports");
-        Description(d => d.WithTags("Reports").ProducesProblemFE(404));
+        Description(d => d.WithTags("Reports"));
         Summary(s => s.Summary = "Who has reported, which version counts and when it came, within the caller's scope; paged.");
     }
 

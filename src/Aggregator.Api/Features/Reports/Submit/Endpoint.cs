@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Aggregator.Api.OpenApi;
 using System.Text;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Features.Reports.Shared;
@@ -15,7 +16,12 @@ public sealed class Endpoint(TenantScope tenants, TemplateCatalog catalog, Versi
     {
         Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
         Description(d => d.WithTags("Reports").ClearDefaultProduces(200).Produces<Response>(201)
-            .ProducesProblemFE(404).ProducesProblemFE(409).ProducesProblemFE(412).ProducesProblemFE(422));
+            
+            .AcceptsHeader("Idempotency-Key", "Makes a retry safe: the same key and body from the same API key returns the first answer and stores nothing new.")
+            .AcceptsHeader("If-Match", "The ETag of the current version this one replaces; '*' when one must exist.")
+            .AnswersProblem(409, "A request with the same Idempotency-Key is still in flight.")
+            .AnswersProblem(412, "If-Match is not the current version's ETag.")
+            .AnswersProblem(422, "The figures break the template's rules (every failing rule in errors), or the Idempotency-Key was used with another body."));
         Summary(s => s.Summary =
             "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
             "Idempotency-Key makes retries safe; If-Match guards against lost updates.");

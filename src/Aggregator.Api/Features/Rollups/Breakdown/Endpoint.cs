@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
@@ -11,7 +12,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown");
-        Description(d => d.WithTags("Rollups").ProducesProblemFE(404));
+        Description(d => d.WithTags("Rollups"));
         Summary(s => s.Summary = "One indicator of a rollup by child unit: value, share of the total in percent, rank.");
     }
 

@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
@@ -21,7 +22,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     public override void Configure()
     {
         Post("/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute");
-        Description(d => d.WithTags("Rollups").ClearDefaultProduces(200).Produces<Response>(202).ProducesProblemFE(404));
+        Description(d => d.WithTags("Rollups").ClearDefaultProduces(200).Produces<Response>(202));
         Summary(s => s.Summary = "Queues a recompute of the tenant's figures for the year. Reviewer. Follow the job at Location.");
     }
 
