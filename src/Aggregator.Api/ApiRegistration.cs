@@ -38,6 +38,7 @@ public static class ApiRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(IgnoreContentTypeWithoutBody);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseFastEndpoints(config =>
@@ -48,5 +49,18 @@ public static class ApiRegistration
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.
         _ = app.Services.GetRequiredService<BootstrapAdminKey>();
         return app;
+    }
+
+    /// <summary>
+    /// Many HTTP clients send Content-Type: application/json on every request, GETs included. FastEndpoints
+    /// then tries to read a JSON body that is not there and answers 400; a request without a body has no
+    /// content type to honour.
+    /// </summary>
+    private static Task IgnoreContentTypeWithoutBody(HttpContext context, RequestDelegate next)
+    {
+        var canHaveBody = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        if (context.Request.ContentType is not null && (!canHaveBody || context.Request.ContentLength == 0))
+            context.Request.ContentType = null;
+        return next(context);
     }
 }

@@ -31,6 +31,19 @@ public sealed class ErrorTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_answer_a_get_that_carries_a_json_content_type_but_no_body()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/templates")
+        {
+            Content = new ByteArrayContent([]) { Headers = { { "Content-Type", "application/json" } } },
+        };
+
+        var response = await api.Admin().SendAsync(request);
+
+        await response.ShouldHaveStatus(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Should_answer_an_unknown_route_with_404()
     {
         var response = await api.Admin().GetAsync("/api/v1/no-such-thing");

@@ -49,6 +49,11 @@ internal static class LoadTestMain
         Console.WriteLine($"Npgsql   : {sql.Count} reports in {sql.Elapsed.TotalSeconds:F1} s = {sql.PerSecond:F0} reports/s " +
                           $"({sql.PerSecond * rowsPerReport:F0} rows/s); p50 {sql.Percentile(50):F1} ms, p95 {sql.Percentile(95):F1} ms; failures {sql.Failures}");
         Console.WriteLine($"API / bare: {api.PerSecond / sql.PerSecond:P0}");
+
+        // Freshness: the in-process Hangfire server picks up the rollup job; how soon does a post show?
+        var freshness = await new FreshnessRun(admin, tenant, units).RunAsync(posts: 60, load.Api.CreateClient());
+        Console.WriteLine($"Freshness: {freshness.Count} posts, post→rollup p50 {freshness.Percentile(50):F0} ms, " +
+                          $"p95 {freshness.Percentile(95):F0} ms, max {freshness.LatenciesMs.DefaultIfEmpty().Max():F0} ms; not seen in 30 s: {freshness.Failures}");
     }
 
     private static async Task<JsonElement> Ok(Task<HttpResponseMessage> request)
