@@ -31,8 +31,8 @@ await using (var db = await tenantDb.BeginTenantCreationAsync(tenantId, Cancella
         SELECT @tenantId, s, 's' || s, 's', 'sub-district', 1, ('1.' || s)::ltree FROM generate_series(2, 41) s;
         INSERT INTO org_units (tenant_id, org_unit_id, code, name, kind, parent_id, path)
         SELECT @tenantId, c, 'c' || c, 'c', 'other', 2 + c % 40, ('1.' || (2 + c % 40) || '.' || c)::ltree FROM generate_series(42, 1000) c;
-        INSERT INTO reports (tenant_id, org_unit_id, year, template, current_version)
-        SELECT @tenantId, c, @year, 'cn-gip-2021', 1 FROM generate_series(42, 1000) c;
+        INSERT INTO reports (tenant_id, org_unit_id, year, template, current_version, content_hash)
+        SELECT @tenantId, c, @year, 'cn-gip-2021', 1, '\x00' FROM generate_series(42, 1000) c;
         INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, content_hash, api_key_id)
         SELECT @tenantId, c, @year, 1, 'cn-gip-2021', '{}', '\x00', 'bench' FROM generate_series(42, 1000) c;
         INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)

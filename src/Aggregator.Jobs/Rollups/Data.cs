@@ -7,12 +7,16 @@ internal static class Data
 {
     public sealed record StateRow(long DirtyGeneration, long? ComputedGeneration, long? Watermark, DateTime? ComputedAt);
 
-    // Units with descendants, and "ancestor i of a unit" read off its ltree path of ids: the rollups expand
-    // each report row to its ancestors and group, instead of joining every unit to its subtree.
-    private const string Parents = """
-        parents AS (
-            SELECT DISTINCT parent_id AS org_unit_id FROM org_units
-            WHERE tenant_id = @tenantId AND parent_id IS NOT NULL
+    // Every (unit, ancestor-with-descendants) pair of the tenant, the unit itself included: a few rows per
+    // unit found with the ltree index. The rollups join report rows to it by id and group by ancestor, so
+    // no per-row path arithmetic is done over the (much larger) report_values.
+    private const string Ancestry = """
+        ancestry AS (
+            SELECT d.org_unit_id AS unit, a.org_unit_id AS ancestor
+            FROM org_units a
+            JOIN org_units d ON d.tenant_id = a.tenant_id AND d.path <@ a.path
+            WHERE a.tenant_id = @tenantId
+              AND EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = a.tenant_id AND c.parent_id = a.org_unit_id)
         )
         """;
 
@@ -78,32 +82,33 @@ internal static class Data
         return db.ExecuteAsync(sql, new { tenantId, year });
     }
 
-    public static Task<int> InsertValuesAsync(DbSession db, Guid tenantId, int year, string template, string[] codes)
+    /// <param name="notSummed">Indicators whose aggregation is none. Excluding the few (usually none) costs
+    /// far less per row than matching each row against the list of every summable code.</param>
+    public static Task<int> InsertValuesAsync(DbSession db, Guid tenantId, int year, string template, string[] notSummed)
     {
         const string sql = $"""
-            WITH {Parents},
+            WITH {Ancestry},
             current AS (
                 SELECT v.org_unit_id, v.indicator, v.value
                 FROM report_values v
                 JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
-                WHERE v.tenant_id = @tenantId AND v.year = @year AND r.template = @template AND v.indicator = ANY(@codes)
+                WHERE v.tenant_id = @tenantId AND v.year = @year AND r.template = @template
+                  AND v.indicator <> ALL(@notSummed)
             )
             INSERT INTO rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters)
-            SELECT @tenantId, @year, p.org_unit_id, c.indicator, sum(c.value), count(c.value)
+            SELECT @tenantId, @year, x.ancestor, c.indicator, sum(c.value), count(c.value)
             FROM current c
-            JOIN org_units o ON o.tenant_id = @tenantId AND o.org_unit_id = c.org_unit_id
-            CROSS JOIN LATERAL generate_series(1, nlevel(o.path)) AS level
-            JOIN parents p ON p.org_unit_id = subltree(o.path, level - 1, level)::text::bigint
-            GROUP BY p.org_unit_id, c.indicator
+            JOIN ancestry x ON x.unit = c.org_unit_id
+            GROUP BY x.ancestor, c.indicator
             """;
-        return db.ExecuteAsync(sql, new { tenantId, year, template, codes });
+        return db.ExecuteAsync(sql, new { tenantId, year, template, notSummed });
     }
 
     public static Task<int> InsertCompletenessAsync(DbSession db, Guid tenantId, int year, string template)
     {
         // Expected to report: units without children, and units flagged as reporting their own figures.
         const string sql = $"""
-            WITH {Parents},
+            WITH {Ancestry},
             expected AS (
                 SELECT o.org_unit_id, o.code, o.path,
                        EXISTS (SELECT 1 FROM reports r
@@ -114,12 +119,11 @@ internal static class Data
                   AND (o.reports OR NOT EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id))
             )
             INSERT INTO rollup_completeness (tenant_id, year, org_unit_id, expected, reported, missing)
-            SELECT @tenantId, @year, p.org_unit_id, count(*), count(*) FILTER (WHERE e.reported),
+            SELECT @tenantId, @year, x.ancestor, count(*), count(*) FILTER (WHERE e.reported),
                    coalesce(array_agg(e.code ORDER BY e.code COLLATE "C") FILTER (WHERE NOT e.reported), ARRAY[]::text[])
             FROM expected e
-            CROSS JOIN LATERAL generate_series(1, nlevel(e.path)) AS level
-            JOIN parents p ON p.org_unit_id = subltree(e.path, level - 1, level)::text::bigint
-            GROUP BY p.org_unit_id
+            JOIN ancestry x ON x.unit = e.org_unit_id
+            GROUP BY x.ancestor
             """;
         return db.ExecuteAsync(sql, new { tenantId, year, template });
     }
@@ -141,7 +145,7 @@ internal static class Data
     public static Task<int> InsertComparisonAsync(DbSession db, ComparisonPlan plan)
     {
         const string sql = $"""
-            WITH {Parents},
+            WITH {Ancestry},
             later_map AS (SELECT * FROM unnest(@LaterKeys::text[], @LaterCodes::text[]) AS m(key, code)),
             base_map AS (SELECT * FROM unnest(@BaseKeys::text[], @BaseCodes::text[]) AS m(key, code)),
             later_unit AS (
@@ -167,16 +171,14 @@ internal static class Data
                 FROM later_unit l FULL JOIN base_unit b ON b.org_unit_id = l.org_unit_id AND b.key = l.key
             ),
             totals AS (
-                SELECT p.org_unit_id, u.key,
+                SELECT x.ancestor AS org_unit_id, u.key,
                        sum(u.value) AS value, sum(u.base_value) AS base_value,
                        sum(u.value) FILTER (WHERE u.both_years) AS lfl_value,
                        sum(u.base_value) FILTER (WHERE u.both_years) AS lfl_base_value,
                        count(*) FILTER (WHERE u.both_years) AS lfl_units
                 FROM unit_pair u
-                JOIN org_units o ON o.tenant_id = @TenantId AND o.org_unit_id = u.org_unit_id
-                CROSS JOIN LATERAL generate_series(1, nlevel(o.path)) AS level
-                JOIN parents p ON p.org_unit_id = subltree(o.path, level - 1, level)::text::bigint
-                GROUP BY p.org_unit_id, u.key
+                JOIN ancestry x ON x.unit = u.org_unit_id
+                GROUP BY x.ancestor, u.key
             )
             INSERT INTO comparison_values (tenant_id, year, base_year, org_unit_id, indicator,
                 value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)

@@ -62,7 +62,7 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
 
         await Data.ClearAsync(db, tenantId, year);
         await AfterStep("cleared");
-        await Data.InsertValuesAsync(db, tenantId, year, template.Code, SummableCodes(template));
+        await Data.InsertValuesAsync(db, tenantId, year, template.Code, NotSummedCodes(template));
         await AfterStep("values");
         await Data.InsertCompletenessAsync(db, tenantId, year, template.Code);
         await AfterStep("completeness");
@@ -106,4 +106,7 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
 
     internal static string[] SummableCodes(ReportTemplate template) =>
         template.Indicators.Where(i => i.Aggregate == AggregateKind.Sum).Select(i => i.Code).ToArray();
+
+    internal static string[] NotSummedCodes(ReportTemplate template) =>
+        template.Indicators.Where(i => i.Aggregate != AggregateKind.Sum).Select(i => i.Code).ToArray();
 }
