@@ -2,7 +2,6 @@ using Aggregator.Api;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Health;
 using Aggregator.Api.OpenApi;
-using Aggregator.Api.Templates;
 using Aggregator.Data;
 using Aggregator.Data.Embedded;
 using Aggregator.Jobs;

@@ -1,13 +1,18 @@
 using Aggregator.Data;
-using Aggregator.Domain.Templates;
 using Aggregator.Jobs;
 
 // Runs only the Hangfire server, over the same database and storage as the API. Give it
 // ConnectionStrings:Aggregator (the app role); leave ConnectionStrings:AggregatorOwner to the one process
 // that migrates, and set Aggregator:Jobs:RunServer=false on the API replicas.
 var builder = Host.CreateApplicationBuilder(args);
+if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Aggregator")))
+{
+    // An embedded PostgreSQL of its own would be a different database from the API's: refuse.
+    Console.Error.WriteLine("The worker needs ConnectionStrings:Aggregator: the database the API uses.");
+    return 1;
+}
 builder.AddDatabase();
-builder.Services.AddSingleton(TemplateCatalog.LoadFromDirectory(
-    builder.Configuration["Aggregator:TemplateDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "templates")));
+builder.AddTemplates();
 builder.AddJobs(runServer: true);
 builder.Build().Run();
+return 0;

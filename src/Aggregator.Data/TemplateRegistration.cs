@@ -1,6 +1,9 @@
 using Aggregator.Domain.Templates;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace Aggregator.Api.Templates;
+namespace Aggregator.Data;
 
 public static class TemplateRegistration
 {
@@ -8,7 +11,7 @@ public static class TemplateRegistration
     /// Loads db/templates (copied beside the binaries, or Aggregator:TemplateDirectory) once, at start-up:
     /// a malformed template stops the process with a message naming the file and the fault.
     /// </summary>
-    public static WebApplicationBuilder AddTemplates(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddTemplates(this IHostApplicationBuilder builder)
     {
         var directory = builder.Configuration["Aggregator:TemplateDirectory"]
                         ?? Path.Combine(AppContext.BaseDirectory, "templates");
