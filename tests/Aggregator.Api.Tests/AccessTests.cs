@@ -150,6 +150,20 @@ public sealed class AccessTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_tell_a_reporter_of_another_unit_nothing_about_a_report_it_may_not_post_even_a_broken_one()
+    {
+        var district = await _data.DistrictAsync();
+        var reporter = api.Client(district.Keys["reporter@a"]);
+
+        var broken = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictB, TestData.ReportFor().With("3.1", 99));
+        using var form = new MultipartFormDataContent { { new StringContent("not a report"), "file", "report.txt" } };
+        var import = await reporter.PostAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictB)}/import?dryRun=true", form);
+
+        await broken.ShouldBeProblem(HttpStatusCode.NotFound);
+        await import.ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Should_let_a_reviewer_of_the_district_see_every_unit()
     {
         var district = await _data.DistrictAsync();

@@ -77,14 +77,26 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
             "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
         var owned = await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user");
-        var unforced = await connection.QueryAsync<string>(
-            "SELECT relname FROM pg_class WHERE relname = ANY(@tables) AND NOT (relrowsecurity AND relforcerowsecurity)",
-            new { tables = Tables });
+        // Every table of the public schema holds tenant data, but DbUp's journal; none may skip the wall.
+        var unforced = (await connection.QueryAsync<string>("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schemaversions'
+              AND NOT (c.relrowsecurity AND c.relforcerowsecurity)
+            """)).ToList();
+        var withoutTenantInKey = (await connection.QueryAsync<string>("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schemaversions'
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indrelid = c.oid AND i.indisprimary AND a.attname = 'tenant_id')
+            """)).ToList();
 
         Assert.False(role.Super);
         Assert.False(role.BypassRls);
         Assert.Equal(0, owned);
         Assert.Empty(unforced);
+        Assert.Empty(withoutTenantInKey);
+        Assert.Contains("rollup_values", await connection.QueryAsync<string>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"));
     }
 
     private async Task<(Guid A, Guid B)> TwoTenantsWithDataAsync()

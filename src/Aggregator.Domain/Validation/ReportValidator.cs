@@ -108,6 +108,11 @@ public static class ReportValidator
 
     private static RuleOutcome? CheckNumber(Indicator indicator, decimal number)
     {
+        if (number > ValueRules.MaxMagnitude || number < -ValueRules.MaxMagnitude)
+        {
+            return ValueFailure(ValueRules.OutOfRange, [indicator.Code], $"{indicator}={RuleMessage.Format(number)} 超出可接受的范围（绝对值不超过 {RuleMessage.Format(ValueRules.MaxMagnitude)}）");
+        }
+
         // Scale is the count of digits after the point as written: most values skip the rounding checks.
         if (number.Scale > indicator.Scale && indicator.ValueType == IndicatorValueType.Integer && number != decimal.Truncate(number))
         {

@@ -55,6 +55,23 @@ public sealed class ComparisonTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_say_there_is_nothing_to_compare_when_the_base_year_has_no_reports()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+        await _rows.StoreAsync(tenantId, a.Id, 2017, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 4 });
+        await _rows.WaitForFiguresAsync(tenantId, 2017);
+
+        var response = await api.Client(district.Keys["viewer@root"])
+            .GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/comparisons/2017?base=2012");
+
+        var problem = await response.ShouldBeProblem(System.Net.HttpStatusCode.NotFound);
+        Assert.Equal("no-reports", problem.GetProperty("reason").GetString());
+        Assert.Contains("2012", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Should_compare_only_mapped_indicators_across_the_2017_to_2019_template_change()
     {
         var district = await _data.DistrictAsync();

@@ -51,7 +51,9 @@ public sealed class RollupBurstTests(ApiFixture api, Xunit.Abstractions.ITestOut
             return (state, figures["9.3"].Value, figures["3.1"].Value, figures["3.1"].Reporters);
         });
         output.WriteLine($"{statuses.Count} posts cost {runs} rollup runs");
-        Assert.InRange(runs, 1, 30);
+        // At most one job is queued at a time, so runs follow the burst's length over one run's: a handful
+        // here, more on a slower machine, never one per post.
+        Assert.InRange(runs, 1, 60);
         Assert.Equal(Enumerable.Range(0, Units).Sum(), trained);
         Assert.Equal(3 * Units, applications);
         Assert.Equal(Units, reporters);

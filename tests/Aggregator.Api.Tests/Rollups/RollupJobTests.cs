@@ -81,7 +81,9 @@ public sealed class RollupJobTests(ApiFixture api)
         await _rows.WaitForFiguresAsync(tenantId, Year, TimeSpan.FromSeconds(60));
 
         var runs = await _rows.QueryAsync(tenantId, db => db.QuerySingleAsync<long>("SELECT runs FROM rollup_state WHERE year = @Year", new { Year }));
-        Assert.InRange(runs, 1, 30);
+        // At most one job is queued at a time, so runs follow the burst's length over one run's: a handful
+        // here, more on a slower machine, never one per post.
+        Assert.InRange(runs, 1, 60);
         var stored = await StoredAsync(tenantId);
         Assert.Contains(stored, v => v.Unit == root.Id && v.Indicator == "3.1" && v.Value == Enumerable.Range(0, 300).Sum() && v.Reporters == 300);
         Assert.Contains(stored, v => v.Unit == root.Id && v.Indicator == "1.1" && v.Value == 300 - 43 && v.Reporters == 300 - 43);
@@ -196,7 +198,8 @@ public sealed class RollupJobTests(ApiFixture api)
     {
         var district = await _data.DistrictAsync();
         Assert.Equal(HttpStatusCode.OK, (await api.Admin().GetAsync("/hangfire")).StatusCode);
-        Assert.NotEqual(HttpStatusCode.OK, (await api.Client(district.Keys["tenant-admin@root"]).GetAsync("/hangfire")).StatusCode);
-        Assert.NotEqual(HttpStatusCode.OK, (await api.Client().GetAsync("/hangfire")).StatusCode);
+        Assert.Contains((await api.Client(district.Keys["tenant-admin@root"]).GetAsync("/hangfire")).StatusCode,
+            new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
+        Assert.Contains((await api.Client().GetAsync("/hangfire")).StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
     }
 }

@@ -30,7 +30,7 @@ public static class FigureScope
 
     /// <summary>404 for figures not computed yet: the answer says they are on their way.</summary>
     public static ProblemException BeingComputed(string what) =>
-        new(StatusCodes.Status404NotFound, $"{what} are being computed; try again shortly.",
+        new(StatusCodes.Status404NotFound, $"{what}: being computed; try again shortly.",
             new Dictionary<string, object?> { ["reason"] = "being-computed" });
 
     /// <summary>

@@ -52,4 +52,12 @@ internal static class Data
         db.QuerySingleAsync<bool>($"""
             SELECT count(*) = 2 FROM rollup_state s WHERE s.year IN (@year, @baseYear) AND s.computed_at IS NOT NULL AND NOT {FigureScope.StaleSql}
             """, new { year, baseYear });
+
+    /// <summary>The years among the two that no unit has reported: there is nothing to compare, now or later.</summary>
+    public static async Task<IReadOnlyList<int>> YearsWithoutReportsAsync(DbSession db, int year, int baseYear) =>
+        (await db.QueryAsync<int>("""
+            SELECT y FROM unnest(ARRAY[@year, @baseYear]) AS y
+            WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.year = y)
+            ORDER BY y
+            """, new { year, baseYear })).ToList();
 }

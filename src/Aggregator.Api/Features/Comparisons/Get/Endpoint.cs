@@ -32,6 +32,13 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
         var header = await Data.FindAsync(db, req.Year, baseYear);
         if (header is null || !await Data.UnitHasFiguresAsync(db, req.Year, unit.OrgUnitId))
         {
+            var unreported = await Data.YearsWithoutReportsAsync(db, req.Year, baseYear);
+            if (unreported.Count > 0)
+            {
+                throw new ProblemException(StatusCodes.Status404NotFound,
+                    $"No unit of this tenant has reported {string.Join(" or ", unreported)}: there is nothing to compare.",
+                    new Dictionary<string, object?> { ["reason"] = "no-reports" });
+            }
             throw header is null && await Data.BothComputedAsync(db, req.Year, baseYear)
                 ? ProblemException.NotFound($"A comparison of {req.Year} with {baseYear} (one of the years has no reports)")
                 : FigureScope.BeingComputed($"The comparison of {req.Year} with {baseYear}");

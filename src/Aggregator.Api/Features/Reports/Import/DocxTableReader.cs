@@ -9,18 +9,22 @@ namespace Aggregator.Api.Features.Reports.Import;
 /// </summary>
 public static class DocxTableReader
 {
+    private const long MaxCharactersInPart = 10_000_000;
+
     /// <exception cref="InvalidDataException">The stream is not a Word document.</exception>
     public static IReadOnlyList<TableRow> Read(Stream docx)
     {
         try
         {
-            using var document = WordprocessingDocument.Open(docx, isEditable: false);
+            // A 1 MiB upload can inflate a thousandfold; a statistics table needs a few hundred KB of XML at most.
+            using var document = WordprocessingDocument.Open(docx, isEditable: false, new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
             var tables = document.MainDocumentPart?.Document?.Body?.Descendants<Table>().ToList() ?? [];
             var table = tables.FirstOrDefault(t => Rows(t).FirstOrDefault() is { } first && Compact(first.Label) == "统计指标")
                         ?? tables.MaxBy(t => t.Elements<DocumentFormat.OpenXml.Wordprocessing.TableRow>().Count());
             return table is null ? [] : Rows(table).Where(row => Compact(row.Label) != "统计指标").ToList();
         }
-        catch (Exception error) when (error is DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.IO.FileFormatException or InvalidOperationException)
+        catch (Exception error) when (error is DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or FileFormatException
+                                          or InvalidOperationException or System.Xml.XmlException or System.IO.InvalidDataException)
         {
             throw new InvalidDataException("The file is not a readable .docx document.", error);
         }

@@ -22,7 +22,7 @@ public sealed class Request
     {
         public Validator()
         {
-            RuleFor(r => r.Page).GreaterThanOrEqualTo(1);
+            RuleFor(r => r.Page).InclusiveBetween(1, 100_000);
             RuleFor(r => r.PageSize).InclusiveBetween(1, 500);
             RuleFor(r => r.OrgUnit).Matches(Codes.Pattern).When(r => r.OrgUnit is not null);
         }

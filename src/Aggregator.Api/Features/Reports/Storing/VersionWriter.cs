@@ -61,7 +61,8 @@ public sealed class VersionWriter(
             await db.CommitAsync();
         }
 
-        await NotifyStoredAsync(tenantId, s.Year, ct);
+        // The version is committed whatever the client does now: queue its rollup even if it has hung up.
+        await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
         return result;
     }
 

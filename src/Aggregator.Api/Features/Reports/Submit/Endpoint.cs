@@ -1,3 +1,4 @@
+using Aggregator.Data;
 using System.Security.Cryptography;
 using Aggregator.Api.OpenApi;
 using System.Text;
@@ -10,7 +11,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Reports.Submit;
 
-public sealed class Endpoint(TenantScope tenants, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -32,6 +33,7 @@ public sealed class Endpoint(TenantScope tenants, TemplateCatalog catalog, Versi
         var caller = Caller.From(User);
         var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
         TenantScope.RequireRole(caller, KeyRoles.Reporter, KeyRoles.TenantAdmin);
+        await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var input = ReportInput.FromJson(req.Values);
