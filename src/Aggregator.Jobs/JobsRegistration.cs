@@ -1,4 +1,4 @@
-using Aggregator.Data.Reports;
+using Aggregator.Data;
 using Aggregator.Jobs.Rollups;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -58,7 +58,7 @@ public static class JobsRegistration
         }
 
         builder.Services.AddSingleton<RollupTrigger>();
-        builder.Services.AddSingleton<IReportVersionObserver>(services => services.GetRequiredService<RollupTrigger>());
+        builder.Services.AddSingleton<IFiguresObserver>(services => services.GetRequiredService<RollupTrigger>());
         builder.Services.AddTransient<RollupJob>();
         builder.Services.AddTransient<RollupSweep>();
         return builder;

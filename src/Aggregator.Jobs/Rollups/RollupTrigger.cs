@@ -1,5 +1,4 @@
 using Aggregator.Data;
-using Aggregator.Data.Reports;
 using Hangfire;
 using Hangfire.States;
 
@@ -10,12 +9,12 @@ namespace Aggregator.Jobs.Rollups;
 /// job unless one is already queued. The job clears the claim when it starts, so versions stored during a
 /// run queue exactly one follow-up: a burst of N versions costs a handful of runs, not N.
 /// </summary>
-public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) : IReportVersionObserver
+public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) : IFiguresObserver
 {
     public const string Queue = "rollups";
     private const string Claiming = "claiming";
 
-    public Task OnVersionStoringAsync(DbSession db, Guid tenantId, int year, CancellationToken ct)
+    public Task OnFiguresChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct)
     {
         // The row stays locked until the version commits; the job's claim waits for it (see RollupJob).
         const string sql = """
@@ -28,7 +27,7 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
         return db.ExecuteAsync(sql, new { tenantId, year });
     }
 
-    public async Task OnVersionStoredAsync(Guid tenantId, int year, CancellationToken ct) =>
+    public async Task OnFiguresChangedAsync(Guid tenantId, int year, CancellationToken ct) =>
         await EnsureQueuedAsync(tenantId, year, ct);
 
     /// <summary>Queues a rollup job for (tenant, year) unless one is queued; the queued job's id.</summary>

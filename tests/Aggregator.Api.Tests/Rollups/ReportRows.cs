@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data;
-using Aggregator.Data.Reports;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,13 +11,13 @@ namespace Aggregator.Api.Tests.Rollups;
 /// <summary>
 /// Stores report versions the way the report POST will (which lives on another branch): a version row,
 /// the current pointer and the value rows in one tenant transaction, with every registered
-/// IReportVersionObserver told inside the transaction and after the commit.
+/// IFiguresObserver told inside the transaction and after the commit.
 /// </summary>
 public sealed class ReportRows(ApiFixture api)
 {
     public sealed record Unit(long Id, string Code, long? ParentId, string Path, bool Reports);
 
-    public IReadOnlyList<IReportVersionObserver> Observers => api.Factory.Services.GetServices<IReportVersionObserver>().ToList();
+    public IReadOnlyList<IFiguresObserver> Observers => api.Factory.Services.GetServices<IFiguresObserver>().ToList();
 
     public async Task<Guid> TenantIdAsync(string tenantCode)
     {
@@ -87,10 +86,10 @@ public sealed class ReportRows(ApiFixture api)
             var version = await db.QuerySingleAsync<int>(upsertReport, new { tenantId, orgUnitId, year, template, hash });
             await db.ExecuteAsync(insertVersion, new { tenantId, orgUnitId, year, version, template, json, hash });
             await db.ExecuteAsync(replaceValues, new { tenantId, orgUnitId, year, codes = values.Keys.ToArray(), numbers = values.Values.ToArray() });
-            foreach (var observer in observers) await observer.OnVersionStoringAsync(db, tenantId, year, CancellationToken.None);
+            foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, year, CancellationToken.None);
             await db.CommitAsync();
         }
-        foreach (var observer in observers) await observer.OnVersionStoredAsync(tenantId, year, CancellationToken.None);
+        foreach (var observer in observers) await observer.OnFiguresChangedAsync(tenantId, year, CancellationToken.None);
     }
 
     /// <summary>Polls (no sleeping on a guess) until no rollup job is queued and the figures include every version.</summary>

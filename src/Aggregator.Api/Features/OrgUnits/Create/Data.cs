@@ -43,4 +43,7 @@ internal static class Data
             parentId = parent.OrgUnitId, parentPath = parent.Path,
         });
     }
+
+    public static async Task<IReadOnlyList<int>> ReportedYearsAsync(DbSession db) =>
+        (await db.QueryAsync<int>("SELECT DISTINCT year FROM reports ORDER BY year")).ToList();
 }

@@ -7,7 +7,8 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, OrgUnitView>
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, IEnumerable<IFiguresObserver> observers)
+    : Endpoint<Request, OrgUnitView>
 {
     public override void Configure()
     {
@@ -36,7 +37,13 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
 
         var unit = await Data.InsertAsync(db, tenantId, parent, req);
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "org-unit.created", req.Code, req);
+        // A new unit changes every reported year's completeness (and its parent may now have children).
+        var years = await Data.ReportedYearsAsync(db);
+        foreach (var year in years)
+            foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, year, ct);
         await db.CommitAsync();
+        foreach (var year in years)
+            foreach (var observer in observers) await observer.OnFiguresChangedAsync(tenantId, year, CancellationToken.None);
 
         await Send.CreatedAtAsync<Get.Endpoint>(new { tenant = req.Tenant, org = unit.Code }, unit, cancellation: ct);
     }

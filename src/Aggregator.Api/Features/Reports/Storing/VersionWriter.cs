@@ -4,7 +4,6 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
-using Aggregator.Data.Reports;
 using Aggregator.Domain.Templates;
 
 namespace Aggregator.Api.Features.Reports.Storing;
@@ -17,7 +16,7 @@ namespace Aggregator.Api.Features.Reports.Storing;
 public sealed class VersionWriter(
     TenantDb tenantDb,
     TemplateCatalog catalog,
-    IEnumerable<IReportVersionObserver> observers,
+    IEnumerable<IFiguresObserver> observers,
     ILogger<VersionWriter> logger)
 {
     // Chinese messages readable in the stored answers and warnings, as the API writes them elsewhere.
@@ -54,7 +53,7 @@ public sealed class VersionWriter(
                 ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt);
             await AuditLog.AppendAsync(db, tenantId, caller.Actor, s.AuditAction, $"{s.OrgCode}/{s.Year}",
                 new { version, content.Template, etag = stored.ETag, warnings = s.Warnings.Count, idempotencyKey = preconditions.IdempotencyKey });
-            foreach (var observer in observers) await observer.OnVersionStoringAsync(db, tenantId, s.Year, ct);
+            foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, s.Year, ct);
 
             result = new StoredAnswer(StatusCodes.Status201Created, JsonSerializer.Serialize(answer(stored), Json), stored.Location, stored.ETag);
             if (preconditions.IdempotencyKey is { } storedKey) await Idempotency.RecordAsync(db, tenantId, caller.KeyId, storedKey, result);
@@ -99,7 +98,7 @@ public sealed class VersionWriter(
         foreach (var observer in observers)
         {
             // The version is committed: an observer failing now must not turn the answer into an error.
-            try { await observer.OnVersionStoredAsync(tenantId, year, ct); }
+            try { await observer.OnFiguresChangedAsync(tenantId, year, ct); }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 logger.LogError(error, "Observer {Observer} failed after a report version of {Year} was stored", observer.GetType().Name, year);

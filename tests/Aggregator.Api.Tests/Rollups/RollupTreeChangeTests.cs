@@ -1,0 +1,35 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aggregator.Api.Tests.Infrastructure;
+
+namespace Aggregator.Api.Tests.Rollups;
+
+/// <summary>A unit added to the tree changes the figures of every year already reported.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class RollupTreeChangeTests(ApiFixture api)
+{
+    private const int Year = 2017;
+    private readonly TestData _data = new(api);
+    private readonly ReportRows _rows = new(api);
+
+    [Fact]
+    public async Task Should_count_a_new_unit_as_missing_without_waiting_for_the_sweep()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+        await _rows.StoreAsync(tenantId, a.Id, Year, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 3 });
+        await _rows.WaitForFiguresAsync(tenantId, Year);
+
+        var added = await _data.OrgUnitAsync(district.Tenant, name: "新街道");
+        await _rows.WaitForFiguresAsync(tenantId, Year);
+
+        var rollup = await api.Client(district.Keys["viewer@root"])
+            .GetFromJsonAsync<JsonElement>($"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/rollups/{Year}");
+        var completeness = rollup.GetProperty("completeness");
+        Assert.Equal(3, completeness.GetProperty("expected").GetInt32());
+        Assert.Equal(1, completeness.GetProperty("reported").GetInt32());
+        Assert.Contains(added, completeness.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
+        Assert.False(rollup.GetProperty("stale").GetBoolean());
+    }
+}
