@@ -41,7 +41,12 @@ public sealed class Endpoint(JobStorage storage) : Endpoint<Request, Response>
         var current = history.FirstOrDefault();
         var started = history.LastOrDefault(h => h.StateName == ProcessingState.StateName);
         var finished = history.FirstOrDefault(h => h.StateName == SucceededState.StateName || h.StateName == FailedState.StateName || h.StateName == DeletedState.StateName);
-        var error = current?.StateName == FailedState.StateName && current.Data.TryGetValue("ExceptionMessage", out var message) ? message : null;
+        // The exception text can carry database internals: only roles that run recomputes see it.
+        var failed = current?.StateName == FailedState.StateName;
+        var error = !failed ? null
+            : caller.IsAdmin || caller.Role is KeyRoles.Reviewer or KeyRoles.TenantAdmin
+                ? (current!.Data.TryGetValue("ExceptionMessage", out var message) ? message : "The job failed.")
+                : "The job failed; a reviewer can see why.";
 
         await Send.OkAsync(new Response(
             req.Id,

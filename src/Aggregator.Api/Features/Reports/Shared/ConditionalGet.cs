@@ -7,6 +7,8 @@ public static class ConditionalGet
     {
         context.Response.Headers.ETag = etag;
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
-        return ifNoneMatch.Length > 0 && ETags.ListContains(ifNoneMatch, etag);
+        // If-None-Match compares weakly (RFC 9110 §13.1.2): a proxy that compressed the answer may have
+        // turned the tag into W/"…", and the copy is still current.
+        return ifNoneMatch.Length > 0 && ETags.ListContains(ifNoneMatch.Replace("W/", "", StringComparison.Ordinal), etag);
     }
 }
