@@ -20,12 +20,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import");
         AllowFileUploads();
         Description(d => d.WithTags("Reports").Produces<Response>(200).Produces<Response>(201)
-            
-            .AcceptsHeader("Idempotency-Key", "Makes a retry of a storing import safe, as for POST …/versions.")
-            .AcceptsHeader("If-Match", "The ETag of the current version this one replaces.")
-            .AnswersProblem(409, "A request with the same Idempotency-Key is still in flight.")
-            .AnswersProblem(412, "If-Match is not the current version's ETag.")
-            .AnswersProblem(422, "The figures read break the template's rules, or the Idempotency-Key was used with another body."));
+            .DocumentsReportWrite());
         Summary(s => s.Summary =
             "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
             "and validates them; stores a version like a POST of versions unless ?dryRun=true. Reporter of the unit, or tenant-admin.");

@@ -17,12 +17,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     {
         Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
         Description(d => d.WithTags("Reports").ClearDefaultProduces(200).Produces<Response>(201)
-            
-            .AcceptsHeader("Idempotency-Key", "Makes a retry safe: the same key and body from the same API key returns the first answer and stores nothing new.")
-            .AcceptsHeader("If-Match", "The ETag of the current version this one replaces; '*' when one must exist.")
-            .AnswersProblem(409, "A request with the same Idempotency-Key is still in flight.")
-            .AnswersProblem(412, "If-Match is not the current version's ETag.")
-            .AnswersProblem(422, "The figures break the template's rules (every failing rule in errors), or the Idempotency-Key was used with another body."));
+            .DocumentsReportWrite());
         Summary(s => s.Summary =
             "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
             "Idempotency-Key makes retries safe; If-Match guards against lost updates.");

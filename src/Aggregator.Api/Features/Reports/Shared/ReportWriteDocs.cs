@@ -1,0 +1,14 @@
+using Aggregator.Api.OpenApi;
+
+namespace Aggregator.Api.Features.Reports.Shared;
+
+/// <summary>What every report write (POST of a version, a storing import) reads and can answer.</summary>
+public static class ReportWriteDocs
+{
+    public static RouteHandlerBuilder DocumentsReportWrite(this RouteHandlerBuilder builder) => builder
+        .AcceptsHeader("Idempotency-Key", "Makes a retry safe: the same key and body from the same API key returns the first answer and stores nothing new.")
+        .AcceptsHeader("If-Match", "The ETag of the current version this one replaces; '*' when one must exist.")
+        .AnswersProblem(409, "A request with the same Idempotency-Key is still in flight.")
+        .AnswersProblem(412, "If-Match is not the current version's ETag.")
+        .AnswersProblem(422, "The figures break the template's rules (every failing rule in errors), or the Idempotency-Key was used with another body.");
+}
