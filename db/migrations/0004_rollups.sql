@@ -1,16 +1,17 @@
 -- Rollups and comparisons: figures computed by the rollup job from report_values, stored per
 -- (tenant, year) and replaced as a whole in one transaction. Reads never compute.
 
--- Per (tenant, year): what the stored figures include.
--- The dirty generation is Σ rollup_dirty.generation: every change to what the figures are computed from
--- (a report version, a new org unit) bumps one of its shards inside its own transaction. The job records
--- the generation it has read (computed_generation), so figures are stale exactly while the dirty
--- generation is ahead of it. watermark is the highest report_versions.seq the figures saw.
+-- Per (tenant, year): how dirty it is and what the stored figures include.
+-- dirty_generation is bumped inside every report version's transaction (row lock until its commit);
+-- the job records the generation it has read (computed_generation), so figures are stale exactly while
+-- dirty_generation > computed_generation. watermark is the highest report_versions.seq the figures saw.
 -- queued_job_id is the claim "a rollup job is queued": set by whoever enqueues, cleared by the job when it
 -- starts, so a burst of versions costs one queued job plus at most one follow-up per run.
 CREATE TABLE rollup_state (
     tenant_id            uuid    NOT NULL REFERENCES tenants (tenant_id),
     year                 integer NOT NULL,
+    dirty_generation     bigint  NOT NULL DEFAULT 0,
+    dirty_since          timestamptz,
     computed_generation  bigint,
     watermark            bigint,
     template             text,
@@ -20,16 +21,6 @@ CREATE TABLE rollup_state (
     runs                 bigint  NOT NULL DEFAULT 0,
     last_error           text,
     PRIMARY KEY (tenant_id, year)
-);
-
--- The dirty generation of (tenant, year), spread over a few shard rows: writers of one district bump a
--- random shard, so concurrent submissions do not queue on one row lock until each other's commit.
-CREATE TABLE rollup_dirty (
-    tenant_id   uuid     NOT NULL REFERENCES tenants (tenant_id),
-    year        integer  NOT NULL,
-    shard       smallint NOT NULL,
-    generation  bigint   NOT NULL,
-    PRIMARY KEY (tenant_id, year, shard)
 );
 
 -- Per org unit with descendants and indicator: Σ over its subtree (itself included) and how many units
@@ -87,8 +78,6 @@ CREATE TABLE comparison_values (
     PRIMARY KEY (tenant_id, year, base_year, org_unit_id, indicator)
 );
 
-ALTER TABLE rollup_dirty        ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rollup_dirty        FORCE ROW LEVEL SECURITY;
 ALTER TABLE rollup_state        ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rollup_state        FORCE ROW LEVEL SECURITY;
 ALTER TABLE rollup_values       ENABLE ROW LEVEL SECURITY;
@@ -100,9 +89,6 @@ ALTER TABLE comparison_state    FORCE ROW LEVEL SECURITY;
 ALTER TABLE comparison_values   ENABLE ROW LEVEL SECURITY;
 ALTER TABLE comparison_values   FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON rollup_dirty
-    USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)
-    WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
 CREATE POLICY tenant_isolation ON rollup_state
     USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)
     WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
@@ -120,7 +106,6 @@ CREATE POLICY tenant_isolation ON comparison_values
     WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
 
 GRANT SELECT, INSERT, UPDATE ON rollup_state TO $app_role$;
-GRANT SELECT, INSERT, UPDATE ON rollup_dirty TO $app_role$;
 GRANT SELECT, INSERT, DELETE ON rollup_values TO $app_role$;
 GRANT SELECT, INSERT, DELETE ON rollup_completeness TO $app_role$;
 GRANT SELECT, INSERT, DELETE ON comparison_state TO $app_role$;

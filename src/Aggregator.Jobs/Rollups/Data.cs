@@ -21,17 +21,17 @@ internal static class Data
         """;
 
     /// <summary>Clears the queued-job claim and reads the generation to compute, in its own short transaction.</summary>
-    public static async Task<StateRow> StartAsync(DbSession db, Guid tenantId, int year)
+    public static Task<StateRow> StartAsync(DbSession db, Guid tenantId, int year)
     {
-        // The claim is cleared first, the generation read after (its own statement, so its own snapshot): a
-        // change that commits after this read finds the claim cleared and queues a follow-up, and one that
-        // committed before it is counted, and included in the figures computed next.
-        const string clearClaim = """
+        // ON CONFLICT waits for the row lock of any version still committing, so the generation read here
+        // counts only versions that are committed, and the figures computed afterwards include them all.
+        const string sql = """
             INSERT INTO rollup_state AS s (tenant_id, year) VALUES (@tenantId, @year)
             ON CONFLICT (tenant_id, year) DO UPDATE SET queued_job_id = NULL, queued_at = NULL
+            RETURNING s.dirty_generation AS DirtyGeneration, s.computed_generation AS ComputedGeneration,
+                      s.watermark AS Watermark, s.computed_at AS ComputedAt
             """;
-        await db.ExecuteAsync(clearClaim, new { tenantId, year });
-        return await ReadStateAsync(db, tenantId, year);
+        return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year });
     }
 
     public static Task LockAsync(DbSession db, Guid tenantId, int year) =>
@@ -44,10 +44,10 @@ internal static class Data
 
     public static Task<StateRow> ReadStateAsync(DbSession db, Guid tenantId, int year)
     {
-        const string sql = $"""
-            SELECT {DirtyGeneration.OfState} AS DirtyGeneration, s.computed_generation AS ComputedGeneration,
-                   s.watermark AS Watermark, s.computed_at AS ComputedAt
-            FROM rollup_state s WHERE s.tenant_id = @tenantId AND s.year = @year
+        const string sql = """
+            SELECT dirty_generation AS DirtyGeneration, computed_generation AS ComputedGeneration,
+                   watermark AS Watermark, computed_at AS ComputedAt
+            FROM rollup_state WHERE tenant_id = @tenantId AND year = @year
             """;
         return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year });
     }
@@ -211,7 +211,8 @@ internal static class Data
         const string sql = """
             UPDATE rollup_state
                SET computed_generation = greatest(coalesce(computed_generation, 0), @generation),
-                   watermark = @watermark, template = @template, computed_at = now(), runs = runs + 1, last_error = NULL
+                   watermark = @watermark, template = @template, computed_at = now(), runs = runs + 1, last_error = NULL,
+                   dirty_since = CASE WHEN dirty_generation <= greatest(coalesce(computed_generation, 0), @generation) THEN NULL ELSE dirty_since END
              WHERE tenant_id = @tenantId AND year = @year
             """;
         return db.ExecuteAsync(sql, new { tenantId, year, generation, watermark, template });

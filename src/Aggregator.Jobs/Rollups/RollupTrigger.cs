@@ -5,7 +5,7 @@ using Hangfire.States;
 namespace Aggregator.Jobs.Rollups;
 
 /// <summary>
-/// Marks (tenant, year) dirty inside each change's transaction and, after the commit, queues one rollup
+/// Marks (tenant, year) dirty inside each version's transaction and, after the commit, queues one rollup
 /// job unless one is already queued. The job clears the claim when it starts, so versions stored during a
 /// run queue exactly one follow-up: a burst of N versions costs a handful of runs, not N.
 /// </summary>
@@ -16,14 +16,15 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
 
     public Task OnFiguresChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct)
     {
-        // One of a few shard rows, picked at random: the bump commits with the change, and concurrent
-        // writers of one district rarely wait on each other's row lock until commit.
+        // The row stays locked until the version commits; the job's claim waits for it (see RollupJob).
         const string sql = """
-            INSERT INTO rollup_dirty AS d (tenant_id, year, shard, generation) VALUES (@tenantId, @year, @shard, 1)
-            ON CONFLICT (tenant_id, year, shard) DO UPDATE SET generation = d.generation + 1;
-            INSERT INTO rollup_state (tenant_id, year) VALUES (@tenantId, @year) ON CONFLICT DO NOTHING;
+            INSERT INTO rollup_state AS s (tenant_id, year, dirty_generation, dirty_since)
+            VALUES (@tenantId, @year, 1, now())
+            ON CONFLICT (tenant_id, year) DO UPDATE
+               SET dirty_generation = s.dirty_generation + 1,
+                   dirty_since = coalesce(s.dirty_since, now())
             """;
-        return db.ExecuteAsync(sql, new { tenantId, year, shard = (short)Random.Shared.Next(DirtyGeneration.Shards) });
+        return db.ExecuteAsync(sql, new { tenantId, year });
     }
 
     public async Task OnFiguresChangedAsync(Guid tenantId, int year, CancellationToken ct) =>

@@ -1,4 +1,3 @@
-using Aggregator.Jobs.Rollups;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -96,8 +95,8 @@ public sealed class ReportRows(ApiFixture api)
     /// <summary>Polls (no sleeping on a guess) until no rollup job is queued and the figures include every version.</summary>
     public async Task WaitForFiguresAsync(Guid tenantId, int year, TimeSpan? timeout = null)
     {
-        const string sql = $"""
-            SELECT computed_at IS NOT NULL AND queued_job_id IS NULL AND {DirtyGeneration.OfState} <= coalesce(computed_generation, 0)
+        const string sql = """
+            SELECT computed_at IS NOT NULL AND queued_job_id IS NULL AND dirty_generation <= coalesce(computed_generation, 0)
                    AND watermark IS NOT DISTINCT FROM (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year)
             FROM rollup_state s WHERE tenant_id = @tenantId AND year = @year
             """;

@@ -1,4 +1,3 @@
-using Aggregator.Jobs.Rollups;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
@@ -38,8 +37,8 @@ public static class FigureScope
     /// Stale while versions exist that the figures do not include: a version committed after the job read
     /// its generation, or (for writers that bypass the trigger) a version seq above the watermark.
     /// </summary>
-    public const string StaleSql = $"""
-        ({DirtyGeneration.OfState} > coalesce(s.computed_generation, 0)
+    public const string StaleSql = """
+        (s.dirty_generation > coalesce(s.computed_generation, 0)
          OR EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year AND v.seq > coalesce(s.watermark, 0)))
         """;
 }

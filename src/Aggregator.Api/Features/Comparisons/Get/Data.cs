@@ -1,4 +1,3 @@
-using Aggregator.Jobs.Rollups;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
 
@@ -22,12 +21,12 @@ internal static class Data
 
     public static Task<Header?> FindAsync(DbSession db, int year, int baseYear)
     {
-        const string sql = $"""
+        const string sql = """
             SELECT c.template AS Template, c.base_template AS BaseTemplate, c.not_comparable AS NotComparable,
                    c.computed_at AS ComputedAt,
                    EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = c.tenant_id AND v.year IN (c.year, c.base_year) AND v.seq > c.watermark)
                    OR EXISTS (SELECT 1 FROM rollup_state s WHERE s.tenant_id = c.tenant_id AND s.year IN (c.year, c.base_year)
-                              AND {DirtyGeneration.OfState} > coalesce(s.computed_generation, 0)) AS Stale
+                              AND s.dirty_generation > coalesce(s.computed_generation, 0)) AS Stale
             FROM comparison_state c WHERE c.year = @year AND c.base_year = @baseYear
             """;
         return db.QuerySingleOrDefaultAsync<Header>(sql, new { year, baseYear });
