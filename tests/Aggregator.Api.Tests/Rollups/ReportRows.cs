@@ -107,9 +107,20 @@ public sealed class ReportRows(ApiFixture api)
             {
                 if (await db.QuerySingleOrDefaultAsync<bool?>(sql, new { tenantId, year }) == true) return;
             }
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The {year} rollup of {tenantId} was not computed in time.");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The {year} rollup of {tenantId} was not computed in time: {await DescribeStateAsync(tenantId, year)}");
             await Task.Delay(25);
         }
+    }
+
+    private async Task<string> DescribeStateAsync(Guid tenantId, int year)
+    {
+        const string sql = $"""
+            SELECT format('computed_at=%s queued=%s dirty=%s computed=%s watermark=%s max_seq=%s runs=%s error=%s',
+                   computed_at, queued_job_id, dirty_generation, computed_generation, watermark,
+                   (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year), runs, last_error)
+            FROM rollup_state s WHERE tenant_id = @tenantId AND year = @year
+            """;
+        return await QueryAsync(tenantId, db => db.QuerySingleOrDefaultAsync<string>(sql, new { tenantId, year })) ?? "no rollup_state row";
     }
 
     public async Task<T> QueryAsync<T>(Guid tenantId, Func<DbSession, Task<T>> query)
