@@ -31,14 +31,21 @@ public sealed class RollupJobTests(ApiFixture api)
         _rows.QueryAsync(tenantId, async db => (await db.QueryAsync<(long, string, decimal?, int)>(
             "SELECT org_unit_id, indicator, value, reporters FROM rollup_values WHERE year = @Year ORDER BY 1, 2", new { Year })).ToList());
 
-    [Fact]
-    public async Task Should_change_nothing_when_a_job_runs_twice()
+    /// <summary>A district whose sub-district A reported (3.1 = 3, 1.1 = 975) and whose figures are computed.</summary>
+    private async Task<(District District, Guid TenantId, ReportRows.Unit A)> DistrictWithFiguresAsync()
     {
         var district = await _data.DistrictAsync();
         var tenantId = await _rows.TenantIdAsync(district.Tenant);
         var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
         await _rows.StoreAsync(tenantId, a.Id, Year, Template, Values(3, 975));
         await _rows.WaitForFiguresAsync(tenantId, Year);
+        return (district, tenantId, a);
+    }
+
+    [Fact]
+    public async Task Should_change_nothing_when_a_job_runs_twice()
+    {
+        var (district, tenantId, a) = await DistrictWithFiguresAsync();
         var before = await StoredAsync(tenantId);
 
         Assert.True(await NewJob().ExecuteAsync(tenantId, Year, force: true, CancellationToken.None));
@@ -51,11 +58,7 @@ public sealed class RollupJobTests(ApiFixture api)
     [Fact]
     public async Task Should_keep_the_previous_figures_whole_when_a_job_fails_midway()
     {
-        var district = await _data.DistrictAsync();
-        var tenantId = await _rows.TenantIdAsync(district.Tenant);
-        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
-        await _rows.StoreAsync(tenantId, a.Id, Year, Template, Values(3, 975));
-        await _rows.WaitForFiguresAsync(tenantId, Year);
+        var (district, tenantId, a) = await DistrictWithFiguresAsync();
         var before = await StoredAsync(tenantId);
 
         var failing = NewJob(step => step == "values" ? throw new InvalidOperationException("disk full") : Task.CompletedTask);
@@ -131,11 +134,7 @@ public sealed class RollupJobTests(ApiFixture api)
     [Fact]
     public async Task Should_show_stale_figures_while_a_newer_version_is_not_included()
     {
-        var district = await _data.DistrictAsync();
-        var tenantId = await _rows.TenantIdAsync(district.Tenant);
-        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
-        await _rows.StoreAsync(tenantId, a.Id, Year, Template, Values(3, 975));
-        await _rows.WaitForFiguresAsync(tenantId, Year);
+        var (district, tenantId, a) = await DistrictWithFiguresAsync();
 
         // A version stored without telling the trigger (so no job runs): the figures no longer include everything.
         await _rows.QueryAsync(tenantId, db => db.ExecuteAsync("""
@@ -179,11 +178,7 @@ public sealed class RollupJobTests(ApiFixture api)
     [Fact]
     public async Task Should_hide_the_districts_rollups_from_a_sub_districts_viewer_and_from_another_tenant()
     {
-        var district = await _data.DistrictAsync();
-        var tenantId = await _rows.TenantIdAsync(district.Tenant);
-        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
-        await _rows.StoreAsync(tenantId, a.Id, Year, Template, Values(3, 975));
-        await _rows.WaitForFiguresAsync(tenantId, Year);
+        var (district, tenantId, a) = await DistrictWithFiguresAsync();
         var url = $"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/rollups/{Year}";
 
         await (await api.Client(district.Keys["viewer@a"]).GetAsync(url)).ShouldBeProblem(HttpStatusCode.NotFound);
