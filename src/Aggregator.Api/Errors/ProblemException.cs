@@ -1,11 +1,16 @@
 namespace Aggregator.Api.Errors;
 
-/// <summary>A failure the client caused, answered as problem details with this status.</summary>
-public sealed class ProblemException(int status, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
+/// <summary>
+/// A failure the client caused, answered as problem details with this status. <paramref name="type"/> is
+/// the slug of a problem type of this API (<c>empty-report</c> → <c>/problems/empty-report</c>); without one
+/// the answer's type is the RFC 9110 section of the status.
+/// </summary>
+public sealed class ProblemException(int status, string detail, IReadOnlyDictionary<string, object?>? extensions = null, string? type = null)
     : Exception(detail)
 {
     public int Status { get; } = status;
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+    public string? Type { get; } = type;
 
     public static ProblemException NotFound(string what) => new(StatusCodes.Status404NotFound, $"{what} was not found.");
     public static ProblemException Forbidden(string detail) => new(StatusCodes.Status403Forbidden, detail);

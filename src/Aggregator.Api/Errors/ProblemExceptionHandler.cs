@@ -14,7 +14,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         switch (exception)
         {
             case ProblemException problem:
-                await ProblemWriter.WriteAsync(context, problem.Status, problem.Message, problem.Extensions);
+                await ProblemWriter.WriteAsync(context, problem.Status, problem.Message, problem.Extensions, problem.Type);
                 return true;
             case BadHttpRequestException bad:
                 // Kestrel's own limits: 413 for a body over the limit, 400 for a malformed request.

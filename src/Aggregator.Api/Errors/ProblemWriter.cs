@@ -6,10 +6,10 @@ namespace Aggregator.Api.Errors;
 public static class ProblemWriter
 {
     public static async Task WriteAsync(HttpContext context, int status, string detail,
-        IReadOnlyDictionary<string, object?>? extensions = null)
+        IReadOnlyDictionary<string, object?>? extensions = null, string? type = null)
     {
         context.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Detail = detail };
+        var problem = new ProblemDetails { Status = status, Detail = detail, Type = type is null ? null : ProblemTypes.Of(type) };
         if (extensions is not null)
             foreach (var (name, value) in extensions) problem.Extensions[name] = value;
 
