@@ -44,6 +44,8 @@ public static class ApiRegistration
         app.UseFastEndpoints(config =>
         {
             config.Errors.UseProblemDetails();
+            // Every endpoint: the route's tenant resolved (404 before 403) and its declared roles checked.
+            config.Endpoints.Configurator = endpoint => endpoint.PreProcessor<AccessCheck>(Order.Before);
             config.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
         });
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.

@@ -24,12 +24,6 @@ public sealed class TenantScope(TenantDb tenantDb)
         await db.CommitAsync();
         return tenantId ?? throw ProblemException.NotFound($"Tenant '{tenantCode}'");
     }
-
-    public static void RequireRole(Caller caller, params string[] roles)
-    {
-        if (caller.IsAdmin || roles.Contains(caller.Role)) return;
-        throw ProblemException.Forbidden($"A {caller.Role} key may not do this; it takes one of: {string.Join(", ", roles)}.");
-    }
 }
 
 /// <summary>

@@ -6,12 +6,14 @@ using Dapper;
 namespace Aggregator.Api.Features.Rollups;
 
 /// <summary>
-/// Who may read stored figures of a unit: viewers and reviewers at or above it, reporters for their own
-/// unit only. A unit outside the caller's scope is answered 404, as if it did not exist.
+/// Who may read consolidated figures of a unit (rollups, breakdowns, comparisons, series): viewers and
+/// reviewers at or above it. Figures of a unit with units below it name those units and their values, so a
+/// reporter — who sees its own unit's report and nothing of other units — gets 403. A unit outside the
+/// caller's scope is answered 404, as if it did not exist.
 /// </summary>
 public static class FigureScope
 {
-    public static readonly string[] ReadRoles = [KeyRoles.Viewer, KeyRoles.Reviewer, KeyRoles.Reporter];
+    public static readonly string[] ReadRoles = [KeyRoles.Viewer, KeyRoles.Reviewer];
 
     public sealed record Unit(long OrgUnitId, string Code, bool HasChildren);
 

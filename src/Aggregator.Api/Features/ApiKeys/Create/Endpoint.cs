@@ -7,20 +7,19 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.ApiKeys.Create;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Post("/api/v1/tenants/{tenant}/api-keys");
-        Description(d => d.WithTags("API keys").ClearDefaultProduces(200).Produces<Response>(201));
+        Post("/api-keys");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("API keys").AllowedFor(KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201));
         Summary(s => s.Summary = "Creates a key bound to an org unit and a role; the answer carries the secret, once. Tenant-admin.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, KeyRoles.TenantAdmin);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         const string findUnit = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @OrgUnit AND {OrgScope.SqlFilter}";
         const string insert = """

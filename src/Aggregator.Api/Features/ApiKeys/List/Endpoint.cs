@@ -12,20 +12,19 @@ public sealed class Request
 
 public sealed record Response(IReadOnlyList<ApiKeyView> Items);
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/api-keys");
-        Description(d => d.WithTags("API keys"));
+        Get("/api-keys");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("API keys").AllowedFor(KeyRoles.TenantAdmin));
         Summary(s => s.Summary = "The keys of the org units in the caller's scope, without their secrets. Tenant-admin.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, KeyRoles.TenantAdmin);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         const string sql = $"""
             SELECT k.api_key_id AS Id, o.code AS OrgUnit, k.role AS Role, k.name AS Name,

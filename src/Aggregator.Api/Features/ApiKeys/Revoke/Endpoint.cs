@@ -13,20 +13,19 @@ public sealed class Request
     public Guid Id { get; init; }
 }
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request>
 {
     public override void Configure()
     {
-        Delete("/api/v1/tenants/{tenant}/api-keys/{id}");
-        Description(d => d.WithTags("API keys").ClearDefaultProduces(200).Produces(204));
+        Delete("/api-keys/{id}");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("API keys").AllowedFor(KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces(204));
         Summary(s => s.Summary = "Revokes a key at once. Revoking a revoked key changes nothing. Tenant-admin.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, KeyRoles.TenantAdmin);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         const string sql = $"""
             UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())

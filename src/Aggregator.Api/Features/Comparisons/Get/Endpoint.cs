@@ -7,20 +7,19 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}");
-        Description(d => d.WithTags("Comparisons"));
+        Get("/org-units/{org}/comparisons/{year}");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Comparisons").AllowedFor(FigureScope.ReadRoles));
         Summary(s => s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, FigureScope.ReadRoles);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
         var baseYear = req.Base ?? req.Year - 1;
         if (baseYear >= req.Year)
             throw ProblemException.BadRequest($"The base year must be before {req.Year}.");

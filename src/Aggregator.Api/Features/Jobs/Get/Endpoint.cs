@@ -22,13 +22,13 @@ public sealed class Endpoint(JobStorage storage) : Endpoint<Request, Response>
     public override void Configure()
     {
         Get("/api/v1/jobs/{id}");
-        Description(d => d.WithTags("Jobs"));
+        Description(d => d.WithTags("Jobs").AllowedForAnyKey());
         Summary(s => s.Summary = "A background job queued by this API: its state, times and error. Keys see their own tenant's jobs.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
+        var caller = ProcessorState<RequestAccess>().Caller;
         var notFound = ProblemException.NotFound($"Job '{req.Id}'");
         if (!long.TryParse(req.Id, out _)) throw notFound;
 

@@ -7,22 +7,21 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, IEnumerable<IFiguresObserver> observers)
+public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> observers)
     : Endpoint<Request, OrgUnitView>
 {
     public override void Configure()
     {
-        Post("/api/v1/tenants/{tenant}/org-units");
-        Description(d => d.WithTags("Org units").ClearDefaultProduces(200).Produces<OrgUnitView>(201)
+        Post("/org-units");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Org units").AllowedFor(KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<OrgUnitView>(201)
             .AnswersProblem(409, "An org unit with this code exists in the tenant."));
         Summary(s => s.Summary = "Adds an org unit under a parent in the caller's scope. Tenant-admin.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, KeyRoles.TenantAdmin);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var parent = await Data.FindParentAsync(db, req.Parent, OrgScope.Of(caller));

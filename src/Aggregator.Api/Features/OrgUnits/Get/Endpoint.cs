@@ -12,19 +12,19 @@ public sealed class Request
     public string Org { get; init; } = "";
 }
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, OrgUnitView>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, OrgUnitView>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units/{org}");
-        Description(d => d.WithTags("Org units"));
+        Get("/org-units/{org}");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Org units").AllowedForAnyKey());
         Summary(s => s.Summary = "One org unit in the caller's scope.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
         const string sql = $"SELECT {OrgUnitView.Columns} FROM org_units o WHERE o.code = @Org AND {OrgScope.SqlFilter}";
         var parameters = new DynamicParameters(OrgScope.Of(caller));
         parameters.Add("Org", req.Org);

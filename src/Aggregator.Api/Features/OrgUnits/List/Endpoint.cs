@@ -12,19 +12,19 @@ public sealed class Request
 
 public sealed record Response(IReadOnlyList<OrgUnitView> Items);
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units");
-        Description(d => d.WithTags("Org units"));
+        Get("/org-units");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Org units").AllowedForAnyKey());
         Summary(s => s.Summary = "The org units in the caller's scope, parents before their children.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
         const string sql = $"SELECT {OrgUnitView.Columns} FROM org_units o WHERE {OrgScope.SqlFilter} ORDER BY nlevel(o.path), o.code";
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);

@@ -9,20 +9,20 @@ namespace Aggregator.Api.Features.Reports.Current;
 
 public sealed class Request : ReportRequest;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog) : Endpoint<Request, VersionView>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request, VersionView>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}");
-        Description(d => d.WithTags("Reports").Produces(304)
+        Get("/org-units/{org}/reports/{year}");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Reports").AllowedForAnyKey().Produces(304)
             .AcceptsHeader("If-None-Match", "An ETag the client holds: 304 while it is still the current one."));
         Summary(s => s.Summary = "The current version of the unit's report for the year, with its ETag (If-None-Match → 304).");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var row = await VersionReads.FindAsync(db, caller, req, version: null);

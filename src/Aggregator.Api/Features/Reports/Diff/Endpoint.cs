@@ -7,19 +7,19 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Reports.Diff;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/diff");
-        Description(d => d.WithTags("Reports"));
+        Get("/org-units/{org}/reports/{year}/versions/{v}/diff");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Reports").AllowedForAnyKey());
         Summary(s => s.Summary = "The cells changed, added and removed between two versions (?against=u).");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var newer = await VersionReads.FindAsync(db, caller, req, req.V);

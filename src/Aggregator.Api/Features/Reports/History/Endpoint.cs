@@ -16,19 +16,19 @@ public sealed record VersionSummary(int Version, bool Current, string Template, 
 
 public sealed record Response(string OrgUnit, int Year, IReadOnlyList<VersionSummary> Items);
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
-        Description(d => d.WithTags("Reports"));
+        Get("/org-units/{org}/reports/{year}/versions");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Reports").AllowedForAnyKey());
         Summary(s => s.Summary = "Every version of the unit's report for the year, newest first.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
         const string sql = $"""
             SELECT {VersionRow.Columns}
             FROM {VersionRow.From}

@@ -13,13 +13,14 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Reports.Import;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import");
+        Post("/org-units/{org}/reports/{year}/import");
+        Group<TenantGroup>();
         AllowFileUploads();
-        Description(d => d.WithTags("Reports").Produces<Response>(200).Produces<Response>(201)
+        Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).Produces<Response>(200).Produces<Response>(201)
             .DocumentsReportWrite());
         Summary(s => s.Summary =
             "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
@@ -28,9 +29,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, KeyRoles.Reporter, KeyRoles.TenantAdmin);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
         await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);

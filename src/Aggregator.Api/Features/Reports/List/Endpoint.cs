@@ -5,19 +5,19 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Reports.List;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/reports");
-        Description(d => d.WithTags("Reports"));
+        Get("/reports");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Reports").AllowedForAnyKey());
         Summary(s => s.Summary = "Who has reported, which version counts and when it came, within the caller's scope; paged.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var (items, total) = await Data.PageAsync(db, req, OrgScope.Of(caller));

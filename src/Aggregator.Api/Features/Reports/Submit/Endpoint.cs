@@ -11,12 +11,13 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Reports.Submit;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
-        Description(d => d.WithTags("Reports").ClearDefaultProduces(200).Produces<Response>(201)
+        Post("/org-units/{org}/reports/{year}/versions");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201)
             .DocumentsReportWrite());
         Summary(s => s.Summary =
             "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
@@ -25,9 +26,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, KeyRoles.Reporter, KeyRoles.TenantAdmin);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
         await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);

@@ -7,20 +7,19 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Breakdown;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown");
-        Description(d => d.WithTags("Rollups"));
+        Get("/org-units/{org}/rollups/{year}/breakdown");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles));
         Summary(s => s.Summary = "One indicator of a rollup by child unit: value, share of the total in percent, rank.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, FigureScope.ReadRoles);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);

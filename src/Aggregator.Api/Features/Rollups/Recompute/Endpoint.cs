@@ -17,20 +17,19 @@ public sealed class Request
 
 public sealed record Response(string JobId, string Status);
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog, RollupTrigger trigger) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupTrigger trigger) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Post("/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute");
-        Description(d => d.WithTags("Rollups").ClearDefaultProduces(200).Produces<Response>(202));
+        Post("/org-units/{org}/rollups/{year}/recompute");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Rollups").AllowedFor(KeyRoles.Reviewer).ClearDefaultProduces(200).Produces<Response>(202));
         Summary(s => s.Summary = "Queues a recompute of the tenant's figures for the year. Reviewer. Follow the job at Location.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, KeyRoles.Reviewer);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {

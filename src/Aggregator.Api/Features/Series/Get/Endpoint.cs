@@ -5,20 +5,19 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Series.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
-        Get("/api/v1/tenants/{tenant}/org-units/{org}/series");
-        Description(d => d.WithTags("Series"));
+        Get("/org-units/{org}/series");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Series").AllowedFor(FigureScope.ReadRoles));
         Summary(s => s.Summary = "One indicator per year: a unit's stored rollups, or a unit's own reports when it has no units below it.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        var tenantId = await tenants.ResolveAsync(caller, req.Tenant, ct);
-        TenantScope.RequireRole(caller, FigureScope.ReadRoles);
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);

@@ -1,3 +1,4 @@
+using Aggregator.Api.Auth;
 using System.Text.Json;
 using Aggregator.Api.Errors;
 using Aggregator.Domain.Templates;
@@ -12,7 +13,7 @@ public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Respon
     public override void Configure()
     {
         Post("/api/v1/templates/{code}/validate");
-        Description(d => d.WithTags("Templates"));
+        Description(d => d.WithTags("Templates").AllowedForAnyKey());
         Summary(s => s.Summary = "Checks values against a template's rules and answers every rule's outcome; stores nothing. Any key.");
     }
 

@@ -12,15 +12,14 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
     public override void Configure()
     {
         Post("/api/v1/tenants");
-        Description(d => d.WithTags("Tenants").ClearDefaultProduces(200).Produces<Response>(201)
+        Description(d => d.WithTags("Tenants").AllowedForAdmin().ClearDefaultProduces(200).Produces<Response>(201)
             .AnswersProblem(409, "A tenant with this code exists."));
         Summary(s => s.Summary = "Registers a tenant (a district or city) with the root of its org-unit tree. Admin only.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var caller = Caller.From(User);
-        TenantScope.RequireRole(caller, KeyRoles.Admin);
+        var caller = ProcessorState<RequestAccess>().Caller;
 
         var tenantId = Guid.CreateVersion7();
         await using var db = await tenantDb.BeginTenantCreationAsync(tenantId, ct);

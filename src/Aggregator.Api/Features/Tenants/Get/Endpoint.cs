@@ -12,18 +12,18 @@ public sealed class Request
 
 public sealed record Response(string Code, string Name, string Kind, DateTime CreatedAt);
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}");
-        Description(d => d.WithTags("Tenants"));
+        Description(d => d.WithTags("Tenants").AllowedForAnyKey());
         Summary(s => s.Summary = "One tenant, for the admin or any key of that tenant.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var tenantId = await tenants.ResolveAsync(Caller.From(User), req.Tenant, ct);
+        var tenantId = ProcessorState<RequestAccess>().TenantId;
         const string sql = "SELECT code, name, kind, created_at AS CreatedAt FROM tenants WHERE tenant_id = @tenantId";
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var tenant = await db.QuerySingleOrDefaultAsync<Response>(sql, new { tenantId })

@@ -1,0 +1,26 @@
+namespace Aggregator.Api.Auth;
+
+/// <summary>
+/// Endpoint metadata: the key roles that may call an endpoint. The platform admin always may. Declared once
+/// in each endpoint's <c>Configure()</c> with <see cref="EndpointAccessExtensions.AllowedFor"/>; an endpoint
+/// without it answers 500 (fail closed) and fails the access matrix test.
+/// </summary>
+public sealed record EndpointAccess(IReadOnlyList<string> Roles)
+{
+    public bool Allows(Caller caller) => caller.IsAdmin || Roles.Contains(caller.Role);
+}
+
+public static class EndpointAccessExtensions
+{
+    /// <summary>Only these roles (and the platform admin) may call the endpoint; any other key gets 403.</summary>
+    public static RouteHandlerBuilder AllowedFor(this RouteHandlerBuilder builder, params string[] roles) =>
+        builder.WithMetadata(new EndpointAccess(roles));
+
+    /// <summary>Any valid key may call the endpoint (what it sees is still limited to its tenant and unit).</summary>
+    public static RouteHandlerBuilder AllowedForAnyKey(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new EndpointAccess(KeyRoles.TenantRoles));
+
+    /// <summary>The platform admin only.</summary>
+    public static RouteHandlerBuilder AllowedForAdmin(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new EndpointAccess([]));
+}

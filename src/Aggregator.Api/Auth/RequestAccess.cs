@@ -1,0 +1,32 @@
+namespace Aggregator.Api.Auth;
+
+/// <summary>
+/// What <see cref="AccessCheck"/> established about a request before its handler runs: the caller and, on
+/// routes under <see cref="TenantGroup"/>, the tenant it may act in. Read it in a handler with
+/// <c>ProcessorState&lt;RequestAccess&gt;()</c>.
+/// </summary>
+public sealed class RequestAccess
+{
+    private Caller? _caller;
+    private Guid? _tenantId;
+
+    public Caller Caller => _caller ?? throw new InvalidOperationException("The access check has not run for this request.");
+
+    /// <summary>The route's tenant; only on routes under /api/v1/tenants/{tenant}.</summary>
+    public Guid TenantId => _tenantId ?? throw new InvalidOperationException("This route has no {tenant}.");
+
+    /// <summary>The org units the caller sees, for SQL filters (<see cref="OrgScope.SqlFilter"/>).</summary>
+    public OrgScope Scope => OrgScope.Of(Caller);
+
+    public void Deconstruct(out Caller caller, out Guid tenantId)
+    {
+        caller = Caller;
+        tenantId = TenantId;
+    }
+
+    internal void Grant(Caller caller, Guid? tenantId)
+    {
+        _caller = caller;
+        _tenantId = tenantId;
+    }
+}
