@@ -150,6 +150,32 @@ public sealed class AccessTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_let_a_tenant_admin_manage_tenant_admin_keys_only_strictly_below_its_unit()
+    {
+        var district = await _data.DistrictAsync();
+        var root = api.Client(district.Keys["tenant-admin@root"]);
+        var keys = $"/api/v1/tenants/{district.Tenant}/api-keys";
+
+        // No peer: a tenant-admin at the root may neither create another tenant-admin at the root nor revoke one
+        // (a peer it created could otherwise revoke the key that created it).
+        var peer = await root.PostAsJsonAsync(keys, new { orgUnit = district.Tenant, role = "tenant-admin", name = "peer" });
+        var (peerId, _) = await _data.KeyAsync(district.Tenant, district.Tenant, "tenant-admin");
+        var below = await root.PostAsJsonAsync(keys, new { orgUnit = district.SubDistrictA, role = "tenant-admin", name = "below" });
+
+        await peer.ShouldBeProblem(HttpStatusCode.Forbidden);
+        await (await root.DeleteAsync($"{keys}/{peerId}")).ShouldBeProblem(HttpStatusCode.Forbidden);
+        await below.ShouldHaveStatus(HttpStatusCode.Created);
+        // … while keys of other roles at its own unit, and tenant-admins below it, are its to manage.
+        var (viewerId, _) = await _data.KeyAsync(district.Tenant, district.Tenant, "viewer");
+        await (await root.DeleteAsync($"{keys}/{viewerId}")).ShouldHaveStatus(HttpStatusCode.NoContent);
+        var belowId = (await below.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await (await root.DeleteAsync($"{keys}/{belowId}")).ShouldHaveStatus(HttpStatusCode.NoContent);
+        // A sub-district's tenant-admin may not revoke its own peer either.
+        var (peerOfAId, _) = await _data.KeyAsync(district.Tenant, district.SubDistrictA, "tenant-admin");
+        await (await api.Client(district.Keys["tenant-admin@a"]).DeleteAsync($"{keys}/{peerOfAId}")).ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Should_tell_a_reporter_of_another_unit_nothing_about_a_report_it_may_not_post_even_a_broken_one()
     {
         var district = await _data.DistrictAsync();

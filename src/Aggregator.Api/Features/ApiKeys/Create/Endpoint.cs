@@ -21,7 +21,10 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
 
-        const string findUnit = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @OrgUnit AND {OrgScope.SqlFilter}";
+        const string findUnit = $"""
+            SELECT o.org_unit_id AS OrgUnitId, o.path::text AS Path FROM org_units o
+            WHERE o.tenant_id = @tenantId AND o.code = @OrgUnit AND {OrgScope.SqlFilter}
+            """;
         const string insert = """
             INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by)
             VALUES (@tenantId, @id, @orgUnitId, @Role, @Name, @hash, @createdBy)
@@ -29,10 +32,13 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
             """;
         var parameters = new DynamicParameters(OrgScope.Of(caller));
         parameters.Add("OrgUnit", req.OrgUnit);
+        parameters.Add("tenantId", tenantId);
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var orgUnitId = await db.QuerySingleOrDefaultAsync<long?>(findUnit, parameters)
-                        ?? throw ProblemException.BadRequest($"The org unit '{req.OrgUnit}' does not exist in this tenant.");
+        var unit = await db.QuerySingleOrDefaultAsync<UnitRow>(findUnit, parameters)
+                   ?? throw ProblemException.BadRequest($"The org unit '{req.OrgUnit}' does not exist in this tenant.");
+        KeyAuthority.RequireMayManage(caller, req.Role, unit.Path, "create");
+        var orgUnitId = unit.OrgUnitId;
         var id = Guid.CreateVersion7();
         var key = ApiKeySecret.Generate();
         var createdAt = await db.QuerySingleAsync<DateTime>(insert, new
@@ -45,4 +51,6 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 
         await Send.ResponseAsync(new Response(id, key, req.OrgUnit, req.Role, req.Name, createdAt), StatusCodes.Status201Created, ct);
     }
+
+    private sealed record UnitRow(long OrgUnitId, string Path);
 }

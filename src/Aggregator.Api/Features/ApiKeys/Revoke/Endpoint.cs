@@ -27,21 +27,29 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request>
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
 
-        const string sql = $"""
-            UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())
-            FROM org_units o
-            WHERE o.tenant_id = k.tenant_id AND o.org_unit_id = k.org_unit_id
-              AND k.api_key_id = @Id AND {OrgScope.SqlFilter}
-            RETURNING k.api_key_id
+        const string find = $"""
+            SELECT k.role AS Role, o.path::text AS Path
+            FROM api_keys k JOIN org_units o ON o.tenant_id = k.tenant_id AND o.org_unit_id = k.org_unit_id
+            WHERE k.tenant_id = @tenantId AND k.api_key_id = @Id AND {OrgScope.SqlFilter}
+            FOR UPDATE OF k
+            """;
+        const string revoke = """
+            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+            WHERE tenant_id = @tenantId AND api_key_id = @Id
             """;
         var parameters = new DynamicParameters(OrgScope.Of(caller));
         parameters.Add("Id", req.Id);
+        parameters.Add("tenantId", tenantId);
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        _ = await db.QuerySingleOrDefaultAsync<Guid?>(sql, parameters)
-            ?? throw ProblemException.NotFound($"API key '{req.Id}'");
+        var key = await db.QuerySingleOrDefaultAsync<KeyRow>(find, parameters)
+                  ?? throw ProblemException.NotFound($"API key '{req.Id}'");
+        KeyAuthority.RequireMayManage(caller, key.Role, key.Path, "revoke");
+        await db.ExecuteAsync(revoke, new { tenantId, req.Id });
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.revoked", req.Id.ToString());
         await db.CommitAsync();
         await Send.NoContentAsync(ct);
     }
+
+    private sealed record KeyRow(string Role, string Path);
 }

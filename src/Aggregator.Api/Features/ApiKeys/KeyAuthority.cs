@@ -1,0 +1,21 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+
+namespace Aggregator.Api.Features.ApiKeys;
+
+/// <summary>
+/// Tenant-admin keys hold power over their unit's subtree, so a tenant-admin may create or revoke
+/// tenant-admin keys only strictly below its own unit: never a peer, never the key that created it.
+/// Keys of the other roles it may manage anywhere in its scope.
+/// </summary>
+public static class KeyAuthority
+{
+    /// <param name="unitPath">The ltree path of the key's unit, already known to be within the caller's scope.</param>
+    public static void RequireMayManage(Caller caller, string role, string unitPath, string verb)
+    {
+        if (caller.IsAdmin || role != KeyRoles.TenantAdmin) return;
+        if (unitPath == caller.OrgUnitPath)
+            throw ProblemException.Forbidden(
+                $"A tenant-admin key may {verb} tenant-admin keys only for units strictly below its own unit.");
+    }
+}
