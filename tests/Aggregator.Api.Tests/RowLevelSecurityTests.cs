@@ -15,9 +15,23 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
 {
     private readonly TestData _data = new(api);
 
-    private static readonly string[] Tables = ["tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys"];
+    private static readonly string[] Tables =
+    [
+        "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
+        "rollup_state", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values",
+    ];
 
     public static TheoryData<string> TenantTables => new(Tables);
+
+    [Fact]
+    public async Task Should_cover_every_table_of_the_schema()
+    {
+        await using var connection = await api.AppDataSource.OpenConnectionAsync();
+        var tables = await connection.QueryAsync<string>(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schemaversions'");
+
+        Assert.Equal(tables.Order(StringComparer.Ordinal), Tables.Order(StringComparer.Ordinal));
+    }
 
     [Theory]
     [MemberData(nameof(TenantTables))]
@@ -39,18 +53,13 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
         var (a, b) = await TwoTenantsWithDataAsync();
 
         await using var db = await api.TenantDb.BeginAsync(a, CancellationToken.None);
-        var insert = table switch
-        {
-            "tenants" => "INSERT INTO tenants (tenant_id, code, name, kind) VALUES (@b, 'intruder' || gen_random_uuid(), 'x', 'district')",
-            "org_units" => "INSERT INTO org_units (tenant_id, code, name, kind, path) VALUES (@b, 'intruder', 'x', 'other', '1')",
-            "api_keys" => "INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by) VALUES (@b, gen_random_uuid(), 1, 'viewer', 'x', decode(md5(random()::text), 'hex'), 'x')",
-            "audit_log" => "INSERT INTO audit_log (tenant_id, actor, action, subject) VALUES (@b, 'x', 'x', 'x')",
-            "reports" => "INSERT INTO reports (tenant_id, org_unit_id, year, template, current_version, content_hash) VALUES (@b, 1, 2016, 'bj-gip-2017', 1, '\\x00')",
-            "report_versions" => "INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, content_hash, api_key_id) VALUES (@b, 1, 2016, 1, 'bj-gip-2017', '{}', '\\x00', 'x')",
-            "report_values" => "INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value) VALUES (@b, 2016, 1, '1.1', 1)",
-            "idempotency_keys" => "INSERT INTO idempotency_keys (tenant_id, api_key_id, idempotency_key, request_hash) VALUES (@b, 'x', 'x', '\\x00')",
-            _ => throw new ArgumentOutOfRangeException(nameof(table)),
-        };
+        // A copy of one of A's own rows, moved to tenant B: whatever the table, the policy's WITH CHECK refuses it.
+        var insert = $"""
+            INSERT INTO {table} OVERRIDING SYSTEM VALUE
+            SELECT (jsonb_populate_record(NULL::{table}, to_jsonb(x) || jsonb_build_object('tenant_id', @b))).*
+            FROM {table} x LIMIT 1
+            """;
+        Assert.True(await db.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table}") > 0, $"tenant A has a row in {table} to copy");
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(insert, new { b }));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
@@ -108,10 +117,19 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
             var unit = await _data.OrgUnitAsync(tenant);
             await _data.KeyAsync(tenant, unit, "viewer");
             var reporter = api.Client((await _data.KeyAsync(tenant, unit, "reporter")).Key);
-            var report = await TestData.PostReportAsync(reporter, tenant, unit, TestData.ReportFor(), idempotencyKey: "rls");
-            await report.ShouldHaveStatus(System.Net.HttpStatusCode.Created);
+            // Two years, so that rollups and a comparison are stored as well.
+            foreach (var year in new[] { SeedReport.Year - 1, SeedReport.Year })
+            {
+                var report = await TestData.PostReportAsync(reporter, tenant, unit, TestData.ReportFor(), year, idempotencyKey: $"rls-{year}");
+                await report.ShouldHaveStatus(System.Net.HttpStatusCode.Created);
+            }
         }
-        return (await TenantIdAsync(a), await TenantIdAsync(b));
+        var ids = (await TenantIdAsync(a), await TenantIdAsync(b));
+        var rows = new Rollups.ReportRows(api);
+        foreach (var tenantId in new[] { ids.Item1, ids.Item2 })
+            foreach (var year in new[] { SeedReport.Year - 1, SeedReport.Year })
+                await rows.WaitForFiguresAsync(tenantId, year);
+        return ids;
     }
 
     private async Task<Guid> TenantIdAsync(string code)
