@@ -12,12 +12,22 @@ public sealed class DbSession : IAsyncDisposable
     private readonly CancellationToken _ct;
     private bool _completed;
 
-    internal DbSession(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    internal DbSession(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? tenantId, CancellationToken ct)
     {
         Connection = connection;
         Transaction = transaction;
+        TenantId = tenantId;
         _ct = ct;
     }
+
+    /// <summary>
+    /// The tenant this transaction is scoped to, for the explicit <c>tenant_id = @tenantId</c> that every
+    /// statement carries beside the row-level-security policy; null on platform and key-lookup transactions.
+    /// </summary>
+    public Guid? TenantId { get; }
+
+    /// <summary>The tenant of a tenant-scoped transaction; throws on any other.</summary>
+    public Guid Tenant => TenantId ?? throw new InvalidOperationException("This transaction is not scoped to a tenant.");
 
     public NpgsqlConnection Connection { get; }
     public NpgsqlTransaction Transaction { get; }
@@ -58,7 +68,7 @@ public sealed class DbSession : IAsyncDisposable
     }
 
     internal static async Task<DbSession> BeginAsync(
-        NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+        NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, Guid? tenantId, CancellationToken ct)
     {
         const string sql = "SELECT set_config(s.name, s.value, true) FROM unnest(@names, @values) AS s(name, value)";
         var connection = await dataSource.OpenConnectionAsync(ct);
@@ -68,7 +78,7 @@ public sealed class DbSession : IAsyncDisposable
             // BEGIN is sent together with this statement: one round trip.
             await connection.ExecuteAsync(new CommandDefinition(sql,
                 new { names = settings.Keys.ToArray(), values = settings.Values.ToArray() }, transaction, cancellationToken: ct));
-            return new DbSession(connection, transaction, ct);
+            return new DbSession(connection, transaction, tenantId, ct);
         }
         catch
         {

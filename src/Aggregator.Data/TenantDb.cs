@@ -11,11 +11,11 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
 
     /// <summary>A transaction that sees and writes only the rows of <paramref name="tenantId"/>.</summary>
     public Task<DbSession> BeginAsync(Guid tenantId, CancellationToken ct) =>
-        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() }, ct);
+        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() }, tenantId, ct);
 
     /// <summary>A transaction over the platform admin's tenant registry (the tenants table only).</summary>
     public Task<DbSession> BeginPlatformAsync(CancellationToken ct) =>
-        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [ScopeSetting] = "platform" }, ct);
+        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [ScopeSetting] = "platform" }, tenantId: null, ct);
 
     /// <summary>Registers a new tenant and writes its first rows in one transaction.</summary>
     public Task<DbSession> BeginTenantCreationAsync(Guid tenantId, CancellationToken ct) =>
@@ -23,11 +23,11 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
         {
             [ScopeSetting] = "platform",
             [TenantSetting] = tenantId.ToString(),
-        }, ct);
+        }, tenantId, ct);
 
     /// <summary>A transaction that may read the one API key whose hash it presents.</summary>
     public Task<DbSession> BeginKeyLookupAsync(byte[] keyHash, CancellationToken ct) =>
-        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [KeyHashSetting] = Convert.ToHexStringLower(keyHash) }, ct);
+        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [KeyHashSetting] = Convert.ToHexStringLower(keyHash) }, tenantId: null, ct);
 
     /// <summary>Within a key-lookup transaction, switch to the key's tenant once the key is known.</summary>
     public static Task EnterTenantAsync(DbSession db, Guid tenantId) =>

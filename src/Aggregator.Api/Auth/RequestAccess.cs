@@ -16,7 +16,7 @@ public sealed class RequestAccess
     public Guid TenantId => _tenantId ?? throw new InvalidOperationException("This route has no {tenant}.");
 
     /// <summary>The org units the caller sees, for SQL filters (<see cref="OrgScope.SqlFilter"/>).</summary>
-    public OrgScope Scope => OrgScope.Of(Caller);
+    public OrgScope Scope => OrgScope.Of(Caller, TenantId);
 
     public void Deconstruct(out Caller caller, out Guid tenantId)
     {

@@ -27,19 +27,19 @@ public sealed class TenantScope(TenantDb tenantDb)
 }
 
 /// <summary>
-/// Which org units a caller sees: admins everything; tenant-admins, reviewers and viewers their unit and
-/// everything below it; reporters their own unit only. Use in SQL as
-/// <c>(@scopePath::ltree IS NULL OR path &lt;@ @scopePath::ltree) AND (@scopeUnit::bigint IS NULL OR org_unit_id = @scopeUnit)</c>.
+/// Which org units a caller sees within a tenant: admins everything; tenant-admins, reviewers and viewers
+/// their unit and everything below it; reporters their own unit only. Use in SQL over <c>org_units o</c> as
+/// <see cref="SqlFilter"/>, which also names the tenant explicitly (row-level security is the second wall).
 /// </summary>
-public sealed record OrgScope(string? ScopePath, long? ScopeUnit)
+public sealed record OrgScope(Guid TenantId, string? ScopePath, long? ScopeUnit)
 {
     public const string SqlFilter =
-        "(@ScopePath::ltree IS NULL OR o.path <@ @ScopePath::ltree) AND (@ScopeUnit::bigint IS NULL OR o.org_unit_id = @ScopeUnit)";
+        "o.tenant_id = @TenantId AND (@ScopePath::ltree IS NULL OR o.path <@ @ScopePath::ltree) AND (@ScopeUnit::bigint IS NULL OR o.org_unit_id = @ScopeUnit)";
 
-    public static OrgScope Of(Caller caller) => caller switch
+    public static OrgScope Of(Caller caller, Guid tenantId) => caller switch
     {
-        { IsAdmin: true } => new OrgScope(null, null),
-        { Role: KeyRoles.Reporter } => new OrgScope(null, caller.OrgUnitId),
-        _ => new OrgScope(caller.OrgUnitPath, null),
+        { IsAdmin: true } => new OrgScope(tenantId, null, null),
+        { Role: KeyRoles.Reporter } => new OrgScope(tenantId, null, caller.OrgUnitId),
+        _ => new OrgScope(tenantId, caller.OrgUnitPath, null),
     };
 }

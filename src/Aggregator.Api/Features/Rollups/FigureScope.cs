@@ -24,7 +24,7 @@ public static class FigureScope
                    EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren
             FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
             """;
-        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
         parameters.Add("orgCode", orgCode);
         return await db.QuerySingleOrDefaultAsync<Unit>(sql, parameters)
                ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");

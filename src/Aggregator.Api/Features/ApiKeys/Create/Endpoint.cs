@@ -23,16 +23,15 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 
         const string findUnit = $"""
             SELECT o.org_unit_id AS OrgUnitId, o.path::text AS Path FROM org_units o
-            WHERE o.tenant_id = @tenantId AND o.code = @OrgUnit AND {OrgScope.SqlFilter}
+            WHERE o.code = @OrgUnit AND {OrgScope.SqlFilter}
             """;
         const string insert = """
             INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by)
             VALUES (@tenantId, @id, @orgUnitId, @Role, @Name, @hash, @createdBy)
             RETURNING created_at
             """;
-        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, tenantId));
         parameters.Add("OrgUnit", req.OrgUnit);
-        parameters.Add("tenantId", tenantId);
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await db.QuerySingleOrDefaultAsync<UnitRow>(findUnit, parameters)

@@ -34,7 +34,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
             ORDER BY k.created_at, k.api_key_id
             """;
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var keys = (await db.QueryAsync<ApiKeyView>(sql, new DynamicParameters(OrgScope.Of(caller)))).ToList();
+        var keys = (await db.QueryAsync<ApiKeyView>(sql, new DynamicParameters(OrgScope.Of(caller, tenantId)))).ToList();
         await db.CommitAsync();
         await Send.OkAsync(new Response(keys), ct);
     }

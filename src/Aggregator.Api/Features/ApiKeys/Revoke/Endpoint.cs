@@ -30,16 +30,15 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request>
         const string find = $"""
             SELECT k.role AS Role, o.path::text AS Path
             FROM api_keys k JOIN org_units o ON o.tenant_id = k.tenant_id AND o.org_unit_id = k.org_unit_id
-            WHERE k.tenant_id = @tenantId AND k.api_key_id = @Id AND {OrgScope.SqlFilter}
+            WHERE k.tenant_id = @TenantId AND k.api_key_id = @Id AND {OrgScope.SqlFilter}
             FOR UPDATE OF k
             """;
         const string revoke = """
             UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
             WHERE tenant_id = @tenantId AND api_key_id = @Id
             """;
-        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, tenantId));
         parameters.Add("Id", req.Id);
-        parameters.Add("tenantId", tenantId);
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var key = await db.QuerySingleOrDefaultAsync<KeyRow>(find, parameters)

@@ -24,7 +24,7 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
         var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var parent = await Data.FindParentAsync(db, req.Parent, OrgScope.Of(caller));
+        var parent = await Data.FindParentAsync(db, req.Parent, OrgScope.Of(caller, tenantId));
         if (parent is null)
         {
             throw req.Parent is null

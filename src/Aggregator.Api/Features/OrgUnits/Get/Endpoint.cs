@@ -26,7 +26,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, OrgUnitView>
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         const string sql = $"SELECT {OrgUnitView.Columns} FROM org_units o WHERE o.code = @Org AND {OrgScope.SqlFilter}";
-        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, tenantId));
         parameters.Add("Org", req.Org);
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);

@@ -28,7 +28,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         const string sql = $"SELECT {OrgUnitView.Columns} FROM org_units o WHERE {OrgScope.SqlFilter} ORDER BY nlevel(o.path), o.code";
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var units = (await db.QueryAsync<OrgUnitView>(sql, new DynamicParameters(OrgScope.Of(caller)))).ToList();
+        var units = (await db.QueryAsync<OrgUnitView>(sql, new DynamicParameters(OrgScope.Of(caller, tenantId)))).ToList();
         await db.CommitAsync();
         await Send.OkAsync(new Response(units), ct);
     }

@@ -35,7 +35,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
             WHERE o.code = @org AND {OrgScope.SqlFilter}
             ORDER BY v.version DESC
             """;
-        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, tenantId));
         parameters.AddDynamicParams(new { org = req.Org, year = req.Year });
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);

@@ -20,7 +20,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var (items, total) = await Data.PageAsync(db, req, OrgScope.Of(caller));
+        var (items, total) = await Data.PageAsync(db, req, OrgScope.Of(caller, tenantId));
         await db.CommitAsync();
         await Send.OkAsync(new Response(items, req.Page, req.PageSize, total), ct);
     }

@@ -22,7 +22,7 @@ public static class ReportUnit
     public static async Task<long> FindAsync(DbSession db, Caller caller, string orgCode)
     {
         const string sql = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}";
-        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
         parameters.Add("orgCode", orgCode);
         return await db.QuerySingleOrDefaultAsync<long?>(sql, parameters)
                ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");

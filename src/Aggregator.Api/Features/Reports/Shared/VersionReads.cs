@@ -16,7 +16,7 @@ public static class VersionReads
             FROM {VersionRow.From}
             WHERE o.code = @org AND v.version = coalesce(@version::int, r.current_version) AND {OrgScope.SqlFilter}
             """;
-        var parameters = new DynamicParameters(OrgScope.Of(caller));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
         parameters.AddDynamicParams(new { org = route.Org, year = route.Year, version });
         return await db.QuerySingleOrDefaultAsync<VersionRow>(sql, parameters)
                ?? throw ProblemException.NotFound(version is null
