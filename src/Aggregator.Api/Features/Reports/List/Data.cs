@@ -13,7 +13,7 @@ internal static class Data
 
     private const string Filter = $"""
         WHERE (@year::int IS NULL OR r.year = @year)
-          AND (@orgUnit::text IS NULL OR o.path <@ (SELECT f.path FROM org_units f WHERE f.code = @orgUnit))
+          AND (@orgUnit::text IS NULL OR o.path <@ (SELECT f.path FROM org_units f WHERE f.tenant_id = @TenantId AND f.code = @orgUnit))
           AND {OrgScope.SqlFilter}
         """;
 

@@ -14,10 +14,10 @@ internal static class Data
                    (SELECT r.value FROM rollup_values r WHERE r.tenant_id = s.tenant_id AND r.year = s.year
                       AND r.org_unit_id = @orgUnitId AND r.indicator = @indicator) AS Total
             FROM rollup_state s
-            WHERE s.year = @year AND s.computed_at IS NOT NULL
+            WHERE s.tenant_id = @tenantId AND s.year = @year AND s.computed_at IS NOT NULL
               AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId)
             """;
-        return db.QuerySingleOrDefaultAsync<Header>(sql, new { year, orgUnitId, indicator });
+        return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, orgUnitId, indicator });
     }
 
     /// <summary>Each child's stored rollup, or its own report's value when it has no units below it.</summary>
@@ -32,10 +32,10 @@ internal static class Data
                                 ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.template = @template
                               WHERE v.tenant_id = o.tenant_id AND v.year = @year AND v.org_unit_id = o.org_unit_id AND v.indicator = @indicator)
                    END AS Value
-            FROM org_units o WHERE o.parent_id = @orgUnitId
+            FROM org_units o WHERE o.tenant_id = @tenantId AND o.parent_id = @orgUnitId
             ORDER BY o.code COLLATE "C"
             """;
-        return db.QueryAsync<ChildRow>(sql, new { year, orgUnitId, indicator, template });
+        return db.QueryAsync<ChildRow>(sql, new { tenantId = db.Tenant, year, orgUnitId, indicator, template });
     }
 
     public static Task<decimal?> OwnValueAsync(DbSession db, int year, long orgUnitId, string indicator, string template)
@@ -43,12 +43,12 @@ internal static class Data
         const string sql = """
             SELECT v.value FROM report_values v
             JOIN reports p ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.template = @template
-            WHERE v.year = @year AND v.org_unit_id = @orgUnitId AND v.indicator = @indicator
+            WHERE v.tenant_id = @tenantId AND v.year = @year AND v.org_unit_id = @orgUnitId AND v.indicator = @indicator
             """;
-        return db.QuerySingleOrDefaultAsync<decimal?>(sql, new { year, orgUnitId, indicator, template });
+        return db.QuerySingleOrDefaultAsync<decimal?>(sql, new { tenantId = db.Tenant, year, orgUnitId, indicator, template });
     }
 
     public static Task<bool> HasOwnReportAsync(DbSession db, int year, long orgUnitId, string template) =>
-        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM reports WHERE year = @year AND org_unit_id = @orgUnitId AND template = @template)",
-            new { year, orgUnitId, template });
+        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM reports WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId AND template = @template)",
+            new { tenantId = db.Tenant, year, orgUnitId, template });
 }

@@ -23,13 +23,13 @@ internal static class Data
                    c.expected AS Expected, c.reported AS Reported, c.missing AS Missing
             FROM rollup_state s
             JOIN rollup_completeness c ON c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId
-            WHERE s.year = @year AND s.computed_at IS NOT NULL
+            WHERE s.tenant_id = @tenantId AND s.year = @year AND s.computed_at IS NOT NULL
             """;
-        return db.QuerySingleOrDefaultAsync<Header>(sql, new { year, orgUnitId });
+        return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, orgUnitId });
     }
 
     public static Task<IEnumerable<ValueRow>> ValuesAsync(DbSession db, int year, long orgUnitId) =>
         db.QueryAsync<ValueRow>(
-            "SELECT indicator AS Indicator, value AS Value, reporters AS Reporters FROM rollup_values WHERE year = @year AND org_unit_id = @orgUnitId",
-            new { year, orgUnitId });
+            "SELECT indicator AS Indicator, value AS Value, reporters AS Reporters FROM rollup_values WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId",
+            new { tenantId = db.Tenant, year, orgUnitId });
 }
