@@ -86,6 +86,20 @@ public sealed class AccessMatrixTests(ApiFixture api)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Fact]
+    public async Task Should_answer_404_to_another_tenant_before_looking_at_a_body_that_would_not_pass()
+    {
+        var district = await _data.DistrictAsync();
+        var other = await _data.DistrictAsync();
+        var path = $"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/versions";
+
+        var invalid = await api.Client(other.Keys["reporter@root"]).PostAsJsonAsync(path, new { template = 17, values = "none" });
+        var notAllowed = await api.Client(district.Keys["viewer@root"]).PostAsJsonAsync(path, new { template = 17, values = "none" });
+
+        await invalid.ShouldBeProblem(HttpStatusCode.NotFound);
+        await notAllowed.ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
     private async Task ExpectAsync(List<string> failures, Route route, World world, string? key, string who,
         HttpStatusCode expected, bool outsideScope = false)
     {

@@ -54,14 +54,14 @@ public sealed class ApiKeyAuthenticationHandler(
         const string findScope = """
             SELECT o.path::text AS Path, t.code AS TenantCode
             FROM org_units o JOIN tenants t ON t.tenant_id = o.tenant_id
-            WHERE o.org_unit_id = @orgUnitId
+            WHERE o.tenant_id = @tenantId AND o.org_unit_id = @orgUnitId
             """;
 
         await using var db = await tenantDb.BeginKeyLookupAsync(hash, ct);
         var key = await db.QuerySingleOrDefaultAsync<KeyRow>(findKey, new { hash });
         if (key is null) return null;
         await TenantDb.EnterTenantAsync(db, key.TenantId);
-        var scope = await db.QuerySingleAsync<ScopeRow>(findScope, new { orgUnitId = key.OrgUnitId });
+        var scope = await db.QuerySingleAsync<ScopeRow>(findScope, new { tenantId = key.TenantId, orgUnitId = key.OrgUnitId });
         await db.CommitAsync();
         return new Caller(key.KeyId.ToString(), key.Role, key.TenantId, scope.TenantCode, key.OrgUnitId, scope.Path);
     }

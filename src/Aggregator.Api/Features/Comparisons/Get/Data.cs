@@ -27,9 +27,9 @@ internal static class Data
                    EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = c.tenant_id AND v.year IN (c.year, c.base_year) AND v.seq > c.watermark)
                    OR EXISTS (SELECT 1 FROM rollup_state s WHERE s.tenant_id = c.tenant_id AND s.year IN (c.year, c.base_year)
                               AND s.dirty_generation > coalesce(s.computed_generation, 0)) AS Stale
-            FROM comparison_state c WHERE c.year = @year AND c.base_year = @baseYear
+            FROM comparison_state c WHERE c.tenant_id = @tenantId AND c.year = @year AND c.base_year = @baseYear
             """;
-        return db.QuerySingleOrDefaultAsync<Header>(sql, new { year, baseYear });
+        return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, baseYear });
     }
 
     public static Task<IEnumerable<ValueRow>> ValuesAsync(DbSession db, int year, int baseYear, long orgUnitId)
@@ -38,26 +38,27 @@ internal static class Data
             SELECT indicator AS Indicator, value AS Value, base_value AS BaseValue, delta AS Delta, pct_change AS PctChange,
                    lfl_value AS LflValue, lfl_base_value AS LflBaseValue, lfl_delta AS LflDelta, lfl_pct_change AS LflPctChange,
                    lfl_units AS LflUnits
-            FROM comparison_values WHERE year = @year AND base_year = @baseYear AND org_unit_id = @orgUnitId
+            FROM comparison_values WHERE tenant_id = @tenantId AND year = @year AND base_year = @baseYear AND org_unit_id = @orgUnitId
             """;
-        return db.QueryAsync<ValueRow>(sql, new { year, baseYear, orgUnitId });
+        return db.QueryAsync<ValueRow>(sql, new { tenantId = db.Tenant, year, baseYear, orgUnitId });
     }
 
     public static Task<bool> UnitHasFiguresAsync(DbSession db, int year, long orgUnitId) =>
-        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM rollup_completeness WHERE year = @year AND org_unit_id = @orgUnitId)",
-            new { year, orgUnitId });
+        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM rollup_completeness WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId)",
+            new { tenantId = db.Tenant, year, orgUnitId });
 
     /// <summary>Whether both years' figures have been computed: then a missing comparison means a year without reports.</summary>
     public static Task<bool> BothComputedAsync(DbSession db, int year, int baseYear) =>
         db.QuerySingleAsync<bool>($"""
-            SELECT count(*) = 2 FROM rollup_state s WHERE s.year IN (@year, @baseYear) AND s.computed_at IS NOT NULL AND NOT {FigureScope.StaleSql}
-            """, new { year, baseYear });
+            SELECT count(*) = 2 FROM rollup_state s
+            WHERE s.tenant_id = @tenantId AND s.year IN (@year, @baseYear) AND s.computed_at IS NOT NULL AND NOT {FigureScope.StaleSql}
+            """, new { tenantId = db.Tenant, year, baseYear });
 
     /// <summary>The years among the two that no unit has reported: there is nothing to compare, now or later.</summary>
     public static async Task<IReadOnlyList<int>> YearsWithoutReportsAsync(DbSession db, int year, int baseYear) =>
         (await db.QueryAsync<int>("""
             SELECT y FROM unnest(ARRAY[@year, @baseYear]) AS y
-            WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.year = y)
+            WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.tenant_id = @tenantId AND r.year = y)
             ORDER BY y
-            """, new { year, baseYear })).ToList();
+            """, new { tenantId = db.Tenant, year, baseYear })).ToList();
 }

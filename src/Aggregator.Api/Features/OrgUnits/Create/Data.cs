@@ -22,7 +22,8 @@ internal static class Data
     }
 
     public static Task<bool> CodeTakenAsync(DbSession db, string code) =>
-        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM org_units WHERE code = @code)", new { code });
+        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM org_units WHERE tenant_id = @tenantId AND code = @code)",
+            new { tenantId = db.Tenant, code });
 
     public static Task<OrgUnitView> InsertAsync(DbSession db, Guid tenantId, ParentRow parent, Request r)
     {
@@ -45,5 +46,6 @@ internal static class Data
     }
 
     public static async Task<IReadOnlyList<int>> ReportedYearsAsync(DbSession db) =>
-        (await db.QueryAsync<int>("SELECT DISTINCT year FROM reports ORDER BY year")).ToList();
+        (await db.QueryAsync<int>("SELECT DISTINCT year FROM reports WHERE tenant_id = @tenantId ORDER BY year",
+            new { tenantId = db.Tenant })).ToList();
 }

@@ -11,10 +11,10 @@ internal static class Data
     {
         const string sql = """
             SELECT current_version AS Version, content_hash AS ContentHash FROM reports
-            WHERE org_unit_id = @orgUnitId AND year = @year
+            WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year
             FOR UPDATE
             """;
-        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { orgUnitId, year });
+        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { tenantId = db.Tenant, orgUnitId, year });
     }
 
     /// <summary>
