@@ -4,17 +4,22 @@ namespace Aggregator.Api.Features.Reports.Storing;
 
 internal static class Data
 {
-    public sealed record CurrentRow(int Version, byte[] ContentHash);
+    /// <summary>The current version: what its ETag is made of, and what a new version is compared with.</summary>
+    public sealed record CurrentRow(int Version, byte[] ContentHash, string Template, string Values, string Warnings, DateTime CreatedAt);
 
     /// <summary>The current version, its row locked until commit so no other writer can pass the same If-Match.</summary>
-    public static Task<CurrentRow?> LockCurrentAsync(DbSession db, long orgUnitId, int year)
+    public static Task<CurrentRow?> LockCurrentAsync(DbSession db, Guid tenantId, long orgUnitId, int year)
     {
         const string sql = """
-            SELECT current_version AS Version, content_hash AS ContentHash FROM reports
-            WHERE org_unit_id = @orgUnitId AND year = @year
-            FOR UPDATE
+            SELECT r.current_version AS Version, r.content_hash AS ContentHash, v.template AS Template,
+                   v.values::text AS Values, v.warnings::text AS Warnings, v.created_at AS CreatedAt
+            FROM reports r
+            JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id
+                                  AND v.year = r.year AND v.version = r.current_version
+            WHERE r.tenant_id = @tenantId AND r.org_unit_id = @orgUnitId AND r.year = @year
+            FOR UPDATE OF r
             """;
-        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { orgUnitId, year });
+        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { tenantId, orgUnitId, year });
     }
 
     /// <summary>

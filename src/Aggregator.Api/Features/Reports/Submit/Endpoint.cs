@@ -16,11 +16,12 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     public override void Configure()
     {
         Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
-        Description(d => d.WithTags("Reports").ClearDefaultProduces(200).Produces<Response>(201)
+        Description(d => d.WithTags("Reports").ClearDefaultProduces(200).Produces<Response>(201).Produces<Response>(200)
             .DocumentsReportWrite());
         Summary(s => s.Summary =
             "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
-            "Idempotency-Key makes retries safe; If-Match guards against lost updates.");
+            "Idempotency-Key makes retries safe; If-Match guards against lost updates. A report identical to the current " +
+            "version stores nothing and answers 200 with that version and unchanged: true.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -33,6 +34,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var input = ReportInput.FromJson(req.Values);
         var validation = ReportRules.Check(template, input);
+        ReportRules.RequireFigures(template, input);
 
         var content = ReportContent.From(template.Code, input.Entries);
         var warnings = RuleFinding.From(validation.Warnings);
@@ -40,7 +42,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
             "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
 
         var answer = await writer.StoreAsync(submission,
-            stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, warnings, stored.CreatedAt), ct);
+            stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, stored.Warnings, stored.CreatedAt, stored.Unchanged), ct);
         await StoredAnswers.SendAsync(HttpContext, answer, ct);
     }
 
