@@ -41,7 +41,7 @@ public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOn
                   $"统计指标 / 单位 / 统计数 header; a .docx needs a Word table. Expected the table of {expected}. Nothing was stored."
                 : string.Create(CultureInfo.InvariantCulture,
                     $"The {format} document's table has {rows.Count} rows; {matchedRows} of them are rows of {expected}, mapping {mapped} " +
-                    $"indicator(s), so it is not that table{Elsewhere(other, rows.Count)}. Nothing was stored.");
+                    $"indicator(s), so it is not that table{Elsewhere(other, rows.Count)}. Nothing was stored; ?dryRun=true shows every row read.");
         return new DocumentRecognition(recognised, detail, found);
     }
 
