@@ -142,6 +142,20 @@ public sealed class MistakenReportRequestTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_store_one_first_version_when_the_same_report_is_sent_several_times_at_once()
+    {
+        var district = await _data.DistrictAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            TestData.PostReportAsync(api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, TestData.ReportFor())));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        Assert.Single(responses.Select(r => r.Headers.ETag).Distinct());
+        Assert.Equal(1, await _data.VersionCountAsync(district, district.SubDistrictA));
+    }
+
+    [Fact]
     public async Task Should_replay_an_unchanged_answer_to_a_retry_with_the_same_idempotency_key()
     {
         var district = await _data.DistrictAsync();

@@ -24,9 +24,10 @@ internal static class Data
 
     /// <summary>
     /// Points the report at its next version and returns that number. Two first versions racing without a
-    /// row to lock serialise on the primary key: the second waits, then becomes version 2.
+    /// row to lock serialise on the primary key: the second waits, then becomes version 2 — unless its content
+    /// is the one the first stored, in which case nothing changes and the answer is null (unchanged).
     /// </summary>
-    public static Task<int> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash)
+    public static Task<int?> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash)
     {
         const string sql = """
             INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash)
@@ -34,9 +35,10 @@ internal static class Data
             ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
                SET current_version = r.current_version + 1, template = excluded.template,
                    content_hash = excluded.content_hash, updated_at = now()
+               WHERE r.content_hash <> excluded.content_hash
             RETURNING current_version
             """;
-        return db.QuerySingleAsync<int>(sql, new { tenantId, orgUnitId, year, template, contentHash });
+        return db.QuerySingleOrDefaultAsync<int?>(sql, new { tenantId, orgUnitId, year, template, contentHash });
     }
 
     public static Task<DateTime> InsertVersionAsync(DbSession db, Guid tenantId, long orgUnitId, int year, int version,

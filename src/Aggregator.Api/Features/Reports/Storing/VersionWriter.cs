@@ -51,10 +51,10 @@ public sealed class VersionWriter(
             // what Idempotency-Key is for, and that replay is answered above, before any precondition.
             CheckIfMatch(preconditions.IfMatch, current);
 
-            appended = current is null || !current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash);
-            var stored = appended
-                ? await AppendAsync(db, s, orgUnitId, current, ct)
-                : Unchanged(s, current!);
+            var stored = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash)
+                ? Unchanged(s, current)
+                : await AppendAsync(db, s, orgUnitId, current, ct);
+            appended = !stored.Unchanged;
 
             result = new StoredAnswer(appended ? StatusCodes.Status201Created : StatusCodes.Status200OK,
                 JsonSerializer.Serialize(answer(stored), Json), appended ? stored.Location : null, stored.ETag);
@@ -73,7 +73,13 @@ public sealed class VersionWriter(
         var (caller, tenantId, content) = (s.Caller, s.TenantId, s.Content);
         IReadOnlyList<RuleFinding> warnings = current is not null && RemovedSince(current, content) is { } removed ? [.. s.Warnings, removed] : s.Warnings;
 
-        var version = await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash);
+        if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash) is not { } version)
+        {
+            // A first version with this very content was committed while this one waited for the row.
+            return Unchanged(s, await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year)
+                                ?? throw new InvalidOperationException("The report row that refused the version is gone."));
+        }
+
         var createdAt = await Data.InsertVersionAsync(db, tenantId, orgUnitId, s.Year, version, content.Template,
             content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, content.Hash, caller.KeyId);
         var (codes, values) = ValueRows(content);
