@@ -71,7 +71,9 @@ public sealed class VersionWriter(
     private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current, CancellationToken ct)
     {
         var (caller, tenantId, content) = (s.Caller, s.TenantId, s.Content);
-        IReadOnlyList<RuleFinding> warnings = current is not null && RemovedSince(current, content) is { } removed ? [.. s.Warnings, removed] : s.Warnings;
+        IReadOnlyList<RuleFinding> warnings = current is not null && RemovedSince(current, content) is { } removed
+            ? [.. s.Warnings, removed]
+            : s.Warnings;
 
         if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash) is not { } version)
         {
