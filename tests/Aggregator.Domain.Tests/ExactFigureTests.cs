@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aggregator.Domain.Rules;
+using Aggregator.Domain.Templates;
 using Aggregator.Domain.Tests.Support;
 using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
@@ -77,6 +78,20 @@ public sealed class ExactFigureTests
         Assert.Equal("万元", template.FindIndicator("2.9.1:amount")!.Unit);
         Assert.Equal(!allowed, result.HasErrors);
         if (!allowed) Assert.Equal(["2.9.1:amount"], Assert.Single(result.Errors).IndicatorCodes);
+    }
+
+    [Fact]
+    public void Should_declare_counts_as_integers_and_amounts_with_the_decimals_of_their_unit_in_every_template()
+    {
+        var decimalsOfMoney = new Dictionary<string, int> { ["元"] = 2, ["万元"] = 4 };
+
+        foreach (var indicator in TestCatalog.Instance.All.SelectMany(template => template.Indicators))
+        {
+            if (decimalsOfMoney.TryGetValue(indicator.Unit, out var decimals))
+                Assert.True(indicator.ValueType == IndicatorValueType.Decimal && indicator.Scale == decimals, $"{indicator} in {indicator.Unit}: scale {indicator.Scale}");
+            else
+                Assert.True(indicator.ValueType == IndicatorValueType.Integer, $"{indicator} counts {indicator.Unit} but is not an integer");
+        }
     }
 
     [Theory]
