@@ -47,6 +47,9 @@ public static class ApiRegistration
             // Every endpoint: the route's tenant resolved (404 before 403) and its declared roles checked.
             config.Endpoints.Configurator = endpoint => endpoint.PreProcessor<AccessCheck>(Order.Before);
             config.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            // {"1.1":1,"1.1":2} or two "template" keys: which one did the client mean? Refused (400), at any depth
+            // (JsonElement members such as a report's values included), rather than guessed.
+            config.Serializer.Options.AllowDuplicateProperties = false;
         });
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.
         _ = app.Services.GetRequiredService<BootstrapAdminKey>();

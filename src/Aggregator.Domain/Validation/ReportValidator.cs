@@ -47,7 +47,7 @@ public static class ReportValidator
             seen[position] = true;
             if (entry.Kind == RawValueKind.Number)
             {
-                if (CheckNumber(indicator, entry.Number) is { } failure)
+                if ((entry.Raw is null ? CheckNumber(indicator, entry.Number) : CheckWritten(indicator, entry)) is { } failure)
                 {
                     Add(ref failures, failure);
                 }
@@ -130,6 +130,22 @@ public static class ReportValidator
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A number decimal could hold only rounded (<see cref="ExactDecimal"/>): more digits than any figure of
+    /// these tables has, so too fine for its indicator, whatever the rounding would have made of it.
+    /// </summary>
+    private static RuleOutcome CheckWritten(Indicator indicator, RawValue entry)
+    {
+        if (entry.Number > ValueRules.MaxMagnitude || entry.Number < -ValueRules.MaxMagnitude)
+        {
+            return ValueFailure(ValueRules.OutOfRange, [indicator.Code], $"{indicator}={Shorten(entry.Raw)} 超出可接受的范围（绝对值不超过 {RuleMessage.Format(ValueRules.MaxMagnitude)}）");
+        }
+
+        return indicator.ValueType == IndicatorValueType.Integer
+            ? ValueFailure(ValueRules.FractionalCount, [indicator.Code], $"{indicator}={Shorten(entry.Raw)} 应为整数（单位：{indicator.Unit}），不会被四舍五入")
+            : ValueFailure(ValueRules.DecimalPlaces, [indicator.Code], $"{indicator}={Shorten(entry.Raw)} 最多保留 {indicator.Scale} 位小数（单位：{indicator.Unit}），不会被四舍五入");
     }
 
     private static RuleOutcome ValueFailure(string ruleId, string[] codes, string message) =>

@@ -1,6 +1,9 @@
 namespace Aggregator.Domain.Values;
 
-/// <summary>One value as it arrived, before validation; <see cref="Raw"/> keeps the original text of a bad one.</summary>
+/// <summary>
+/// One value as it arrived, before validation; <see cref="Raw"/> keeps the original text of a bad one — for a
+/// <see cref="RawValueKind.Number"/>, one that <see cref="Number"/> could not hold exactly (see <see cref="ExactDecimal"/>).
+/// </summary>
 public readonly record struct RawValue(string Code, RawValueKind Kind, decimal Number, string? Raw)
 {
     public static RawValue Of(string code, decimal? value) =>

@@ -20,6 +20,12 @@ public sealed class ReportInput
     /// <summary>False when the values were not a JSON object at all.</summary>
     public bool IsObject { get; }
 
+    /// <summary>
+    /// Whether any value is a number. A report of nothing but empty cells carries no figure: stored, it would
+    /// replace a unit's figures with nothing.
+    /// </summary>
+    public bool HasFigures => Entries.Any(entry => entry.Kind == RawValueKind.Number);
+
     internal RawValue[] EntryArray => (RawValue[])Entries;
 
     public static ReportInput From(ReportValues values) =>
@@ -47,7 +53,8 @@ public sealed class ReportInput
     private static RawValue Read(string code, JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null => new RawValue(code, RawValueKind.Missing, 0m, null),
-        JsonValueKind.Number when value.TryGetDecimal(out var number) => new RawValue(code, RawValueKind.Number, number, null),
+        // The raw text, not just the decimal: a number finer than decimal holds must not arrive rounded.
+        JsonValueKind.Number when value.TryGetDecimal(out var number) => ExactDecimal.Value(code, value.GetRawText(), number),
         JsonValueKind.String => new RawValue(code, RawValueKind.Text, 0m, value.GetString()),
         _ => new RawValue(code, RawValueKind.NotANumber, 0m, value.GetRawText()),
     };

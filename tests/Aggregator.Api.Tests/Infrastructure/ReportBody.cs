@@ -20,6 +20,19 @@ public sealed class ReportBody
     public static ReportBody Seed() =>
         new(SeedReport.Template, SeedReport.Values.Select(pair => KeyValuePair.Create(pair.Key, JsonSerializer.SerializeToNode(pair.Value))));
 
+    /// <summary>A report of <paramref name="template"/> without any value yet.</summary>
+    public static ReportBody Empty(string template) => new(template, []);
+
+    /// <summary>The same report without <paramref name="code"/> at all (absent, not null).</summary>
+    public ReportBody Without(string code)
+    {
+        _values.RemoveAll(pair => pair.Key == code);
+        return this;
+    }
+
+    /// <summary>The same report with <paramref name="code"/> set to JSON written exactly as given, e.g. a number with 30 decimals.</summary>
+    public ReportBody WithJson(string code, string json) => With(code, JsonNode.Parse(json));
+
     /// <summary>The same report with <paramref name="code"/> set to any JSON value (number, text, null).</summary>
     public ReportBody With(string code, object? value)
     {

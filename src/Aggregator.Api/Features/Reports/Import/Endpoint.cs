@@ -24,7 +24,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Version
             .DocumentsReportWrite());
         Summary(s => s.Summary =
             "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
-            "and validates them; stores a version like a POST of versions unless ?dryRun=true. Reporter of the unit, or tenant-admin.");
+            "and validates them; stores a version like a POST of versions unless ?dryRun=true. A document whose table is not the " +
+            "template's is refused (422 unrecognised-document); a dry run answers what it read and names that refusal in errors. " +
+            "Reporter of the unit, or tenant-admin.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -35,32 +37,37 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Version
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var bytes = await ReadAsync(req.File!, ct);
         var (format, rows) = ReadTable(req.File!.FileName, bytes);
-        if (rows.Count == 0)
-            throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
-                $"No statistics table was found: the text needs the title {TextTableReader.Title} and a 统计指标 / 单位 / 统计数 header; a .docx needs a Word table.");
-
         var match = LayoutMatcher.Match(template, rows);
+        var recognition = DocumentRecognition.Of(catalog, template, req.Year, format, rows, match);
         var input = ReportInput.From(match.Values);
         var validation = ReportValidator.Validate(template, input);
         var found = Found(template, format, match, validation);
 
         if (req.DryRun)
         {
-            await Send.OkAsync(found, ct);
+            // A dry run answers what it read even when a storing import would refuse the document: the rows
+            // read and not mapped are what the user needs to see why. Its errors name those refusals first.
+            await Send.OkAsync(found with { Errors = [.. Refusals(template, recognition, input), .. found.Errors] }, ct);
             return;
         }
 
+        recognition.Require();
         ReportRules.Check(template, input, new Dictionary<string, object?>
         {
             ["values"] = found.Values, ["unmapped"] = found.Unmapped, ["notFound"] = found.NotFound,
         });
+        ReportRules.RequireFigures(template, input);
         var content = ReportContent.From(template.Code, input.Entries);
         var requestHash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"import\n{req.Tenant}\n{req.Org}\n{req.Year}\n{template.Code}\n{req.Note}\n"), .. bytes]);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, found.Warnings, req.Note,
             "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));
 
         var answer = await writer.StoreAsync(submission,
-            stored => found with { Stored = new StoredRef(stored.Version, stored.ETag, stored.Location) }, ct);
+            stored => found with
+            {
+                Warnings = stored.Warnings, Unchanged = stored.Unchanged,
+                Stored = new StoredRef(stored.Version, stored.ETag, stored.Location),
+            }, ct);
         await StoredAnswers.SendAsync(HttpContext, answer, ct);
     }
 
@@ -73,7 +80,14 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Version
         match.NotFound,
         RuleFinding.From(validation.Errors),
         RuleFinding.From(validation.Warnings),
-        Stored: null);
+        Stored: null,
+        Unchanged: false);
+
+    private static IEnumerable<RuleFinding> Refusals(ReportTemplate template, DocumentRecognition recognition, ReportInput input)
+    {
+        if (recognition.AsFinding() is { } unrecognised) yield return unrecognised;
+        else if (!input.HasFigures) yield return new RuleFinding(ReportRules.EmptyReport, [], ReportRules.EmptyReportDetail(template));
+    }
 
     private static (string Format, IReadOnlyList<TableRow> Rows) ReadTable(string fileName, byte[] bytes)
     {

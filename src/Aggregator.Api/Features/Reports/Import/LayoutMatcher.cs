@@ -8,7 +8,8 @@ namespace Aggregator.Api.Features.Reports.Import;
 /// <summary>A table row no indicator of the template matched.</summary>
 public sealed record UnmappedRow(string Label, string Value);
 
-public sealed record LayoutMatch(IReadOnlyList<RawValue> Values, IReadOnlyList<UnmappedRow> Unmapped, IReadOnlyList<string> NotFound);
+/// <summary>What the rows of a table gave: values by code, rows no layout row took, indicators no row gave; <see cref="MatchedRows"/> counts the rows a layout row took (headings included).</summary>
+public sealed record LayoutMatch(IReadOnlyList<RawValue> Values, IReadOnlyList<UnmappedRow> Unmapped, IReadOnlyList<string> NotFound, int MatchedRows);
 
 /// <summary>
 /// Maps the rows of a found table to the template's layout by label, ignoring whitespace and the leading
@@ -42,7 +43,7 @@ public static partial class LayoutMatcher
         }
 
         var notFound = layout.Where((row, index) => !taken[index] && !row.Row.IsGroup).Select(row => row.Row.Code).ToList();
-        return new LayoutMatch(values, unmapped, notFound);
+        return new LayoutMatch(values, unmapped, notFound, taken.Count(row => row));
     }
 
     /// <summary>An empty cell is missing (not zero); a number is a number; anything else goes to the validator as text.</summary>
@@ -50,8 +51,9 @@ public static partial class LayoutMatcher
     {
         var cell = text.Replace(",", "", StringComparison.Ordinal).Trim();
         if (cell.Length == 0) return new RawValue(code, RawValueKind.Missing, 0m, null);
+        // Checked against the cell's digits: a figure finer than decimal holds is refused, not rounded.
         return decimal.TryParse(cell, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)
-            ? new RawValue(code, RawValueKind.Number, number, null)
+            ? ExactDecimal.Value(code, cell, number)
             : new RawValue(code, RawValueKind.Text, 0m, text);
     }
 

@@ -31,7 +31,12 @@ public sealed class Request
     }
 }
 
-/// <summary>What was read from the document and what the rules say; <c>stored</c> is the new version unless a dry run.</summary>
+/// <summary>
+/// What was read from the document and what the rules say; <c>stored</c> is the new version unless a dry run,
+/// or the current one when the document's figures were identical to it (<c>unchanged</c>: nothing was stored).
+/// A dry run's <c>errors</c> also name why a storing import would refuse the document
+/// (<c>unrecognised-document</c>, <c>empty-report</c>).
+/// </summary>
 public sealed record Response(
     string Template,
     string Format,
@@ -40,7 +45,8 @@ public sealed record Response(
     IReadOnlyList<string> NotFound,
     IReadOnlyList<RuleFinding> Errors,
     IReadOnlyList<RuleFinding> Warnings,
-    StoredRef? Stored);
+    StoredRef? Stored,
+    bool Unchanged);
 
 /// <summary>A table row whose label matched no indicator, with the value it carried.</summary>
 public sealed record UnmappedText(string Label, string Value);

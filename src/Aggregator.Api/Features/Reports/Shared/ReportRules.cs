@@ -41,6 +41,23 @@ public static class ReportRules
             $"The report breaks {errors.Count} rule(s) of {template.Code}; nothing was stored.", extensions);
     }
 
+    /// <summary>
+    /// 422 <c>empty-report</c> when no value is a number. Stored, a report of empty cells would replace the
+    /// unit's figures with nothing while completeness still counted the unit as reported.
+    /// </summary>
+    public static void RequireFigures(ReportTemplate template, ReportInput input)
+    {
+        if (!input.HasFigures)
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, EmptyReportDetail(template),
+                new Dictionary<string, object?> { ["template"] = template.Code }, type: EmptyReport);
+    }
+
+    public const string EmptyReport = "empty-report";
+
+    public static string EmptyReportDetail(ReportTemplate template) =>
+        $"The report holds no figure: every value of {template.Code} is empty or absent, and an empty report would replace " +
+        "the unit's figures with nothing. Nothing was stored; send at least one number (0 where there was nothing to count).";
+
     private static ProblemException Unprocessable(string message, string ruleId, string[] indicators) =>
         new(StatusCodes.Status422UnprocessableEntity, message, new Dictionary<string, object?>
         {

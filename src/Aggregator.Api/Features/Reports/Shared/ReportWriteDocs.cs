@@ -10,5 +10,7 @@ public static class ReportWriteDocs
         .AcceptsHeader("If-Match", "The ETag of the current version this one replaces; '*' when one must exist.")
         .AnswersProblem(409, "A request with the same Idempotency-Key is still in flight.")
         .AnswersProblem(412, "If-Match is not the current version's ETag.")
-        .AnswersProblem(422, "The figures break the template's rules (every failing rule in errors), or the Idempotency-Key was used with another body.");
+        .AnswersProblem(422, "The figures break the template's rules (every failing rule in errors), the report holds no figure " +
+            "(type /problems/empty-report), an imported document's table is not the template's (type /problems/unrecognised-document), " +
+            "or the Idempotency-Key was used with another body. Nothing was stored.");
 }

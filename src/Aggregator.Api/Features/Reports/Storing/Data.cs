@@ -4,24 +4,30 @@ namespace Aggregator.Api.Features.Reports.Storing;
 
 internal static class Data
 {
-    public sealed record CurrentRow(int Version, byte[] ContentHash);
+    /// <summary>The current version: what its ETag is made of, and what a new version is compared with.</summary>
+    public sealed record CurrentRow(int Version, byte[] ContentHash, string Template, string Values, string Warnings, DateTime CreatedAt);
 
     /// <summary>The current version, its row locked until commit so no other writer can pass the same If-Match.</summary>
-    public static Task<CurrentRow?> LockCurrentAsync(DbSession db, long orgUnitId, int year)
+    public static Task<CurrentRow?> LockCurrentAsync(DbSession db, Guid tenantId, long orgUnitId, int year)
     {
         const string sql = """
-            SELECT current_version AS Version, content_hash AS ContentHash FROM reports
-            WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year
-            FOR UPDATE
+            SELECT r.current_version AS Version, r.content_hash AS ContentHash, v.template AS Template,
+                   v.values::text AS Values, v.warnings::text AS Warnings, v.created_at AS CreatedAt
+            FROM reports r
+            JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id
+                                  AND v.year = r.year AND v.version = r.current_version
+            WHERE r.tenant_id = @tenantId AND r.org_unit_id = @orgUnitId AND r.year = @year
+            FOR UPDATE OF r
             """;
-        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { tenantId = db.Tenant, orgUnitId, year });
+        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { tenantId, orgUnitId, year });
     }
 
     /// <summary>
     /// Points the report at its next version and returns that number. Two first versions racing without a
-    /// row to lock serialise on the primary key: the second waits, then becomes version 2.
+    /// row to lock serialise on the primary key: the second waits, then becomes version 2 — unless its content
+    /// is the one the first stored, in which case nothing changes and the answer is null (unchanged).
     /// </summary>
-    public static Task<int> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash)
+    public static Task<int?> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash)
     {
         const string sql = """
             INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash)
@@ -29,9 +35,10 @@ internal static class Data
             ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
                SET current_version = r.current_version + 1, template = excluded.template,
                    content_hash = excluded.content_hash, updated_at = now()
+               WHERE r.content_hash <> excluded.content_hash
             RETURNING current_version
             """;
-        return db.QuerySingleAsync<int>(sql, new { tenantId, orgUnitId, year, template, contentHash });
+        return db.QuerySingleOrDefaultAsync<int?>(sql, new { tenantId, orgUnitId, year, template, contentHash });
     }
 
     public static Task<DateTime> InsertVersionAsync(DbSession db, Guid tenantId, long orgUnitId, int year, int version,

@@ -31,8 +31,12 @@ public sealed record Preconditions(string? IfMatch, string? IdempotencyKey, byte
     }
 }
 
-/// <summary>The version as stored, from which each endpoint builds its answer.</summary>
-public sealed record StoredVersion(int Version, string ETag, string Location, DateTime CreatedAt);
+/// <summary>
+/// The version as stored, from which each endpoint builds its answer: a new one, or — <see cref="Unchanged"/> —
+/// the current one when the submission was identical to it. <see cref="Warnings"/> are those stored with it.
+/// </summary>
+public sealed record StoredVersion(int Version, string ETag, string Location, DateTime CreatedAt,
+    IReadOnlyList<RuleFinding> Warnings, bool Unchanged);
 
 /// <summary>An answer exactly as sent, so that a retry can be sent the same bytes.</summary>
 public sealed record StoredAnswer(int Status, string Body, string? Location, string? ETag);

@@ -5,6 +5,7 @@ using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Domain.Validation;
 
 namespace Aggregator.Api.Features.Reports.Storing;
 
@@ -23,13 +24,15 @@ public sealed class VersionWriter(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// Returns the answer to send: <paramref name="answer"/>'s for a new version, or the recorded answer of
-    /// the first request with the same Idempotency-Key.
+    /// Returns the answer to send: <paramref name="answer"/>'s for a new version (201), or for the current one
+    /// when the submission is identical to it (200, <see cref="StoredVersion.Unchanged"/>), or the recorded answer
+    /// of the first request with the same Idempotency-Key.
     /// </summary>
     public async Task<StoredAnswer> StoreAsync(Submission s, Func<StoredVersion, object> answer, CancellationToken ct)
     {
-        var (caller, tenantId, content, preconditions) = (s.Caller, s.TenantId, s.Content, s.Preconditions);
+        var (caller, tenantId, preconditions) = (s.Caller, s.TenantId, s.Preconditions);
         StoredAnswer result;
+        bool appended;
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
             var orgUnitId = await ReportUnit.FindAsync(db, caller, s.OrgCode);
@@ -40,29 +43,74 @@ public sealed class VersionWriter(
                 await Idempotency.SweepExpiredAsync(db, tenantId);
             }
 
-            var current = await Data.LockCurrentAsync(db, orgUnitId, s.Year);
+            var current = await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year);
+            // If-Match is evaluated before the content is compared, so a stale If-Match is a 412 even when the
+            // content equals the current version's. RFC 9110 §13.1.1 would allow a 2xx there ("the change is
+            // already in effect"), but the client's view is stale: someone else wrote since it read, and it
+            // should read what they wrote before it concludes anything. A retry of its own successful write is
+            // what Idempotency-Key is for, and that replay is answered above, before any precondition.
             CheckIfMatch(preconditions.IfMatch, current);
 
-            var version = await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash);
-            var createdAt = await Data.InsertVersionAsync(db, tenantId, orgUnitId, s.Year, version, content.Template,
-                content.ValuesJson, JsonSerializer.Serialize(s.Warnings, Json), s.Note, content.Hash, caller.KeyId);
-            var (codes, values) = ValueRows(content);
-            await Data.ReplaceValuesAsync(db, tenantId, orgUnitId, s.Year, codes, values);
+            var stored = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash)
+                ? Unchanged(s, current)
+                : await AppendAsync(db, s, orgUnitId, current, ct);
+            appended = !stored.Unchanged;
 
-            var stored = new StoredVersion(version, ETags.Of(version, content.Hash),
-                ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt);
-            await AuditLog.AppendAsync(db, tenantId, caller.Actor, s.AuditAction, $"{s.OrgCode}/{s.Year}",
-                new { version, content.Template, etag = stored.ETag, warnings = s.Warnings.Count, idempotencyKey = preconditions.IdempotencyKey });
-            foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, s.Year, ct);
-
-            result = new StoredAnswer(StatusCodes.Status201Created, JsonSerializer.Serialize(answer(stored), Json), stored.Location, stored.ETag);
+            result = new StoredAnswer(appended ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+                JsonSerializer.Serialize(answer(stored), Json), appended ? stored.Location : null, stored.ETag);
             if (preconditions.IdempotencyKey is { } storedKey) await Idempotency.RecordAsync(db, tenantId, caller.KeyId, storedKey, result);
             await db.CommitAsync();
         }
 
         // The version is committed whatever the client does now: queue its rollup even if it has hung up.
-        await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
+        if (appended) await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
         return result;
+    }
+
+    /// <summary>The new version, the current pointer and value rows, its audit entry and the observers.</summary>
+    private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current, CancellationToken ct)
+    {
+        var (caller, tenantId, content) = (s.Caller, s.TenantId, s.Content);
+        IReadOnlyList<RuleFinding> warnings = current is not null && RemovedSince(current, content) is { } removed
+            ? [.. s.Warnings, removed]
+            : s.Warnings;
+
+        if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash) is not { } version)
+        {
+            // A first version with this very content was committed while this one waited for the row.
+            return Unchanged(s, await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year)
+                                ?? throw new InvalidOperationException("The report row that refused the version is gone."));
+        }
+
+        var createdAt = await Data.InsertVersionAsync(db, tenantId, orgUnitId, s.Year, version, content.Template,
+            content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, content.Hash, caller.KeyId);
+        var (codes, values) = ValueRows(content);
+        await Data.ReplaceValuesAsync(db, tenantId, orgUnitId, s.Year, codes, values);
+
+        var stored = new StoredVersion(version, ETags.Of(version, content.Hash),
+            ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt, warnings, Unchanged: false);
+        await AuditLog.AppendAsync(db, tenantId, caller.Actor, s.AuditAction, $"{s.OrgCode}/{s.Year}",
+            new { version, content.Template, etag = stored.ETag, warnings = warnings.Count, idempotencyKey = s.Preconditions.IdempotencyKey });
+        foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, s.Year, ct);
+        return stored;
+    }
+
+    /// <summary>
+    /// A submission identical to the current version (same template, same values) stores nothing: no version,
+    /// no audit entry, no rollup. Otherwise a re-import of the same file would make v3 a copy of v2.
+    /// </summary>
+    private static StoredVersion Unchanged(Submission s, Data.CurrentRow current) => new(
+        current.Version, ETags.Of(current.Version, current.ContentHash),
+        ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, current.Version), current.CreatedAt,
+        JsonSerializer.Deserialize<List<RuleFinding>>(current.Warnings, Json) ?? [], Unchanged: true);
+
+    /// <summary>The values-removed warning when the new content leaves empty what the current version had.</summary>
+    private RuleFinding? RemovedSince(Data.CurrentRow current, ReportContent content)
+    {
+        if (current.Template != content.Template || catalog.Find(content.Template) is not { } template) return null;
+        var previous = JsonSerializer.Deserialize<Dictionary<string, decimal?>>(current.Values) ?? [];
+        var next = content.Values.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        return RemovedValues.Find(template, current.Version, previous, next) is { } outcome ? RuleFinding.From(outcome) : null;
     }
 
     private static void CheckIfMatch(string? ifMatch, Data.CurrentRow? current)

@@ -17,11 +17,12 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Version
     {
         Post("/org-units/{org}/reports/{year}/versions");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201)
+        Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201).Produces<Response>(200)
             .DocumentsReportWrite());
         Summary(s => s.Summary =
             "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
-            "Idempotency-Key makes retries safe; If-Match guards against lost updates.");
+            "Idempotency-Key makes retries safe; If-Match guards against lost updates. A report identical to the current " +
+            "version stores nothing and answers 200 with that version and unchanged: true.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -32,6 +33,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Version
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var input = ReportInput.FromJson(req.Values);
         var validation = ReportRules.Check(template, input);
+        ReportRules.RequireFigures(template, input);
 
         var content = ReportContent.From(template.Code, input.Entries);
         var warnings = RuleFinding.From(validation.Warnings);
@@ -39,7 +41,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Version
             "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
 
         var answer = await writer.StoreAsync(submission,
-            stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, warnings, stored.CreatedAt), ct);
+            stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, stored.Warnings, stored.CreatedAt, stored.Unchanged), ct);
         await StoredAnswers.SendAsync(HttpContext, answer, ct);
     }
 

@@ -28,6 +28,9 @@ public sealed class Request
     }
 }
 
-/// <summary>The stored version. Warnings are stored with it and shown on every read.</summary>
+/// <summary>
+/// The stored version. Warnings are stored with it and shown on every read. <c>unchanged</c>: the report was
+/// identical to the current version, which is answered (200) and nothing was stored.
+/// </summary>
 public sealed record Response(string OrgUnit, int Year, string Template, int Version, string Etag,
-    IReadOnlyList<RuleFinding> Warnings, DateTime ReportedAt);
+    IReadOnlyList<RuleFinding> Warnings, DateTime ReportedAt, bool Unchanged);

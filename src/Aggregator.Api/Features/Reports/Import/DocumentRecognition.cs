@@ -1,0 +1,75 @@
+using System.Globalization;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Domain.Templates;
+
+namespace Aggregator.Api.Features.Reports.Import;
+
+/// <summary>
+/// Whether a document's table is the template's table. A document of another year's format read against the
+/// wrong template maps nothing, and stored it was an empty version over a complete one; so an import stores
+/// only when a table was found, at least one indicator mapped and most of its rows are rows of the template.
+/// Otherwise the answer says what was found — and whose layout the table has, when another template knows it.
+/// </summary>
+public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOnlyDictionary<string, object?> Found)
+{
+    public const string ProblemType = "unrecognised-document";
+
+    public static DocumentRecognition Of(TemplateCatalog catalog, ReportTemplate template, int year, string format,
+        IReadOnlyList<TableRow> rows, LayoutMatch match)
+    {
+        var matchedRows = match.MatchedRows;
+        var mapped = match.Values.Count;
+        var other = rows.Count == 0 ? null : BestOtherLayout(catalog, template, rows);
+        var found = new Dictionary<string, object?>
+        {
+            ["template"] = template.Code,
+            ["format"] = format,
+            ["rowsRead"] = rows.Count,
+            ["rowsMatched"] = matchedRows,
+            ["indicatorsMapped"] = mapped,
+            ["matchingTemplate"] = other?.Template.Code,
+        };
+        var expected = string.Create(CultureInfo.InvariantCulture, $"{template.Code}, the template for {year}");
+
+        // Half the rows: a table in the template's layout with a few relabelled rows is still that table; one
+        // whose rows are mostly foreign is another table that happens to share a label or two.
+        var recognised = mapped > 0 && matchedRows * 2 >= rows.Count;
+        var detail = recognised ? ""
+            : rows.Count == 0
+                ? $"No statistics table was found in the {format} document: the text needs the title {TextTableReader.Title} and a " +
+                  $"统计指标 / 单位 / 统计数 header; a .docx needs a Word table. Expected the table of {expected}. Nothing was stored."
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"The {format} document's table has {rows.Count} rows; {matchedRows} of them are rows of {expected}, mapping {mapped} " +
+                    $"indicator(s), so it is not that table{Elsewhere(other, rows.Count)}. Nothing was stored; ?dryRun=true shows every row read.");
+        return new DocumentRecognition(recognised, detail, found);
+    }
+
+    /// <summary>422 <c>unrecognised-document</c> unless recognised; the answer carries what was found.</summary>
+    public void Require()
+    {
+        if (!Recognised)
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, Detail, Found, type: ProblemType);
+    }
+
+    /// <summary>For a dry run, which answers what it found: the reason a storing import would refuse.</summary>
+    public RuleFinding? AsFinding() => Recognised ? null : new RuleFinding(ProblemType, [], Detail);
+
+    private static (ReportTemplate Template, int Rows)? BestOtherLayout(TemplateCatalog catalog, ReportTemplate template, IReadOnlyList<TableRow> rows) =>
+        catalog.All
+            .Where(other => other.Code != template.Code && other.Layout.Count > 0)
+            .Select(other => (Template: other, Rows: LayoutMatcher.Match(other, rows).MatchedRows))
+            .Where(candidate => candidate.Rows * 2 >= rows.Count && candidate.Rows > 0)
+            .OrderByDescending(candidate => candidate.Rows)
+            .Cast<(ReportTemplate, int)?>()
+            .FirstOrDefault();
+
+    private static string Elsewhere((ReportTemplate Template, int Rows)? other, int rowCount)
+    {
+        if (other is not { } found) return "";
+        var years = found.Template.LastYear is { } last ? $"{found.Template.FirstYear}–{last}" : $"{found.Template.FirstYear} on";
+        return string.Create(CultureInfo.InvariantCulture,
+            $": it is the layout of {found.Template.Code} ({found.Rows} of {rowCount} rows match it), the template of {years}. " +
+            $"Import it into one of those years, or send this year's table");
+    }
+}
