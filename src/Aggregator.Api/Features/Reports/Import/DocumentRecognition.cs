@@ -8,7 +8,7 @@ namespace Aggregator.Api.Features.Reports.Import;
 /// <summary>
 /// Whether a document's table is the template's table. A document of another year's format read against the
 /// wrong template maps nothing, and stored it was an empty version over a complete one; so an import stores
-/// only when a table was found, at least one indicator mapped and most of its rows are rows of the template.
+/// only when a table was found, at least one indicator mapped and no other template's layout fits it better.
 /// Otherwise the answer says what was found — and whose layout the table has, when another template knows it.
 /// </summary>
 public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOnlyDictionary<string, object?> Found)
@@ -32,9 +32,10 @@ public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOn
         };
         var expected = string.Create(CultureInfo.InvariantCulture, $"{template.Code}, the template for {year}");
 
-        // Half the rows: a table in the template's layout with a few relabelled rows is still that table; one
-        // whose rows are mostly foreign is another table that happens to share a label or two.
-        var recognised = mapped > 0 && matchedRows * 2 >= rows.Count;
+        // A table in the template's layout with a few relabelled or extra rows is still that table; one whose rows
+        // are mostly foreign, and that another template's layout fits better, is that other template's table.
+        var fitsAnotherBetter = matchedRows * 2 < rows.Count && other is { } better && better.Rows > matchedRows;
+        var recognised = mapped > 0 && !fitsAnotherBetter;
         var detail = recognised ? ""
             : rows.Count == 0
                 ? $"No statistics table was found in the {format} document: the text needs the title {TextTableReader.Title} and a " +
