@@ -68,16 +68,26 @@ public sealed class EmbeddedDefaultTests : IDisposable
         await created.ShouldHaveStatus(HttpStatusCode.Created);
     }
 
-    [Fact]
-    public async Task Should_recover_a_folder_left_by_a_killed_instance()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Should_recover_a_folder_left_by_a_killed_instance(bool itsPostgresDiedToo)
     {
         await using (var killed = StartApiProcess())
         {
             await killed.WaitForLineAsync(line => line.Contains("Now listening on"), TimeSpan.FromMinutes(2));
             await killed.KillAsync();
         }
-        // The killed process left its PostgreSQL running, postmaster.pid and the lock file in place.
+        // Left behind: the lock file, postmaster.pid, and a PostgreSQL still running unless it died too.
         Assert.True(File.Exists(Path.Combine(_dataDirectory, "aggregator.lock")));
+        var postmasterPid = Path.Combine(_dataDirectory, "pg", "postmaster.pid");
+        if (itsPostgresDiedToo)
+        {
+            using var postmaster = System.Diagnostics.Process.GetProcessById(int.Parse((await File.ReadAllLinesAsync(postmasterPid))[0]));
+            postmaster.Kill();
+            await postmaster.WaitForExitAsync();
+        }
+        Assert.True(File.Exists(postmasterPid));
 
         await using var next = NewFactory();
         next.StartServer();
