@@ -69,7 +69,7 @@ call 200 GET /api/v1/tenants/110102/org-units/110102003/reports/2017/versions -H
 
 # As the district: the rollup, the comparison with 2016 and the series, once the background jobs have
 # computed them (within a second or so).
-computed /api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016 "$VIEWER"
+computed "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" "$VIEWER"
 call 200 GET /api/v1/tenants/110102/org-units/110102/rollups/2017 -H "X-Api-Key: $VIEWER"
 call 200 GET "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" -H "X-Api-Key: $VIEWER"
 call 200 GET "/api/v1/tenants/110102/org-units/110102/series?indicator=3.1&from=2015&to=2017" -H "X-Api-Key: $VIEWER"
