@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
@@ -28,6 +29,8 @@ public static class ApiRegistration
         builder.Services.AddSingleton(services => BootstrapAdminKey.Resolve(
             builder.Configuration, services.GetRequiredService<DatabaseEndpoint>(), services.GetRequiredService<ILogger<BootstrapAdminKey>>()));
         builder.Services.AddSingleton<TenantScope>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Features.Shared.TenantCalendar>();
         builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
 
         builder.Services.AddFastEndpoints();

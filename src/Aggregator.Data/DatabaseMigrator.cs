@@ -9,6 +9,7 @@ namespace Aggregator.Data;
 /// <summary>
 /// Applies db/migrations/*.sql (embedded in this assembly) with DbUp, one transaction per script, as the
 /// owner role. The application role named in the scripts as $app_role$ gets only the grants they give it.
+/// Runs under <see cref="SchemaChangeLock"/>, so replicas starting together migrate one after the other.
 /// </summary>
 public static class DatabaseMigrator
 {
@@ -30,7 +31,9 @@ public static class DatabaseMigrator
             .LogTo(new DbUpLogger(logger))
             .Build();
 
-        var result = upgrader.PerformUpgrade();
+        DatabaseUpgradeResult result;
+        using (SchemaChangeLock.Acquire(ownerConnectionString))
+            result = upgrader.PerformUpgrade();
         if (!result.Successful)
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
     }

@@ -1,4 +1,6 @@
 using Aggregator.Data.Embedded;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,10 +57,22 @@ public static class DatabaseRegistration
     }
 }
 
-/// <summary>Stops the embedded cluster when the host stops (registered first, so stopped last).</summary>
-internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres server) : IHostedService
+/// <summary>
+/// Stops the embedded cluster when the host stops (registered first, so stopped last), and, once a web host
+/// listens, notes its URLs with the folder lock, for the message that refuses a second instance.
+/// </summary>
+internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres server, IHostApplicationLifetime lifetime, IServiceProvider services) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is { Count: > 0 }) server.RecordUrls(addresses.ToList());
+        });
+        return Task.CompletedTask;
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => server.StopAsync();
 }
 

@@ -11,7 +11,8 @@ namespace Aggregator.Jobs;
 /// The migration step for Hangfire's tables: installed (or upgraded) by the owner role, after DbUp, in the
 /// process that holds the owner connection; the app role then gets only data rights on them. Every other
 /// process opens the storage with PrepareSchemaIfNecessary off. Hangfire's tables hold no tenant data: a
-/// job carries only ids (tenant id, year), so they sit outside row-level security.
+/// job carries only ids (tenant id, year), so they sit outside row-level security. Replicas starting together
+/// install one after the other, under <see cref="SchemaChangeLock"/>.
 /// </summary>
 internal sealed class HangfireSchemaInstaller(DatabaseEndpoint endpoint, ILogger<HangfireSchemaInstaller> logger) : IHostedService
 {
@@ -25,17 +26,24 @@ internal sealed class HangfireSchemaInstaller(DatabaseEndpoint endpoint, ILogger
             return;
         }
 
-        var role = "\"" + endpoint.AppRole.Replace("\"", "\"\"") + "\"";
+        await InstallAsync(endpoint.OwnerConnectionString, endpoint.AppRole, cancellationToken);
+        logger.LogInformation("Hangfire schema ready");
+    }
+
+    /// <summary>Installs or upgrades the schema as the owner and grants the app role its data rights.</summary>
+    public static async Task InstallAsync(string ownerConnectionString, string appRole, CancellationToken ct)
+    {
+        var role = "\"" + appRole.Replace("\"", "\"\"") + "\"";
         var grants = $"""
             GRANT USAGE ON SCHEMA {Schema} TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {Schema} TO {role};
             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {Schema} TO {role};
             """;
-        await using var connection = new NpgsqlConnection(endpoint.OwnerConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var schemaLock = await SchemaChangeLock.AcquireAsync(ownerConnectionString, ct);
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
         PostgreSqlObjectsInstaller.Install(connection, Schema);
-        await connection.ExecuteAsync(new CommandDefinition(grants, cancellationToken: cancellationToken));
-        logger.LogInformation("Hangfire schema ready");
+        await connection.ExecuteAsync(new CommandDefinition(grants, cancellationToken: ct));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -49,6 +49,68 @@ public sealed class EmbeddedDefaultTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_refuse_a_second_instance_on_the_same_folder_and_keep_the_first_one_serving()
+    {
+        await using var first = NewFactory();
+        first.StartServer();
+        var adminKey = (await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "bootstrap-admin-key"))).Trim();
+
+        await using var second = StartApiProcess();
+        var exitCode = await second.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, exitCode);
+        var said = Assert.Single(second.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains($"pid {Environment.ProcessId}", said);
+        Assert.Contains($":{first.CreateClient().BaseAddress!.Port}", said);
+        var client = Client(first, adminKey);
+        await (await client.GetAsync("/health/ready")).ShouldHaveStatus(HttpStatusCode.OK);
+        var created = await client.PostAsJsonAsync("/api/v1/tenants", new { code = "110102", name = "西城区", kind = "district" });
+        await created.ShouldHaveStatus(HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Should_recover_a_folder_left_by_a_killed_instance(bool itsPostgresDiedToo)
+    {
+        await using (var killed = StartApiProcess())
+        {
+            await killed.WaitForLineAsync(line => line.Contains("Now listening on"), TimeSpan.FromMinutes(2));
+            await killed.KillAsync();
+        }
+        // Left behind: the lock file, postmaster.pid, and a PostgreSQL still running unless it died too.
+        Assert.True(File.Exists(Path.Combine(_dataDirectory, "aggregator.lock")));
+        var postmasterPid = Path.Combine(_dataDirectory, "pg", "postmaster.pid");
+        if (itsPostgresDiedToo)
+        {
+            using var postmaster = System.Diagnostics.Process.GetProcessById(int.Parse((await File.ReadAllLinesAsync(postmasterPid))[0]));
+            postmaster.Kill();
+            await postmaster.WaitForExitAsync();
+        }
+        Assert.True(File.Exists(postmasterPid));
+
+        await using var next = NewFactory();
+        next.StartServer();
+        var adminKey = (await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "bootstrap-admin-key"))).Trim();
+        await (await Client(next, adminKey).GetAsync("/health/ready")).ShouldHaveStatus(HttpStatusCode.OK);
+        await (await Client(next, adminKey).GetAsync("/api/v1/tenants")).ShouldHaveStatus(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Should_print_where_the_generated_admin_key_is_kept_but_not_the_key()
+    {
+        await using var api = StartApiProcess();
+        await api.WaitForLineAsync(line => line.Contains("Now listening on"), TimeSpan.FromMinutes(2));
+        var file = Path.Combine(_dataDirectory, "bootstrap-admin-key");
+        var key = (await File.ReadAllTextAsync(file)).Trim();
+        await StopGracefullyAsync(api);
+
+        Assert.DoesNotContain(key, api.Output);
+        Assert.Contains(key[..8] + "…", api.Output);
+        Assert.Contains(file, api.Output);
+    }
+
+    [Fact]
     public async Task Should_say_how_to_install_postgresql_when_its_binaries_are_missing()
     {
         var error = await Assert.ThrowsAsync<EmbeddedPostgresException>(() =>
@@ -67,6 +129,21 @@ public sealed class EmbeddedDefaultTests : IDisposable
         ["ConnectionStrings:Aggregator"] = "",
         ["Aggregator:DataDirectory"] = _dataDirectory,
     });
+
+    /// <summary>The README's run command, on this test's folder and a free port.</summary>
+    private AppProcess StartApiProcess() => AppProcess.Start(AppProcess.ApiAssembly, new Dictionary<string, string>
+    {
+        ["ConnectionStrings__Aggregator"] = "",
+        ["Aggregator__DataDirectory"] = _dataDirectory,
+    }, "--urls", "http://127.0.0.1:0");
+
+    /// <summary>SIGTERM, as systemd or docker stop would: the API stops its PostgreSQL on the way out.</summary>
+    private static async Task StopGracefullyAsync(AppProcess api)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", api.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        await api.WaitForExitAsync(TimeSpan.FromMinutes(1));
+    }
 
     private static HttpClient Client(ApiFactory factory, string key)
     {

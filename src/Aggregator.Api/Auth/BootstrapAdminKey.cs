@@ -4,11 +4,16 @@ namespace Aggregator.Api.Auth;
 
 /// <summary>
 /// The platform admin's key: Aggregator:BootstrapAdminKey, or, on the embedded default without one, a key
-/// generated once, printed once, and kept in the data folder (mode 600).
+/// generated once and kept in the data folder (mode 600). The key itself is never printed: console output
+/// ends up in terminals' scrollback, CI logs and log collectors; the start that creates it names the file and
+/// the key's first characters, enough to tell keys apart.
 /// </summary>
 public sealed class BootstrapAdminKey
 {
     public const string FileName = "bootstrap-admin-key";
+
+    /// <summary>"agg_" and four random characters: 24 bits out of 256, no help to a guesser.</summary>
+    public const int PrintedPrefixLength = 8;
 
     private BootstrapAdminKey(byte[]? hash) => Hash = hash;
 
@@ -41,8 +46,7 @@ public sealed class BootstrapAdminKey
         var key = ApiKeySecret.Generate();
         File.WriteAllText(file, key);
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        // Printed once, on the start that created it; later starts only say where it is kept.
-        Console.WriteLine($"Bootstrap admin key (shown once, kept in {file}): {key}");
+        logger.LogWarning("Bootstrap admin key {Prefix}… created in {File} (mode 600): read it from there", key[..PrintedPrefixLength], file);
         return new BootstrapAdminKey(ApiKeySecret.Hash(key));
     }
 }

@@ -12,7 +12,8 @@ namespace Aggregator.Data.Embedded;
 /// <summary>
 /// A private PostgreSQL cluster started from the machine's own binaries, for the one-command local run and
 /// for the tests. The cluster lives in <c>{dataDirectory}/pg</c>; the generated role passwords live in
-/// <c>{dataDirectory}/credentials.json</c> (mode 600), so a restart on the same folder finds its data.
+/// <c>{dataDirectory}/credentials.json</c> (mode 600), so a restart on the same folder finds its data. One
+/// process at a time: the folder is locked for as long as this instance lives (<see cref="DataFolderLock"/>).
 /// </summary>
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
@@ -23,12 +24,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string _clusterDirectory;
     private readonly ILogger _logger;
+    private readonly DataFolderLock _folderLock;
     private readonly Lock _stopLock = new();
     private Task? _stop;
 
-    private EmbeddedPostgres(string binDirectory, string clusterDirectory, int port, Credentials credentials, ILogger logger)
+    private EmbeddedPostgres(string binDirectory, string clusterDirectory, int port, Credentials credentials, DataFolderLock folderLock, ILogger logger)
     {
         _binDirectory = binDirectory;
+        _folderLock = folderLock;
         _clusterDirectory = clusterDirectory;
         _logger = logger;
         Port = port;
@@ -51,17 +54,31 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         dataDirectory = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(dataDirectory);
 
-        var credentials = await Credentials.LoadOrCreateAsync(Path.Combine(dataDirectory, "credentials.json"), ct);
-        var clusterDirectory = await ChooseClusterDirectoryAsync(dataDirectory, logger, ct);
+        // Before anything else: a second instance must not stop the running one's server as a "leftover".
+        var folderLock = DataFolderLock.Acquire(dataDirectory);
+        try
+        {
+            var credentials = await Credentials.LoadOrCreateAsync(Path.Combine(dataDirectory, "credentials.json"), ct);
+            var clusterDirectory = await ChooseClusterDirectoryAsync(dataDirectory, logger, ct);
 
-        var server = new EmbeddedPostgres(binDirectory, clusterDirectory, FreeLoopbackPort(), credentials, logger);
-        if (!File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")))
-            await server.InitDbAsync(credentials.Superuser, ct);
-        await server.StopLeftoverServerAsync(ct);
-        await server.StartServerAsync(ct);
-        await server.EnsureRolesAndDatabaseAsync(credentials, ct);
-        return server;
+            var server = new EmbeddedPostgres(binDirectory, clusterDirectory, FreeLoopbackPort(), credentials, folderLock, logger);
+            if (!File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")))
+                await server.InitDbAsync(credentials.Superuser, ct);
+            await server.StopLeftoverServerAsync(ct);
+            await server.StartServerAsync(ct);
+            await server.EnsureRolesAndDatabaseAsync(credentials, ct);
+            folderLock.Record(server.Port, []);
+            return server;
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Notes where the service using this cluster listens, for the message that refuses a second instance.</summary>
+    public void RecordUrls(IReadOnlyList<string> urls) => _folderLock.Record(Port, urls);
 
     /// <summary>Stops the cluster and returns once it is down. Every caller awaits the same stop.</summary>
     public Task StopAsync()
@@ -83,6 +100,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             _logger.LogWarning("Embedded PostgreSQL on port {Port} did not stop: {Output}", Port, result.Output.Trim());
         else
             _logger.LogInformation("Embedded PostgreSQL on port {Port} stopped", Port);
+        _folderLock.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -110,7 +128,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task StopLeftoverServerAsync(CancellationToken ct)
     {
-        // A server left running by a process that was killed would hold the folder; stop it first.
+        // A server left running by a process that was killed would hold the cluster; stop it first. It cannot be
+        // another live instance's: that one would hold the folder lock.
         if (!File.Exists(Path.Combine(_clusterDirectory, "postmaster.pid"))) return;
         var status = await RunPgCtlAsync(["status", "-D", _clusterDirectory], ct, throwOnFailure: false);
         if (status.ExitCode == 0)

@@ -9,11 +9,12 @@ using Aggregator.Api.Features.Reports.Storing;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
+using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Reports.Import;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, TemplateCatalog catalog, VersionWriter writer) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -33,6 +34,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Version
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
+        var currentYear = await calendar.CurrentYearAsync(tenantId, ct);
+        if (!ReportYears.Accepts(req.Year, currentYear)) ThrowError(r => r.Year, ReportYears.Message(currentYear));
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var bytes = await ReadAsync(req.File!, ct);

@@ -22,9 +22,11 @@ public sealed class Request
 
     public sealed class Validator : Validator<Request>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
-            RuleFor(r => r.Year).Must(ReportYears.Accepts).WithMessage(_ => ReportYears.Message);
+            // The tenant's own calendar is checked once the tenant is known; this bound holds for every tenant.
+            RuleFor(r => r.Year).Must(year => ReportYears.Accepts(year, ReportYears.LatestAnywhere(clock)))
+                .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
             RuleFor(r => r.File).NotNull().WithMessage("Send the report as the form field 'file' (.txt or .docx).");
             RuleFor(r => r.Note).MaximumLength(2000);
         }

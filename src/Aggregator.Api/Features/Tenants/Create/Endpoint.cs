@@ -25,11 +25,12 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         await using var db = await tenantDb.BeginTenantCreationAsync(tenantId, ct);
         if (await Data.CodeTakenAsync(db, req.Code))
             throw ProblemException.Conflict($"A tenant with code '{req.Code}' already exists.");
-        var createdAt = await Data.InsertTenantAsync(db, tenantId, req);
+        var timeZone = req.TimeZone ?? TimeZones.Default;
+        var createdAt = await Data.InsertTenantAsync(db, tenantId, req, timeZone);
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "tenant.created", req.Code, req);
         await db.CommitAsync();
 
         await Send.CreatedAtAsync<Get.Endpoint>(new { tenant = req.Code },
-            new Response(req.Code, req.Name, req.Kind, createdAt), cancellation: ct);
+            new Response(req.Code, req.Name, req.Kind, timeZone, createdAt), cancellation: ct);
     }
 }

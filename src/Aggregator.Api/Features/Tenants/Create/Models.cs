@@ -11,6 +11,8 @@ public sealed class Request
     public string Name { get; init; } = "";
     /// <summary>province, city, district or county.</summary>
     public string Kind { get; init; } = "";
+    /// <summary>The IANA time zone the tenant keeps its calendar in (which year it is); default Asia/Shanghai.</summary>
+    public string? TimeZone { get; init; }
 
     public sealed class Validator : Validator<Request>
     {
@@ -21,8 +23,9 @@ public sealed class Request
             RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
             RuleFor(r => r.Kind).Must(k => Codes.TenantKinds.Contains(k))
                 .WithMessage($"kind must be one of: {string.Join(", ", Codes.TenantKinds)}.");
+            RuleFor(r => r.TimeZone).Must(TimeZones.IsKnown).When(r => r.TimeZone is not null).WithMessage(TimeZones.Message);
         }
     }
 }
 
-public sealed record Response(string Code, string Name, string Kind, DateTime CreatedAt);
+public sealed record Response(string Code, string Name, string Kind, string TimeZone, DateTime CreatedAt);

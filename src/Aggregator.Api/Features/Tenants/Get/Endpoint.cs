@@ -10,7 +10,7 @@ public sealed class Request
     public string Tenant { get; init; } = "";
 }
 
-public sealed record Response(string Code, string Name, string Kind, DateTime CreatedAt);
+public sealed record Response(string Code, string Name, string Kind, string TimeZone, DateTime CreatedAt);
 
 public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {
@@ -24,7 +24,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var tenantId = ProcessorState<RequestAccess>().TenantId;
-        const string sql = "SELECT code, name, kind, created_at AS CreatedAt FROM tenants WHERE tenant_id = @tenantId";
+        const string sql = "SELECT code, name, kind, time_zone AS TimeZone, created_at AS CreatedAt FROM tenants WHERE tenant_id = @tenantId";
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var tenant = await db.QuerySingleOrDefaultAsync<Response>(sql, new { tenantId })
                      ?? throw ProblemException.NotFound($"Tenant '{req.Tenant}'");

@@ -4,7 +4,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Tenants.List;
 
-public sealed record TenantItem(string Code, string Name, string Kind, DateTime CreatedAt);
+public sealed record TenantItem(string Code, string Name, string Kind, string TimeZone, DateTime CreatedAt);
 
 public sealed record Response(IReadOnlyList<TenantItem> Items);
 
@@ -19,7 +19,7 @@ public sealed class Endpoint(TenantDb tenantDb) : EndpointWithoutRequest<Respons
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        const string sql = "SELECT code, name, kind, created_at AS CreatedAt FROM tenants ORDER BY code";
+        const string sql = "SELECT code, name, kind, time_zone AS TimeZone, created_at AS CreatedAt FROM tenants ORDER BY code";
         await using var db = await tenantDb.BeginPlatformAsync(ct);
         var items = (await db.QueryAsync<TenantItem>(sql)).ToList();
         await db.CommitAsync();

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The README's walk-through, shown there verbatim from the line "B=…" on (a test compares the two), and run
+# by .ci/run against a freshly started instance: every call names the status it expects, and the first
+# other status stops the walk. Needs curl and jq. B and DATA may be given to run it elsewhere.
+set -euo pipefail
+
+B=${B:-http://127.0.0.1:5080}
+ADMIN=$(cat "${DATA:-src/Aggregator.Api/.aggregator}/bootstrap-admin-key")
+ANSWER=$(mktemp)
+
+# call STATUS METHOD PATH [curl options…]: prints the answer's body, and fails unless its status is STATUS.
+call() {
+  local expected=$1 method=$2 path=$3 status
+  shift 3
+  status=$(curl -s -o "$ANSWER" -w '%{http_code}' -X "$method" "$B$path" "$@")
+  cat "$ANSWER"; echo
+  [ "$status" = "$expected" ] || { echo "$method $path: expected $expected, got $status" >&2; return 1; }
+}
+
+# computed PATH KEY: waits until the background jobs have computed the figures at PATH, with nothing stale.
+computed() {
+  for _ in $(seq 60); do
+    [ "$(curl -s "$B$1" -H "X-Api-Key: $2" | jq -r '.stale' 2>/dev/null)" = false ] && return 0
+    sleep 0.5
+  done
+  echo "$1: not computed within 30 s" >&2; return 1
+}
+
+# A tenant (the district; its calendar is Asia/Shanghai unless "timeZone" says otherwise), whose root org
+# unit carries the same code, and a sub-district below the root.
+call 201 POST /api/v1/tenants -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"code":"110102","name":"西城区","kind":"district"}'
+call 201 POST /api/v1/tenants/110102/org-units -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"code":"110102003","name":"陶然亭街道","kind":"sub-district","parent":"110102"}'
+
+# A reporter key for the sub-district and a viewer key for the district office. A key is shown this once only.
+REPORTER=$(call 201 POST /api/v1/tenants/110102/api-keys -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"orgUnit":"110102003","role":"reporter","name":"陶然亭街道 reporting system"}' | jq -r .key)
+VIEWER=$(call 201 POST /api/v1/tenants/110102/api-keys -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"orgUnit":"110102","role":"viewer","name":"西城区 dashboard"}' | jq -r .key)
+
+# What the reporter's key can see, the templates it reports in, and a check of figures that stores nothing.
+call 200 GET /api/v1/tenants/110102/org-units -H "X-Api-Key: $REPORTER"
+call 200 GET /api/v1/templates -H "X-Api-Key: $REPORTER"
+call 200 POST /api/v1/templates/bj-gip-2017/validate -H "X-Api-Key: $REPORTER" -H 'Content-Type: application/json' \
+     -d '{"values":{"3.1":3,"3.1.1":0,"3.1.2":0,"3.1.3":2,"3.1.4":1}}'
+
+# Last year's report (null = an empty cell), then this year's. Idempotency-Key makes a retry safe: the
+# retry answers the first answer again and stores nothing.
+call 201 POST /api/v1/tenants/110102/org-units/110102003/reports/2016/versions -H "X-Api-Key: $REPORTER" \
+     -H 'Content-Type: application/json' \
+     -d '{"template":"bj-gip-2017","values":{"1.1":812,"3.1":2,"3.1.1":0,"3.1.2":0,"3.1.3":1,"3.1.4":1,"7":null}}'
+for attempt in first retry; do
+  call 201 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions -H "X-Api-Key: $REPORTER" \
+       -H 'Content-Type: application/json' -H 'Idempotency-Key: 2017-first-submission' \
+       -d '{"template":"bj-gip-2017","values":{"1.1":975,"3.1":3,"3.1.1":0,"3.1.2":0,"3.1.3":2,"3.1.4":1,"7":null}}'
+done
+
+# Or the annual report as published (.txt or .docx): its statistics table is read and mapped. A dry run
+# only shows what would be stored; the import itself stores the document's figures as version 2.
+call 200 POST "/api/v1/tenants/110102/org-units/110102003/reports/2017/import?dryRun=true" -H "X-Api-Key: $REPORTER" \
+     -F file=@tests/fixtures/taoranting-2017-gip-annual-report.txt
+call 201 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/import -H "X-Api-Key: $REPORTER" \
+     -F file=@tests/fixtures/taoranting-2017-gip-annual-report.txt
+
+# The current report, and its history: every version, who sent it and when.
+call 200 GET /api/v1/tenants/110102/org-units/110102003/reports/2017 -H "X-Api-Key: $REPORTER"
+call 200 GET /api/v1/tenants/110102/org-units/110102003/reports/2017/versions -H "X-Api-Key: $REPORTER"
+
+# As the district: the rollup, the comparison with 2016 and the series, once the background jobs have
+# computed them (within a second or so).
+computed "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" "$VIEWER"
+call 200 GET /api/v1/tenants/110102/org-units/110102/rollups/2017 -H "X-Api-Key: $VIEWER"
+call 200 GET "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" -H "X-Api-Key: $VIEWER"
+call 200 GET "/api/v1/tenants/110102/org-units/110102/series?indicator=3.1&from=2015&to=2017" -H "X-Api-Key: $VIEWER"
