@@ -114,44 +114,62 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
     private static void AddProblemResponses(OpenApiOperation operation, OperationFilterContext context,
         EndpointDefinition definition, bool hasPathParameters, bool hasInput, bool hasBody)
     {
-        var problem = context.SchemaGenerator.GenerateSchema(typeof(FastEndpoints.ProblemDetails), context.SchemaRepository);
         operation.Responses ??= new OpenApiResponses();
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
 
         void Add(int status, string description)
         {
             var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var content = new Dictionary<string, IOpenApiMediaType>
+            {
+                [ProblemContentType] = new OpenApiMediaType { Schema = ProblemSchemaFor(status, context) },
+            };
             if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse declared)
             {
                 // Declared by FastEndpoints or the endpoint: give it the problem body and say when it happens.
                 declared.Description = description;
-                declared.Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } };
+                declared.Content = content;
                 return;
             }
-            operation.Responses[key] = new OpenApiResponse
-            {
-                Description = description,
-                Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } },
-            };
+            operation.Responses[key] = new OpenApiResponse { Description = description, Content = content };
         }
 
-        if (hasInput) Add(400, "The request is malformed or a field is invalid; errors lists each field.");
+        if (hasInput) Add(400, "The request is malformed or a field is invalid; errors names each field.");
         if (definition.AnonymousVerbs is null || definition.AnonymousVerbs.Length == 0)
         {
             Add(401, "No X-Api-Key header, or the key is unknown or revoked.");
-            Add(403, "The key's role may not do this.");
+            if (!metadata.OfType<OpenToAnyKey>().Any()) Add(403, "The key's role may not do this.");
         }
         if (hasPathParameters) Add(404, "Not found, or outside the key's scope.");
-        if (hasBody) Add(413, "The body is larger than 1 MiB.");
+        if (hasBody)
+        {
+            Add(413, "The body is larger than 1 MiB.");
+            Add(415, "The body is not of a media type this operation reads (see requestBody).");
+        }
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
-        foreach (var declared in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ProblemResponses>())
+        foreach (var declared in metadata.OfType<ProblemResponses>())
             Add(declared.Status, declared.Description);
 
         foreach (var status in operation.Responses.Keys.Where(k => k.StartsWith('4') || k.StartsWith('5')).ToList())
         {
             if (operation.Responses[status] is OpenApiResponse { Content: null or { Count: 0 } } empty)
-                empty.Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } };
+                empty.Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    [ProblemContentType] = new OpenApiMediaType { Schema = ProblemSchemaFor(int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), context) },
+                };
         }
     }
+
+    /// <summary>The problem body a status carries: each status with extension members has its own schema.</summary>
+    private static IOpenApiSchema ProblemSchemaFor(int status, OperationFilterContext context) =>
+        context.SchemaGenerator.GenerateSchema(status switch
+        {
+            StatusCodes.Status400BadRequest => typeof(ValidationProblem),
+            StatusCodes.Status404NotFound => typeof(NotFoundProblem),
+            StatusCodes.Status412PreconditionFailed => typeof(PreconditionProblem),
+            StatusCodes.Status422UnprocessableEntity => typeof(RuleProblem),
+            _ => typeof(Problem),
+        }, context.SchemaRepository);
 
     private static IReadOnlyList<PropertyInfo> RequestProperties(Type? requestType) =>
         requestType is null || requestType == typeof(EmptyRequest)
