@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Import;
 using Aggregator.Api.Features.Reports.Shared;
@@ -16,6 +17,7 @@ public class Problem
     /// <c>/problems/idempotency-key-reused</c>), or the RFC 9110 section of the status
     /// (<c>https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5</c>).
     /// </summary>
+    [RegularExpression(@"^(/problems/[a-z0-9-]+|https://www\.rfc-editor\.org/rfc/rfc(9110|6585)#section-[0-9.]+|about:blank)$")]
     public required string Type { get; init; }
 
     /// <summary>The status's reason phrase, e.g. Not Found.</summary>
@@ -31,6 +33,7 @@ public class Problem
     public required string Instance { get; init; }
 
     /// <summary>The W3C trace context of the request (traceparent format); quote it when reporting a problem.</summary>
+    [RegularExpression("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")]
     public required string TraceId { get; init; }
 }
 
@@ -80,10 +83,7 @@ public sealed class PreconditionProblem : Problem
 /// <summary>404: nothing there, or nothing the key may know exists. <c>reason</c> tells figures that are on their way from figures that cannot exist.</summary>
 public sealed class NotFoundProblem : Problem
 {
-    /// <summary>
-    /// <c>being-computed</c>: the figures are queued, try again shortly; <c>no-reports</c>: a year has no reports
-    /// to compute from. Absent when the resource does not exist.
-    /// </summary>
+    /// <summary><c>being-computed</c>: the figures are queued, try again shortly; <c>no-reports</c>: a year has no reports to compute from. Absent when the resource does not exist.</summary>
     [Vocabulary(Vocabularies.NotFoundReasons)]
     public string? Reason { get; init; }
 }

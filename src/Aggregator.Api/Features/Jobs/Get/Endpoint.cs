@@ -22,7 +22,7 @@ public sealed class Endpoint(JobStorage storage) : Endpoint<Request, Response>
     public override void Configure()
     {
         Get("/api/v1/jobs/{id}");
-        Description(d => d.WithTags("Jobs"));
+        Description(d => d.WithTags("Jobs").OpenToAnyKey());
         Summary(s => s.Summary = "A background job queued by this API: its state, times and error. Keys see their own tenant's jobs.");
     }
 

@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using Aggregator.Data;
 using Dapper;
@@ -17,7 +18,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units");
-        Description(d => d.WithTags("Org units"));
+        Description(d => d.WithTags("Org units").OpenToAnyKey());
         Summary(s => s.Summary = "The org units in the caller's scope, parents before their children.");
     }
 

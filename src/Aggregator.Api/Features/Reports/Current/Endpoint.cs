@@ -14,7 +14,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}");
-        Description(d => d.WithTags("Reports").Produces(304)
+        Description(d => d.WithTags("Reports").OpenToAnyKey().Produces(304)
             .AcceptsHeader("If-None-Match", "An ETag the client holds: 304 while it is still the current one."));
         Summary(s => s.Summary = "The current version of the unit's report for the year, with its ETag (If-None-Match → 304).");
     }

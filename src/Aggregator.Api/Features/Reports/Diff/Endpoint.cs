@@ -12,7 +12,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/diff");
-        Description(d => d.WithTags("Reports"));
+        Description(d => d.WithTags("Reports").OpenToAnyKey());
         Summary(s => s.Summary = "The cells changed, added and removed between two versions (?against=u).");
     }
 

@@ -21,7 +21,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
-        Description(d => d.WithTags("Reports"));
+        Description(d => d.WithTags("Reports").OpenToAnyKey());
         Summary(s => s.Summary = "Every version of the unit's report for the year, newest first.");
     }
 

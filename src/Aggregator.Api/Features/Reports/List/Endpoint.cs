@@ -10,7 +10,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}/reports");
-        Description(d => d.WithTags("Reports"));
+        Description(d => d.WithTags("Reports").OpenToAnyKey());
         Summary(s => s.Summary = "Who has reported, which version counts and when it came, within the caller's scope; paged.");
     }
 

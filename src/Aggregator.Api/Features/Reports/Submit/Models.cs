@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
 using FastEndpoints;
 using FluentValidation;
@@ -13,6 +14,7 @@ public sealed class Request
     /// <summary>The template code, e.g. bj-gip-2017; it must apply to the year.</summary>
     public string Template { get; init; } = "";
     /// <summary>Indicator code → number or null (reported empty). Kept as JSON so that a bad value is reported against its indicator.</summary>
+    [ReportValues]
     public JsonElement Values { get; init; }
     /// <summary>Optional, e.g. what this version corrects.</summary>
     public string? Note { get; init; }

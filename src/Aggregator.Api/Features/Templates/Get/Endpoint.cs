@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
@@ -9,7 +10,7 @@ public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Respon
     public override void Configure()
     {
         Get("/api/v1/templates/{code}");
-        Description(d => d.WithTags("Templates"));
+        Description(d => d.WithTags("Templates").OpenToAnyKey());
         Summary(s => s.Summary = "A template: indicators or cells with code, label, unit, parent, value type and aggregation; tables; rules. Any key.");
     }
 

@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
 
@@ -14,7 +15,7 @@ public sealed class Endpoint(TemplateCatalog catalog) : EndpointWithoutRequest<R
     public override void Configure()
     {
         Get("/api/v1/templates");
-        Description(d => d.WithTags("Templates"));
+        Description(d => d.WithTags("Templates").OpenToAnyKey());
         Summary(s => s.Summary = "The report templates, by the years they apply to. Any key.");
     }
 

@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using System.Text.Json;
 using Aggregator.Api.Errors;
 using Aggregator.Domain.Templates;
@@ -12,7 +13,7 @@ public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Respon
     public override void Configure()
     {
         Post("/api/v1/templates/{code}/validate");
-        Description(d => d.WithTags("Templates"));
+        Description(d => d.WithTags("Templates").OpenToAnyKey());
         Summary(s => s.Summary = "Checks values against a template's rules and answers every rule's outcome; stores nothing. Any key.");
     }
 

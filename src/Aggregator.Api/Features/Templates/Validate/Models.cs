@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Api.OpenApi;
 
 namespace Aggregator.Api.Features.Templates.Validate;
 
@@ -6,6 +7,7 @@ public sealed class Request
 {
     public string Code { get; init; } = "";
     /// <summary>Indicator or cell code → number, or null for an empty cell.</summary>
+    [ReportValues]
     public JsonElement Values { get; init; }
 }
 

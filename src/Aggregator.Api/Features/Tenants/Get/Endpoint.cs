@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
@@ -17,7 +18,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
     public override void Configure()
     {
         Get("/api/v1/tenants/{tenant}");
-        Description(d => d.WithTags("Tenants"));
+        Description(d => d.WithTags("Tenants").OpenToAnyKey());
         Summary(s => s.Summary = "One tenant, for the admin or any key of that tenant.");
     }
 
