@@ -33,7 +33,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var orgUnitId = await db.QuerySingleOrDefaultAsync<long?>(findUnit, parameters)
-                        ?? throw ProblemException.BadRequest($"The org unit '{req.OrgUnit}' does not exist in this tenant.");
+                        ?? throw ProblemException.Invalid("orgUnit", $"The org unit '{req.OrgUnit}' does not exist in this tenant.");
         var id = Guid.CreateVersion7();
         var key = ApiKeySecret.Generate();
         var createdAt = await db.QuerySingleAsync<DateTime>(insert, new

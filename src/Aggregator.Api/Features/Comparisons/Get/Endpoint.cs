@@ -3,11 +3,12 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
+using Aggregator.Domain.Templates;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCatalog catalog) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -23,7 +24,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
         TenantScope.RequireRole(caller, FigureScope.ReadRoles);
         var baseYear = req.Base ?? req.Year - 1;
         if (baseYear >= req.Year)
-            throw ProblemException.BadRequest($"The base year must be before {req.Year}.");
+            throw ProblemException.Invalid("base", $"The base year must be before {req.Year}.");
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
@@ -46,11 +47,14 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<
         var rows = await Data.ValuesAsync(db, req.Year, baseYear, unit.OrgUnitId);
         await db.CommitAsync();
 
-        var values = rows.OrderBy(r => r.Indicator, StringComparer.Ordinal).ToDictionary(
-            r => r.Indicator,
-            r => new ComparisonView(r.Value, r.BaseValue, r.Delta, r.PctChange,
-                new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)),
-            StringComparer.Ordinal);
+        // In the template's order, as the official table reads; codes it does not know last.
+        var template = catalog.Find(header.Template);
+        var values = new OrderedDictionary<string, ComparisonView>(StringComparer.Ordinal);
+        foreach (var r in rows
+                     .OrderBy(r => template is not null && template.TryGetPosition(r.Indicator, out var position) ? position : int.MaxValue)
+                     .ThenBy(r => r.Indicator, StringComparer.Ordinal))
+            values.Add(r.Indicator, new ComparisonView(r.Value, r.BaseValue, r.Delta, r.PctChange,
+                new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)));
         await Send.OkAsync(new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
             header.ComputedAt, header.Stale, values, header.NotComparable), ct);
     }

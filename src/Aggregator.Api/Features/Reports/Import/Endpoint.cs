@@ -82,7 +82,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         if (bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K')
         {
             try { return ("docx", DocxTableReader.Read(new MemoryStream(bytes))); }
-            catch (InvalidDataException error) { throw ProblemException.BadRequest($"{fileName}: {error.Message}"); }
+            catch (InvalidDataException error) { throw ProblemException.Invalid("file", $"{fileName}: {error.Message}"); }
         }
         return ("text", TextTableReader.Read(new UTF8Encoding(false).GetString(bytes)));
     }
