@@ -91,6 +91,23 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         AddProblemResponses(operation, context, definition, hasPathParameters: routeNames.Count > 0,
             hasInput: remaining.Count > 0, hasBody: operation.RequestBody is not null);
+        AddExamples(operation, definition.EndpointSummary);
+    }
+
+    /// <summary>The examples an endpoint gives in its Summary(): the request body's and each answer's.</summary>
+    private static void AddExamples(OpenApiOperation operation, EndpointSummary? summary)
+    {
+        if (summary is null) return;
+        if (summary.ExampleRequest is { } request && operation.RequestBody?.Content is { } bodies)
+            foreach (var media in bodies.Values.OfType<OpenApiMediaType>())
+                media.Example = JsonSerializer.SerializeToNode(request, request.GetType(), JsonSerializerOptions.Web);
+        foreach (var (status, example) in summary.ResponseExamples)
+        {
+            if (operation.Responses?.TryGetValue(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) != true
+                || response!.Content is null) continue;
+            foreach (var media in response.Content.Values.OfType<OpenApiMediaType>())
+                media.Example = JsonSerializer.SerializeToNode(example, example.GetType(), JsonSerializerOptions.Web);
+        }
     }
 
     private static OpenApiSchema BodySchema(IReadOnlyList<PropertyInfo> properties, OperationFilterContext context)

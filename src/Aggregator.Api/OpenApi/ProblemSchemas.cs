@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using System.ComponentModel.DataAnnotations;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Import;
@@ -52,6 +53,7 @@ public sealed class ValidationProblem : Problem
 public sealed class RuleProblem : Problem
 {
     /// <summary>The template the report was checked against.</summary>
+    [Vocabulary(Vocabularies.Templates)]
     public string? Template { get; init; }
 
     /// <summary>Every failing error rule: its id, the indicators it names, and its message.</summary>

@@ -15,6 +15,16 @@ public enum Vocabularies
     Templates,
     /// <summary>Why a 404 has no figures yet.</summary>
     NotFoundReasons,
+    /// <summary>What a rule checks: sum, lte, gte, value, …</summary>
+    RuleKinds,
+    /// <summary>error (rejects a report) or warning (stored and shown).</summary>
+    RuleSeverities,
+    /// <summary>passed, failed, not-evaluable.</summary>
+    RuleStatuses,
+    /// <summary>integer or decimal.</summary>
+    ValueTypes,
+    /// <summary>How an indicator rolls up: sum or none.</summary>
+    Aggregates,
 }
 
 /// <summary>Documents a string member as one of the words of a vocabulary.</summary>

@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Features.Templates;
+using Aggregator.Domain.Rules;
 using Aggregator.Domain.Templates;
+using Aggregator.Domain.Validation;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -40,6 +43,11 @@ public sealed class VocabularySchemaFilter(TemplateCatalog catalog) : ISchemaFil
         Vocabularies.OrgUnitKinds => Codes.OrgUnitKinds.Union(Codes.TenantKinds),
         Vocabularies.Templates => catalog.All.Select(template => template.Code).Order(StringComparer.Ordinal),
         Vocabularies.NotFoundReasons => [NotFoundReasons.BeingComputed, NotFoundReasons.NoReports],
+        Vocabularies.RuleKinds => Enum.GetValues<RuleKind>().Select(TemplateNames.Of).Distinct(),
+        Vocabularies.RuleSeverities => Enum.GetValues<RuleSeverity>().Select(TemplateNames.Of),
+        Vocabularies.RuleStatuses => Enum.GetValues<RuleStatus>().Select(TemplateNames.Of),
+        Vocabularies.ValueTypes => Enum.GetValues<IndicatorValueType>().Select(TemplateNames.Of),
+        Vocabularies.Aggregates => Enum.GetValues<AggregateKind>().Select(TemplateNames.Of),
         _ => throw new ArgumentOutOfRangeException(nameof(vocabulary)),
     };
 }

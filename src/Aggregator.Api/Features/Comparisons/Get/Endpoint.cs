@@ -14,7 +14,11 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}");
         Description(d => d.WithTags("Comparisons"));
-        Summary(s => s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.");
+        Summary(s =>
+        {
+            s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.";
+            s.ResponseExamples[200] = Examples.Comparison;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

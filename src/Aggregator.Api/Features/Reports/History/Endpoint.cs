@@ -14,7 +14,7 @@ public sealed class Request : ReportRequest;
 /// One version in the history; read it whole at <c>…/versions/{version}</c>. <c>reportedBy</c> is the id of the key
 /// that sent it (<c>admin</c> for the platform admin), <c>reportedByName</c> that key's name.
 /// </summary>
-public sealed record VersionSummary(int Version, bool Current, string Template, string Etag, int Warnings, string? Note,
+public sealed record VersionSummary(int Version, bool Current, [property: Vocabulary(Vocabularies.Templates)] string Template, string Etag, int Warnings, string? Note,
     string ReportedBy, string? ReportedByName, DateTime ReportedAt);
 
 public sealed record Response(string OrgUnit, int Year, IReadOnlyList<VersionSummary> Items);

@@ -21,9 +21,13 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         AllowFileUploads();
         Description(d => d.WithTags("Reports").Produces<Response>(200).Produces<Response>(201)
             .DocumentsReportWrite());
-        Summary(s => s.Summary =
-            "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
-            "and validates them; stores a version like a POST of versions unless ?dryRun=true. Reporter of the unit, or tenant-admin.");
+        Summary(s =>
+        {
+            s.Summary =
+                "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
+                "and validates them; stores a version like a POST of versions unless ?dryRun=true. Reporter of the unit, or tenant-admin.";
+            s.ResponseExamples[201] = Examples.Stored;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -58,7 +62,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         var content = ReportContent.From(template.Code, input.Entries);
         var requestHash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"import\n{req.Tenant}\n{req.Org}\n{req.Year}\n{template.Code}\n{req.Note}\n"), .. bytes]);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, found.Warnings, req.Note,
-            "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));
+                "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));
 
         var answer = await writer.StoreAsync(submission,
             stored => found with { Stored = new StoredRef(stored.Version, stored.ETag, stored.Location) }, ct);

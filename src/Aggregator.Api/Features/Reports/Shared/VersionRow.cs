@@ -51,7 +51,7 @@ public sealed record VersionRow(
 /// <c>reportedBy</c> is the sending key's id (<c>admin</c> for the platform admin), <c>reportedByName</c> its name.
 /// </summary>
 public sealed record VersionView(
-    string OrgUnit, int Year, string Template, int Version, bool Current, string Etag,
+    string OrgUnit, int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, int Version, bool Current, string Etag,
     [property: ReportValues] IReadOnlyDictionary<string, decimal?> Values, IReadOnlyList<RuleFinding> Warnings, string? Note,
     string ReportedBy, string? ReportedByName, DateTime ReportedAt)
 {

@@ -18,9 +18,14 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         Post("/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions");
         Description(d => d.WithTags("Reports").ClearDefaultProduces(200).Produces<Response>(201)
             .DocumentsReportWrite());
-        Summary(s => s.Summary =
-            "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
-            "Idempotency-Key makes retries safe; If-Match guards against lost updates.");
+        Summary(s =>
+        {
+            s.Summary =
+                "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
+                "Idempotency-Key makes retries safe; If-Match guards against lost updates.";
+            s.ExampleRequest = Examples.Request;
+            s.ResponseExamples[201] = Examples.Created;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -37,7 +42,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         var content = ReportContent.From(template.Code, input.Entries);
         var warnings = RuleFinding.From(validation.Warnings);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, warnings, req.Note,
-            "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
+                "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
 
         var answer = await writer.StoreAsync(submission,
             stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, warnings, stored.CreatedAt), ct);

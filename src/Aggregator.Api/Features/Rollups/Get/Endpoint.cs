@@ -13,7 +13,11 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
     {
         Get("/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}");
         Description(d => d.WithTags("Rollups"));
-        Summary(s => s.Summary = "The stored rollup of a unit with descendants: sums, reporters and completeness. Never computed on request.");
+        Summary(s =>
+        {
+            s.Summary = "The stored rollup of a unit with descendants: sums, reporters and completeness. Never computed on request.";
+            s.ResponseExamples[200] = Examples.Rollup;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

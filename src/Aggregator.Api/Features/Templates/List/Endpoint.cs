@@ -6,7 +6,7 @@ namespace Aggregator.Api.Features.Templates.List;
 
 public sealed record Years(int From, int? To);
 
-public sealed record TemplateItem(string Code, string Name, Years Years, int Indicators, int Rules);
+public sealed record TemplateItem([property: Vocabulary(Vocabularies.Templates)] string Code, string Name, Years Years, int Indicators, int Rules);
 
 public sealed record Response(IReadOnlyList<TemplateItem> Items);
 

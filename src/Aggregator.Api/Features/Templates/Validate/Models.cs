@@ -6,6 +6,7 @@ namespace Aggregator.Api.Features.Templates.Validate;
 
 public sealed class Request
 {
+    [Vocabulary(Vocabularies.Templates)]
     public string Code { get; init; } = "";
     /// <summary>Indicator or cell code → number, or null for an empty cell.</summary>
     [ReportValues]
@@ -21,5 +22,5 @@ public sealed class Request
 /// both severities in the template's order, or with <c>?all=true</c> every rule's outcome (passed, failed, not-evaluable).
 /// </summary>
 public sealed record Response(
-    string Template, bool Valid, IReadOnlyList<RuleOutcomeView> Errors, IReadOnlyList<RuleOutcomeView> Warnings,
+    [property: Vocabulary(Vocabularies.Templates)] string Template, bool Valid, IReadOnlyList<RuleOutcomeView> Errors, IReadOnlyList<RuleOutcomeView> Warnings,
     IReadOnlyList<RuleOutcomeView> Outcomes);

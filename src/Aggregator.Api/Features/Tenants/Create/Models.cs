@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
@@ -10,6 +11,7 @@ public sealed class Request
     public string Code { get; init; } = "";
     public string Name { get; init; } = "";
     /// <summary>province, city, district or county.</summary>
+    [Vocabulary(Vocabularies.TenantKinds)]
     public string Kind { get; init; } = "";
 
     public sealed class Validator : Validator<Request>
@@ -25,4 +27,4 @@ public sealed class Request
     }
 }
 
-public sealed record Response(string Code, string Name, string Kind, DateTime CreatedAt);
+public sealed record Response(string Code, string Name, [property: Vocabulary(Vocabularies.TenantKinds)] string Kind, DateTime CreatedAt);

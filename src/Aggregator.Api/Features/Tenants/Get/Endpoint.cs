@@ -11,7 +11,7 @@ public sealed class Request
     public string Tenant { get; init; } = "";
 }
 
-public sealed record Response(string Code, string Name, string Kind, DateTime CreatedAt);
+public sealed record Response(string Code, string Name, [property: Vocabulary(Vocabularies.TenantKinds)] string Kind, DateTime CreatedAt);
 
 public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants) : Endpoint<Request, Response>
 {
