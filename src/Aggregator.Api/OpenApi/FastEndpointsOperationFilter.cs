@@ -56,12 +56,15 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         var body = remaining.Except(query).ToList();
         foreach (var property in query)
         {
+            var schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property);
             parameters.Add(new OpenApiParameter
             {
                 Name = JsonNamingPolicy.CamelCase.ConvertName(property.Name),
                 In = ParameterLocation.Query,
                 Required = false,
-                Schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property),
+                // The property's XML doc comment, which the schema generator put on the schema.
+                Description = schema.Description,
+                Schema = schema,
             });
         }
         foreach (var header in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequestHeader>())
