@@ -79,6 +79,7 @@ public static class Provocations
         },
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions"] = new Dictionary<int, Provocation>
         {
+            [201] = (_, ok, send) => send(ok),
             [400] = (_, ok, send) => send(ok with { Route = new Dictionary<string, string>(ok.Route) { ["year"] = "1900" } }),
             [409] = (w, ok, send) => WhileKeyIsInFlightAsync(w, ok with { Key = w.Reporter, Route = w.Route() }, send),
             [412] = (w, ok, send) => send((ok with { Route = w.Route(), Body = JsonBody(TestData.ReportFor().With("7", 2).ToJson()) })
