@@ -4,22 +4,22 @@ using Aggregator.Api.Errors;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Aggregator.Api;
 
 public static class ApiRegistration
 {
     public const long MaxRequestBodyBytes = 1024 * 1024;
+    public const string TooLargeDetail = "The request body is larger than the 1 MiB this API accepts.";
 
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = MaxRequestBodyBytes);
 
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
-        });
+        builder.Services.AddProblemDetails(options =>
+            options.CustomizeProblemDetails = context => ProblemStyle.Apply(context.HttpContext, context.ProblemDetails));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 
         builder.Services
@@ -44,9 +44,13 @@ public static class ApiRegistration
         app.Use(IgnoreContentTypeWithoutBody);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(ReadFormWithinLimit);
         app.UseFastEndpoints(config =>
         {
-            config.Errors.UseProblemDetails();
+            // Validation failures and unreadable bodies in the problem style of every other answer.
+            config.Errors.ContentType = "application/problem+json";
+            config.Errors.ProducesMetadataType = null;
+            config.Errors.ResponseBuilder = FieldErrors.Answer;
             // Every endpoint: the route's tenant resolved (404 before 403) and its declared roles checked.
             config.Endpoints.Configurator = endpoint => endpoint.PreProcessor<AccessCheck>(Order.Before);
             config.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
@@ -57,6 +61,33 @@ public static class ApiRegistration
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.
         _ = app.Services.GetRequiredService<BootstrapAdminKey>();
         return app;
+    }
+
+    /// <summary>
+    /// Reads a form before the endpoint does, so that a multipart body over the limit answers 413 like any
+    /// other body over it (FastEndpoints' binder would turn the form reader's InvalidDataException into a 400).
+    /// </summary>
+    private static async Task ReadFormWithinLimit(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.HasFormContentType)
+        {
+            try
+            {
+                await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (Exception error) when (error is InvalidDataException { Message: var message } && message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                                          || error is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeDetail);
+                return;
+            }
+            catch (InvalidDataException error)
+            {
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, $"The form could not be read: {error.Message}");
+                return;
+            }
+        }
+        await next(context);
     }
 
     /// <summary>

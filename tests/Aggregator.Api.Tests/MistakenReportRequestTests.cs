@@ -226,7 +226,7 @@ public sealed class MistakenReportRequestTests(ApiFixture api)
         var response = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().WithJson(code, written));
 
         var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
-        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("ruleId").GetString() == ruleId);
+        var error = Assert.Single(problem.GetProperty("rules").EnumerateArray(), e => e.GetProperty("ruleId").GetString() == ruleId);
         Assert.Equal([code], error.GetProperty("indicators").EnumerateArray().Select(i => i.GetString()));
         Assert.Equal(0, await _data.VersionCountAsync(district, district.SubDistrictA));
     }

@@ -69,6 +69,61 @@ public sealed partial class OpenApiTests(ApiFixture api)
         }
     }
 
+    [Fact]
+    public async Task Should_give_examples_for_submit_import_rollups_and_comparisons_that_their_schemas_accept()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var schemas = new Contract.DocumentSchemas(document);
+        var paths = document["paths"]!;
+        const string report = "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}";
+        const string unit = "/api/v1/tenants/{tenant}/org-units/{org}";
+        var examples = new (string What, JsonNode? Media)[]
+        {
+            ("submit request", paths[$"{report}/versions"]!["post"]!["requestBody"]!["content"]!["application/json"]),
+            ("submit 201", paths[$"{report}/versions"]!["post"]!["responses"]!["201"]!["content"]!["application/json"]),
+            ("import 201", paths[$"{report}/import"]!["post"]!["responses"]!["201"]!["content"]!["application/json"]),
+            ("rollup 200", paths[$"{unit}/rollups/{{year}}"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]),
+            ("comparison 200", paths[$"{unit}/comparisons/{{year}}"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]),
+        };
+
+        foreach (var (what, media) in examples)
+        {
+            Assert.True(media?["example"] is not null, $"{what} has no example");
+            using var example = JsonDocument.Parse(media!["example"]!.ToJsonString());
+            var errors = schemas.Check(media["schema"]!, example.RootElement);
+            Assert.True(errors.Count == 0, $"{what}: {string.Join("; ", errors)}");
+        }
+    }
+
+    [Fact]
+    public async Task Should_document_roles_kinds_and_template_codes_as_enums_and_values_as_numbers_or_null()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var schemas = document["components"]!["schemas"]!;
+        string[] Words(JsonNode? schema) => schema?["enum"]?.AsArray().Select(w => w!.GetValue<string>()).ToArray() ?? [];
+
+        Assert.Equal(["tenant-admin", "reporter", "reviewer", "viewer"], Words(schemas["ApiKeys.ApiKeyView"]!["properties"]!["role"]));
+        Assert.Contains("sub-district", Words(schemas["OrgUnits.OrgUnitView"]!["properties"]!["kind"]));
+        Assert.Contains("district", Words(schemas["Tenants.Get.Response"]!["properties"]!["kind"]));
+        Assert.Contains("bj-gip-2017", Words(schemas["Rollups.Get.Response"]!["properties"]!["template"]));
+        var submit = document["paths"]!["/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions"]!["post"]!;
+        var body = submit["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!;
+        Assert.Contains("cn-gip-2019", Words(body["template"]));
+        Assert.Equal("object", body["values"]!["type"]!.GetValue<string>());
+        Assert.Equal("number", body["values"]!["additionalProperties"]!["type"]!.GetValue<string>());
+        Assert.True(body["values"]!["additionalProperties"]!["nullable"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Should_document_the_unsupported_media_type_answer_of_every_operation_with_a_body()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+            foreach (var (method, operation) in operations!.AsObject().Where(o => o.Value!["requestBody"] is not null))
+                Assert.True(operation!["responses"]!.AsObject().ContainsKey("415"), $"{method.ToUpperInvariant()} {path} does not document 415");
+    }
+
     private static string Normalise(string json) => JsonNode.Parse(json)!.ToJsonString(Indented).ReplaceLineEndings("\n");
 
     private static string RepositoryRoot()

@@ -75,7 +75,7 @@ public sealed class ReportSubmissionTests(ApiFixture api)
         var response = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().With(code, value));
 
         var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
-        var errors = problem.GetProperty("errors").EnumerateArray().ToList();
+        var errors = problem.GetProperty("rules").EnumerateArray().ToList();
         Assert.True(errors.Count > 0, why);
         Assert.Contains(errors, e => e.GetProperty("indicators").EnumerateArray().Any(i => i.GetString() == code));
         Assert.All(errors, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString())));
@@ -91,7 +91,7 @@ public sealed class ReportSubmissionTests(ApiFixture api)
         var response = await TestData.PostReportAsync(api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, report);
 
         var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
-        var ids = problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("ruleId").GetString()).ToList();
+        var ids = problem.GetProperty("rules").EnumerateArray().Select(e => e.GetProperty("ruleId").GetString()).ToList();
         Assert.Contains("sum:3.1", ids);
         Assert.Contains("sum:3.2", ids);
         Assert.Contains(ids, id => id!.StartsWith("value", StringComparison.Ordinal) || id == "type");

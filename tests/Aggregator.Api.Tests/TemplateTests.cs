@@ -73,7 +73,7 @@ public sealed class TemplateTests(ApiFixture api)
     {
         var values = new Dictionary<string, object?> { ["3.1"] = 3, ["3.1.1"] = 0, ["3.1.2"] = null, ["3.1.3"] = 2, ["3.1.4"] = 1 };
 
-        var result = await (await api.Admin().PostAsJsonAsync("/api/v1/templates/bj-gip-2017/validate", new { values }))
+        var result = await (await api.Admin().PostAsJsonAsync("/api/v1/templates/bj-gip-2017/validate?all=true", new { values }))
             .Content.ReadFromJsonAsync<JsonElement>();
 
         var outcome = result.GetProperty("outcomes").EnumerateArray().Single(o => o.GetProperty("ruleId").GetString() == "sum:3.1");

@@ -8,6 +8,9 @@ namespace Aggregator.Api.Auth;
 public sealed record EndpointAccess(IReadOnlyList<string> Roles)
 {
     public bool Allows(Caller caller) => caller.IsAdmin || Roles.Contains(caller.Role);
+
+    /// <summary>Every role of a tenant may call it: the endpoint never answers 403.</summary>
+    public bool OpenToEveryRole => KeyRoles.TenantRoles.All(Roles.Contains);
 }
 
 public static class EndpointAccessExtensions

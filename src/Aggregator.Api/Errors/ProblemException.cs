@@ -16,4 +16,8 @@ public sealed class ProblemException(int status, string detail, IReadOnlyDiction
     public static ProblemException Forbidden(string detail) => new(StatusCodes.Status403Forbidden, detail);
     public static ProblemException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
     public static ProblemException BadRequest(string detail) => new(StatusCodes.Status400BadRequest, detail);
+
+    /// <summary>400 naming the field at fault, in the same <c>errors</c> list as a failed validator's.</summary>
+    public static ProblemException Invalid(string field, string reason) => new(StatusCodes.Status400BadRequest, reason,
+        new Dictionary<string, object?> { [ProblemStyle.ErrorsMember] = new[] { new FieldError(field, reason) } });
 }

@@ -1,9 +1,49 @@
 namespace Aggregator.Api.Errors;
 
-/// <summary>The problem types of this API beyond the plain HTTP statuses, as relative URIs.</summary>
+/// <summary>
+/// The <c>type</c> of a problem: a relative URI of this API (<c>/problems/&lt;slug&gt;</c>) for the failures it
+/// names itself, otherwise the section of RFC 9110 (or RFC 6585) that defines the status.
+/// </summary>
 public static class ProblemTypes
 {
     public const string Base = "/problems/";
 
+    private const string Rfc9110 = "https://www.rfc-editor.org/rfc/rfc9110#section-";
+    private const string Rfc6585 = "https://www.rfc-editor.org/rfc/rfc6585#section-";
+
     public static string Of(string slug) => Base + slug;
+
+    /// <summary>The RFC section of a status; <c>about:blank</c> (RFC 9457) for a status no RFC here defines.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        400 => Rfc9110 + "15.5.1",
+        401 => Rfc9110 + "15.5.2",
+        403 => Rfc9110 + "15.5.4",
+        404 => Rfc9110 + "15.5.5",
+        405 => Rfc9110 + "15.5.6",
+        406 => Rfc9110 + "15.5.7",
+        408 => Rfc9110 + "15.5.9",
+        409 => Rfc9110 + "15.5.10",
+        410 => Rfc9110 + "15.5.11",
+        411 => Rfc9110 + "15.5.12",
+        412 => Rfc9110 + "15.5.13",
+        413 => Rfc9110 + "15.5.14",
+        414 => Rfc9110 + "15.5.15",
+        415 => Rfc9110 + "15.5.16",
+        416 => Rfc9110 + "15.5.17",
+        422 => Rfc9110 + "15.5.21",
+        428 => Rfc6585 + "3",
+        429 => Rfc6585 + "4",
+        431 => Rfc6585 + "5",
+        500 => Rfc9110 + "15.6.1",
+        501 => Rfc9110 + "15.6.2",
+        502 => Rfc9110 + "15.6.3",
+        503 => Rfc9110 + "15.6.4",
+        504 => Rfc9110 + "15.6.5",
+        _ => "about:blank",
+    };
+
+    /// <summary>True for a type this API sets on purpose: one of its own, or an RFC section it chose.</summary>
+    public static bool IsOurs(string? type, int status) =>
+        type is not null && (type.StartsWith(Base, StringComparison.Ordinal) || type == ForStatus(status));
 }

@@ -56,12 +56,15 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         var body = remaining.Except(query).ToList();
         foreach (var property in query)
         {
+            var schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property);
             parameters.Add(new OpenApiParameter
             {
                 Name = JsonNamingPolicy.CamelCase.ConvertName(property.Name),
                 In = ParameterLocation.Query,
                 Required = false,
-                Schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property),
+                // The property's XML doc comment, which the schema generator put on the schema.
+                Description = schema.Description,
+                Schema = schema,
             });
         }
         foreach (var header in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequestHeader>())
@@ -91,6 +94,23 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         AddProblemResponses(operation, context, definition, hasPathParameters: routeNames.Count > 0,
             hasInput: remaining.Count > 0, hasBody: operation.RequestBody is not null);
+        AddExamples(operation, definition.EndpointSummary);
+    }
+
+    /// <summary>The examples an endpoint gives in its Summary(): the request body's and each answer's.</summary>
+    private static void AddExamples(OpenApiOperation operation, EndpointSummary? summary)
+    {
+        if (summary is null) return;
+        if (summary.ExampleRequest is { } request && operation.RequestBody?.Content is { } bodies)
+            foreach (var media in bodies.Values.OfType<OpenApiMediaType>())
+                media.Example = JsonSerializer.SerializeToNode(request, request.GetType(), JsonSerializerOptions.Web);
+        foreach (var (status, example) in summary.ResponseExamples)
+        {
+            if (operation.Responses?.TryGetValue(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) != true
+                || response!.Content is null) continue;
+            foreach (var media in response.Content.Values.OfType<OpenApiMediaType>())
+                media.Example = JsonSerializer.SerializeToNode(example, example.GetType(), JsonSerializerOptions.Web);
+        }
     }
 
     private static OpenApiSchema BodySchema(IReadOnlyList<PropertyInfo> properties, OperationFilterContext context)
@@ -114,44 +134,67 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
     private static void AddProblemResponses(OpenApiOperation operation, OperationFilterContext context,
         EndpointDefinition definition, bool hasPathParameters, bool hasInput, bool hasBody)
     {
-        var problem = context.SchemaGenerator.GenerateSchema(typeof(FastEndpoints.ProblemDetails), context.SchemaRepository);
         operation.Responses ??= new OpenApiResponses();
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
 
         void Add(int status, string description)
         {
             var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var content = new Dictionary<string, IOpenApiMediaType>
+            {
+                [ProblemContentType] = new OpenApiMediaType { Schema = ProblemSchemaFor(status, context) },
+            };
             if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse declared)
             {
                 // Declared by FastEndpoints or the endpoint: give it the problem body and say when it happens.
                 declared.Description = description;
-                declared.Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } };
+                declared.Content = content;
                 return;
             }
-            operation.Responses[key] = new OpenApiResponse
-            {
-                Description = description,
-                Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } },
-            };
+            operation.Responses[key] = new OpenApiResponse { Description = description, Content = content };
         }
 
-        if (hasInput) Add(400, "The request is malformed or a field is invalid; errors lists each field.");
+        if (hasInput) Add(400, "The request is malformed or a field is invalid; errors names each field.");
         if (definition.AnonymousVerbs is null || definition.AnonymousVerbs.Length == 0)
         {
             Add(401, "No X-Api-Key header, or the key is unknown or revoked.");
-            Add(403, "The key's role may not do this.");
+            // The roles each endpoint declares (EndpointAccess): an endpoint every role may call never answers 403.
+            var access = metadata.OfType<Auth.EndpointAccess>().FirstOrDefault();
+            if (access is null || !access.OpenToEveryRole)
+                Add(403, access is null || access.Roles.Count == 0
+                    ? "Only the platform admin's key may do this."
+                    : $"The key's role may not do this; it takes: {string.Join(", ", access.Roles)} (or the platform admin).");
         }
         if (hasPathParameters) Add(404, "Not found, or outside the key's scope.");
-        if (hasBody) Add(413, "The body is larger than 1 MiB.");
+        if (hasBody)
+        {
+            Add(413, "The body is larger than 1 MiB.");
+            Add(415, "The body is not of a media type this operation reads (see requestBody).");
+        }
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
-        foreach (var declared in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ProblemResponses>())
+        foreach (var declared in metadata.OfType<ProblemResponses>())
             Add(declared.Status, declared.Description);
 
         foreach (var status in operation.Responses.Keys.Where(k => k.StartsWith('4') || k.StartsWith('5')).ToList())
         {
             if (operation.Responses[status] is OpenApiResponse { Content: null or { Count: 0 } } empty)
-                empty.Content = new Dictionary<string, IOpenApiMediaType> { [ProblemContentType] = new OpenApiMediaType { Schema = problem } };
+                empty.Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    [ProblemContentType] = new OpenApiMediaType { Schema = ProblemSchemaFor(int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), context) },
+                };
         }
     }
+
+    /// <summary>The problem body a status carries: each status with extension members has its own schema.</summary>
+    private static IOpenApiSchema ProblemSchemaFor(int status, OperationFilterContext context) =>
+        context.SchemaGenerator.GenerateSchema(status switch
+        {
+            StatusCodes.Status400BadRequest => typeof(ValidationProblem),
+            StatusCodes.Status404NotFound => typeof(NotFoundProblem),
+            StatusCodes.Status412PreconditionFailed => typeof(PreconditionProblem),
+            StatusCodes.Status422UnprocessableEntity => typeof(RuleProblem),
+            _ => typeof(Problem),
+        }, context.SchemaRepository);
 
     private static IReadOnlyList<PropertyInfo> RequestProperties(Type? requestType) =>
         requestType is null || requestType == typeof(EmptyRequest)

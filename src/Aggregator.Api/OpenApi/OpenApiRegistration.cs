@@ -19,6 +19,10 @@ public static class OpenApiRegistration
                 Description = "Collects the yearly government information disclosure statistics of a district's reporting units and publishes consolidated figures.",
             });
             options.CustomSchemaIds(SchemaIds.For);
+            options.SupportNonNullableReferenceTypes();
+            options.IncludeXmlComments(typeof(OpenApiRegistration).Assembly);
+            options.SchemaFilter<VocabularySchemaFilter>();
+            options.SchemaFilter<RequiredMembersSchemaFilter>();
             options.OperationFilter<FastEndpointsOperationFilter>();
             options.AddSecurityDefinition("ApiKey", new OpenApiSecurityScheme
             {

@@ -1,4 +1,7 @@
 using System.Net.Http.Headers;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Aggregator.Data;
 using Aggregator.Data.Embedded;
 using Microsoft.AspNetCore.Hosting;
@@ -67,7 +70,23 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
         UseKestrel(0);
+        builder.ConfigureServices(services => services.AddHttpContextAccessor().AddSingleton<IClaimsTransformation, FailureOnRequest>());
     }
+}
+
+/// <summary>
+/// Test-only: a request carrying <see cref="Header"/> fails inside the pipeline after authentication, as an
+/// unexpected fault would, so that every operation's documented 500 can be provoked through the real
+/// exception handler.
+/// </summary>
+public sealed class FailureOnRequest(IHttpContextAccessor accessor) : IClaimsTransformation
+{
+    public const string Header = "X-Test-Fail";
+
+    public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal) =>
+        accessor.HttpContext?.Request.Headers.ContainsKey(Header) == true
+            ? throw new InvalidOperationException("A fault provoked by a test.")
+            : Task.FromResult(principal);
 }
 
 [CollectionDefinition(Name)]

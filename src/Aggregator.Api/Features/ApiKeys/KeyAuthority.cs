@@ -10,7 +10,11 @@ namespace Aggregator.Api.Features.ApiKeys;
 /// </summary>
 public static class KeyAuthority
 {
+    /// <summary>403 unless the caller may create or revoke a key of <paramref name="role"/> at the unit of <paramref name="unitPath"/>.</summary>
+    /// <param name="caller">The key asking.</param>
+    /// <param name="role">The role of the key to create or revoke.</param>
     /// <param name="unitPath">The ltree path of the key's unit, already known to be within the caller's scope.</param>
+    /// <param name="verb">"create" or "revoke", for the message.</param>
     public static void RequireMayManage(Caller caller, string role, string unitPath, string verb)
     {
         if (caller.IsAdmin || role != KeyRoles.TenantAdmin) return;

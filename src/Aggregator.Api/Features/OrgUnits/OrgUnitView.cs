@@ -1,7 +1,8 @@
+using Aggregator.Api.OpenApi;
 namespace Aggregator.Api.Features.OrgUnits;
 
 /// <summary>An org unit as the API shows it; parent is the parent's code (null for the tenant's root).</summary>
-public sealed record OrgUnitView(string Code, string Name, string Kind, string? Parent, bool Reports, int Depth, DateTime CreatedAt)
+public sealed record OrgUnitView(string Code, string Name, [property: Vocabulary(Vocabularies.OrgUnitKinds)] string Kind, string? Parent, bool Reports, int Depth, DateTime CreatedAt)
 {
     /// <summary>The columns that fill an OrgUnitView, for a query over org_units o.</summary>
     public const string Columns = """

@@ -33,7 +33,7 @@ public static class FigureScope
     /// <summary>404 for figures not computed yet: the answer says they are on their way.</summary>
     public static ProblemException BeingComputed(string what) =>
         new(StatusCodes.Status404NotFound, $"{what}: being computed; try again shortly.",
-            new Dictionary<string, object?> { ["reason"] = "being-computed" });
+            new Dictionary<string, object?> { [NotFoundReasons.Member] = NotFoundReasons.BeingComputed });
 
     /// <summary>
     /// Stale while versions exist that the figures do not include: a version committed after the job read

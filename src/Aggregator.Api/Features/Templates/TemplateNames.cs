@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Domain.Rules;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
@@ -30,7 +31,7 @@ public static class TemplateNames
 }
 
 /// <summary>One rule's outcome as the API reports it.</summary>
-public sealed record RuleOutcomeView(string RuleId, string Kind, string Severity, string Status, IReadOnlyList<string> Indicators, string Message)
+public sealed record RuleOutcomeView(string RuleId, [property: Vocabulary(Vocabularies.RuleKinds)] string Kind, [property: Vocabulary(Vocabularies.RuleSeverities)] string Severity, [property: Vocabulary(Vocabularies.RuleStatuses)] string Status, IReadOnlyList<string> Indicators, string Message)
 {
     public static RuleOutcomeView From(RuleOutcome outcome) => new(
         outcome.RuleId, TemplateNames.Of(outcome.Kind), TemplateNames.Of(outcome.Severity), TemplateNames.Of(outcome.Status),

@@ -35,7 +35,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await db.QuerySingleOrDefaultAsync<UnitRow>(findUnit, parameters)
-                   ?? throw ProblemException.BadRequest($"The org unit '{req.OrgUnit}' does not exist in this tenant.");
+                   ?? throw ProblemException.Invalid("orgUnit", $"The org unit '{req.OrgUnit}' does not exist in this tenant.");
         KeyAuthority.RequireMayManage(caller, req.Role, unit.Path, "create");
         var orgUnitId = unit.OrgUnitId;
         var id = Guid.CreateVersion7();

@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using FastEndpoints;
 using FluentValidation;
@@ -10,6 +11,7 @@ public sealed class Request
     /// <summary>The code of the org unit the key acts for.</summary>
     public string OrgUnit { get; init; } = "";
     /// <summary>tenant-admin, reporter, reviewer or viewer.</summary>
+    [Vocabulary(Vocabularies.TenantRoles)]
     public string Role { get; init; } = "";
     /// <summary>What the key is for, e.g. "陶然亭街道 reporting system".</summary>
     public string Name { get; init; } = "";
@@ -27,4 +29,4 @@ public sealed class Request
 }
 
 /// <summary>The created key. <c>Key</c> is the secret, shown this once and never again.</summary>
-public sealed record Response(Guid Id, string Key, string OrgUnit, string Role, string Name, DateTime CreatedAt);
+public sealed record Response(Guid Id, string Key, string OrgUnit, [property: Vocabulary(Vocabularies.TenantRoles)] string Role, string Name, DateTime CreatedAt);

@@ -3,18 +3,23 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
+using Aggregator.Domain.Templates;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
-public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/comparisons/{year}");
         Group<TenantGroup>();
         Description(d => d.WithTags("Comparisons").AllowedFor(FigureScope.ReadRoles));
-        Summary(s => s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.");
+        Summary(s =>
+        {
+            s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.";
+            s.ResponseExamples[200] = Examples.Comparison;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -22,7 +27,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         var baseYear = req.Base ?? req.Year - 1;
         if (baseYear >= req.Year)
-            throw ProblemException.BadRequest($"The base year must be before {req.Year}.");
+            throw ProblemException.Invalid("base", $"The base year must be before {req.Year}.");
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
@@ -45,11 +50,14 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         var rows = await Data.ValuesAsync(db, req.Year, baseYear, unit.OrgUnitId);
         await db.CommitAsync();
 
-        var values = rows.OrderBy(r => r.Indicator, StringComparer.Ordinal).ToDictionary(
-            r => r.Indicator,
-            r => new ComparisonView(r.Value, r.BaseValue, r.Delta, r.PctChange,
-                new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)),
-            StringComparer.Ordinal);
+        // In the template's order, as the official table reads; codes it does not know last.
+        var template = catalog.Find(header.Template);
+        var values = new OrderedDictionary<string, ComparisonView>(StringComparer.Ordinal);
+        foreach (var r in rows
+                     .OrderBy(r => template is not null && template.TryGetPosition(r.Indicator, out var position) ? position : int.MaxValue)
+                     .ThenBy(r => r.Indicator, StringComparer.Ordinal))
+            values.Add(r.Indicator, new ComparisonView(r.Value, r.BaseValue, r.Delta, r.PctChange,
+                new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)));
         await Send.OkAsync(new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
             header.ComputedAt, header.Stale, values, header.NotComparable), ct);
     }

@@ -29,7 +29,7 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
         {
             throw req.Parent is null
                 ? ProblemException.Forbidden("This key may not add units at the root; name a parent in its scope.")
-                : ProblemException.BadRequest($"The parent org unit '{req.Parent}' does not exist in this tenant.");
+                : ProblemException.Invalid("parent", $"The parent org unit '{req.Parent}' does not exist in this tenant.");
         }
         if (await Data.CodeTakenAsync(db, req.Code))
             throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");

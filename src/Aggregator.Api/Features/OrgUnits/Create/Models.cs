@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
@@ -10,6 +11,7 @@ public sealed class Request
     public string Code { get; init; } = "";
     public string Name { get; init; } = "";
     /// <summary>sub-district, township, department, office, …</summary>
+    [Vocabulary(Vocabularies.OrgUnitKinds)]
     public string Kind { get; init; } = "";
     /// <summary>The parent's code in the same tenant; omitted, the tenant's root.</summary>
     public string? Parent { get; init; }

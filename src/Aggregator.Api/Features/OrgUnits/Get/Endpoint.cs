@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;

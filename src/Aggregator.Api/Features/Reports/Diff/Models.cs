@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
 using FastEndpoints;
 using FluentValidation;
@@ -26,5 +27,5 @@ public sealed record Cell(string Code, decimal? Value);
 /// value (null counts as a value: missing ≠ 0) is changed; present in one only, added or removed. Between
 /// versions of different templates no code is comparable: every cell is removed and added.
 /// </summary>
-public sealed record Response(int Version, int Against, string Template, string AgainstTemplate,
+public sealed record Response(int Version, int Against, [property: Vocabulary(Vocabularies.Templates)] string Template, [property: Vocabulary(Vocabularies.Templates)] string AgainstTemplate,
     IReadOnlyList<Change> Changed, IReadOnlyList<Cell> Added, IReadOnlyList<Cell> Removed);

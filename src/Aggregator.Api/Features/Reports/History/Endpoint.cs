@@ -10,9 +10,12 @@ namespace Aggregator.Api.Features.Reports.History;
 
 public sealed class Request : ReportRequest;
 
-/// <summary>One version in the history; read it whole at <c>…/versions/{version}</c>.</summary>
-public sealed record VersionSummary(int Version, bool Current, string Template, string Etag, int Warnings, string? Note,
-    string ReportedBy, DateTime ReportedAt);
+/// <summary>
+/// One version in the history; read it whole at <c>…/versions/{version}</c>. <c>reportedBy</c> is the id of the key
+/// that sent it (<c>admin</c> for the platform admin), <c>reportedByName</c> that key's name.
+/// </summary>
+public sealed record VersionSummary(int Version, bool Current, [property: Vocabulary(Vocabularies.Templates)] string Template, string Etag, int Warnings, string? Note,
+    string ReportedBy, string? ReportedByName, DateTime ReportedAt);
 
 public sealed record Response(string OrgUnit, int Year, IReadOnlyList<VersionSummary> Items);
 
@@ -44,7 +47,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         if (rows.Count == 0) throw ProblemException.NotFound($"A report of '{req.Org}' for {req.Year}");
 
         var items = rows.Select(row => new VersionSummary(row.Version, row.Version == row.CurrentVersion, row.Template,
-            row.ETag, row.WarningList().Count, row.Note, row.ApiKeyId, row.CreatedAt)).ToList();
+            row.ETag, row.WarningList().Count, row.Note, row.ApiKeyId, row.ApiKeyName, row.CreatedAt)).ToList();
         await Send.OkAsync(new Response(req.Org, req.Year, items), ct);
     }
 }

@@ -23,11 +23,15 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         AllowFileUploads();
         Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).Produces<Response>(200).Produces<Response>(201)
             .DocumentsReportWrite());
-        Summary(s => s.Summary =
-            "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
-            "and validates them; stores a version like a POST of versions unless ?dryRun=true. A document whose table is not the " +
-            "template's is refused (422 unrecognised-document); a dry run answers what it read and names that refusal in errors. " +
-            "Reporter of the unit, or tenant-admin.");
+        Summary(s =>
+        {
+            s.Summary =
+                "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
+                "and validates them; stores a version like a POST of versions unless ?dryRun=true. A document whose table is not the " +
+                "template's is refused (422 unrecognised-document); a dry run answers what it read and names that refusal in errors. " +
+                "Reporter of the unit, or tenant-admin.";
+            s.ResponseExamples[201] = Examples.Stored;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -63,7 +67,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var content = ReportContent.From(template.Code, input.Entries);
         var requestHash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"import\n{req.Tenant}\n{req.Org}\n{req.Year}\n{template.Code}\n{req.Note}\n"), .. bytes]);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, found.Warnings, req.Note,
-            "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));
+                "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));
 
         var answer = await writer.StoreAsync(submission,
             stored => found with
@@ -98,7 +102,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         if (bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K')
         {
             try { return ("docx", DocxTableReader.Read(new MemoryStream(bytes))); }
-            catch (InvalidDataException error) { throw ProblemException.BadRequest($"{fileName}: {error.Message}"); }
+            catch (InvalidDataException error) { throw ProblemException.Invalid("file", $"{fileName}: {error.Message}"); }
         }
         return ("text", TextTableReader.Read(new UTF8Encoding(false).GetString(bytes)));
     }

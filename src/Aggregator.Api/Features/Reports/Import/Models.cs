@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
 using FastEndpoints;
 using FluentValidation;
@@ -14,6 +15,7 @@ public sealed class Request
     public string Org { get; init; } = "";
     public int Year { get; init; }
     public IFormFile? File { get; init; }
+    [Vocabulary(Vocabularies.Templates)]
     public string? Template { get; init; }
     public string? Note { get; init; }
     /// <summary>true: only read and validate; nothing is stored.</summary>
@@ -40,7 +42,7 @@ public sealed class Request
 /// (<c>unrecognised-document</c>, <c>empty-report</c>).
 /// </summary>
 public sealed record Response(
-    string Template,
+    [property: Vocabulary(Vocabularies.Templates)] string Template,
     string Format,
     IReadOnlyDictionary<string, decimal?> Values,
     IReadOnlyList<UnmappedText> Unmapped,
@@ -54,3 +56,12 @@ public sealed record Response(
 public sealed record UnmappedText(string Label, string Value);
 
 public sealed record StoredRef(int Version, string Etag, string Location);
+
+/// <summary>What the OpenAPI document shows: the seed report's text imported and stored as version 1.</summary>
+internal static class Examples
+{
+    public static readonly Response Stored = new("bj-gip-2017", "text",
+        new Dictionary<string, decimal?> { ["1.1"] = 975, ["1.1.1"] = 0, ["3.1"] = 3, ["3.1.3"] = 2, ["3.1.4"] = 1, ["7"] = null },
+        [new UnmappedText("其他", "0")], ["8.4"], [], [],
+        new StoredRef(1, "\"v1-83b6f395a488abbd\"", "/api/v1/tenants/110102/org-units/110102003/reports/2017/versions/1"), Unchanged: false);
+}

@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
 using Dapper;
 
@@ -22,10 +23,11 @@ internal static class Data
         const string count = $"SELECT count(*) {Joins} {Filter}";
         const string page = $"""
             SELECT o.code AS OrgUnit, o.name AS OrgUnitName, r.year AS Year, r.template AS Template,
-                   r.current_version AS Version, v.created_at AS ReportedAt, v.api_key_id AS ReportedBy
+                   r.current_version AS Version, v.created_at AS ReportedAt, v.api_key_id AS ReportedBy, k.name AS ReportedByName
             {Joins}
             JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id
                                   AND v.year = r.year AND v.version = r.current_version
+            {VersionRow.KeyJoin}
             {Filter}
             ORDER BY r.year DESC, o.code
             LIMIT @pageSize OFFSET @offset

@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
@@ -29,7 +30,11 @@ public sealed class Request
     }
 }
 
-/// <summary>Who reported: the unit, the year, the current version and when and by which key it was sent.</summary>
-public sealed record Item(string OrgUnit, string OrgUnitName, int Year, string Template, int Version, DateTime ReportedAt, string ReportedBy);
+/// <summary>
+/// Who reported: the unit, the year, the current version and when and by which key it was sent (its id,
+/// <c>admin</c> for the platform admin, and its name).
+/// </summary>
+public sealed record Item(string OrgUnit, string OrgUnitName, int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, int Version, DateTime ReportedAt, string ReportedBy,
+    string? ReportedByName);
 
 public sealed record Response(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);

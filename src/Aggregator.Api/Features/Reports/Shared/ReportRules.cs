@@ -8,6 +8,9 @@ namespace Aggregator.Api.Features.Reports.Shared;
 /// <summary>Choosing the template for a year and checking a report against it; rule failures answer 422.</summary>
 public static class ReportRules
 {
+    /// <summary>The member of a 422 that lists the failing rules (documented by OpenApi.RuleProblem).</summary>
+    public const string RulesMember = "rules";
+
     public static ReportTemplate TemplateFor(TemplateCatalog catalog, string? code, int year)
     {
         if (string.IsNullOrEmpty(code))
@@ -23,22 +26,22 @@ public static class ReportRules
         return template;
     }
 
-    /// <summary>The validation, or 422 listing every failing error rule (and the warnings) when there is one.</summary>
+    /// <summary>The validation, or 422 listing every failing error rule in <c>rules</c> (and the warnings) when there is one.</summary>
     public static ValidationResult Check(ReportTemplate template, ReportInput input, IReadOnlyDictionary<string, object?>? more = null)
     {
         var result = ReportValidator.Validate(template, input);
         if (!result.HasErrors) return result;
 
-        var errors = RuleFinding.From(result.Errors);
+        var failing = RuleFinding.From(result.Errors);
         var extensions = new Dictionary<string, object?>
         {
             ["template"] = template.Code,
-            ["errors"] = errors,
+            [RulesMember] = failing,
             ["warnings"] = RuleFinding.From(result.Warnings),
         };
         foreach (var (name, value) in more ?? new Dictionary<string, object?>()) extensions[name] = value;
         throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
-            $"The report breaks {errors.Count} rule(s) of {template.Code}; nothing was stored.", extensions);
+            $"The report breaks {failing.Count} rule(s) of {template.Code}; nothing was stored.", extensions);
     }
 
     /// <summary>
@@ -61,6 +64,6 @@ public static class ReportRules
     private static ProblemException Unprocessable(string message, string ruleId, string[] indicators) =>
         new(StatusCodes.Status422UnprocessableEntity, message, new Dictionary<string, object?>
         {
-            ["errors"] = new[] { new RuleFinding(ruleId, indicators, message) },
+            [RulesMember] = new[] { new RuleFinding(ruleId, indicators, message) },
         });
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Api.OpenApi;
 using Aggregator.Domain.Templates;
 
 namespace Aggregator.Api.Features.Reports.Shared;
@@ -6,20 +7,27 @@ namespace Aggregator.Api.Features.Reports.Shared;
 /// <summary>A stored version as read from report_versions v (joined to org_units o).</summary>
 public sealed record VersionRow(
     string OrgUnit, int Year, int Version, int CurrentVersion, string Template, string Values, string Warnings,
-    string? Note, byte[] ContentHash, string ApiKeyId, DateTime CreatedAt)
+    string? Note, byte[] ContentHash, string ApiKeyId, DateTime CreatedAt, string? ApiKeyName)
 {
     public const string Columns = """
         o.code AS OrgUnit, v.year AS Year, v.version AS Version, r.current_version AS CurrentVersion,
         v.template AS Template, v.values::text AS Values, v.warnings::text AS Warnings, v.note AS Note,
-        v.content_hash AS ContentHash, v.api_key_id AS ApiKeyId, v.created_at AS CreatedAt
+        v.content_hash AS ContentHash, v.api_key_id AS ApiKeyId, v.created_at AS CreatedAt, k.name AS ApiKeyName
         """;
 
-    /// <summary>org_units o, reports r and report_versions v of one unit and year, within the caller's scope.</summary>
-    public const string From = """
+    /// <summary>
+    /// org_units o, reports r and report_versions v of one unit and year, within the caller's scope, with the
+    /// api_keys k row of the key that sent the version (none for the platform admin's key).
+    /// </summary>
+    public const string From = $"""
         org_units o
         JOIN reports r ON r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id AND r.year = @year
         JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id AND v.year = r.year
+        {KeyJoin}
         """;
+
+    /// <summary>The key that sent version v. report_versions keeps the id as text: 'admin' for the platform admin.</summary>
+    public const string KeyJoin = "LEFT JOIN api_keys k ON k.tenant_id = v.tenant_id AND k.api_key_id::text = v.api_key_id";
 
     public string ETag => ETags.Of(Version, ContentHash);
 
@@ -38,13 +46,16 @@ public sealed record VersionRow(
         JsonSerializer.Deserialize<List<RuleFinding>>(Warnings, JsonSerializerOptions.Web) ?? [];
 }
 
-/// <summary>A version as the API shows it: its values, the warnings stored with it, who sent it and when.</summary>
+/// <summary>
+/// A version as the API shows it: its values, the warnings stored with it, who sent it and when.
+/// <c>reportedBy</c> is the sending key's id (<c>admin</c> for the platform admin), <c>reportedByName</c> its name.
+/// </summary>
 public sealed record VersionView(
-    string OrgUnit, int Year, string Template, int Version, bool Current, string Etag,
-    IReadOnlyDictionary<string, decimal?> Values, IReadOnlyList<RuleFinding> Warnings, string? Note,
-    string ReportedBy, DateTime ReportedAt)
+    string OrgUnit, int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, int Version, bool Current, string Etag,
+    [property: ReportValues] IReadOnlyDictionary<string, decimal?> Values, IReadOnlyList<RuleFinding> Warnings, string? Note,
+    string ReportedBy, string? ReportedByName, DateTime ReportedAt)
 {
     public static VersionView From(VersionRow row, TemplateCatalog catalog) => new(
         row.OrgUnit, row.Year, row.Template, row.Version, row.Version == row.CurrentVersion, row.ETag,
-        new OrderedValues(row.ValuesInOrder(catalog)), row.WarningList(), row.Note, row.ApiKeyId, row.CreatedAt);
+        new OrderedValues(row.ValuesInOrder(catalog)), row.WarningList(), row.Note, row.ApiKeyId, row.ApiKeyName, row.CreatedAt);
 }

@@ -47,7 +47,8 @@ internal static class Idempotency
         var row = await db.QuerySingleAsync<RecordedRow>(recorded, parameters);
         if (!row.RequestHash.AsSpan().SequenceEqual(requestHash))
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
-                "This Idempotency-Key was already used for a different request; use a new key for a new request.");
+                "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                type: "idempotency-key-reused");
         return new StoredAnswer(row.Status ?? StatusCodes.Status201Created, row.Body ?? "", row.Location, row.ETag);
     }
 

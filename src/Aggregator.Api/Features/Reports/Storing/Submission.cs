@@ -26,7 +26,7 @@ public sealed record Preconditions(string? IfMatch, string? IdempotencyKey, byte
         var ifMatch = request.Headers.IfMatch.ToString();
         var key = request.Headers[IdempotencyHeader].ToString();
         if (key.Length > 200 || key.Any(char.IsControl))
-            throw Errors.ProblemException.BadRequest($"{IdempotencyHeader} must be at most 200 printable characters.");
+            throw Errors.ProblemException.Invalid(IdempotencyHeader, $"{IdempotencyHeader} must be at most 200 printable characters.");
         return new Preconditions(ifMatch.Length == 0 ? null : ifMatch, key.Length == 0 ? null : key, requestHash);
     }
 }

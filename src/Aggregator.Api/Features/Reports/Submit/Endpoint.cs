@@ -20,10 +20,15 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         Group<TenantGroup>();
         Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201).Produces<Response>(200)
             .DocumentsReportWrite());
-        Summary(s => s.Summary =
-            "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
-            "Idempotency-Key makes retries safe; If-Match guards against lost updates. A report identical to the current " +
-            "version stores nothing and answers 200 with that version and unchanged: true.");
+        Summary(s =>
+        {
+            s.Summary =
+                "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
+                "Idempotency-Key makes retries safe; If-Match guards against lost updates. A report identical to the current " +
+                "version stores nothing and answers 200 with that version and unchanged: true.";
+            s.ExampleRequest = Examples.Request;
+            s.ResponseExamples[201] = Examples.Created;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -41,7 +46,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var content = ReportContent.From(template.Code, input.Entries);
         var warnings = RuleFinding.From(validation.Warnings);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, warnings, req.Note,
-            "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
+                "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
 
         var answer = await writer.StoreAsync(submission,
             stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, stored.Warnings, stored.CreatedAt, stored.Unchanged), ct);

@@ -28,7 +28,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
         var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId, req.Indicator)
                      ?? throw FigureScope.BeingComputed($"The {req.Year} figures of '{req.Org}'");
         if (catalog.Find(header.Template)?.FindIndicator(req.Indicator) is not { Aggregate: AggregateKind.Sum })
-            throw ProblemException.BadRequest($"'{req.Indicator}' is not a summable indicator of {header.Template}.");
+            throw ProblemException.Invalid("indicator", $"'{req.Indicator}' is not a summable indicator of {header.Template}.");
 
         var children = (await Data.ChildrenAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template)).ToList();
         BreakdownItem? own = null;

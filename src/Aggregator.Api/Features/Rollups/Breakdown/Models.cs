@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
 
@@ -17,7 +18,7 @@ public sealed class Request
 }
 
 public sealed record Response(
-    string OrgUnit, int Year, string Template, string Indicator, DateTime ComputedAt, bool Stale,
+    string OrgUnit, int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, string Indicator, DateTime ComputedAt, bool Stale,
     decimal? Total, BreakdownItem? Own, IReadOnlyList<BreakdownItem> Children);
 
 /// <summary>A child unit's figure (its rollup, or its report when it has no units below it), its share of the total in percent and its rank (1 = largest).</summary>

@@ -14,7 +14,11 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
         Get("/org-units/{org}/rollups/{year}");
         Group<TenantGroup>();
         Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles));
-        Summary(s => s.Summary = "The stored rollup of a unit with descendants: sums, reporters and completeness. Never computed on request.");
+        Summary(s =>
+        {
+            s.Summary = "The stored rollup of a unit with descendants: sums, reporters and completeness. Never computed on request.";
+            s.ResponseExamples[200] = Examples.Rollup;
+        });
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

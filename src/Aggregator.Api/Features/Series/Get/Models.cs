@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
 
@@ -24,4 +25,4 @@ public sealed class Request
 /// <summary>source: "rollup" for a unit with units below it (stored figures), "report" for a unit's own current report.</summary>
 public sealed record Response(string OrgUnit, string Indicator, string Source, IReadOnlyList<Point> Points);
 
-public sealed record Point(int Year, string Template, decimal? Value, int? Reporters, DateTime? ComputedAt, bool? Stale);
+public sealed record Point(int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, decimal? Value, int? Reporters, DateTime? ComputedAt, bool? Stale);

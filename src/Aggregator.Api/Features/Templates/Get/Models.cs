@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Domain.Rules;
 using Aggregator.Domain.Templates;
 
@@ -5,11 +6,12 @@ namespace Aggregator.Api.Features.Templates.Get;
 
 public sealed class Request
 {
+    [Vocabulary(Vocabularies.Templates)]
     public string Code { get; init; } = "";
 }
 
 public sealed record IndicatorView(
-    string Code, string Label, string Unit, string? Parent, string ValueType, int Scale, string Aggregate,
+    string Code, string Label, string Unit, string? Parent, [property: Vocabulary(Vocabularies.ValueTypes)] string ValueType, int Scale, [property: Vocabulary(Vocabularies.Aggregates)] string Aggregate,
     bool AllowNegative, string? Table, string? Row, string? Column, string? Note)
 {
     public static IndicatorView From(Indicator i) => new(
@@ -22,7 +24,7 @@ public sealed record RowView(string Code, string Label, string? Numbering, strin
     public static RowView From(LayoutRow r) => new(r.Code, r.Label, r.Numbering, r.Parent, r.IsGroup);
 }
 
-public sealed record ColumnView(string Code, string Label, string? Group, string Unit, string ValueType, int Scale, bool AllowNegative)
+public sealed record ColumnView(string Code, string Label, string? Group, string Unit, [property: Vocabulary(Vocabularies.ValueTypes)] string ValueType, int Scale, bool AllowNegative)
 {
     public static ColumnView From(TableColumn c) =>
         new(c.Code, c.Label, c.Group, c.Unit, TemplateNames.Of(c.ValueType), c.Scale, c.AllowNegative);
@@ -34,7 +36,7 @@ public sealed record TableView(string Code, string Label, string? Numbering, str
         t.Code, t.Label, t.Numbering, t.ColumnGroup, t.Rows.Select(RowView.From).ToList(), t.Columns.Select(ColumnView.From).ToList());
 }
 
-public sealed record RuleView(string Id, string Kind, string Severity, IReadOnlyList<string> Left, IReadOnlyList<string> Right, string Message, string? Note)
+public sealed record RuleView(string Id, [property: Vocabulary(Vocabularies.RuleKinds)] string Kind, [property: Vocabulary(Vocabularies.RuleSeverities)] string Severity, IReadOnlyList<string> Left, IReadOnlyList<string> Right, string Message, string? Note)
 {
     public static RuleView From(ReportRule r) =>
         new(r.Id, TemplateNames.Of(r.Kind), TemplateNames.Of(r.Severity), r.Left, r.Right, r.Message, r.Note);
@@ -42,7 +44,7 @@ public sealed record RuleView(string Id, string Kind, string Severity, IReadOnly
 
 /// <summary>A whole template: its indicators (cells), the printed layout or matrix tables, and its rules.</summary>
 public sealed record Response(
-    string Code, string Name, List.Years Years,
+    [property: Vocabulary(Vocabularies.Templates)] string Code, string Name, List.Years Years,
     IReadOnlyList<IndicatorView> Indicators, IReadOnlyList<RowView> Layout, IReadOnlyList<TableView> Tables, IReadOnlyList<RuleView> Rules)
 {
     public static Response From(ReportTemplate t) => new(

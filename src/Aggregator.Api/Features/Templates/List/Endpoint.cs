@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
 
@@ -6,7 +7,7 @@ namespace Aggregator.Api.Features.Templates.List;
 
 public sealed record Years(int From, int? To);
 
-public sealed record TemplateItem(string Code, string Name, Years Years, int Indicators, int Rules);
+public sealed record TemplateItem([property: Vocabulary(Vocabularies.Templates)] string Code, string Name, Years Years, int Indicators, int Rules);
 
 public sealed record Response(IReadOnlyList<TemplateItem> Items);
 

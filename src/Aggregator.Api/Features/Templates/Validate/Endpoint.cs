@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
 using System.Text.Json;
 using Aggregator.Api.Errors;
 using Aggregator.Domain.Templates;
@@ -14,14 +15,14 @@ public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Respon
     {
         Post("/api/v1/templates/{code}/validate");
         Description(d => d.WithTags("Templates").AllowedForAnyKey());
-        Summary(s => s.Summary = "Checks values against a template's rules and answers every rule's outcome; stores nothing. Any key.");
+        Summary(s => s.Summary = "Checks values against a template's rules and answers the failing error and warning rules (?all=true: every rule's outcome); stores nothing. Any key.");
     }
 
     public override Task HandleAsync(Request req, CancellationToken ct)
     {
         var template = catalog.Find(req.Code) ?? throw ProblemException.NotFound($"Template '{req.Code}'");
         if (req.Values.ValueKind != JsonValueKind.Object)
-            throw ProblemException.BadRequest("values must be an object of indicator code → number or null.");
+            throw ProblemException.Invalid("values", "values must be an object of indicator code → number or null.");
 
         var result = ReportValidator.Validate(template, ReportInput.FromJson(req.Values));
         return Send.OkAsync(new Response(
@@ -29,6 +30,6 @@ public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Respon
             !result.HasErrors,
             result.Errors.Select(RuleOutcomeView.From).ToList(),
             result.Warnings.Select(RuleOutcomeView.From).ToList(),
-            result.Outcomes.Select(RuleOutcomeView.From).ToList()), ct);
+            result.Outcomes.Where(outcome => req.All || outcome.Status == RuleStatus.Failed).Select(RuleOutcomeView.From).ToList()), ct);
     }
 }

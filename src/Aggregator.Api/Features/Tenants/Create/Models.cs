@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
@@ -10,6 +11,7 @@ public sealed class Request
     public string Code { get; init; } = "";
     public string Name { get; init; } = "";
     /// <summary>province, city, district or county.</summary>
+    [Vocabulary(Vocabularies.TenantKinds)]
     public string Kind { get; init; } = "";
     /// <summary>The IANA time zone the tenant keeps its calendar in (which year it is); default Asia/Shanghai.</summary>
     public string? TimeZone { get; init; }
@@ -28,4 +30,4 @@ public sealed class Request
     }
 }
 
-public sealed record Response(string Code, string Name, string Kind, string TimeZone, DateTime CreatedAt);
+public sealed record Response(string Code, string Name, [property: Vocabulary(Vocabularies.TenantKinds)] string Kind, string TimeZone, DateTime CreatedAt);

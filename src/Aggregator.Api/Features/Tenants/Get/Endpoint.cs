@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
@@ -10,7 +11,7 @@ public sealed class Request
     public string Tenant { get; init; } = "";
 }
 
-public sealed record Response(string Code, string Name, string Kind, string TimeZone, DateTime CreatedAt);
+public sealed record Response(string Code, string Name, [property: Vocabulary(Vocabularies.TenantKinds)] string Kind, string TimeZone, DateTime CreatedAt);
 
 public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 {

@@ -1,10 +1,11 @@
+using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using Aggregator.Data;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Tenants.List;
 
-public sealed record TenantItem(string Code, string Name, string Kind, string TimeZone, DateTime CreatedAt);
+public sealed record TenantItem(string Code, string Name, [property: Vocabulary(Vocabularies.TenantKinds)] string Kind, string TimeZone, DateTime CreatedAt);
 
 public sealed record Response(IReadOnlyList<TenantItem> Items);
 

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Aggregator.Api.Errors;
+
+/// <summary>
+/// The one style of every problem this API answers, whoever wrote it (our handlers, FastEndpoints'
+/// validation, ASP.NET's status-code pages, the exception handler): the RFC section or an API problem
+/// type as <c>type</c>, the status's reason phrase as <c>title</c>, the path as <c>instance</c>, a W3C
+/// trace id as <c>traceId</c>, and for a 400 the list of <c>errors</c> by field (empty when the request as
+/// a whole was unreadable).
+/// </summary>
+public static class ProblemStyle
+{
+    public const string ErrorsMember = "errors";
+    public const string TraceIdMember = "traceId";
+
+    public static void Apply(HttpContext context, ProblemDetails problem)
+    {
+        var status = problem.Status ?? context.Response.StatusCode;
+        problem.Status = status;
+        if (!ProblemTypes.IsOurs(problem.Type, status)) problem.Type = ProblemTypes.ForStatus(status);
+        if (string.IsNullOrEmpty(problem.Title)) problem.Title = ReasonPhrases.GetReasonPhrase(status);
+        problem.Detail ??= DefaultDetail(status, problem.Title);
+        problem.Instance ??= context.Request.Path.Value;
+        problem.Extensions[TraceIdMember] = TraceId();
+        if (status == StatusCodes.Status400BadRequest && !problem.Extensions.ContainsKey(ErrorsMember))
+            problem.Extensions[ErrorsMember] = Array.Empty<FieldError>();
+    }
+
+    /// <summary>What ASP.NET's own answers (status-code pages) say, where they say nothing.</summary>
+    private static string DefaultDetail(int status, string? title) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request could not be read.",
+        StatusCodes.Status401Unauthorized => "Send a valid API key in the X-Api-Key header.",
+        StatusCodes.Status404NotFound => "There is nothing at this path.",
+        StatusCodes.Status405MethodNotAllowed => "This path does not take this method.",
+        StatusCodes.Status415UnsupportedMediaType => "The body's Content-Type is not one this operation reads.",
+        _ => title ?? ReasonPhrases.GetReasonPhrase(status),
+    };
+
+    /// <summary>
+    /// The W3C trace context of the request (<c>traceparent</c> format, <c>00-&lt;trace id&gt;-&lt;span id&gt;-&lt;flags&gt;</c>),
+    /// the id logs and traces are filed under. Without an activity one is made up, so the shape never varies.
+    /// </summary>
+    public static string TraceId() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id }
+            ? id
+            : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-00";
+}
+
+/// <summary>One invalid field of a request: its name as the client sent it (camelCase, or a header's name) and why.</summary>
+public sealed record FieldError(string Name, string Reason);

@@ -1,0 +1,143 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Aggregator.Api.Tests.Infrastructure;
+using static Aggregator.Api.Tests.Contract.ContractWorld;
+
+namespace Aggregator.Api.Tests.Contract;
+
+/// <summary>
+/// The OpenAPI document is checked against reality: for every operation it lists, every status it documents
+/// is provoked with a real request (see <see cref="Provocations"/>), and the real body is validated against
+/// the documented schema of its media type with JsonSchema.Net. A documented status nobody can provoke fails.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed partial class ContractTests(ApiFixture api)
+{
+    private static readonly string[] Methods = ["get", "post", "put", "patch", "delete"];
+
+    [Fact]
+    public async Task Should_send_for_every_documented_status_of_every_operation_a_body_its_schema_accepts()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var schemas = new DocumentSchemas(document);
+        var world = await ContractWorld.CreateAsync(api);
+        var failures = new List<string>();
+        var documented = new HashSet<string>();
+
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject().Where(pair => Methods.Contains(pair.Key)))
+            {
+                var name = $"{method.ToUpperInvariant()} {path}";
+                if (!Provocations.Ok.TryGetValue(name, out var ok))
+                {
+                    failures.Add($"{name}: no successful request in Provocations.Ok");
+                    continue;
+                }
+                Task<HttpResponseMessage> Send(Call call) => SendAsync(world, method, path, call);
+                foreach (var (statusKey, response) in operation!["responses"]!.AsObject())
+                {
+                    var status = int.Parse(statusKey, System.Globalization.CultureInfo.InvariantCulture);
+                    documented.Add($"{name} {status}");
+                    var provoke = ProvocationFor(name, path, status, operation["responses"]!.AsObject());
+                    if (provoke is null)
+                    {
+                        failures.Add($"{name} documents {status}, but Provocations has no way to provoke it");
+                        continue;
+                    }
+                    using var answer = await provoke(world, ok(world), Send);
+                    failures.AddRange((await CheckAsync(answer, status, response!, schemas)).Select(f => $"{name} {status}: {f}"));
+                }
+            }
+        }
+        foreach (var (name, statuses) in Provocations.Special)
+            foreach (var status in statuses.Keys.Where(status => !documented.Contains($"{name} {status}")))
+                failures.Add($"{name} {status} is provoked by the test but not documented");
+
+        Assert.True(failures.Count == 0, $"{failures.Count} answer(s) differ from the document:\n" + string.Join("\n", failures));
+    }
+
+    private static Provocation? ProvocationFor(string name, string path, int status, JsonObject responses)
+    {
+        if (Provocations.Special.TryGetValue(name, out var special) && special.TryGetValue(status, out var provoke)) return provoke;
+        var successes = responses.Select(pair => pair.Key).Where(key => key.StartsWith('2')).ToList();
+        return status switch
+        {
+            >= 200 and < 300 when successes.Count == 1 => (_, ok, send) => send(ok),
+            401 => (_, ok, send) => send(ok with { Key = null }),
+            403 => ForbiddenAsync,
+            404 => (_, ok, send) => send(Unknown(path, ok)),
+            413 => (_, ok, send) => send(ok with { Body = TooLarge(ok) }),
+            415 => (_, ok, send) => send(ok with { Body = Text("1.1=975") }),
+            500 => (_, ok, send) => send(ok.WithHeader(FailureOnRequest.Header, "1")),
+            _ => null,
+        };
+    }
+
+    /// <summary>403: some key of the tenant whose role may not do this.</summary>
+    private static async Task<HttpResponseMessage> ForbiddenAsync(ContractWorld world, Call ok, Send send)
+    {
+        HttpResponseMessage? last = null;
+        foreach (var key in world.RoleKeys)
+        {
+            last?.Dispose();
+            last = await send(ok with { Key = key });
+            if ((int)last.StatusCode == 403) return last;
+        }
+        return last!;
+    }
+
+    /// <summary>404: the outermost route value replaced by one that names nothing.</summary>
+    private static Call Unknown(string path, Call ok)
+    {
+        foreach (var (name, unknown) in new[] { ("tenant", "no-such-tenant"), ("code", "no-such-template"), ("id", Guid.NewGuid().ToString()) })
+            if (path.Contains($"{{{name}}}", StringComparison.Ordinal)) return ok.WithRoute(name, unknown);
+        throw new InvalidOperationException($"{path}: no route value to replace.");
+    }
+
+    private static Func<HttpContent> TooLarge(Call ok)
+    {
+        var isForm = ok.Body?.Invoke() is MultipartFormDataContent;
+        var big = new string('x', (int)ApiRegistration.MaxRequestBodyBytes + 1024);
+        return isForm ? Form(System.Text.Encoding.UTF8.GetBytes(big)) : RawJson($"{{\"note\":\"{big}\"}}");
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(ContractWorld world, string method, string pathTemplate, Call call)
+    {
+        if (Provocations.NeedsNewUnit(call))
+            call = call.WithRoute("org", await new TestData(api).OrgUnitAsync(world.Tenant, name: "新街道"));
+        var path = RouteValue().Replace(pathTemplate, match => Uri.EscapeDataString(
+            call.Route.TryGetValue(match.Groups[1].Value, out var value) ? value : throw new InvalidOperationException($"No value for {match.Value}")));
+        using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path + call.Query) { Content = call.Body?.Invoke() };
+        if (call.Key is not null) request.Headers.Add("X-Api-Key", call.Key);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
+        foreach (var (name, value) in call.Headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
+        return await api.Factory.CreateClient().SendAsync(request);
+    }
+
+    private static async Task<IReadOnlyList<string>> CheckAsync(HttpResponseMessage answer, int status, JsonNode documented, DocumentSchemas schemas)
+    {
+        var body = await answer.Content.ReadAsStringAsync();
+        if ((int)answer.StatusCode != status) return [$"answered {(int)answer.StatusCode}: {Shorten(body)}"];
+
+        var content = documented["content"]?.AsObject();
+        if (content is null || content.Count == 0)
+            return body.Length == 0 ? [] : [$"documents no body but sent {Shorten(body)}"];
+
+        var mediaType = answer.Content.Headers.ContentType?.MediaType ?? "(none)";
+        if (!content.ContainsKey(mediaType))
+            return [$"sent {mediaType}, documents {string.Join(", ", content.Select(pair => pair.Key))}: {Shorten(body)}"];
+        var schema = content[mediaType]!["schema"];
+        if (schema is null) return [];
+        using var json = JsonDocument.Parse(body);
+        return schemas.Check(schema, json.RootElement).Select(error => $"{error} in {Shorten(body)}").ToList();
+    }
+
+    private static string Shorten(string body) => body.Length <= 600 ? body : body[..600] + "…";
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
+    private static partial Regex RouteValue();
+}

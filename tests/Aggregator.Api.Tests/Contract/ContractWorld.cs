@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Api.Tests.Rollups;
+
+namespace Aggregator.Api.Tests.Contract;
+
+/// <summary>
+/// One request of the contract test, before it is sent: the key, the route values that fill the
+/// operation's path template, a query string, a body (made anew for each send), extra headers.
+/// </summary>
+public sealed record Call(string? Key, IReadOnlyDictionary<string, string> Route, string Query = "",
+    Func<HttpContent>? Body = null, IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public Call WithRoute(string name, string value) => this with { Route = new Dictionary<string, string>(Route) { [name] = value } };
+
+    public Call WithHeader(string name, string value) =>
+        this with { Headers = new Dictionary<string, string>(Headers ?? new Dictionary<string, string>()) { [name] = value } };
+}
+
+/// <summary>
+/// What the contract test works on: a district (root, sub-districts A and B) with a key of every role,
+/// A's seed report for 2016 and 2017 in two versions, B's for 2017, computed figures, a queued job.
+/// </summary>
+public sealed class ContractWorld
+{
+    public const int Year = SeedReport.Year;
+    public const string Template = SeedReport.Template;
+
+    private ContractWorld(ApiFixture api, District district, Guid tenantId, string victimKeyId, string reporterKeyId, string jobId)
+    {
+        Api = api;
+        District = district;
+        TenantId = tenantId;
+        VictimKeyId = victimKeyId;
+        ReporterKeyId = reporterKeyId;
+        JobId = jobId;
+    }
+
+    public ApiFixture Api { get; }
+    public District District { get; }
+    public Guid TenantId { get; }
+    public string Tenant => District.Tenant;
+    public string Root => District.Tenant;
+    public string UnitA => District.SubDistrictA;
+    /// <summary>A key that exists only to be revoked.</summary>
+    public string VictimKeyId { get; }
+    /// <summary>The id of the reporter@a key, as the idempotency lock names it.</summary>
+    public string ReporterKeyId { get; }
+    public string JobId { get; }
+
+    public string Key(string roleAtLevel) => District.Keys[roleAtLevel];
+    public string TenantAdmin => Key("tenant-admin@root");
+    public string Reporter => Key("reporter@a");
+    public string Viewer => Key("viewer@root");
+    public string Reviewer => Key("reviewer@root");
+
+    /// <summary>Every key a 403 could be asked of: each role of the tenant, at its root and at a sub-district.</summary>
+    public IEnumerable<string> RoleKeys => District.Keys.Values;
+
+    public IReadOnlyDictionary<string, string> Route(string? org = null, int year = Year) => new Dictionary<string, string>
+    {
+        ["tenant"] = Tenant,
+        ["org"] = org ?? UnitA,
+        ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["v"] = "2",
+        ["code"] = Template,
+        ["id"] = JobId,
+    };
+
+    public static async Task<ContractWorld> CreateAsync(ApiFixture api)
+    {
+        var data = new TestData(api);
+        var rows = new ReportRows(api);
+        var district = await data.DistrictAsync();
+        var tenantId = await rows.TenantIdAsync(district.Tenant);
+        var (victimKeyId, _) = await data.KeyAsync(district.Tenant, district.SubDistrictA, "viewer");
+        var reporterKeyId = await KeyIdAsync(api, district, "reporter", district.SubDistrictA);
+
+        var reporter = api.Client(district.Keys["reporter@a"]);
+        foreach (var (org, year, report) in new[]
+                 {
+                     (district.SubDistrictA, 2016, TestData.ReportFor()),
+                     (district.SubDistrictA, Year, TestData.ReportFor()),
+                     (district.SubDistrictA, Year, TestData.ReportFor().With("7", 1)),
+                     (district.SubDistrictB, Year, TestData.ReportFor()),
+                 })
+        {
+            var client = org == district.SubDistrictA ? reporter : api.Client(district.Keys["tenant-admin@root"]);
+            await (await TestData.PostReportAsync(client, district.Tenant, org, report, year)).ShouldHaveStatus(HttpStatusCode.Created);
+        }
+        await rows.WaitForFiguresAsync(tenantId, 2016);
+        await rows.WaitForFiguresAsync(tenantId, Year);
+
+        var recompute = await api.Client(district.Keys["reviewer@root"])
+            .PostAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/rollups/{Year}/recompute", null);
+        await recompute.ShouldHaveStatus(HttpStatusCode.Accepted);
+        var jobId = recompute.Headers.Location!.ToString().Split('/')[^1];
+        await rows.WaitForFiguresAsync(tenantId, Year);
+        return new ContractWorld(api, district, tenantId, victimKeyId, reporterKeyId, jobId);
+    }
+
+    private static async Task<string> KeyIdAsync(ApiFixture api, District district, string role, string orgUnit)
+    {
+        var keys = await api.Client(district.Keys["tenant-admin@root"])
+            .GetFromJsonAsync<JsonElement>($"/api/v1/tenants/{district.Tenant}/api-keys");
+        return keys.GetProperty("items").EnumerateArray()
+            .First(k => k.GetProperty("role").GetString() == role && k.GetProperty("orgUnit").GetString() == orgUnit
+                        && k.GetProperty("name").GetString() == $"{role} of {orgUnit}")
+            .GetProperty("id").GetString()!;
+    }
+
+    public static Func<HttpContent> JsonBody(object body) => () => JsonContent.Create(body);
+
+    public static Func<HttpContent> RawJson(string json) => () => new StringContent(json, Encoding.UTF8, "application/json");
+
+    public static Func<HttpContent> Text(string text) => () => new StringContent(text, Encoding.UTF8, "text/plain");
+
+    public static Func<HttpContent> Form(byte[]? file, string fileName = "report.txt", string? note = null) => () =>
+    {
+        var form = new MultipartFormDataContent();
+        if (file is not null) form.Add(new ByteArrayContent(file), "file", fileName);
+        if (note is not null) form.Add(new StringContent(note), "note");
+        return form;
+    };
+}

@@ -1,0 +1,166 @@
+using System.Text;
+using Aggregator.Api.Tests.Infrastructure;
+using Npgsql;
+using static Aggregator.Api.Tests.Contract.ContractWorld;
+
+namespace Aggregator.Api.Tests.Contract;
+
+/// <summary>Sends a call to the operation under test.</summary>
+public delegate Task<HttpResponseMessage> Send(Call call);
+
+/// <summary>How to make one operation answer a status.</summary>
+public delegate Task<HttpResponseMessage> Provocation(ContractWorld world, Call ok, Send send);
+
+/// <summary>
+/// How to provoke every answer of every operation. <see cref="Ok"/> gives each operation a request that
+/// succeeds; the statuses every operation shares (401, 403, 404, 413, 415, 500) are derived from it; the
+/// rest are listed per operation. A documented status that no entry can provoke fails the contract test,
+/// so a new endpoint or answer cannot go untested.
+/// </summary>
+public static class Provocations
+{
+    private const string NewUnitCode = "{new}";
+
+    public static readonly IReadOnlyDictionary<string, Func<ContractWorld, Call>> Ok = new Dictionary<string, Func<ContractWorld, Call>>
+    {
+        ["POST /api/v1/tenants"] = w => new Call(ApiFixture.AdminKey, w.Route(),
+            Body: JsonBody(new { code = TestData.UniqueCode("t"), name = "东城区", kind = "district" })),
+        ["GET /api/v1/tenants"] = w => new Call(ApiFixture.AdminKey, w.Route()),
+        ["GET /api/v1/tenants/{tenant}"] = w => new Call(w.Viewer, w.Route()),
+        ["POST /api/v1/tenants/{tenant}/org-units"] = w => new Call(w.TenantAdmin, w.Route(),
+            Body: JsonBody(new { code = TestData.UniqueCode("u"), name = "椿树街道", kind = "sub-district", parent = w.Root })),
+        ["GET /api/v1/tenants/{tenant}/org-units"] = w => new Call(w.Viewer, w.Route()),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}"] = w => new Call(w.Viewer, w.Route()),
+        ["POST /api/v1/tenants/{tenant}/api-keys"] = w => new Call(w.TenantAdmin, w.Route(),
+            Body: JsonBody(new { orgUnit = w.UnitA, role = "viewer", name = "dashboard" })),
+        ["GET /api/v1/tenants/{tenant}/api-keys"] = w => new Call(w.TenantAdmin, w.Route()),
+        ["DELETE /api/v1/tenants/{tenant}/api-keys/{id}"] = w => new Call(w.TenantAdmin, w.Route()).WithRoute("id", w.VictimKeyId),
+        ["GET /api/v1/templates"] = w => new Call(w.Reporter, w.Route()),
+        ["GET /api/v1/templates/{code}"] = w => new Call(w.Reporter, w.Route()),
+        ["POST /api/v1/templates/{code}/validate"] = w => new Call(w.Reporter, w.Route(),
+            Body: JsonBody(new { values = TestData.ReportFor().With("3.1", 1).ToJson()["values"] })),
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions"] = w => new Call(w.TenantAdmin, w.Route(org: NewUnitCode),
+            Body: JsonBody(TestData.ReportFor().ToJson())),
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import"] = w => new Call(w.TenantAdmin, w.Route(org: NewUnitCode),
+            Body: Form(Encoding.UTF8.GetBytes(SeedReport.Text))),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = w => new Call(w.Reporter, w.Route()),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions"] = w => new Call(w.Reporter, w.Route()),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}"] = w => new Call(w.Reporter, w.Route()),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/diff"] = w => new Call(w.Reporter, w.Route(), "?against=1"),
+        ["GET /api/v1/tenants/{tenant}/reports"] = w => new Call(w.Viewer, w.Route()),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = w => new Call(w.Reviewer, w.Route(org: w.Root)),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
+        ["GET /api/v1/jobs/{id}"] = w => new Call(w.Reviewer, w.Route()),
+    };
+
+    /// <summary>The answers one operation gives beyond success and the shared statuses.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<int, Provocation>> Special = new Dictionary<string, IReadOnlyDictionary<int, Provocation>>
+    {
+        ["POST /api/v1/tenants"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { code = "bad code!", name = "", kind = "galaxy" }) }),
+            [409] = (w, ok, send) => send(ok with { Body = JsonBody(new { code = w.Tenant, name = "西城区", kind = "district" }) }),
+        },
+        ["POST /api/v1/tenants/{tenant}/org-units"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = RawJson("{\"code\": \"x\", \"name\": ") }),
+            [409] = (w, ok, send) => send(ok with { Body = JsonBody(new { code = w.UnitA, name = "陶然亭街道", kind = "sub-district", parent = w.Root }) }),
+        },
+        ["POST /api/v1/tenants/{tenant}/api-keys"] = new Dictionary<int, Provocation>
+        {
+            [400] = (w, ok, send) => send(ok with { Body = JsonBody(new { orgUnit = w.UnitA, role = "admin", name = "" }) }),
+        },
+        ["POST /api/v1/templates/{code}/validate"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { values = 5 }) }),
+        },
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions"] = new Dictionary<int, Provocation>
+        {
+            [201] = (_, ok, send) => send(ok),
+            [200] = (w, ok, send) => SentTwiceAsync(ok with { Route = w.Route() }, send),
+            [400] = (_, ok, send) => send(ok with { Route = new Dictionary<string, string>(ok.Route) { ["year"] = "1900" } }),
+            [409] = (w, ok, send) => WhileKeyIsInFlightAsync(w, ok with { Key = w.Reporter, Route = w.Route() }, send),
+            [412] = (w, ok, send) => send((ok with { Route = w.Route(), Body = JsonBody(TestData.ReportFor().With("7", 2).ToJson()) })
+                .WithHeader("If-Match", "\"1-0000\"")),
+            [422] = (w, ok, send) => send(ok with { Route = w.Route(), Body = JsonBody(TestData.ReportFor().With("3.1", 99_999).ToJson()) }),
+        },
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import"] = new Dictionary<int, Provocation>
+        {
+            [200] = (_, ok, send) => send(ok with { Query = "?dryRun=true" }),
+            [201] = (_, ok, send) => send(ok),
+            [400] = (_, ok, send) => send(ok with { Body = Form(file: null, note: "no file") }),
+            [409] = (w, ok, send) => WhileKeyIsInFlightAsync(w, ok with { Key = w.Reporter, Route = w.Route() }, send),
+            [412] = (w, ok, send) => send((ok with { Route = w.Route() }).WithHeader("If-Match", "\"1-0000\"")),
+            [422] = (w, ok, send) => send(ok with
+            {
+                Route = w.Route(),
+                Body = Form(SeedDocx.Build(row => row.Label.Contains("按时办结数", StringComparison.Ordinal) ? row with { Value = "3" } : row), "broken.docx"),
+            }),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithCurrentETagAsync(ok, send),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithCurrentETagAsync(ok, send),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/diff"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Query = "?against=0" }),
+        },
+        ["GET /api/v1/tenants/{tenant}/reports"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Query = "?pageSize=0" }),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Query = "" }),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Query = "?base=2030" }),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Query = "?indicator=3.1&from=2020&to=2010" }),
+        },
+    };
+
+    /// <summary>The unit code a call names when it needs a unit of its own (a first version, every time).</summary>
+    public static bool NeedsNewUnit(Call call) => call.Route.TryGetValue("org", out var org) && org == NewUnitCode;
+
+    /// <summary>409: another request with the same Idempotency-Key holds its lock.</summary>
+    private static async Task<HttpResponseMessage> WhileKeyIsInFlightAsync(ContractWorld world, Call call, Send send)
+    {
+        const string idempotencyKey = "contract-in-flight";
+        await using var connection = await world.Api.AppDataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@name, 0))", connection, transaction))
+        {
+            hold.Parameters.AddWithValue("name", $"{world.TenantId}/{world.ReporterKeyId}/{idempotencyKey}");
+            await hold.ExecuteNonQueryAsync();
+        }
+        var response = await send(call.WithHeader("Idempotency-Key", idempotencyKey));
+        await transaction.RollbackAsync();
+        return response;
+    }
+
+    /// <summary>304: If-None-Match with the ETag the same request just answered.</summary>
+    /// <summary>The same report twice: the second is identical to the current version and answers 200 unchanged.</summary>
+    private static async Task<HttpResponseMessage> SentTwiceAsync(Call call, Send send)
+    {
+        (await send(call)).Dispose();
+        return await send(call);
+    }
+
+    private static async Task<HttpResponseMessage> WithCurrentETagAsync(Call ok, Send send)
+    {
+        var first = await send(ok);
+        var etag = first.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The read answered no ETag.");
+        return await send(ok.WithHeader("If-None-Match", etag));
+    }
+}
