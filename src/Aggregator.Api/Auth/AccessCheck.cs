@@ -18,15 +18,15 @@ public sealed class AccessCheck : GlobalPreProcessor<RequestAccess>
                        ?? throw new InvalidOperationException($"{http.Request.Path}: the endpoint declares no access (AllowedFor in Configure).");
         var caller = Caller.From(http.User);
 
-        Guid? tenantId = null;
+        ResolvedTenant? tenant = null;
         if (http.Request.RouteValues.TryGetValue(TenantGroup.TenantRouteValue, out var route) && route is string tenantCode)
-            tenantId = await http.RequestServices.GetRequiredService<TenantScope>().ResolveAsync(caller, tenantCode, ct);
+            tenant = await http.RequestServices.GetRequiredService<TenantScope>().ResolveAsync(caller, tenantCode, ct);
 
         if (!declared.Allows(caller))
         {
             var roles = declared.Roles.Count == 0 ? "the platform admin" : string.Join(", ", declared.Roles);
             throw ProblemException.Forbidden($"A {caller.Role} key may not do this; it takes: {roles}.");
         }
-        state.Grant(caller, tenantId);
+        state.Grant(caller, tenant);
     }
 }

@@ -14,14 +14,16 @@ public static class KeyRoles
     public static readonly string[] TenantRoles = [TenantAdmin, Reporter, Reviewer, Viewer];
 }
 
-/// <summary>Who is calling: the authenticated API key, its tenant, org unit and role.</summary>
-public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? TenantCode, long? OrgUnitId, string? OrgUnitPath)
+/// <summary>Who is calling: the authenticated API key, its tenant (and the tenant's time zone), org unit and role.</summary>
+public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? TenantCode, long? OrgUnitId, string? OrgUnitPath,
+    string? TenantTimeZone = null)
 {
     private const string KeyIdClaim = "key_id";
     private const string TenantIdClaim = "tenant_id";
     private const string TenantCodeClaim = "tenant_code";
     private const string OrgUnitIdClaim = "org_unit_id";
     private const string OrgUnitPathClaim = "org_unit_path";
+    private const string TenantTimeZoneClaim = "tenant_time_zone";
 
     public bool IsAdmin => Role == KeyRoles.Admin;
 
@@ -37,6 +39,7 @@ public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? T
         if (TenantCode is not null) claims.Add(new(TenantCodeClaim, TenantCode));
         if (OrgUnitId is { } org) claims.Add(new(OrgUnitIdClaim, org.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (OrgUnitPath is not null) claims.Add(new(OrgUnitPathClaim, OrgUnitPath));
+        if (TenantTimeZone is not null) claims.Add(new(TenantTimeZoneClaim, TenantTimeZone));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, KeyIdClaim, ClaimTypes.Role));
     }
 
@@ -49,6 +52,7 @@ public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? T
             Find(TenantIdClaim) is { } t ? Guid.Parse(t) : null,
             Find(TenantCodeClaim),
             Find(OrgUnitIdClaim) is { } o ? long.Parse(o, System.Globalization.CultureInfo.InvariantCulture) : null,
-            Find(OrgUnitPathClaim));
+            Find(OrgUnitPathClaim),
+            Find(TenantTimeZoneClaim));
     }
 }

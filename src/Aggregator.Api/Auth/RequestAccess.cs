@@ -8,12 +8,17 @@ namespace Aggregator.Api.Auth;
 public sealed class RequestAccess
 {
     private Caller? _caller;
-    private Guid? _tenantId;
+    private ResolvedTenant? _tenant;
 
     public Caller Caller => _caller ?? throw new InvalidOperationException("The access check has not run for this request.");
 
     /// <summary>The route's tenant; only on routes under /api/v1/tenants/{tenant}.</summary>
-    public Guid TenantId => _tenantId ?? throw new InvalidOperationException("This route has no {tenant}.");
+    public Guid TenantId => Tenant.TenantId;
+
+    /// <summary>The route tenant's time zone, for its calendar (<see cref="Features.Shared.TenantCalendar"/>).</summary>
+    public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(Tenant.TimeZone);
+
+    private ResolvedTenant Tenant => _tenant ?? throw new InvalidOperationException("This route has no {tenant}.");
 
     /// <summary>The org units the caller sees, for SQL filters (<see cref="OrgScope.SqlFilter"/>).</summary>
     public OrgScope Scope => OrgScope.Of(Caller, TenantId);
@@ -24,9 +29,9 @@ public sealed class RequestAccess
         tenantId = TenantId;
     }
 
-    internal void Grant(Caller caller, Guid? tenantId)
+    internal void Grant(Caller caller, ResolvedTenant? tenant)
     {
         _caller = caller;
-        _tenantId = tenantId;
+        _tenant = tenant;
     }
 }

@@ -3,26 +3,30 @@ using Aggregator.Data;
 
 namespace Aggregator.Api.Auth;
 
+/// <summary>A tenant as a request acts in it: its id and the time zone its calendar (which year it is) follows.</summary>
+public sealed record ResolvedTenant(Guid TenantId, string TimeZone);
+
 /// <summary>
 /// Resolves the {tenant} of a route for a caller. A key of another tenant learns nothing: 404, as if the
-/// tenant did not exist. Within its tenant, a role that may not act gets 403.
+/// tenant did not exist. A tenant's key carries its tenant from authentication, so only the platform admin's
+/// requests look the tenant up.
 /// </summary>
 public sealed class TenantScope(TenantDb tenantDb)
 {
-    public async Task<Guid> ResolveAsync(Caller caller, string tenantCode, CancellationToken ct)
+    public async Task<ResolvedTenant> ResolveAsync(Caller caller, string tenantCode, CancellationToken ct)
     {
         if (!caller.IsAdmin)
         {
-            return caller.TenantCode == tenantCode && caller.TenantId is { } own
-                ? own
+            return caller.TenantCode == tenantCode && caller.TenantId is { } own && caller.TenantTimeZone is { } zone
+                ? new ResolvedTenant(own, zone)
                 : throw ProblemException.NotFound($"Tenant '{tenantCode}'");
         }
 
-        const string sql = "SELECT tenant_id FROM tenants WHERE code = @tenantCode";
+        const string sql = "SELECT tenant_id AS TenantId, time_zone AS TimeZone FROM tenants WHERE code = @tenantCode";
         await using var db = await tenantDb.BeginPlatformAsync(ct);
-        var tenantId = await db.QuerySingleOrDefaultAsync<Guid?>(sql, new { tenantCode });
+        var tenant = await db.QuerySingleOrDefaultAsync<ResolvedTenant>(sql, new { tenantCode });
         await db.CommitAsync();
-        return tenantId ?? throw ProblemException.NotFound($"Tenant '{tenantCode}'");
+        return tenant ?? throw ProblemException.NotFound($"Tenant '{tenantCode}'");
     }
 }
 

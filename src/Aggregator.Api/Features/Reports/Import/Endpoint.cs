@@ -36,9 +36,10 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (caller, tenantId) = ProcessorState<RequestAccess>();
+        var access = ProcessorState<RequestAccess>();
+        var (caller, tenantId) = access;
         await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
-        var currentYear = await calendar.CurrentYearAsync(tenantId, ct);
+        var currentYear = calendar.YearIn(access.TimeZone);
         if (!ReportYears.Accepts(req.Year, currentYear)) ThrowError(r => r.Year, ReportYears.Message(currentYear));
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
