@@ -1,5 +1,6 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Input;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -41,8 +42,10 @@ public static class ApiRegistration
         app.Use(IgnoreContentTypeWithoutBody);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(ControlCharacterRequestCheck.InvokeAsync);
         app.UseFastEndpoints(config =>
         {
+            config.Endpoints.Configurator = endpoint => endpoint.PreProcessors(Order.Before, new ControlCharacterBodyCheck());
             config.Errors.UseProblemDetails();
             config.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
         });
