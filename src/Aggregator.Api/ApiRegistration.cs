@@ -30,6 +30,10 @@ public static class ApiRegistration
             builder.Configuration, services.GetRequiredService<DatabaseEndpoint>(), services.GetRequiredService<ILogger<BootstrapAdminKey>>()));
         builder.Services.AddSingleton<TenantScope>();
         builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
+        builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
+            .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
+                $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
+            .ValidateOnStart();
 
         builder.Services.AddFastEndpoints();
         return builder;
