@@ -40,8 +40,9 @@ public sealed class Endpoint(TenantDb tenantDb, TenantScope tenants, TemplateCat
         if (catalog.ForYear(req.Year) is null)
             throw ProblemException.NotFound($"A report template for {req.Year}");
 
-        // The job recomputes the whole (tenant, year): every unit's figures come from the same run.
-        var jobId = trigger.EnqueueRecompute(tenantId, req.Year);
+        // The job recomputes the whole (tenant, year): every unit's figures come from the same run. While one
+        // is still waiting to run, a further request gets that job rather than queuing another.
+        var jobId = await trigger.EnsureRecomputeQueuedAsync(tenantId, req.Year);
         HttpContext.Response.Headers.Location = $"/api/v1/jobs/{jobId}";
         await Send.ResponseAsync(new Response(jobId, "queued"), StatusCodes.Status202Accepted, ct);
     }
