@@ -40,8 +40,18 @@ public static class ControlCharacterRequestCheck
 
         if (request.HasFormContentType)
         {
-            // The form is buffered once here; the endpoint's binding reads the same parsed form.
-            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            // The form is buffered once here; the endpoint's binding reads the same parsed form. A body over the
+            // size limit throws BadHttpRequestException (413) on to the exception handler.
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            }
+            catch (Exception malformed) when (malformed is InvalidDataException or IOException and not BadHttpRequestException)
+            {
+                failures.Add(new ValidationFailure("form", $"The multipart body could not be read: {malformed.Message}"));
+                return failures;
+            }
             foreach (var (name, values) in form) CheckPair(failures, name, values);
             foreach (var file in form.Files)
             {

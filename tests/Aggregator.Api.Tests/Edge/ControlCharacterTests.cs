@@ -77,6 +77,20 @@ public sealed class ControlCharacterTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_answer_a_multipart_body_it_cannot_read_with_a_400()
+    {
+        var district = await _data.DistrictAsync();
+        var body = new StringContent("--cut\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nno closing boundary");
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+
+        var response = await api.Client(district.Keys["reporter@a"])
+            .PostAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/import", body);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        Assert.Equal("form", problem.GetProperty("errors")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Should_answer_every_valid_request_of_a_tenant_while_another_sends_nul_characters()
     {
         var attacker = await _data.DistrictAsync();
