@@ -19,12 +19,14 @@ namespace Aggregator.Data;
 /// </remarks>
 public sealed class DbSession : IAsyncDisposable
 {
+    private readonly NpgsqlDataSource _dataSource;
     private readonly CancellationToken _ct;
     private bool _completed;
     private bool _failed;
 
-    internal DbSession(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    internal DbSession(NpgsqlDataSource dataSource, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
+        _dataSource = dataSource;
         Connection = connection;
         Transaction = transaction;
         _ct = ct;
@@ -95,8 +97,9 @@ public sealed class DbSession : IAsyncDisposable
             {
                 // Neither broken (Npgsql closes a broken connection instead of pooling it) nor known to be clean.
                 // Npgsql cannot discard one pooled connection, so every connection opened until now is closed
-                // when it is returned rather than risk serving another request from this one.
-                NpgsqlConnection.ClearPool(Connection);
+                // when it is returned rather than risk serving another request from this one. (The data source's
+                // Clear: NpgsqlConnection.ClearPool does not reach the pool of an NpgsqlDataSource.)
+                _dataSource.Clear();
             }
         }
         finally
@@ -113,8 +116,7 @@ public sealed class DbSession : IAsyncDisposable
         {
             // Idle: no reader left open, no command in flight.
             if (Connection.FullState != ConnectionState.Open) return false;
-            // A failed COMMIT has ended the transaction already: its Connection is null then.
-            if (!_completed && Transaction.Connection is not null) await Transaction.RollbackAsync(CancellationToken.None);
+            if (!_completed && IsTransactionOpen) await Transaction.RollbackAsync(CancellationToken.None);
             // A failed statement may have left a half-prepared statement behind (see the remarks above). Its
             // name and description live only in this connection's bookkeeping: forget all of them. Npgsql
             // offers this only synchronously; it is one round trip, on the failure path only.
@@ -125,13 +127,32 @@ public sealed class DbSession : IAsyncDisposable
         {
             return true;
         }
-        catch (Exception error) when (error is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception error) when (error is NpgsqlException or InvalidOperationException)
         {
             return false;
         }
     }
 
     private bool IsBroken => Connection.FullState is ConnectionState.Broken or ConnectionState.Closed;
+
+    /// <summary>
+    /// False once Npgsql has ended the transaction: its Connection is null after a failed COMMIT, and the
+    /// object is disposed once Npgsql rolled it back itself.
+    /// </summary>
+    private bool IsTransactionOpen
+    {
+        get
+        {
+            try
+            {
+                return Transaction.Connection is not null;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
 
     internal static async Task<DbSession> BeginAsync(
         NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
@@ -142,7 +163,7 @@ public sealed class DbSession : IAsyncDisposable
         try
         {
             var transaction = await connection.BeginTransactionAsync(ct);
-            session = new DbSession(connection, transaction, ct);
+            session = new DbSession(dataSource, connection, transaction, ct);
             // BEGIN is sent together with this statement: one round trip.
             await session.ExecuteAsync(sql, new { names = settings.Keys.ToArray(), values = settings.Values.ToArray() });
             return session;

@@ -1,5 +1,6 @@
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data;
+using Dapper;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Edge;
@@ -41,6 +42,28 @@ public sealed class PooledConnectionTests(ApiFixture api)
             Assert.Equal(PostgresErrorCodes.CharacterNotInRepertoire, refused.SqlState);
         }
         Assert.Equal("after", await NoteAsync(tenantDb, Guid.NewGuid(), "SELECT @note::text AS note", "after"));
+    }
+
+    [Fact]
+    public async Task Should_not_reuse_a_connection_left_in_the_middle_of_reading()
+    {
+        await using var dataSource = SingleConnectionDataSource();
+        var tenantDb = new TenantDb(dataSource);
+        int abandonedBackend;
+
+        await using (var db = await tenantDb.BeginAsync(Guid.NewGuid(), CancellationToken.None))
+        {
+            abandonedBackend = await db.QuerySingleAsync<int>("SELECT pg_backend_pid()");
+            var reader = await db.Connection.ExecuteReaderAsync(db.Command("SELECT g FROM generate_series(1, 100000) AS g"));
+            Assert.True(await reader.ReadAsync());
+            // The reader is left open: the session ends with the connection busy, in no state to be pooled.
+        }
+
+        await using (var db = await tenantDb.BeginAsync(Guid.NewGuid(), CancellationToken.None))
+        {
+            Assert.NotEqual(abandonedBackend, await db.QuerySingleAsync<int>("SELECT pg_backend_pid()"));
+            Assert.Equal(1, await db.QuerySingleAsync<int>("SELECT 1"));
+        }
     }
 
     private static async Task<string> NoteAsync(TenantDb tenantDb, Guid tenant, string sql, string note)
