@@ -54,6 +54,27 @@ public sealed class RecomputeFloodTests(ApiFixture api, Xunit.Abstractions.ITest
         Assert.NotEqual(floodJob, next);
     }
 
+    [Fact]
+    public async Task Should_queue_a_new_recompute_when_the_claimed_job_no_longer_exists()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        await using (var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
+        {
+            // A claim left by a job that was deleted before it ever ran.
+            await db.ExecuteAsync("""
+                INSERT INTO rollup_state (tenant_id, year, recompute_job_id, recompute_queued_at)
+                VALUES (@tenantId, @Year, '987654321', now() - interval '2 minutes')
+                """, new { tenantId, Year });
+            await db.CommitAsync();
+        }
+
+        var job = await RecomputeAsync(district);
+
+        Assert.NotEqual("987654321", job);
+        await WaitForJobAsync(district, job, "Succeeded");
+    }
+
     private sealed record RecomputeAnswer(HttpStatusCode Status, string? Location, string JobId);
 
     private async Task<RecomputeAnswer> RecomputeAnswerAsync(District district)
