@@ -60,11 +60,12 @@ public static class JobsRegistration
             {
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:recomputes";
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.RecomputeWorkerCount;
-                server.Queues = [RollupTrigger.RecomputeQueue];
+                server.Queues = [RecomputeRequests.Queue];
             });
         }
 
         builder.Services.AddSingleton<RollupTrigger>();
+        builder.Services.AddSingleton<RecomputeRequests>();
         builder.Services.AddSingleton<IFiguresObserver>(services => services.GetRequiredService<RollupTrigger>());
         builder.Services.AddTransient<RollupJob>();
         builder.Services.AddTransient<RollupSweep>();

@@ -23,12 +23,12 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         RunAsync(tenantId, year, force, releasesRecompute: false, ct);
 
     /// <summary>
-    /// A recompute asked for over HTTP (<see cref="RollupTrigger.EnsureRecomputeQueuedAsync"/>): always
+    /// A recompute asked for over HTTP (<see cref="RecomputeRequests"/>): always
     /// recomputes. Its own queue, served by workers of its own, so that however many a tenant asks for, the
     /// rollups that follow new report versions of every tenant never wait behind them.
     /// </summary>
     [AutomaticRetry(Attempts = 3)]
-    [Queue(RollupTrigger.RecomputeQueue)]
+    [Queue(RecomputeRequests.Queue)]
     public Task<bool> RecomputeAsync(Guid tenantId, int year, CancellationToken ct) =>
         RunAsync(tenantId, year, force: true, releasesRecompute: true, ct);
 
