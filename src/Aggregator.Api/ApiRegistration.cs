@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Input;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -32,6 +33,10 @@ public static class ApiRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Features.Shared.TenantCalendar>();
         builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
+        builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
+            .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
+                $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
+            .ValidateOnStart();
 
         builder.Services.AddFastEndpoints();
         return builder;
@@ -45,6 +50,7 @@ public static class ApiRegistration
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(ReadFormWithinLimit);
+        app.Use(ControlCharacterRequestCheck.InvokeAsync);
         app.UseFastEndpoints(config =>
         {
             // Validation failures and unreadable bodies in the problem style of every other answer.
@@ -52,7 +58,12 @@ public static class ApiRegistration
             config.Errors.ProducesMetadataType = null;
             config.Errors.ResponseBuilder = FieldErrors.Answer;
             // Every endpoint: the route's tenant resolved (404 before 403) and its declared roles checked.
-            config.Endpoints.Configurator = endpoint => endpoint.PreProcessor<AccessCheck>(Order.Before);
+            // Then every string of the bound request is checked for control characters.
+            config.Endpoints.Configurator = endpoint =>
+            {
+                endpoint.PreProcessor<AccessCheck>(Order.Before);
+                endpoint.PreProcessors(Order.Before, new ControlCharacterBodyCheck());
+            };
             config.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
             // {"1.1":1,"1.1":2} or two "template" keys: which one did the client mean? Refused (400), at any depth
             // (JsonElement members such as a report's values included), rather than guessed.
@@ -81,10 +92,10 @@ public static class ApiRegistration
                 await ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeDetail);
                 return;
             }
-            catch (InvalidDataException error)
+            catch (Exception error) when (error is InvalidDataException or IOException and not BadHttpRequestException)
             {
-                await ProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, $"The form could not be read: {error.Message}");
-                return;
+                // A multipart body cut short or otherwise malformed is the client's fault, not the server's.
+                throw ProblemException.Invalid("form", $"The multipart body could not be read: {error.Message}");
             }
         }
         await next(context);

@@ -12,6 +12,12 @@ public sealed class JobsOptions
     public int WorkerCount { get; set; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
 
     /// <summary>
+    /// Workers of this process for recomputes asked for over HTTP. They have their own queue so that one
+    /// tenant's recomputes never hold up the rollups that follow report versions.
+    /// </summary>
+    public int RecomputeWorkerCount { get; set; } = 1;
+
+    /// <summary>
     /// The fallback poll of the queue. New jobs wake the workers at once through LISTEN/NOTIFY
     /// (EnableLongPolling); the poll only covers a lost notification or a broken listener connection.
     /// </summary>

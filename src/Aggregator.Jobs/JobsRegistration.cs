@@ -21,6 +21,7 @@ public static class JobsRegistration
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
             .Validate(o => o.WorkerCount > 0, "Aggregator:Jobs:WorkerCount must be positive.")
+            .Validate(o => o.RecomputeWorkerCount > 0, "Aggregator:Jobs:RecomputeWorkerCount must be positive.")
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
@@ -55,9 +56,16 @@ public static class JobsRegistration
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
                 server.Queues = [RollupTrigger.Queue, "default"];
             });
+            builder.Services.AddHangfireServer((services, server) =>
+            {
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:recomputes";
+                server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.RecomputeWorkerCount;
+                server.Queues = [RecomputeRequests.Queue];
+            });
         }
 
         builder.Services.AddSingleton<RollupTrigger>();
+        builder.Services.AddSingleton<RecomputeRequests>();
         builder.Services.AddSingleton<IFiguresObserver>(services => services.GetRequiredService<RollupTrigger>());
         builder.Services.AddTransient<RollupJob>();
         builder.Services.AddTransient<RollupSweep>();

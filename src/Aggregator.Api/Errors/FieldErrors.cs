@@ -12,7 +12,7 @@ public static class FieldErrors
     public static object Answer(List<ValidationFailure> failures, HttpContext context, int status)
     {
         var errors = failures
-            .GroupBy(failure => failure.PropertyName, StringComparer.Ordinal)
+            .GroupBy(failure => JsonName(failure.PropertyName), StringComparer.Ordinal)
             .Select(field => new FieldError(field.Key, field.First().ErrorMessage))
             .ToList();
         var problem = new ProblemDetails
@@ -26,4 +26,10 @@ public static class FieldErrors
         ProblemStyle.Apply(context, problem);
         return problem;
     }
+
+    /// <summary>A request property as the JSON names it (<c>Parent</c> → <c>parent</c>); header names stay as they are.</summary>
+    private static string JsonName(string name) =>
+        name.Length > 0 && char.IsUpper(name[0]) && !name.Contains('-', StringComparison.Ordinal)
+            ? char.ToLowerInvariant(name[0]) + name[1..]
+            : name;
 }

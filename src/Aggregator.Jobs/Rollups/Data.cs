@@ -20,18 +20,23 @@ internal static class Data
         )
         """;
 
-    /// <summary>Clears the queued-job claim and reads the generation to compute, in its own short transaction.</summary>
-    public static Task<StateRow> StartAsync(DbSession db, Guid tenantId, int year)
+    /// <summary>
+    /// Clears the queued-job claim (and, for a requested recompute, its claim) and reads the generation to
+    /// compute, in its own short transaction.
+    /// </summary>
+    public static Task<StateRow> StartAsync(DbSession db, Guid tenantId, int year, bool releasesRecompute)
     {
         // ON CONFLICT waits for the row lock of any version still committing, so the generation read here
         // counts only versions that are committed, and the figures computed afterwards include them all.
         const string sql = """
             INSERT INTO rollup_state AS s (tenant_id, year) VALUES (@tenantId, @year)
-            ON CONFLICT (tenant_id, year) DO UPDATE SET queued_job_id = NULL, queued_at = NULL
+            ON CONFLICT (tenant_id, year) DO UPDATE SET queued_job_id = NULL, queued_at = NULL,
+                recompute_job_id = CASE WHEN @releasesRecompute THEN NULL ELSE s.recompute_job_id END,
+                recompute_queued_at = CASE WHEN @releasesRecompute THEN NULL ELSE s.recompute_queued_at END
             RETURNING s.dirty_generation AS DirtyGeneration, s.computed_generation AS ComputedGeneration,
                       s.watermark AS Watermark, s.computed_at AS ComputedAt
             """;
-        return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year });
+        return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year, releasesRecompute });
     }
 
     public static Task LockAsync(DbSession db, Guid tenantId, int year) =>

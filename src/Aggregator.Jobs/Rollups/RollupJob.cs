@@ -19,12 +19,25 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
     /// <returns>True when figures were computed, false when the stored ones were already current.</returns>
     [AutomaticRetry(Attempts = 3)]
     [Queue(RollupTrigger.Queue)]
-    public async Task<bool> ExecuteAsync(Guid tenantId, int year, bool force, CancellationToken ct)
+    public Task<bool> ExecuteAsync(Guid tenantId, int year, bool force, CancellationToken ct) =>
+        RunAsync(tenantId, year, force, releasesRecompute: false, ct);
+
+    /// <summary>
+    /// A recompute asked for over HTTP (<see cref="RecomputeRequests"/>): always
+    /// recomputes. Its own queue, served by workers of its own, so that however many a tenant asks for, the
+    /// rollups that follow new report versions of every tenant never wait behind them.
+    /// </summary>
+    [AutomaticRetry(Attempts = 3)]
+    [Queue(RecomputeRequests.Queue)]
+    public Task<bool> RecomputeAsync(Guid tenantId, int year, CancellationToken ct) =>
+        RunAsync(tenantId, year, force: true, releasesRecompute: true, ct);
+
+    private async Task<bool> RunAsync(Guid tenantId, int year, bool force, bool releasesRecompute, CancellationToken ct)
     {
         Data.StateRow start;
         await using (var claim = await tenantDb.BeginAsync(tenantId, ct))
         {
-            start = await Data.StartAsync(claim, tenantId, year);
+            start = await Data.StartAsync(claim, tenantId, year, releasesRecompute);
             await claim.CommitAsync();
         }
 

@@ -12,7 +12,7 @@ namespace Aggregator.Jobs.Rollups;
 public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) : IFiguresObserver
 {
     public const string Queue = "rollups";
-    private const string Claiming = "claiming";
+    internal const string Claiming = "claiming";
 
     public Task OnFiguresChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct)
     {
@@ -50,7 +50,7 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
             if (claimed is null) return null;
         }
 
-        var jobId = Enqueue(tenantId, year, force: false);
+        var jobId = Enqueue(tenantId, year);
         // The job may already have started and cleared the claim; then there is nothing to record.
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
@@ -60,9 +60,6 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
         return jobId;
     }
 
-    /// <summary>A recompute on request: always queued, and always recomputes.</summary>
-    public string EnqueueRecompute(Guid tenantId, int year) => Enqueue(tenantId, year, force: true);
-
-    private string Enqueue(Guid tenantId, int year, bool force) =>
-        jobs.Create<RollupJob>(job => job.ExecuteAsync(tenantId, year, force, CancellationToken.None), new EnqueuedState(Queue));
+    private string Enqueue(Guid tenantId, int year) =>
+        jobs.Create<RollupJob>(job => job.ExecuteAsync(tenantId, year, false, CancellationToken.None), new EnqueuedState(Queue));
 }

@@ -6,13 +6,14 @@ namespace Aggregator.Api.Features.OrgUnits.Create;
 
 internal static class Data
 {
-    public sealed record ParentRow(long OrgUnitId, string Path);
+    /// <summary>The parent; its depth below the tenant's root (the root is 0).</summary>
+    public sealed record ParentRow(long OrgUnitId, string Path, int Depth);
 
     /// <summary>The parent, if the caller's scope reaches it (the root when no code is given).</summary>
     public static Task<ParentRow?> FindParentAsync(DbSession db, string? parentCode, OrgScope scope)
     {
         const string sql = $"""
-            SELECT o.org_unit_id AS OrgUnitId, o.path::text AS Path FROM org_units o
+            SELECT o.org_unit_id AS OrgUnitId, o.path::text AS Path, nlevel(o.path) - 1 AS Depth FROM org_units o
             WHERE (CASE WHEN @parentCode::text IS NULL THEN o.parent_id IS NULL ELSE o.code = @parentCode END)
               AND {OrgScope.SqlFilter}
             """;

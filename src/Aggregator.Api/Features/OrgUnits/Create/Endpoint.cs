@@ -4,10 +4,12 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using FastEndpoints;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
-public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> observers)
+public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> observers,
+    IOptions<OrgUnitOptions> options)
     : Endpoint<Request, OrgUnitView>
 {
     public override void Configure()
@@ -31,6 +33,8 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
                 ? ProblemException.Forbidden("This key may not add units at the root; name a parent in its scope.")
                 : ProblemException.Invalid("parent", $"The parent org unit '{req.Parent}' does not exist in this tenant.");
         }
+        if (parent.Depth + 1 > options.Value.MaxDepth)
+            ThrowError(r => r.Parent, $"'{req.Parent}' is at depth {parent.Depth}: units may sit at most {options.Value.MaxDepth} levels below the tenant's root.");
         if (await Data.CodeTakenAsync(db, req.Code))
             throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");
 

@@ -9,19 +9,33 @@ namespace Aggregator.Api.Features.Reports.Import;
 /// </summary>
 public static class DocxTableReader
 {
-    private const long MaxCharactersInPart = 10_000_000;
-
     /// <exception cref="InvalidDataException">The stream is not a Word document.</exception>
+    /// <exception cref="DocumentTooLargeException">The document is beyond <see cref="DocumentLimits"/>.</exception>
     public static IReadOnlyList<TableRow> Read(Stream docx)
     {
         try
         {
             // A 1 MiB upload can inflate a thousandfold; a statistics table needs a few hundred KB of XML at most.
-            using var document = WordprocessingDocument.Open(docx, isEditable: false, new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
-            var tables = document.MainDocumentPart?.Document?.Body?.Descendants<Table>().ToList() ?? [];
+            using var document = WordprocessingDocument.Open(docx, isEditable: false,
+                new OpenSettings { MaxCharactersInPart = DocumentLimits.MaxXmlCharacters });
+            if (document.MainDocumentPart is not { } main) return [];
+            CountRows(main);
+            var body = main.Document?.Body;
+            if (body is null) return [];
+
+            var tables = body.Descendants<Table>().ToList();
             var table = tables.FirstOrDefault(t => Rows(t).FirstOrDefault() is { } first && Compact(first.Label) == "统计指标")
                         ?? tables.MaxBy(t => t.Elements<DocumentFormat.OpenXml.Wordprocessing.TableRow>().Count());
-            return table is null ? [] : Rows(table).Where(row => Compact(row.Label) != "统计指标").ToList();
+            if (table is null) return [];
+            if (table.Elements<DocumentFormat.OpenXml.Wordprocessing.TableRow>().Skip(DocumentLimits.MaxTableRows).Any())
+                throw new DocumentTooLargeException(
+                    $"The statistics table has more than {DocumentLimits.MaxTableRows:N0} rows; the official table has fewer than 300.");
+            return Rows(table).Where(row => Compact(row.Label) != "统计指标").ToList();
+        }
+        catch (Exception error) when (IsPartTooLarge(error))
+        {
+            throw new DocumentTooLargeException(
+                $"The document's text is larger than {DocumentLimits.MaxXmlCharacters:N0} characters of XML; an annual report needs far less.");
         }
         catch (Exception error) when (error is DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or FileFormatException
                                           or InvalidOperationException or System.Xml.XmlException or System.IO.InvalidDataException)
@@ -30,6 +44,28 @@ public static class DocxTableReader
         }
     }
 
+    /// <summary>
+    /// Streams through the main part counting table rows before the document is loaded: a bomb is refused
+    /// after reading a few hundred KB of its XML rather than after building millions of elements.
+    /// </summary>
+    private static void CountRows(MainDocumentPart main)
+    {
+        var rows = 0;
+        using var reader = DocumentFormat.OpenXml.OpenXmlReader.Create(main);
+        while (reader.Read())
+        {
+            if (reader.IsStartElement && reader.ElementType == typeof(DocumentFormat.OpenXml.Wordprocessing.TableRow)
+                && ++rows > DocumentLimits.MaxDocumentRows)
+                throw new DocumentTooLargeException(
+                    $"The document's tables have more than {DocumentLimits.MaxDocumentRows:N0} rows; the statistics table has fewer than 300.");
+        }
+    }
+
+    /// <summary>The XML reader's MaxCharactersInDocument, set from MaxCharactersInPart, was exceeded.</summary>
+    private static bool IsPartTooLarge(Exception error) =>
+        error is System.Xml.XmlException && error.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal)
+        || error.InnerException is { } inner && IsPartTooLarge(inner);
+
     private static IEnumerable<TableRow> Rows(Table table) =>
         table.Elements<DocumentFormat.OpenXml.Wordprocessing.TableRow>()
             .Select(row => row.Elements<TableCell>().ToList())
@@ -37,7 +73,7 @@ public static class DocxTableReader
             .Select(cells => new TableRow(Text(cells[0]), Text(cells[^1])));
 
     private static string Text(TableCell cell) =>
-        string.Join("", cell.Descendants<Text>().Select(text => text.Text)).Trim(' ', '\u00a0', '\u3000');
+        DocumentLimits.Clip(string.Join("", cell.Descendants<Text>().Select(text => text.Text)).Trim(' ', '\u00a0', '\u3000'));
 
     private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 }

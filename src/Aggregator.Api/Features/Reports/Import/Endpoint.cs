@@ -99,13 +99,20 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
 
     private static (string Format, IReadOnlyList<TableRow> Rows) ReadTable(string fileName, byte[] bytes)
     {
-        // A .docx is a zip: "PK". Trust the content over the name.
-        if (bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K')
+        try
         {
-            try { return ("docx", DocxTableReader.Read(new MemoryStream(bytes))); }
-            catch (InvalidDataException error) { throw ProblemException.Invalid("file", $"{fileName}: {error.Message}"); }
+            // A .docx is a zip: "PK". Trust the content over the name.
+            if (bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K')
+            {
+                try { return ("docx", DocxTableReader.Read(new MemoryStream(bytes))); }
+                catch (InvalidDataException error) { throw ProblemException.Invalid("file", $"{fileName}: {error.Message}"); }
+            }
+            return ("text", TextTableReader.Read(new UTF8Encoding(false).GetString(bytes)));
         }
-        return ("text", TextTableReader.Read(new UTF8Encoding(false).GetString(bytes)));
+        catch (DocumentTooLargeException error)
+        {
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, $"{fileName}: {error.Message}", type: "document-too-large");
+        }
     }
 
     private static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken ct)

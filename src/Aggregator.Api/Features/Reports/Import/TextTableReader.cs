@@ -10,6 +10,7 @@ public static class TextTableReader
 {
     public const string Title = "政府信息公开情况统计表";
 
+    /// <exception cref="DocumentTooLargeException">The table has more than <see cref="DocumentLimits.MaxTableRows"/> rows.</exception>
     public static IReadOnlyList<TableRow> Read(string text)
     {
         var lines = text.ReplaceLineEndings("\n").Split('\n');
@@ -18,7 +19,11 @@ public static class TextTableReader
         var header = Array.FindIndex(lines, title, line => Compact(line).StartsWith("统计指标", StringComparison.Ordinal));
         if (header < 0) return [];
 
-        return Compact(lines[header]) == "统计指标" ? ReadCellPerLine(lines, header) : ReadRowPerLine(lines, header);
+        var rows = Compact(lines[header]) == "统计指标" ? ReadCellPerLine(lines, header) : ReadRowPerLine(lines, header);
+        if (rows.Count > DocumentLimits.MaxTableRows)
+            throw new DocumentTooLargeException(
+                $"The statistics table has more than {DocumentLimits.MaxTableRows:N0} rows; the official table has fewer than 300.");
+        return rows;
     }
 
     /// <summary>Header cells 单位 and 统计数 follow on their own lines; then groups of non-blank-separated cells.</summary>
@@ -34,6 +39,7 @@ public static class TextTableReader
             {
                 if (cells.Count >= 2) rows.Add(new TableRow(cells[0], cells[^1]));
                 cells.Clear();
+                if (rows.Count > DocumentLimits.MaxTableRows) break;
                 continue;
             }
             cells.Add(Trim(line));
@@ -46,9 +52,10 @@ public static class TextTableReader
             .Select(line => line.Split('\t'))
             .Where(cells => cells.Length >= 2 && Trim(cells[0]).Length > 0)
             .Select(cells => new TableRow(Trim(cells[0]), Trim(cells[^1])))
+            .Take(DocumentLimits.MaxTableRows + 1)
             .ToList();
 
-    private static string Trim(string cell) => cell.Trim(' ', '\t', '\u00a0', '\u3000', '\r');
+    private static string Trim(string cell) => DocumentLimits.Clip(cell.Trim(' ', '\t', '\u00a0', '\u3000', '\r'));
 
     private static string Compact(string line) => string.Concat(line.Where(c => !char.IsWhiteSpace(c)));
 }

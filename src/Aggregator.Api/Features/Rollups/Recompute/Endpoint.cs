@@ -17,7 +17,7 @@ public sealed class Request
 
 public sealed record Response(string JobId, string Status);
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupTrigger trigger) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RecomputeRequests recomputes) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -39,8 +39,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupT
         if (catalog.ForYear(req.Year) is null)
             throw ProblemException.NotFound($"A report template for {req.Year}");
 
-        // The job recomputes the whole (tenant, year): every unit's figures come from the same run.
-        var jobId = trigger.EnqueueRecompute(tenantId, req.Year);
+        // The job recomputes the whole (tenant, year): every unit's figures come from the same run. While one
+        // is still waiting to run, a further request gets that job rather than queuing another.
+        var jobId = await recomputes.EnsureQueuedAsync(tenantId, req.Year);
         HttpContext.Response.Headers.Location = $"/api/v1/jobs/{jobId}";
         await Send.ResponseAsync(new Response(jobId, "queued"), StatusCodes.Status202Accepted, ct);
     }

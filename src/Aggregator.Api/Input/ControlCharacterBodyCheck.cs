@@ -1,0 +1,97 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FastEndpoints;
+using FluentValidation.Results;
+
+namespace Aggregator.Api.Input;
+
+/// <summary>
+/// Refuses control characters anywhere in a bound request: every string property, nested objects, lists,
+/// map keys and values, raw JSON kept as <see cref="JsonElement"/> (report values) and uploaded file names.
+/// Runs for every endpoint before its handler, so no endpoint needs code of its own.
+/// </summary>
+public sealed class ControlCharacterBodyCheck : IGlobalPreProcessor
+{
+    private const int MaxDepth = 32;
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, string Name)[]> PropertiesOf = new();
+
+    public async Task PreProcessAsync(IPreProcessorContext context, CancellationToken ct)
+    {
+        if (context.Request is null || context.HttpContext.ResponseStarted()) return;
+        var failures = new List<ValidationFailure>();
+        Walk(context.Request, "", failures, depth: 0);
+        if (failures.Count == 0) return;
+        // FastEndpoints' own answer to validation failures, so that one 400 shape serves both.
+        await context.HttpContext.Response.SendErrorsAsync(failures, cancellation: ct);
+    }
+
+    private static void Walk(object? value, string path, List<ValidationFailure> failures, int depth)
+    {
+        if (depth > MaxDepth) return;
+        switch (value)
+        {
+            case null:
+                return;
+            case string text:
+                if (ControlCharacters.In(text)) failures.Add(ControlCharacters.Failure(path));
+                return;
+            case JsonElement json:
+                WalkJson(json, path, failures, depth);
+                return;
+            case IFormFile file:
+                if (ControlCharacters.In(file.FileName))
+                    failures.Add(new ValidationFailure(path, $"The file name of '{path}' {ControlCharacters.Reason}."));
+                return;
+            case IDictionary map:
+                foreach (DictionaryEntry entry in map)
+                {
+                    var key = entry.Key.ToString() ?? "";
+                    if (ControlCharacters.In(key)) failures.Add(ControlCharacters.KeyFailure(path, key));
+                    else Walk(entry.Value, $"{path}.{key}", failures, depth + 1);
+                }
+                return;
+            case IEnumerable items:
+                var index = 0;
+                foreach (var item in items) Walk(item, $"{path}[{index++}]", failures, depth + 1);
+                return;
+        }
+
+        var type = value.GetType();
+        // Request types are this API's own; anything else (numbers, dates, FastEndpoints' EmptyRequest) holds no text.
+        if (type.IsPrimitive || type.IsEnum || type.Namespace?.StartsWith("Aggregator.", StringComparison.Ordinal) != true) return;
+        foreach (var (property, name) in PropertiesOf.GetOrAdd(type, Readable))
+            Walk(property.GetValue(value), path.Length == 0 ? name : $"{path}.{name}", failures, depth + 1);
+    }
+
+    private static void WalkJson(JsonElement json, string path, List<ValidationFailure> failures, int depth)
+    {
+        if (depth > MaxDepth) return;
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (ControlCharacters.In(json.GetString())) failures.Add(ControlCharacters.Failure(path));
+                return;
+            case JsonValueKind.Object:
+                foreach (var property in json.EnumerateObject())
+                {
+                    if (ControlCharacters.In(property.Name)) failures.Add(ControlCharacters.KeyFailure(path, property.Name));
+                    else WalkJson(property.Value, $"{path}.{property.Name}", failures, depth + 1);
+                }
+                return;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in json.EnumerateArray()) WalkJson(item, $"{path}[{index++}]", failures, depth + 1);
+                return;
+        }
+    }
+
+    /// <summary>Public readable instance properties, named as the API spells them in JSON.</summary>
+    private static (PropertyInfo, string)[] Readable(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+            .Select(p => (p, p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name)))
+            .ToArray();
+}

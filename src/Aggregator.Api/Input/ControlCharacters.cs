@@ -1,0 +1,39 @@
+using System.Buffers;
+using System.Text;
+using FluentValidation.Results;
+
+namespace Aggregator.Api.Input;
+
+/// <summary>
+/// C0 control characters other than tab, line feed and carriage return: no report, name or code contains one,
+/// and PostgreSQL refuses NUL outright. They are refused at the edge with a 400 naming the field.
+/// </summary>
+public static class ControlCharacters
+{
+    private static readonly SearchValues<char> Refused = SearchValues.Create(
+        Enumerable.Range(0, 0x20).Select(c => (char)c).Where(c => c is not ('\t' or '\n' or '\r')).ToArray());
+
+    public const string Reason = "must not contain control characters (U+0000–U+001F other than tab, line feed and carriage return)";
+
+    public static bool In(string? text) => text is not null && text.AsSpan().ContainsAny(Refused);
+
+    /// <summary>The failure for a field whose value holds one.</summary>
+    public static ValidationFailure Failure(string field) => new(field, $"'{field}' {Reason}.");
+
+    /// <summary>The failure for a map key holding one: the field is the map, the message shows the key escaped.</summary>
+    public static ValidationFailure KeyFailure(string field, string key) =>
+        new(field, $"The key \"{Visible(key)}\" of '{field}' {Reason}.");
+
+    /// <summary>The text with its control characters written as \uXXXX, to show a name without sending the character back.</summary>
+    public static string Visible(string text)
+    {
+        if (!In(text)) return text;
+        var visible = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (Refused.Contains(c)) visible.Append($"\\u{(int)c:X4}");
+            else visible.Append(c);
+        }
+        return visible.ToString();
+    }
+}
