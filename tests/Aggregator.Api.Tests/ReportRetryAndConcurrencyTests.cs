@@ -92,6 +92,27 @@ public sealed class ReportRetryAndConcurrencyTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_tell_every_losing_writer_of_an_if_match_race_which_version_won()
+    {
+        var district = await _data.DistrictAsync();
+        var reporter = api.Client(district.Keys["reporter@a"]);
+        var first = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor());
+        var etag = first.Headers.ETag!.ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => TestData.PostReportAsync(
+            reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().With("9.3", 60 + i), ifMatch: etag)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var lost in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            // Not "this report has no version yet": a loser that believed that would post over the winner.
+            var problem = await lost.ShouldBeProblem(HttpStatusCode.PreconditionFailed);
+            Assert.Equal(2, problem.GetProperty("currentVersion").GetInt32());
+            Assert.StartsWith("\"v2-", problem.GetProperty("currentEtag").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Should_refuse_an_if_match_that_is_not_the_current_etag()
     {
         var district = await _data.DistrictAsync();

@@ -7,19 +7,29 @@ internal static class Data
     /// <summary>The current version: what its ETag is made of, and what a new version is compared with.</summary>
     public sealed record CurrentRow(int Version, byte[] ContentHash, string Template, string Values, string Warnings, DateTime CreatedAt);
 
-    /// <summary>The current version, its row locked until commit so no other writer can pass the same If-Match.</summary>
-    public static Task<CurrentRow?> LockCurrentAsync(DbSession db, Guid tenantId, long orgUnitId, int year)
+    /// <summary>
+    /// The current version, its report row locked until commit so no other writer can pass the same If-Match.
+    /// Two statements on purpose: a writer that waited for the lock must see the version the other writer
+    /// committed. In one statement joining the version, READ COMMITTED re-checks only the locked report row
+    /// after the wait, against the version row read before it, and the join then finds nothing: the waiter
+    /// took the report for one without versions (a wrong 412, and no values-removed warning).
+    /// </summary>
+    public static async Task<CurrentRow?> LockCurrentAsync(DbSession db, Guid tenantId, long orgUnitId, int year)
     {
-        const string sql = """
-            SELECT r.current_version AS Version, r.content_hash AS ContentHash, v.template AS Template,
-                   v.values::text AS Values, v.warnings::text AS Warnings, v.created_at AS CreatedAt
-            FROM reports r
-            JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id
-                                  AND v.year = r.year AND v.version = r.current_version
-            WHERE r.tenant_id = @tenantId AND r.org_unit_id = @orgUnitId AND r.year = @year
-            FOR UPDATE OF r
+        const string lockReport = """
+            SELECT current_version FROM reports
+            WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year
+            FOR UPDATE
             """;
-        return db.QuerySingleOrDefaultAsync<CurrentRow>(sql, new { tenantId, orgUnitId, year });
+        const string readVersion = """
+            SELECT version AS Version, content_hash AS ContentHash, template AS Template,
+                   values::text AS Values, warnings::text AS Warnings, created_at AS CreatedAt
+            FROM report_versions
+            WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year AND version = @version
+            """;
+        var version = await db.QuerySingleOrDefaultAsync<int?>(lockReport, new { tenantId, orgUnitId, year });
+        if (version is null) return null;
+        return await db.QuerySingleAsync<CurrentRow>(readVersion, new { tenantId, orgUnitId, year, version });
     }
 
     /// <summary>
