@@ -124,6 +124,22 @@ public sealed class MistakenReportRequestTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_treat_an_empty_cell_sent_as_null_like_one_left_out()
+    {
+        var district = await _data.DistrictAsync();
+        var reporter = api.Client(district.Keys["reporter@a"]);
+        var empty = SeedReport.Values.First(pair => pair.Value is null).Key;
+        await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().Without(empty)))
+            .ShouldHaveStatus(HttpStatusCode.Created);
+
+        var withNull = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().With(empty, null));
+
+        await withNull.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.True((await withNull.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unchanged").GetBoolean());
+        Assert.Equal(1, await _data.VersionCountAsync(district, district.SubDistrictA));
+    }
+
+    [Fact]
     public async Task Should_not_make_a_new_version_when_the_same_file_is_imported_again()
     {
         var district = await _data.DistrictAsync();

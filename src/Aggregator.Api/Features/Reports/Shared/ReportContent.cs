@@ -8,7 +8,8 @@ namespace Aggregator.Api.Features.Reports.Shared;
 
 /// <summary>
 /// The canonical form of a report: template and values sorted by code, numbers without trailing zeros,
-/// nulls kept. Equal reports have equal forms (and hashes) whatever the key order or number spelling.
+/// nulls kept as sent. Equal reports have equal hashes whatever the key order or number spelling, and
+/// whether an empty cell was sent as null or left out: both are a missing value.
 /// </summary>
 public sealed class ReportContent
 {
@@ -17,7 +18,7 @@ public sealed class ReportContent
         Template = template;
         Values = values;
         ValuesJson = WriteValues(values);
-        Hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{template}\n{ValuesJson}"));
+        Hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{template}\n{WriteValues(values.Where(pair => pair.Value is not null).ToList())}"));
     }
 
     public string Template { get; }
@@ -28,6 +29,7 @@ public sealed class ReportContent
     /// <summary>The values as one JSON object, as stored in report_versions.values.</summary>
     public string ValuesJson { get; }
 
+    /// <summary>Over the template and the reported figures; an empty cell counts the same sent as null or left out.</summary>
     public byte[] Hash { get; }
 
     /// <summary>Only for input that passed validation: every entry a number or missing, no code twice.</summary>
