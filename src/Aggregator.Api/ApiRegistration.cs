@@ -68,6 +68,7 @@ public static class ApiRegistration
             // {"1.1":1,"1.1":2} or two "template" keys: which one did the client mean? Refused (400), at any depth
             // (JsonElement members such as a report's values included), rather than guessed.
             config.Serializer.Options.AllowDuplicateProperties = false;
+            config.Serializer.SerializerErrorsField = FieldErrors.SerializerErrorsField;
         });
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.
         _ = app.Services.GetRequiredService<BootstrapAdminKey>();

@@ -39,6 +39,18 @@ public sealed partial class ProblemStyleTests(ApiFixture api)
         Assert.False(string.IsNullOrEmpty(error.GetProperty("reason").GetString()), why);
     }
 
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("42")]
+    public async Task Should_answer_a_body_that_is_not_the_object_it_takes_without_naming_types_of_the_server(string body)
+    {
+        var response = await api.Admin().PostAsync("/api/v1/tenants", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        Assert.Empty(problem.GetProperty("errors").EnumerateArray());
+        Assert.DoesNotContain("Aggregator.", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Should_name_the_query_value_a_handler_refuses()
     {

@@ -9,8 +9,16 @@ namespace Aggregator.Api.Errors;
 /// </summary>
 public static class FieldErrors
 {
+    /// <summary>Where FastEndpoints files a body the serializer could not read (set in ApiRegistration).</summary>
+    public const string SerializerErrorsField = "serializerErrors";
+
     public static object Answer(List<ValidationFailure> failures, HttpContext context, int status)
     {
+        // A body that is not the JSON object the operation takes at all (an array, a number): FastEndpoints files
+        // the serializer's message, which names .NET types, under its own key. That is no field of the request:
+        // the request as a whole was unreadable, which errors shows as an empty list.
+        var unreadable = failures.RemoveAll(failure =>
+            string.Equals(failure.PropertyName, SerializerErrorsField, StringComparison.OrdinalIgnoreCase)) > 0;
         var errors = failures
             .GroupBy(failure => JsonName(failure.PropertyName), StringComparer.Ordinal)
             .Select(field => new FieldError(field.Key, field.First().ErrorMessage))
@@ -18,9 +26,13 @@ public static class FieldErrors
         var problem = new ProblemDetails
         {
             Status = status,
-            Detail = errors.Count == 1
-                ? $"The field {errors[0].Name} is invalid."
-                : $"{errors.Count} fields are invalid: {string.Join(", ", errors.Select(error => error.Name))}.",
+            Detail = errors.Count switch
+            {
+                0 when unreadable => "The body could not be read as the JSON object this operation takes.",
+                0 => "The request is invalid.",
+                1 => $"The field {errors[0].Name} is invalid.",
+                _ => $"{errors.Count} fields are invalid: {string.Join(", ", errors.Select(error => error.Name))}.",
+            },
             Extensions = { [ProblemStyle.ErrorsMember] = errors },
         };
         ProblemStyle.Apply(context, problem);

@@ -17,7 +17,7 @@ public sealed class Request
         public Validator()
         {
             RuleFor(r => r.Indicator).NotEmpty().MaximumLength(100);
-            RuleFor(r => r).Must(r => r.From is null || r.To is null || r.From <= r.To).WithMessage("from must not be after to.");
+            RuleFor(r => r.To).Must((r, to) => r.From is null || to is null || r.From <= to).WithMessage("from must not be after to.");
         }
     }
 }
