@@ -52,6 +52,20 @@ public sealed partial class ProblemStyleTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_answer_a_post_without_a_body_as_problem_details()
+    {
+        var district = await _data.DistrictAsync();
+        var path = $"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/versions";
+
+        var none = await api.Client(district.Keys["reporter@a"]).PostAsync(path, null);
+        var emptyJson = await api.Client(district.Keys["reporter@a"]).PostAsync(path, new StringContent("", Encoding.UTF8, "application/json"));
+
+        await none.ShouldBeProblem(none.StatusCode);
+        await emptyJson.ShouldBeProblem(emptyJson.StatusCode);
+        Assert.True((int)none.StatusCode is 400 or 415, $"{none.StatusCode}");
+    }
+
+    [Fact]
     public async Task Should_name_the_query_value_a_handler_refuses()
     {
         var district = await _data.DistrictAsync();
