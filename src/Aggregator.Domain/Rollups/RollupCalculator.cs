@@ -17,7 +17,8 @@ public sealed record NodeRollup(long UnitId, IReadOnlyDictionary<string, RollupC
 /// <summary>
 /// The rollup arithmetic in memory: the reference the SQL of the rollup job is checked against.
 /// For every unit with descendants, per summable indicator, the sum over every report in its subtree (its
-/// own included); units expected to report are the leaves plus units flagged as reporting their own figures.
+/// own included); units expected to report are the leaves, units flagged as reporting their own figures, and
+/// any unit that did report (its figures are in the sums, so it counts among the reporters).
 /// </summary>
 public static class RollupCalculator
 {
@@ -47,7 +48,7 @@ public static class RollupCalculator
                 }
             }
 
-            var expected = subtree.Where(m => m.ReportsOwnFigures || !children[m.Id].Any()).ToList();
+            var expected = subtree.Where(m => m.ReportsOwnFigures || !children[m.Id].Any() || reports.ContainsKey(m.Id)).ToList();
             var missing = expected.Where(m => !reports.ContainsKey(m.Id)).Select(m => m.Code).Order(StringComparer.Ordinal).ToList();
             result[unit.Id] = new NodeRollup(unit.Id, values, new Completeness(expected.Count, expected.Count - missing.Count, missing));
         }

@@ -111,17 +111,21 @@ internal static class Data
 
     public static Task<int> InsertCompletenessAsync(DbSession db, Guid tenantId, int year, string template)
     {
-        // Expected to report: units without children, and units flagged as reporting their own figures.
+        // Expected to report: units without children, units flagged as reporting their own figures, and any unit
+        // that did report (a unit that reported before units were added below it, say): its figures are in the
+        // sums, so it must be among the reporters too, or completeness and values would disagree.
         const string sql = $"""
             WITH {Ancestry},
             expected AS (
-                SELECT o.org_unit_id, o.code, o.path,
-                       EXISTS (SELECT 1 FROM reports r
-                               WHERE r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id
-                                 AND r.year = @year AND r.template = @template) AS reported
+                SELECT o.org_unit_id, o.code, o.path, own.reported
                 FROM org_units o
+                CROSS JOIN LATERAL (
+                    SELECT EXISTS (SELECT 1 FROM reports r
+                                   WHERE r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id
+                                     AND r.year = @year AND r.template = @template) AS reported) own
                 WHERE o.tenant_id = @tenantId
-                  AND (o.reports OR NOT EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id))
+                  AND (own.reported OR o.reports
+                       OR NOT EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id))
             )
             INSERT INTO rollup_completeness (tenant_id, year, org_unit_id, expected, reported, missing)
             SELECT @tenantId, @year, x.ancestor, count(*), count(*) FILTER (WHERE e.reported),
