@@ -66,6 +66,18 @@ public sealed partial class ProblemStyleTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_refuse_a_series_of_an_indicator_no_template_knows()
+    {
+        var district = await _data.DistrictAsync();
+
+        var response = await api.Client(district.Keys["viewer@root"])
+            .GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/series?indicator=bogus");
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        Assert.Equal("indicator", Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Should_name_the_query_value_a_handler_refuses()
     {
         var district = await _data.DistrictAsync();
