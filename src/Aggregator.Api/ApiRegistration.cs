@@ -88,7 +88,7 @@ public static class ApiRegistration
             {
                 await context.Request.ReadFormAsync(context.RequestAborted);
             }
-            catch (Exception error) when (error is InvalidDataException { Message: var message } && message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+            catch (Exception error) when (error is InvalidDataException { Message: var message } && message.Contains("body length limit", StringComparison.OrdinalIgnoreCase)
                                           || error is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
             {
                 await ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeDetail);

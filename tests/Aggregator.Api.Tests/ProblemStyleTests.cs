@@ -78,6 +78,21 @@ public sealed partial class ProblemStyleTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_answer_a_small_form_with_an_overlong_boundary_400_not_413()
+    {
+        var district = await _data.DistrictAsync();
+        var boundary = new string('b', 2000);
+        var body = new StringContent($"--{boundary}--\r\n");
+        body.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+
+        var response = await api.Client(district.Keys["reporter@a"])
+            .PostAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/import", body);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        Assert.Equal("form", Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Should_name_the_query_value_a_handler_refuses()
     {
         var district = await _data.DistrictAsync();
