@@ -93,6 +93,24 @@ public sealed partial class ProblemStyleTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_refuse_an_import_of_two_files_at_once()
+    {
+        var district = await _data.DistrictAsync();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(SeedReport.Text), "file", "taoranting-2017.txt" },
+            { new StringContent("其他"), "file", "other.txt" },
+        };
+
+        var response = await api.Client(district.Keys["reporter@a"])
+            .PostAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/import", form);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        Assert.Equal("file", Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(0, await _data.VersionCountAsync(district, district.SubDistrictA));
+    }
+
+    [Fact]
     public async Task Should_name_the_query_value_a_handler_refuses()
     {
         var district = await _data.DistrictAsync();
