@@ -28,6 +28,7 @@ public sealed class Request
             RuleFor(r => r.Year).Must(year => ReportYears.Accepts(year, ReportYears.LatestAnywhere(clock)))
                 .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
             RuleFor(r => r.Template).NotEmpty();
+            RuleFor(r => r.Values).WithinEntryBound();
             RuleFor(r => r.Note).MaximumLength(2000);
         }
     }
