@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using System.Text.Json;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
@@ -29,7 +30,7 @@ public sealed class Request
                 .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
             RuleFor(r => r.Template).NotEmpty();
             RuleFor(r => r.Values).WithinEntryBound();
-            RuleFor(r => r.Note).MaximumLength(2000);
+            RuleFor(r => r.Note).MaximumCharacters(2000);
         }
     }
 }

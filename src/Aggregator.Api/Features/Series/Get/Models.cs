@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
@@ -16,7 +17,7 @@ public sealed class Request
     {
         public Validator()
         {
-            RuleFor(r => r.Indicator).NotEmpty().MaximumLength(100);
+            RuleFor(r => r.Indicator).NotEmpty().MaximumCharacters(100);
             RuleFor(r => r).Must(r => r.From is null || r.To is null || r.From <= r.To).WithMessage("from must not be after to.");
         }
     }
