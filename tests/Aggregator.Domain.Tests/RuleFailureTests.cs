@@ -54,6 +54,25 @@ public sealed class RuleFailureTests
     }
 
     [Fact]
+    public void Should_name_the_first_20_unknown_or_repeated_codes_and_count_the_rest()
+    {
+        var unknown = Enumerable.Range(1, 30).Select(i => RawValue.Of($"99.{i}", 1m));
+        var repeated = Enumerable.Range(1, 25).Select(_ => RawValue.Of("1.1", 975m));
+        var input = ReportInput.From(SeedReport.Input.Entries.Concat(unknown).Concat(repeated));
+
+        var errors = ReportValidator.Validate(TestCatalog.Bj2017, input).Errors;
+
+        var unknownFailures = errors.Where(e => e.RuleId == ValueRules.UnknownCode).ToList();
+        Assert.Equal(21, unknownFailures.Count);
+        Assert.Equal(20, unknownFailures.SelectMany(f => f.IndicatorCodes).Distinct().Count());
+        Assert.Equal("另有 10 个未知指标代码未逐一列出（共 30 个）：模板 bj-gip-2017 中没有这些指标",
+            Assert.Single(unknownFailures, f => f.IndicatorCodes.Count == 0).Message);
+        var repeatedFailures = errors.Where(e => e.RuleId == ValueRules.DuplicateCode).ToList();
+        Assert.Equal(21, repeatedFailures.Count);
+        Assert.Equal("另有 5 处重复填报未逐一列出（共 25 处）", Assert.Single(repeatedFailures, f => f.IndicatorCodes.Count == 0).Message);
+    }
+
+    [Fact]
     public void Should_reject_a_text_value()
     {
         var result = ValidateJson("""{"6": "无", "4": 0}""");

@@ -13,6 +13,12 @@ public static class ReportValidator
 {
     private const int StackLimit = 1024;
 
+    /// <summary>
+    /// Unknown or repeated codes named one finding each; beyond, one finding counts the rest. The edge bounds the
+    /// entries, but a finding per code still let a small body of made-up codes answer hundreds of times its size.
+    /// </summary>
+    public const int MaxNamedCodeFailures = 20;
+
     public static ValidationResult Validate(ReportTemplate template, ReportValues values) =>
         Validate(template, ReportInput.From(values));
 
@@ -22,6 +28,8 @@ public static class ReportValidator
         var values = new decimal?[indicators.Count];
         Span<bool> seen = indicators.Count <= StackLimit ? stackalloc bool[indicators.Count] : new bool[indicators.Count];
         List<RuleOutcome>? failures = null;
+        var unknown = 0;
+        var repeated = 0;
 
         if (!input.IsObject)
         {
@@ -32,7 +40,8 @@ public static class ReportValidator
         {
             if (!template.TryGetPosition(entry.Code, out var position))
             {
-                Add(ref failures, ValueFailure(ValueRules.UnknownCode, [entry.Code], $"未知指标代码“{entry.Code}”：模板 {template.Code} 中没有该指标"));
+                if (++unknown <= MaxNamedCodeFailures)
+                    Add(ref failures, ValueFailure(ValueRules.UnknownCode, [entry.Code], $"未知指标代码“{entry.Code}”：模板 {template.Code} 中没有该指标"));
                 continue;
             }
 
@@ -40,7 +49,8 @@ public static class ReportValidator
             if (seen[position])
             {
                 values[position] = null;
-                Add(ref failures, ValueFailure(ValueRules.DuplicateCode, [entry.Code], $"{indicator} 重复填报"));
+                if (++repeated <= MaxNamedCodeFailures)
+                    Add(ref failures, ValueFailure(ValueRules.DuplicateCode, [entry.Code], $"{indicator} 重复填报"));
                 continue;
             }
 
@@ -62,6 +72,13 @@ public static class ReportValidator
                 Add(ref failures, ValueFailure(ValueRules.ValueType, [entry.Code], $"{indicator} 的值 {Shorten(entry.Raw)} 是{kind}，应为数字"));
             }
         }
+
+        if (unknown > MaxNamedCodeFailures)
+            Add(ref failures, ValueFailure(ValueRules.UnknownCode, [],
+                $"另有 {unknown - MaxNamedCodeFailures} 个未知指标代码未逐一列出（共 {unknown} 个）：模板 {template.Code} 中没有这些指标"));
+        if (repeated > MaxNamedCodeFailures)
+            Add(ref failures, ValueFailure(ValueRules.DuplicateCode, [],
+                $"另有 {repeated - MaxNamedCodeFailures} 处重复填报未逐一列出（共 {repeated} 处）"));
 
         return new ValidationResult(template, EvaluateRules(template.CompiledRules, values), values, failures);
     }

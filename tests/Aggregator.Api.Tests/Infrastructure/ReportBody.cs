@@ -43,6 +43,13 @@ public sealed class ReportBody
         return this;
     }
 
+    /// <summary>The same report with <paramref name="count"/> made-up indicator codes (z00001, z00002, …) added, each set to 1.</summary>
+    public ReportBody WithUnknownCodes(int count)
+    {
+        for (var i = 1; i <= count; i++) _values.Add(KeyValuePair.Create($"z{i:D5}", (JsonNode?)JsonValue.Create(1)));
+        return this;
+    }
+
     public ReportBody WithTemplate(string template)
     {
         Template = template;

@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using FastEndpoints;
@@ -23,7 +24,7 @@ public sealed class Request
             RuleFor(r => r.OrgUnit).NotEmpty();
             RuleFor(r => r.Role).Must(r => KeyRoles.TenantRoles.Contains(r))
                 .WithMessage($"role must be one of: {string.Join(", ", KeyRoles.TenantRoles)}.");
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumCharacters(200);
         }
     }
 }

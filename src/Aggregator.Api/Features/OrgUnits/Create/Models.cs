@@ -24,7 +24,7 @@ public sealed class Request
         {
             RuleFor(r => r.Code).NotEmpty().Matches(Codes.Pattern)
                 .WithMessage("code must be 1–64 letters, digits, '-', '_' or '.'.");
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumCharacters(200);
             RuleFor(r => r.Kind).Must(k => Codes.OrgUnitKinds.Contains(k))
                 .WithMessage($"kind must be one of: {string.Join(", ", Codes.OrgUnitKinds)}.");
             RuleFor(r => r.Parent).Matches(Codes.Pattern).When(r => r.Parent is not null);

@@ -15,6 +15,12 @@ public static class DocumentLimits
     /// <summary>Characters of a .docx's decompressed main XML part (a 1 MiB upload can inflate a thousandfold).</summary>
     public const long MaxXmlCharacters = 4_000_000;
 
+    /// <summary>
+    /// Nesting depth of a .docx's main XML part. Word's own documents, tables in tables included, nest fewer than 30
+    /// deep; OpenXML builds its DOM recursively, and 100,000 nested elements overflow the stack and end the process.
+    /// </summary>
+    public const int MaxXmlDepth = 64;
+
     /// <summary>Characters of a cell's text kept: a longer one is no label or value of the table.</summary>
     public const int MaxCellCharacters = 500;
 

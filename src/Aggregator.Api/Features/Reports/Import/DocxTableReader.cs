@@ -1,3 +1,4 @@
+using System.Xml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 
@@ -19,7 +20,7 @@ public static class DocxTableReader
             using var document = WordprocessingDocument.Open(docx, isEditable: false,
                 new OpenSettings { MaxCharactersInPart = DocumentLimits.MaxXmlCharacters });
             if (document.MainDocumentPart is not { } main) return [];
-            CountRows(main);
+            Survey(main);
             var body = main.Document?.Body;
             if (body is null) return [];
 
@@ -45,21 +46,39 @@ public static class DocxTableReader
     }
 
     /// <summary>
-    /// Streams through the main part counting table rows before the document is loaded: a bomb is refused
-    /// after reading a few hundred KB of its XML rather than after building millions of elements.
+    /// Streams through the main part with a plain <see cref="XmlReader"/> before the document is loaded, counting table
+    /// rows and measuring nesting: a bomb is refused after reading a few hundred KB of its XML rather than after building
+    /// millions of elements, and a deeply nested one before OpenXML's recursive Populate overflows the stack (a stack
+    /// overflow cannot be caught: it ends the process). The main part is the only one this reader loads.
     /// </summary>
-    private static void CountRows(MainDocumentPart main)
+    private static void Survey(MainDocumentPart main)
     {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = DocumentLimits.MaxXmlCharacters,
+            IgnoreComments = true,
+            IgnoreWhitespace = true,
+        };
         var rows = 0;
-        using var reader = DocumentFormat.OpenXml.OpenXmlReader.Create(main);
+        using var stream = main.GetStream(FileMode.Open, FileAccess.Read);
+        using var reader = XmlReader.Create(stream, settings);
         while (reader.Read())
         {
-            if (reader.IsStartElement && reader.ElementType == typeof(DocumentFormat.OpenXml.Wordprocessing.TableRow)
+            if (reader.NodeType != XmlNodeType.Element) continue;
+            if (reader.Depth >= DocumentLimits.MaxXmlDepth)
+                throw new DocumentTooLargeException(
+                    $"The document's XML nests deeper than {DocumentLimits.MaxXmlDepth} elements; a Word table nests fewer than 30.");
+            if (reader.LocalName == "tr" && reader.NamespaceURI is TransitionalNamespace or StrictNamespace
                 && ++rows > DocumentLimits.MaxDocumentRows)
                 throw new DocumentTooLargeException(
                     $"The document's tables have more than {DocumentLimits.MaxDocumentRows:N0} rows; the statistics table has fewer than 300.");
         }
     }
+
+    private const string TransitionalNamespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    private const string StrictNamespace = "http://purl.oclc.org/ooxml/wordprocessingml/main";
 
     /// <summary>The XML reader's MaxCharactersInDocument, set from MaxCharactersInPart, was exceeded.</summary>
     private static bool IsPartTooLarge(Exception error) =>

@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
 using FastEndpoints;
@@ -30,7 +31,7 @@ public sealed class Request
             RuleFor(r => r.Year).Must(year => ReportYears.Accepts(year, ReportYears.LatestAnywhere(clock)))
                 .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
             RuleFor(r => r.File).NotNull().WithMessage("Send the report as the form field 'file' (.txt or .docx).");
-            RuleFor(r => r.Note).MaximumLength(2000);
+            RuleFor(r => r.Note).MaximumCharacters(2000);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using System.Text.Json;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
@@ -28,7 +29,8 @@ public sealed class Request
             RuleFor(r => r.Year).Must(year => ReportYears.Accepts(year, ReportYears.LatestAnywhere(clock)))
                 .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
             RuleFor(r => r.Template).NotEmpty();
-            RuleFor(r => r.Note).MaximumLength(2000);
+            RuleFor(r => r.Values).WithinEntryBound();
+            RuleFor(r => r.Note).MaximumCharacters(2000);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
@@ -13,7 +14,7 @@ public sealed class Request
 
     public sealed class Validator : Validator<Request>
     {
-        public Validator() => RuleFor(r => r.Indicator).NotEmpty().MaximumLength(100);
+        public Validator() => RuleFor(r => r.Indicator).NotEmpty().MaximumCharacters(100);
     }
 }
 

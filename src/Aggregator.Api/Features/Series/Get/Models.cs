@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
@@ -16,7 +17,7 @@ public sealed class Request
     {
         public Validator()
         {
-            RuleFor(r => r.Indicator).NotEmpty().MaximumLength(100);
+            RuleFor(r => r.Indicator).NotEmpty().MaximumCharacters(100);
             RuleFor(r => r.To).Must((r, to) => r.From is null || to is null || r.From <= to).WithMessage("from must not be after to.");
         }
     }

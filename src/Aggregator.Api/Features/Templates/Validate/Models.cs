@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aggregator.Api.OpenApi;
+using Aggregator.Api.Features.Reports.Shared;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Templates.Validate;
@@ -14,6 +15,11 @@ public sealed class Request
     /// <summary>true: <c>outcomes</c> lists every rule, passed and not evaluable ones too; by default only the failing ones.</summary>
     [QueryParam]
     public bool All { get; init; }
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator() => RuleFor(r => r.Values).WithinEntryBound();
+    }
 }
 
 /// <summary>

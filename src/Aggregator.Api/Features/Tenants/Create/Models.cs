@@ -22,7 +22,7 @@ public sealed class Request
         {
             RuleFor(r => r.Code).NotEmpty().Matches(Codes.Pattern)
                 .WithMessage("code must be 1–64 letters, digits, '-', '_' or '.'.");
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().MaximumCharacters(200);
             RuleFor(r => r.Kind).Must(k => Codes.TenantKinds.Contains(k))
                 .WithMessage($"kind must be one of: {string.Join(", ", Codes.TenantKinds)}.");
             RuleFor(r => r.TimeZone).Must(TimeZones.IsKnown).When(r => r.TimeZone is not null).WithMessage(TimeZones.Message);
