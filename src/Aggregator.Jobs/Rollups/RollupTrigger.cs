@@ -9,12 +9,13 @@ namespace Aggregator.Jobs.Rollups;
 /// job unless one is already queued. The job clears the claim when it starts, so versions stored during a
 /// run queue exactly one follow-up: a burst of N versions costs a handful of runs, not N.
 /// <para>
-/// Fairness between tenants: a tenant that already has another year dirty or queued is busy, and its
-/// rollups go to an overflow queue (<see cref="BulkQueue"/>) served by workers of their own. So a tenant
-/// posting many years at once holds at most about one worker of <see cref="Queue"/>, and the single-year
-/// rollups of every other tenant start at once instead of waiting behind its FIFO backlog. The lane is
-/// decided from rollup_state in the claim's statement, so every replica agrees without memory of its own;
-/// it only picks where the job waits, never whether it runs, so a wrong guess costs latency, not figures.
+/// Fairness between tenants: a tenant that already has another year dirty or queued, or a job of this year
+/// running, is busy, and its rollups go to an overflow queue (<see cref="BulkQueue"/>) served by workers of
+/// their own. So a tenant posting many years at once, or many versions of a year whose rollup is long, holds
+/// at most about one worker of <see cref="Queue"/>, and the single-year rollups of every other tenant start
+/// at once instead of waiting behind its FIFO backlog. The lane is decided in the claim's statement from the
+/// database, so every replica agrees without memory of its own; it only picks where the job waits, never
+/// whether it runs, so a wrong guess costs latency, not figures.
 /// </para>
 /// </summary>
 public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) : IFiguresObserver
@@ -43,9 +44,11 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
     public async Task<string?> EnsureQueuedAsync(Guid tenantId, int year, CancellationToken ct)
     {
         // Busy: another year of the tenant is queued, or dirty and not failing (a year whose job keeps failing
-        // would otherwise send every later rollup of its tenant to the overflow queue for good). A year whose
-        // job is running counts through its dirty generation: the job clears the claim when it starts.
-        const string claim = """
+        // would otherwise send every later rollup of its tenant to the overflow queue for good); a running job
+        // of another year counts through its dirty generation, as the job clears the claim when it starts.
+        // Or a job of this very year holds or awaits its advisory lock: the follow-up would take a second
+        // worker only to wait for the first. pg_locks rather than a column: a lock dies with its session.
+        const string claim = $"""
             UPDATE rollup_state SET queued_job_id = @claiming, queued_at = now()
             WHERE tenant_id = @tenantId AND year = @year AND queued_job_id IS NULL
             RETURNING EXISTS (
@@ -53,6 +56,11 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
                 WHERE o.tenant_id = @tenantId AND o.year <> @year
                   AND (o.queued_job_id IS NOT NULL
                        OR (o.dirty_generation > coalesce(o.computed_generation, 0) AND o.last_error IS NULL)))
+            OR EXISTS (
+                SELECT 1 FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.objsubid = 2
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND l.classid = {Data.LockClass}::oid AND l.objid = {Data.LockKey}::oid)
             """;
         const string record = """
             UPDATE rollup_state SET queued_job_id = @jobId

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Jobs.Rollups;
 using Dapper;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Api.Tests.Rollups;
 
@@ -36,7 +39,7 @@ public sealed class TenantFairnessTests(ApiFixture api, Xunit.Abstractions.ITest
             {
                 await _rows.StoreAsync(busyId, unit.Id, year, Template, new Dictionary<string, decimal?> { ["3.1"] = year - 2000 });
             }
-            await WaitForStartedAsync(busyId, atLeast: 2);
+            await WaitForStartedAsync(busyId, atLeast: 1);
 
             var clock = Stopwatch.StartNew();
             await (await TestData.PostReportAsync(api.Client(other.Keys["reporter@a"]), other.Tenant, other.SubDistrictA, TestData.ReportFor()))
@@ -53,6 +56,56 @@ public sealed class TenantFairnessTests(ApiFixture api, Xunit.Abstractions.ITest
             new { root = unit.ParentId }));
         Assert.Equal(BusyYears.Select(year => (year, (decimal)(year - 2000))), figures);
     }
+
+    [Fact]
+    public async Task Should_queue_a_busy_tenants_rollups_on_the_overflow_queue_and_an_idle_tenants_on_the_main_one()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var unit = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+
+        // Idle: nothing else of the tenant dirty, queued or running.
+        await DirtyAsync(tenantId, unit, 2010);
+        Assert.Equal(nameof(RollupJob.ExecuteAsync), await QueueAsync(tenantId, 2010));
+        await _rows.WaitForFiguresAsync(tenantId, 2010);
+
+        // Another year dirty: the tenant is working through several years.
+        await DirtyAsync(tenantId, unit, 2011);
+        await DirtyAsync(tenantId, unit, 2012);
+        Assert.Equal(nameof(RollupJob.ExecuteBulkAsync), await QueueAsync(tenantId, 2012));
+        await QueueAsync(tenantId, 2011);
+        await _rows.WaitForFiguresAsync(tenantId, 2011);
+        await _rows.WaitForFiguresAsync(tenantId, 2012);
+
+        // A job of the same year running (here: its lock held): the follow-up would only wait for it.
+        await using (var hold = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
+        {
+            await hold.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('rollup'), hashtext(@tenantId::text || ':' || 2010::text))", new { tenantId });
+            await DirtyAsync(tenantId, unit, 2010);
+            Assert.Equal(nameof(RollupJob.ExecuteBulkAsync), await QueueAsync(tenantId, 2010));
+        }
+        await _rows.WaitForFiguresAsync(tenantId, 2010);
+    }
+
+    /// <summary>A new version of the unit's report, marked dirty the way the POST does, without queuing a job.</summary>
+    private async Task DirtyAsync(Guid tenantId, ReportRows.Unit unit, int year)
+    {
+        await _rows.StoreAsync(tenantId, unit.Id, year, Template, new Dictionary<string, decimal?> { ["3.1"] = year - 2000 }, notify: false);
+        await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
+        await Trigger.OnFiguresChangingAsync(db, tenantId, year, CancellationToken.None);
+        await db.CommitAsync();
+    }
+
+    /// <summary>Queues the year's rollup; the job method it was queued as, which names its queue.</summary>
+    private async Task<string> QueueAsync(Guid tenantId, int year)
+    {
+        var jobId = await Trigger.EnsureQueuedAsync(tenantId, year, CancellationToken.None);
+        Assert.NotNull(jobId);
+        using var connection = api.Factory.Services.GetRequiredService<JobStorage>().GetConnection();
+        return connection.GetJobData(jobId).Job.Method.Name;
+    }
+
+    private RollupTrigger Trigger => api.Factory.Services.GetRequiredService<RollupTrigger>();
 
     /// <summary>Waits until that many of the tenant's rollups have started (cleared their claim) and hang on their locks.</summary>
     private async Task WaitForStartedAsync(Guid tenantId, int atLeast)
