@@ -18,6 +18,13 @@ public sealed class JobsOptions
     public int RecomputeWorkerCount { get; set; } = 1;
 
     /// <summary>
+    /// Workers of this process for the rollups of tenants that already have other years dirty or queued (a
+    /// tenant posting many years at once). They have their own queue so that such a tenant holds at most
+    /// about one of the <see cref="WorkerCount"/> workers and other tenants' rollups start at once.
+    /// </summary>
+    public int BulkWorkerCount { get; set; } = 1;
+
+    /// <summary>
     /// The fallback poll of the queue. New jobs wake the workers at once through LISTEN/NOTIFY
     /// (EnableLongPolling); the poll only covers a lost notification or a broken listener connection.
     /// </summary>

@@ -22,6 +22,7 @@ public static class JobsRegistration
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
             .Validate(o => o.WorkerCount > 0, "Aggregator:Jobs:WorkerCount must be positive.")
             .Validate(o => o.RecomputeWorkerCount > 0, "Aggregator:Jobs:RecomputeWorkerCount must be positive.")
+            .Validate(o => o.BulkWorkerCount > 0, "Aggregator:Jobs:BulkWorkerCount must be positive.")
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
@@ -61,6 +62,14 @@ public static class JobsRegistration
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:recomputes";
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.RecomputeWorkerCount;
                 server.Queues = [RecomputeRequests.Queue];
+            });
+            // Every process that serves the rollups queue serves the overflow one too: a rollup the trigger
+            // sends there is never left without a worker.
+            builder.Services.AddHangfireServer((services, server) =>
+            {
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:rollups-bulk";
+                server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.BulkWorkerCount;
+                server.Queues = [RollupTrigger.BulkQueue];
             });
         }
 

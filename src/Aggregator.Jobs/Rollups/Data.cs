@@ -39,9 +39,12 @@ internal static class Data
         return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year, releasesRecompute });
     }
 
+    /// <summary>The two keys of the advisory lock of (@tenantId, @year); the trigger looks for it in pg_locks.</summary>
+    public const string LockClass = "hashtext('rollup')";
+    public const string LockKey = "hashtext(@tenantId::text || ':' || @year::text)";
+
     public static Task LockAsync(DbSession db, Guid tenantId, int year) =>
-        db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('rollup'), hashtext(@tenantId::text || ':' || @year::text))",
-            new { tenantId, year });
+        db.ExecuteAsync($"SELECT pg_advisory_xact_lock({LockClass}, {LockKey})", new { tenantId, year });
 
     public static Task LockComparisonAsync(DbSession db, Guid tenantId, int year, int baseYear) =>
         db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('comparison'), hashtext(@tenantId::text || ':' || @year::text || ':' || @baseYear::text))",

@@ -23,6 +23,17 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         RunAsync(tenantId, year, force, releasesRecompute: false, ct);
 
     /// <summary>
+    /// The same rollup, queued while its tenant had other years dirty or queued (see <see cref="RollupTrigger"/>):
+    /// a queue of its own, served by workers of its own, so that a tenant with many years to compute holds at
+    /// most about one worker of <see cref="RollupTrigger.Queue"/>. A method of its own because the Queue
+    /// attribute, not the state the job is created in, decides where Hangfire puts it (retries included).
+    /// </summary>
+    [AutomaticRetry(Attempts = 3)]
+    [Queue(RollupTrigger.BulkQueue)]
+    public Task<bool> ExecuteBulkAsync(Guid tenantId, int year, CancellationToken ct) =>
+        RunAsync(tenantId, year, force: false, releasesRecompute: false, ct);
+
+    /// <summary>
     /// A recompute asked for over HTTP (<see cref="RecomputeRequests"/>): always
     /// recomputes. Its own queue, served by workers of its own, so that however many a tenant asks for, the
     /// rollups that follow new report versions of every tenant never wait behind them.

@@ -8,10 +8,20 @@ namespace Aggregator.Jobs.Rollups;
 /// Marks (tenant, year) dirty inside each version's transaction and, after the commit, queues one rollup
 /// job unless one is already queued. The job clears the claim when it starts, so versions stored during a
 /// run queue exactly one follow-up: a burst of N versions costs a handful of runs, not N.
+/// <para>
+/// Fairness between tenants: a tenant that already has another year dirty or queued, or a job of this year
+/// running, is busy, and its rollups go to an overflow queue (<see cref="BulkQueue"/>) served by workers of
+/// their own. So a tenant posting many years at once, or many versions of a year whose rollup is long, holds
+/// at most about one worker of <see cref="Queue"/>, and the single-year rollups of every other tenant start
+/// at once instead of waiting behind its FIFO backlog. The lane is decided in the claim's statement from the
+/// database, so every replica agrees without memory of its own; it only picks where the job waits, never
+/// whether it runs, so a wrong guess costs latency, not figures.
+/// </para>
 /// </summary>
 public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) : IFiguresObserver
 {
     public const string Queue = "rollups";
+    public const string BulkQueue = "rollups-bulk";
     internal const string Claiming = "claiming";
 
     public Task OnFiguresChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct)
@@ -33,24 +43,40 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
     /// <summary>Queues a rollup job for (tenant, year) unless one is queued; the queued job's id.</summary>
     public async Task<string?> EnsureQueuedAsync(Guid tenantId, int year, CancellationToken ct)
     {
-        const string claim = """
+        // Busy: another year of the tenant is queued, or dirty and not failing (a year whose job keeps failing
+        // would otherwise send every later rollup of its tenant to the overflow queue for good); a running job
+        // of another year counts through its dirty generation, as the job clears the claim when it starts.
+        // Or a job of this very year holds or awaits its advisory lock: the follow-up would take a second
+        // worker only to wait for the first. pg_locks rather than a column: a lock dies with its session.
+        const string claim = $"""
             UPDATE rollup_state SET queued_job_id = @claiming, queued_at = now()
             WHERE tenant_id = @tenantId AND year = @year AND queued_job_id IS NULL
-            RETURNING 1
+            RETURNING EXISTS (
+                SELECT 1 FROM rollup_state o
+                WHERE o.tenant_id = @tenantId AND o.year <> @year
+                  AND (o.queued_job_id IS NOT NULL
+                       OR (o.dirty_generation > coalesce(o.computed_generation, 0) AND o.last_error IS NULL)))
+            OR EXISTS (
+                SELECT 1 FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.objsubid = 2
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND l.classid = {Data.LockClass}::oid AND l.objid = {Data.LockKey}::oid)
             """;
         const string record = """
             UPDATE rollup_state SET queued_job_id = @jobId
             WHERE tenant_id = @tenantId AND year = @year AND queued_job_id = @claiming
             """;
 
+        bool busy;
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
-            var claimed = await db.QuerySingleOrDefaultAsync<int?>(claim, new { tenantId, year, claiming = Claiming });
+            var claimed = await db.QuerySingleOrDefaultAsync<bool?>(claim, new { tenantId, year, claiming = Claiming });
             await db.CommitAsync();
-            if (claimed is null) return null;
+            if (claimed is not { } tenantBusy) return null;
+            busy = tenantBusy;
         }
 
-        var jobId = Enqueue(tenantId, year);
+        var jobId = busy ? EnqueueBulk(tenantId, year) : Enqueue(tenantId, year);
         // The job may already have started and cleared the claim; then there is nothing to record.
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
@@ -62,4 +88,7 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
 
     private string Enqueue(Guid tenantId, int year) =>
         jobs.Create<RollupJob>(job => job.ExecuteAsync(tenantId, year, false, CancellationToken.None), new EnqueuedState(Queue));
+
+    private string EnqueueBulk(Guid tenantId, int year) =>
+        jobs.Create<RollupJob>(job => job.ExecuteBulkAsync(tenantId, year, CancellationToken.None), new EnqueuedState(BulkQueue));
 }
