@@ -3,16 +3,21 @@ using System.Text;
 
 namespace Aggregator.LoadTest;
 
-/// <summary>POSTs full reports through HTTP; each worker writes its own units, round robin.</summary>
-internal sealed class ApiRun(HttpClient client, string tenant, IReadOnlyList<(string Code, string Key)> units, string body)
+/// <summary>
+/// POSTs full reports through HTTP; each worker writes its own units, round robin. Every body differs (a
+/// report identical to the current version stores nothing and would measure a different path).
+/// </summary>
+internal sealed class ApiRun(HttpClient client, string tenant, IReadOnlyList<(string Code, string Key)> units, Func<long, string> bodyFor)
 {
+    private long _sent;
+
     public Task<RunResult> RunAsync(TimeSpan duration, int concurrency) =>
         RunResult.MeasureAsync(duration, concurrency, async (worker, round) =>
         {
             var (code, key) = units[(int)((worker + round * concurrency) % units.Count)];
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{tenant}/org-units/{code}/reports/2017/versions")
             {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                Content = new StringContent(bodyFor(Interlocked.Increment(ref _sent)), Encoding.UTF8, "application/json"),
             };
             request.Headers.Add("X-Api-Key", key);
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
