@@ -65,6 +65,24 @@ public sealed class DocumentDepthTests(ApiFixture api, Xunit.Abstractions.ITestO
     }
 
     [Fact]
+    public async Task Should_refuse_deep_nesting_in_the_relationships_part_before_opening_the_package()
+    {
+        var district = await _data.DistrictAsync();
+        const int depth = 100_000;
+        var bomb = WithEntry(SeedDocx.Build(), "word/_rels/document.xml.rels",
+            $"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{Repeat("<x>", depth)}{Repeat("</x>", depth)}</Relationships>");
+
+        var clock = Stopwatch.StartNew();
+        var response = await DryRunAsync(district, bomb, "deep-rels.docx");
+        output.WriteLine($"{bomb.Length:N0} bytes, relationships nested {depth:N0} deep, refused in {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
+        Assert.EndsWith("/problems/document-too-large", problem.GetProperty("type").GetString());
+        Assert.Contains("document.xml.rels", problem.GetProperty("detail").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{clock.Elapsed.TotalSeconds:F2} s");
+    }
+
+    [Fact]
     public async Task Should_refuse_a_docx_whose_main_part_declares_a_dtd_as_unreadable()
     {
         var district = await _data.DistrictAsync();
@@ -96,6 +114,20 @@ public sealed class DocumentDepthTests(ApiFixture api, Xunit.Abstractions.ITestO
             using (var reader = new StreamReader(main.GetStream(FileMode.Open, FileAccess.Read))) xml = reader.ReadToEnd();
             Assert.Contains($"xmlns:w=\"{W}\"", xml);
             main.FeedData(new MemoryStream(new UTF8Encoding(false).GetBytes(change(xml))));
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The package with one zip entry written as given, whatever it holds (OpenXML would refuse to write a broken part).</summary>
+    private static byte[] WithEntry(byte[] docx, string name, string content)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(docx);
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            zip.GetEntry(name)?.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+            writer.Write(content);
         }
         return buffer.ToArray();
     }

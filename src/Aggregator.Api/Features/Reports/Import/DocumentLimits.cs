@@ -21,6 +21,9 @@ public static class DocumentLimits
     /// </summary>
     public const int MaxXmlDepth = 64;
 
+    /// <summary>Parts (zip entries) of a .docx: Word writes a few dozen.</summary>
+    public const int MaxParts = 1_000;
+
     /// <summary>Characters of a cell's text kept: a longer one is no label or value of the table.</summary>
     public const int MaxCellCharacters = 500;
 
