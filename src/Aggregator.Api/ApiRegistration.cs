@@ -12,7 +12,6 @@ namespace Aggregator.Api;
 public static class ApiRegistration
 {
     public const long MaxRequestBodyBytes = 1024 * 1024;
-    public const string TooLargeDetail = "The request body is larger than the 1 MiB this API accepts.";
 
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
@@ -46,11 +45,11 @@ public static class ApiRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(IgnoreContentTypeWithoutBody);
+        app.Use(RequestBodies.IgnoreContentTypeWithoutBody);
         app.UseAuthentication();
         app.UseAuthorization();
-        app.Use(RequireTheBodyAnOperationTakes);
-        app.Use(ReadFormWithinLimit);
+        app.Use(RequestBodies.RequireTheBodyAnOperationTakes);
+        app.Use(RequestBodies.ReadFormWithinLimit);
         app.Use(ControlCharacterRequestCheck.InvokeAsync);
         app.UseFastEndpoints(config =>
         {
@@ -74,63 +73,5 @@ public static class ApiRegistration
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.
         _ = app.Services.GetRequiredService<BootstrapAdminKey>();
         return app;
-    }
-
-    /// <summary>
-    /// Reads a form before the endpoint does, so that a multipart body over the limit answers 413 like any
-    /// other body over it (FastEndpoints' binder would turn the form reader's InvalidDataException into a 400).
-    /// </summary>
-    private static async Task ReadFormWithinLimit(HttpContext context, RequestDelegate next)
-    {
-        if (context.Request.HasFormContentType)
-        {
-            try
-            {
-                await context.Request.ReadFormAsync(context.RequestAborted);
-            }
-            catch (Exception error) when (error is InvalidDataException { Message: var message } && message.Contains("body length limit", StringComparison.OrdinalIgnoreCase)
-                                          || error is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                await ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeDetail);
-                return;
-            }
-            catch (Exception error) when (error is InvalidDataException or IOException and not BadHttpRequestException)
-            {
-                // A multipart body cut short or otherwise malformed is the client's fault, not the server's.
-                throw ProblemException.Invalid("form", $"The multipart body could not be read: {error.Message}");
-            }
-        }
-        await next(context);
-    }
-
-    /// <summary>
-    /// Many HTTP clients send Content-Type: application/json on every request, GETs included. FastEndpoints
-    /// then tries to read a JSON body that is not there and answers 400; a request without a body has no
-    /// content type to honour.
-    /// </summary>
-    private static Task IgnoreContentTypeWithoutBody(HttpContext context, RequestDelegate next)
-    {
-        var canHaveBody = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
-        if (context.Request.ContentType is not null && (!canHaveBody || context.Request.ContentLength == 0))
-            context.Request.ContentType = null;
-        return next(context);
-    }
-
-    /// <summary>
-    /// An operation that reads a body, sent none: FastEndpoints answers that 415 with no body at all. Answer it
-    /// here, in the problem style of every other answer, naming what the operation reads.
-    /// </summary>
-    private static Task RequireTheBodyAnOperationTakes(HttpContext context, RequestDelegate next)
-    {
-        var accepts = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>();
-        var canHaveBody = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
-        // */* is FastEndpoints' mark of an operation whose request lives in its route and query alone.
-        var readsBody = accepts is { IsOptional: false, ContentTypes.Count: > 0 } && !accepts.ContentTypes.Contains("*/*");
-        if (readsBody && (!canHaveBody || context.Request.ContentLength == 0))
-        {
-            return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                $"This operation reads a body ({string.Join(" or ", accepts!.ContentTypes)}); the request sent none.");
-        }
-        return next(context);
     }
 }

@@ -19,7 +19,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             case BadHttpRequestException bad:
                 // Kestrel's own limits: 413 for a body over the limit, 400 for a malformed request.
                 await ProblemWriter.WriteAsync(context, bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? ApiRegistration.TooLargeDetail
+                    ? Input.RequestBodies.TooLargeDetail
                     : bad.Message);
                 return true;
             case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique:

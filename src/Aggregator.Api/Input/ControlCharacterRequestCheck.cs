@@ -6,7 +6,8 @@ namespace Aggregator.Api.Input;
 /// <summary>
 /// Refuses control characters in what the app reads of a request outside its JSON body: query, route values,
 /// the headers it interprets, and multipart form fields and file names. Runs before any endpoint binds or
-/// touches the database; the JSON body is checked after binding by <see cref="ControlCharacterBodyCheck"/>.
+/// touches the database (after <see cref="RequestBodies.ReadFormWithinLimit"/>, which reads the form); the JSON
+/// body is checked after binding by <see cref="ControlCharacterBodyCheck"/>.
 /// </summary>
 public static class ControlCharacterRequestCheck
 {
@@ -40,18 +41,8 @@ public static class ControlCharacterRequestCheck
 
         if (request.HasFormContentType)
         {
-            // The form is buffered once here; the endpoint's binding reads the same parsed form. A body over the
-            // size limit throws BadHttpRequestException (413) on to the exception handler.
-            IFormCollection form;
-            try
-            {
-                form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-            }
-            catch (Exception malformed) when (malformed is InvalidDataException or IOException and not BadHttpRequestException)
-            {
-                failures.Add(new ValidationFailure("form", $"The multipart body could not be read: {malformed.Message}"));
-                return failures;
-            }
+            // Already read, within its limits, by RequestBodies.ReadFormWithinLimit: this is the parsed form.
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
             foreach (var (name, values) in form) CheckPair(failures, name, values);
             foreach (var file in form.Files)
             {

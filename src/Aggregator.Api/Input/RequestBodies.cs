@@ -1,0 +1,74 @@
+using Aggregator.Api.Errors;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Aggregator.Api.Input;
+
+/// <summary>
+/// What the API makes of a request's body before an endpoint binds it: no body means no content type, a body
+/// an operation needs must be there, and a form is read once, here, within the size limit.
+/// </summary>
+public static class RequestBodies
+{
+    public const string TooLargeDetail = "The request body is larger than the 1 MiB this API accepts.";
+
+    /// <summary>
+    /// Many HTTP clients send Content-Type: application/json on every request, GETs included. FastEndpoints
+    /// then tries to read a JSON body that is not there and answers 400; a request without a body has no
+    /// content type to honour.
+    /// </summary>
+    public static Task IgnoreContentTypeWithoutBody(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentType is not null && HasNoBody(context)) context.Request.ContentType = null;
+        return next(context);
+    }
+
+    /// <summary>
+    /// An operation that reads a body, sent none: FastEndpoints answers that 415 with no body at all. Answer it
+    /// here, in the problem style of every other answer, naming what the operation reads.
+    /// </summary>
+    public static Task RequireTheBodyAnOperationTakes(HttpContext context, RequestDelegate next)
+    {
+        var accepts = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>();
+        // */* is FastEndpoints' mark of an operation whose request lives in its route and query alone.
+        if (accepts is { IsOptional: false, ContentTypes.Count: > 0 } && !accepts.ContentTypes.Contains("*/*") && HasNoBody(context))
+        {
+            return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
+                $"This operation reads a body ({string.Join(" or ", accepts.ContentTypes)}); the request sent none.");
+        }
+        return next(context);
+    }
+
+    /// <summary>
+    /// Reads a form before the endpoint does — the one place a form is read; everything after it (the control
+    /// character check, the endpoint's binding) gets the parsed form — so that a multipart body over the limit
+    /// answers 413 like any other body over it, and a malformed one a 400 naming <c>form</c> (FastEndpoints'
+    /// binder would turn either into a 400 of its own, or an unread cut-short body into a 500).
+    /// </summary>
+    public static async Task ReadFormWithinLimit(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.HasFormContentType)
+        {
+            try
+            {
+                await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (Exception error) when (error is InvalidDataException { Message: var message } && message.Contains("body length limit", StringComparison.OrdinalIgnoreCase)
+                                          || error is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeDetail);
+                return;
+            }
+            catch (Exception error) when (error is InvalidDataException or IOException and not BadHttpRequestException)
+            {
+                // A multipart body cut short or otherwise malformed (an overlong boundary, too many fields) is the
+                // client's fault, not the server's.
+                throw ProblemException.Invalid("form", $"The multipart body could not be read: {error.Message}");
+            }
+        }
+        await next(context);
+    }
+
+    private static bool HasNoBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false || context.Request.ContentLength == 0;
+}
