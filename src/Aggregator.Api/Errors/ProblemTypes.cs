@@ -8,6 +8,16 @@ public static class ProblemTypes
 {
     public const string Base = "/problems/";
 
+    // The slugs of this API's own problems (ProblemException's type), all in one list.
+    /// <summary>422: a report without a single figure.</summary>
+    public const string EmptyReport = "empty-report";
+    /// <summary>422: an imported document whose table is not the template's.</summary>
+    public const string UnrecognisedDocument = "unrecognised-document";
+    /// <summary>422: an imported document beyond the reader's limits (rows, parts, size, nesting).</summary>
+    public const string DocumentTooLarge = "document-too-large";
+    /// <summary>422: an Idempotency-Key already used for a different request.</summary>
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+
     private const string Rfc9110 = "https://www.rfc-editor.org/rfc/rfc9110#section-";
     private const string Rfc6585 = "https://www.rfc-editor.org/rfc/rfc6585#section-";
 

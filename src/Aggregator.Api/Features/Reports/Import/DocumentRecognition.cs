@@ -13,14 +13,15 @@ namespace Aggregator.Api.Features.Reports.Import;
 /// </summary>
 public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOnlyDictionary<string, object?> Found)
 {
-    public const string ProblemType = "unrecognised-document";
-
     public static DocumentRecognition Of(TemplateCatalog catalog, ReportTemplate template, int year, string format,
         IReadOnlyList<TableRow> rows, LayoutMatch match)
     {
         var matchedRows = match.MatchedRows;
         var mapped = match.Values.Count;
-        var other = rows.Count == 0 ? null : BestOtherLayout(catalog, template, rows);
+        // Other templates are tried only for a table in doubt (nothing mapped, or most rows foreign): the answer
+        // then names the layout it has; a table that is plainly the template's costs no second matching.
+        var inDoubt = rows.Count > 0 && (mapped == 0 || matchedRows * 2 < rows.Count);
+        var other = inDoubt ? BestOtherLayout(catalog, template, rows) : null;
         var found = new Dictionary<string, object?>
         {
             ["template"] = template.Code,
@@ -50,11 +51,11 @@ public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOn
     public void Require()
     {
         if (!Recognised)
-            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, Detail, Found, type: ProblemType);
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, Detail, Found, type: ProblemTypes.UnrecognisedDocument);
     }
 
     /// <summary>For a dry run, which answers what it found: the reason a storing import would refuse.</summary>
-    public RuleFinding? AsFinding() => Recognised ? null : new RuleFinding(ProblemType, [], Detail);
+    public RuleFinding? AsFinding() => Recognised ? null : new RuleFinding(ProblemTypes.UnrecognisedDocument, [], Detail);
 
     private static (ReportTemplate Template, int Rows)? BestOtherLayout(TemplateCatalog catalog, ReportTemplate template, IReadOnlyList<TableRow> rows) =>
         catalog.All

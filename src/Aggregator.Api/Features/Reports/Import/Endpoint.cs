@@ -97,7 +97,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     private static IEnumerable<RuleFinding> Refusals(ReportTemplate template, DocumentRecognition recognition, ReportInput input)
     {
         if (recognition.AsFinding() is { } unrecognised) yield return unrecognised;
-        else if (!input.HasFigures) yield return new RuleFinding(ReportRules.EmptyReport, [], ReportRules.EmptyReportDetail(template));
+        else if (!input.HasFigures) yield return new RuleFinding(ProblemTypes.EmptyReport, [], ReportRules.EmptyReportDetail(template));
     }
 
     private static (string Format, IReadOnlyList<TableRow> Rows) ReadTable(string fileName, byte[] bytes)
@@ -114,7 +114,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         }
         catch (DocumentTooLargeException error)
         {
-            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, $"{fileName}: {error.Message}", type: "document-too-large");
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, $"{fileName}: {error.Message}", type: ProblemTypes.DocumentTooLarge);
         }
     }
 

@@ -52,10 +52,8 @@ public static class ReportRules
     {
         if (!input.HasFigures)
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity, EmptyReportDetail(template),
-                new Dictionary<string, object?> { ["template"] = template.Code }, type: EmptyReport);
+                new Dictionary<string, object?> { ["template"] = template.Code }, type: ProblemTypes.EmptyReport);
     }
-
-    public const string EmptyReport = "empty-report";
 
     public static string EmptyReportDetail(ReportTemplate template) =>
         $"The report holds no figure: every value of {template.Code} is empty or absent, and an empty report would replace " +

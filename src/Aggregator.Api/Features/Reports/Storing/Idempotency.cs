@@ -48,7 +48,7 @@ internal static class Idempotency
         if (!row.RequestHash.AsSpan().SequenceEqual(requestHash))
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
                 "This Idempotency-Key was already used for a different request; use a new key for a new request.",
-                type: "idempotency-key-reused");
+                type: ProblemTypes.IdempotencyKeyReused);
         return new StoredAnswer(row.Status ?? StatusCodes.Status201Created, row.Body ?? "", row.Location, row.ETag);
     }
 
