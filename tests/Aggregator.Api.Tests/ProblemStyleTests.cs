@@ -60,9 +60,12 @@ public sealed partial class ProblemStyleTests(ApiFixture api)
         var none = await api.Client(district.Keys["reporter@a"]).PostAsync(path, null);
         var emptyJson = await api.Client(district.Keys["reporter@a"]).PostAsync(path, new StringContent("", Encoding.UTF8, "application/json"));
 
-        await none.ShouldBeProblem(none.StatusCode);
-        await emptyJson.ShouldBeProblem(emptyJson.StatusCode);
-        Assert.True((int)none.StatusCode is 400 or 415, $"{none.StatusCode}");
+        // The operation reads a JSON body and got none: 415 naming what it reads, as problem details.
+        foreach (var response in new[] { none, emptyJson })
+        {
+            var problem = await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+            Assert.Contains("application/json", problem.GetProperty("detail").GetString());
+        }
     }
 
     [Fact]

@@ -35,6 +35,16 @@ public sealed partial class ContractTests
             var documented = document["paths"]![path]!["post"]!["responses"]!["422"]!;
             using var answer = await SendAsync(world, "post", path, call);
             failures.AddRange((await CheckAsync(answer, 422, documented, schemas)).Select(f => $"POST {path} ({kind}): {f}"));
+            // And it is the kind it was sent to provoke, not some other 422 that happens to fit the schema.
+            if ((int)answer.StatusCode == 422)
+            {
+                using var body = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+                var type = body.RootElement.GetProperty("type").GetString();
+                var isKind = kind == "rules"
+                    ? body.RootElement.TryGetProperty("rules", out var rules) && rules.GetArrayLength() > 0
+                    : type == $"/problems/{kind}";
+                if (!isKind) failures.Add($"POST {path} ({kind}): answered a 422 of type {type}");
+            }
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));

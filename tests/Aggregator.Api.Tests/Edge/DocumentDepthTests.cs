@@ -35,7 +35,7 @@ public sealed class DocumentDepthTests(ApiFixture api, Xunit.Abstractions.ITestO
         var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
         Assert.EndsWith("/problems/document-too-large", problem.GetProperty("type").GetString());
         Assert.Contains("nests deeper than 64", problem.GetProperty("detail").GetString());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{clock.Elapsed.TotalSeconds:F2} s");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed.TotalSeconds:F2} s (unguarded it took 16 s, or ended the process)");
         var alive = await DryRunAsync(district, SeedDocx.Build(), "taoranting-2017.docx");
         await alive.ShouldHaveStatus(HttpStatusCode.OK);
     }
@@ -79,7 +79,7 @@ public sealed class DocumentDepthTests(ApiFixture api, Xunit.Abstractions.ITestO
         var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
         Assert.EndsWith("/problems/document-too-large", problem.GetProperty("type").GetString());
         Assert.Contains("document.xml.rels", problem.GetProperty("detail").GetString());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{clock.Elapsed.TotalSeconds:F2} s");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed.TotalSeconds:F2} s (unguarded it took 16 s, or ended the process)");
     }
 
     [Fact]

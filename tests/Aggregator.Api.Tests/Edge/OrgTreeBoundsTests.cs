@@ -73,7 +73,7 @@ public sealed class OrgTreeBoundsTests(ApiFixture api)
 
         foreach (var refused in await Task.WhenAll(tooDeep)) Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         // Generous for a loaded test machine; the deep chain of the issue made these inserts time out (30 s).
-        Assert.True(slowest < TimeSpan.FromSeconds(5), $"the slowest insert of the other tenant took {slowest}");
+        Assert.True(slowest < TimeSpan.FromSeconds(15), $"the slowest insert of the other tenant took {slowest}");
     }
 
     [Fact]

@@ -84,6 +84,8 @@ public sealed class PooledConnectionTests(ApiFixture api)
             AutoPrepareMinUsages = app.AutoPrepareMinUsages,
         };
         Assert.True(connection.MaxAutoPrepare > 0, "the app prepares statements automatically");
+        // The tests fail a statement on its second use, the one that prepares it: that needs this setting.
+        Assert.Equal(2, connection.AutoPrepareMinUsages);
         return NpgsqlDataSource.Create(connection.ConnectionString);
     }
 }

@@ -29,7 +29,7 @@ public sealed class RecomputeFloodTests(ApiFixture api, Xunit.Abstractions.ITest
         string floodJob;
         await using (var hold = await api.TenantDb.BeginAsync(busyId, CancellationToken.None))
         {
-            await hold.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('rollup'), hashtext(@busyId::text || ':' || @Year::text))", new { busyId, Year });
+            await Aggregator.Jobs.Rollups.Data.LockAsync(hold, busyId, Year);
             var busyJob = await RecomputeAsync(busy);
             await WaitForJobAsync(busy, busyJob, "Processing");
 

@@ -40,6 +40,10 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Aggregator:BootstrapAdminKey"] = AdminKey,
             // The hourly sweep would race the tests that look at stale figures; the sweep has a test of its own.
             ["Aggregator:Jobs:SweepCron"] = "0 0 31 2 *",
+            // Pinned, not left to the machine's core count: the fairness and flood tests fill these lanes on purpose.
+            ["Aggregator:Jobs:WorkerCount"] = "2",
+            ["Aggregator:Jobs:BulkWorkerCount"] = "1",
+            ["Aggregator:Jobs:RecomputeWorkerCount"] = "1",
         });
         Factory.StartServer();
     }

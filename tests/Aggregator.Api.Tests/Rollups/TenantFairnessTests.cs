@@ -33,7 +33,7 @@ public sealed class TenantFairnessTests(ApiFixture api, Xunit.Abstractions.ITest
         {
             foreach (var year in BusyYears)
             {
-                await hold.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('rollup'), hashtext(@busyId::text || ':' || @year::text))", new { busyId, year });
+                await Aggregator.Jobs.Rollups.Data.LockAsync(hold, busyId, year);
             }
             foreach (var year in BusyYears)
             {
@@ -80,7 +80,7 @@ public sealed class TenantFairnessTests(ApiFixture api, Xunit.Abstractions.ITest
         // A job of the same year running (here: its lock held): the follow-up would only wait for it.
         await using (var hold = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
         {
-            await hold.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('rollup'), hashtext(@tenantId::text || ':' || 2010::text))", new { tenantId });
+            await Aggregator.Jobs.Rollups.Data.LockAsync(hold, tenantId, 2010);
             await DirtyAsync(tenantId, unit, 2010);
             Assert.Equal(nameof(RollupJob.ExecuteBulkAsync), await QueueAsync(tenantId, 2010));
         }

@@ -40,7 +40,23 @@ public sealed class TenantCalendarTests(ApiFixture api) : IAsyncLifetime
         var response = await Post(key, tenant, org, 2027);
 
         var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
-        Assert.Contains("2026", problem.GetRawText());
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("year", error.GetProperty("name").GetString());
+        Assert.Contains("between 2008 and 2026", error.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Should_refuse_the_new_year_of_greenwich_to_a_tenant_still_in_the_old_one()
+    {
+        // 02:00 UTC on 1 January 2027 is 21:00 on New Year's Eve in New York: a calendar read in UTC would accept 2027.
+        var (tenant, org, key) = await ReporterAsync(timeZone: "America/New_York");
+        _clock.Now = new DateTimeOffset(2027, 1, 1, 2, 0, 0, TimeSpan.Zero);
+
+        var refused = await Post(key, tenant, org, 2027);
+        var accepted = await Post(key, tenant, org, 2026);
+
+        await refused.ShouldBeProblem(HttpStatusCode.BadRequest);
+        await accepted.ShouldHaveStatus(HttpStatusCode.Created);
     }
 
     [Fact]
