@@ -107,7 +107,7 @@ public sealed class MistakenReportRequestTests(ApiFixture api)
         var reporter = api.Client(district.Keys["reporter@a"]);
         var first = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor());
         await first.ShouldHaveStatus(HttpStatusCode.Created);
-        var tenantId = await TenantIdAsync(district.Tenant);
+        var tenantId = await _data.TenantIdAsync(district.Tenant);
         var dirtyBefore = await DirtyGenerationAsync(tenantId);
 
         var again = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().WithNote("nochmal"));
@@ -276,22 +276,8 @@ public sealed class MistakenReportRequestTests(ApiFixture api)
     }
 
     private static Task<HttpResponseMessage> ImportAsync(HttpClient client, District district, byte[] file, string fileName,
-        int year = SeedReport.Year, bool dryRun = false)
-    {
-        var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue(fileName.EndsWith(".docx", StringComparison.Ordinal)
-            ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document" : "text/plain");
-        form.Add(content, "file", fileName);
-        var url = $"{TestData.ReportPath(district.Tenant, district.SubDistrictA, year)}/import{(dryRun ? "?dryRun=true" : "")}";
-        return client.PostAsync(url, form);
-    }
-
-    private async Task<Guid> TenantIdAsync(string code)
-    {
-        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
-        return await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @code", new { code });
-    }
+        int year = SeedReport.Year, bool dryRun = false) =>
+        TestData.ImportAsync(client, district.Tenant, district.SubDistrictA, file, fileName, year, dryRun);
 
     private async Task<long> AuditCountAsync(Guid tenantId, string action)
     {

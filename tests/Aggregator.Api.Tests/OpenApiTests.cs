@@ -19,7 +19,7 @@ public sealed partial class OpenApiTests(ApiFixture api)
     public async Task Should_serve_the_document_that_is_committed()
     {
         var live = Normalise(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"));
-        var committedPath = Path.Combine(RepositoryRoot(), "openapi", "aggregator.v1.json");
+        var committedPath = Path.Combine(RepositoryPaths.Root, "openapi", "aggregator.v1.json");
 
         if (Environment.GetEnvironmentVariable("AGGREGATOR_WRITE_OPENAPI") == "1")
             await File.WriteAllTextAsync(committedPath, live + "\n");
@@ -125,13 +125,6 @@ public sealed partial class OpenApiTests(ApiFixture api)
     }
 
     private static string Normalise(string json) => JsonNode.Parse(json)!.ToJsonString(Indented).ReplaceLineEndings("\n");
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "Aggregator.sln"))) return directory.FullName;
-        throw new InvalidOperationException("Aggregator.sln not found above the test binaries.");
-    }
 
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
     private static partial Regex RouteParameter();

@@ -103,17 +103,11 @@ public sealed class OrgUnitTests(ApiFixture api)
         var unit = await _data.OrgUnitAsync(tenant);
         await _data.KeyAsync(tenant, unit, "reporter");
 
-        var tenantId = await TenantIdAsync(tenant);
+        var tenantId = await _data.TenantIdAsync(tenant);
         await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
         var actions = (await Dapper.SqlMapper.QueryAsync<string>(db.Connection,
             db.Command("SELECT action FROM audit_log ORDER BY audit_id"))).ToList();
 
         Assert.Equal(["tenant.created", "org-unit.created", "api-key.created"], actions);
-    }
-
-    private async Task<Guid> TenantIdAsync(string code)
-    {
-        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
-        return await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @code", new { code });
     }
 }

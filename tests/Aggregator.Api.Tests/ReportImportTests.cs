@@ -74,16 +74,8 @@ public sealed class ReportImportTests(ApiFixture api)
         await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
     }
 
-    private Task<HttpResponseMessage> ImportAsync(District district, byte[] file, string fileName, bool dryRun = false)
-    {
-        var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue(fileName.EndsWith(".docx", StringComparison.Ordinal)
-            ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document" : "text/plain");
-        form.Add(content, "file", fileName);
-        var url = $"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/import{(dryRun ? "?dryRun=true" : "")}";
-        return api.Client(district.Keys["reporter@a"]).PostAsync(url, form);
-    }
+    private Task<HttpResponseMessage> ImportAsync(District district, byte[] file, string fileName, bool dryRun = false) =>
+        TestData.ImportAsync(api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, file, fileName, dryRun: dryRun);
 
     private static List<KeyValuePair<string, decimal?>> Values(JsonElement body) =>
         body.GetProperty("values").EnumerateObject()

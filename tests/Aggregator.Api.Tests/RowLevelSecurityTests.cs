@@ -124,17 +124,11 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
                 await report.ShouldHaveStatus(System.Net.HttpStatusCode.Created);
             }
         }
-        var ids = (await TenantIdAsync(a), await TenantIdAsync(b));
+        var ids = (await _data.TenantIdAsync(a), await _data.TenantIdAsync(b));
         var rows = new Rollups.ReportRows(api);
         foreach (var tenantId in new[] { ids.Item1, ids.Item2 })
             foreach (var year in new[] { SeedReport.Year - 1, SeedReport.Year })
                 await rows.WaitForFiguresAsync(tenantId, year);
         return ids;
-    }
-
-    private async Task<Guid> TenantIdAsync(string code)
-    {
-        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
-        return await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @code", new { code });
     }
 }

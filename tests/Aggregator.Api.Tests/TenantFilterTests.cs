@@ -1,3 +1,4 @@
+using Aggregator.Api.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 
 namespace Aggregator.Api.Tests;
@@ -48,7 +49,7 @@ public sealed partial class TenantFilterTests
     /// <summary>Every string literal of src/ that reads as SQL, with interpolated constants (<c>{OrgScope.SqlFilter}</c>) filled in.</summary>
     private static IEnumerable<Statement> SqlStatements()
     {
-        var files = Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src"), "*.cs", SearchOption.AllDirectories)
+        var files = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .ToDictionary(f => f, File.ReadAllText);
 
@@ -65,16 +66,9 @@ public sealed partial class TenantFilterTests
                 if (!SqlStart().IsMatch(sql)) continue;
                 for (var depth = 0; depth < 3; depth++)
                     sql = Interpolation().Replace(sql, i => constants.GetValueOrDefault(i.Groups["name"].Value, i.Value));
-                yield return new Statement(Path.GetRelativePath(RepositoryRoot(), file), sql);
+                yield return new Statement(Path.GetRelativePath(RepositoryPaths.Root, file), sql);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Aggregator.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Aggregator.sln not found above the test binaries.");
     }
 
     [GeneratedRegex(@"const string (?<name>\w+)\s*=\s*\$*(?:""""""(?<raw>.*?)""""""|""(?<plain>(?:[^""\\]|\\.)*)"")", RegexOptions.Singleline)]

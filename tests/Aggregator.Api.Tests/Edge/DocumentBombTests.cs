@@ -87,17 +87,6 @@ public sealed class DocumentBombTests(ApiFixture api, Xunit.Abstractions.ITestOu
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
     }
 
-    private Task<HttpResponseMessage> DryRunAsync(District district, byte[] file, string fileName)
-    {
-        var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue(fileName.EndsWith(".docx", StringComparison.Ordinal)
-            ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document" : "text/plain");
-        form.Add(content, "file", fileName);
-        return api.Client(district.Keys["reporter@a"])
-            .PostAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/import?dryRun=true", form);
-    }
-
     /// <summary>A Word document with <paramref name="tables"/> tables of a 统计指标 header and <paramref name="rows"/> rows each.</summary>
     private static byte[] Docx(int rows, int tables = 1, string? prose = null, string label = "行")
     {
@@ -130,4 +119,7 @@ public sealed class DocumentBombTests(ApiFixture api, Xunit.Abstractions.ITestOu
 
     private static DocumentFormat.OpenXml.Wordprocessing.TableRow Row(params string[] cells) =>
         new(cells.Select(cell => new TableCell(Paragraph(cell))).Cast<OpenXmlElement>());
+
+    private Task<HttpResponseMessage> DryRunAsync(District district, byte[] file, string fileName) =>
+        TestData.ImportAsync(api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, file, fileName, dryRun: true);
 }

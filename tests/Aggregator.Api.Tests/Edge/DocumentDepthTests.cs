@@ -134,13 +134,6 @@ public sealed class DocumentDepthTests(ApiFixture api, Xunit.Abstractions.ITestO
 
     private static string Repeat(string text, int times) => new StringBuilder(text.Length * times).Insert(0, text, times).ToString();
 
-    private Task<HttpResponseMessage> DryRunAsync(District district, byte[] file, string fileName)
-    {
-        var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-        form.Add(content, "file", fileName);
-        return api.Client(district.Keys["reporter@a"])
-            .PostAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/import?dryRun=true", form);
-    }
+    private Task<HttpResponseMessage> DryRunAsync(District district, byte[] file, string fileName) =>
+        TestData.ImportAsync(api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, file, fileName, dryRun: true);
 }

@@ -80,7 +80,7 @@ public sealed class OrgTreeBoundsTests(ApiFixture api)
     public async Task Should_refuse_a_path_deeper_than_supported_in_the_database_itself()
     {
         var tenant = await _data.TenantAsync();
-        var tenantId = await TenantIdAsync(tenant);
+        var tenantId = await _data.TenantIdAsync(tenant);
         var path = string.Join('.', Enumerable.Range(1, 34));
 
         await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
@@ -102,10 +102,4 @@ public sealed class OrgTreeBoundsTests(ApiFixture api)
 
     private Task<HttpResponseMessage> AddUnitAsync(string tenant, string code, string name, string? parent = null) =>
         api.Admin().PostAsJsonAsync($"/api/v1/tenants/{tenant}/org-units", new { code, name, kind = "sub-district", parent });
-
-    private async Task<Guid> TenantIdAsync(string tenant)
-    {
-        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
-        return await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @tenant", new { tenant });
-    }
 }

@@ -36,10 +36,7 @@ public sealed class AppProcess : IAsyncDisposable
             // …/tests/Aggregator.Api.Tests/bin/{Configuration}/{tfm}/
             var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
             var configuration = output.Parent!.Name;
-            var root = output;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Aggregator.sln"))) root = root.Parent;
-            if (root is null) throw new InvalidOperationException("Aggregator.sln not found above " + output.FullName);
-            return Path.Combine(root.FullName, "src", "Aggregator.Worker", "bin", configuration, output.Name, "Aggregator.Worker.dll");
+            return RepositoryPaths.Of("src", "Aggregator.Worker", "bin", configuration, output.Name, "Aggregator.Worker.dll");
         }
     }
 

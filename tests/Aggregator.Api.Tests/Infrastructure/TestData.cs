@@ -54,6 +54,26 @@ public sealed class TestData(ApiFixture api)
         return await client.SendAsync(request);
     }
 
+    /// <summary>Posts an annual report document (.txt or .docx) to the import of a unit's report; the response is the test's to check.</summary>
+    public static Task<HttpResponseMessage> ImportAsync(HttpClient client, string tenant, string org, byte[] file, string fileName,
+        int year = SeedReport.Year, bool dryRun = false)
+    {
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(fileName.EndsWith(".docx", StringComparison.Ordinal)
+            ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document" : "text/plain");
+        var form = new MultipartFormDataContent { { content, "file", fileName } };
+        return client.PostAsync($"{ReportPath(tenant, org, year)}/import{(dryRun ? "?dryRun=true" : "")}", form);
+    }
+
+    /// <summary>The id of a tenant, by its code.</summary>
+    public async Task<Guid> TenantIdAsync(string tenantCode)
+    {
+        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
+        var id = await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @tenantCode", new { tenantCode });
+        await db.CommitAsync();
+        return id;
+    }
+
     /// <summary>How many versions of the report are stored (0 when none), asked as the tenant-admin.</summary>
     public async Task<int> VersionCountAsync(District district, string org, int year = SeedReport.Year)
     {

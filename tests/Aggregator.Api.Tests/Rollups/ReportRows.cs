@@ -19,13 +19,7 @@ public sealed class ReportRows(ApiFixture api)
 
     public IReadOnlyList<IFiguresObserver> Observers => api.Factory.Services.GetServices<IFiguresObserver>().ToList();
 
-    public async Task<Guid> TenantIdAsync(string tenantCode)
-    {
-        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
-        var id = await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @tenantCode", new { tenantCode });
-        await db.CommitAsync();
-        return id;
-    }
+    public Task<Guid> TenantIdAsync(string tenantCode) => new TestData(api).TenantIdAsync(tenantCode);
 
     public async Task<Unit> UnitAsync(Guid tenantId, string code)
     {

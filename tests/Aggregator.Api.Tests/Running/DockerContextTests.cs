@@ -1,3 +1,4 @@
+using Aggregator.Api.Tests.Infrastructure;
 namespace Aggregator.Api.Tests.Running;
 
 /// <summary>deploy/Dockerfile sends the repository root as its build context: nothing local may ride along.</summary>
@@ -12,9 +13,7 @@ public sealed class DockerContextTests
     [InlineData("**/TestResults/")]
     public void Should_keep_local_state_out_of_the_docker_build_context(string pattern)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Aggregator.sln"))) root = root.Parent;
-        var dockerignore = Path.Combine(root!.FullName, ".dockerignore");
+        var dockerignore = RepositoryPaths.Of(".dockerignore");
 
         Assert.True(File.Exists(dockerignore), ".dockerignore is missing at the repository root");
         Assert.Contains(pattern, File.ReadAllLines(dockerignore).Select(l => l.Trim()));

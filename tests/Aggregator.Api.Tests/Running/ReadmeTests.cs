@@ -1,3 +1,4 @@
+using Aggregator.Api.Tests.Infrastructure;
 namespace Aggregator.Api.Tests.Running;
 
 /// <summary>The README's walk-through is the script CI runs, so the two cannot drift apart.</summary>
@@ -6,7 +7,7 @@ public sealed class ReadmeTests
     [Fact]
     public void Should_show_the_walkthrough_that_ci_runs_verbatim()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var script = File.ReadAllText(Path.Combine(root, "deploy", "walkthrough.sh")).ReplaceLineEndings("\n");
         var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
 
@@ -14,12 +15,5 @@ public sealed class ReadmeTests
         var shown = script[script.IndexOf("\nB=", StringComparison.Ordinal)..].TrimStart('\n');
 
         Assert.Contains("```sh\n" + shown + "```\n", readme);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Aggregator.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Aggregator.sln not found above " + AppContext.BaseDirectory);
     }
 }
