@@ -15,7 +15,8 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
 {
     private readonly TestData _data = new(api);
 
-    private static readonly string[] Tables =
+    /// <summary>Every table of the schema (a test checks this against pg_tables).</summary>
+    internal static readonly string[] Tables =
     [
         "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
         "rollup_state", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values",
