@@ -5,15 +5,17 @@ using FluentValidation.Results;
 namespace Aggregator.Api.Input;
 
 /// <summary>
-/// C0 control characters other than tab, line feed and carriage return: no report, name or code contains one,
-/// and PostgreSQL refuses NUL outright. They are refused at the edge with a 400 naming the field.
+/// Control characters — C0 other than tab, line feed and carriage return, DEL and C1 — no report, name or code
+/// contains one, and PostgreSQL refuses NUL outright. They are refused at the edge with a 400 naming the field.
 /// </summary>
 public static class ControlCharacters
 {
     private static readonly SearchValues<char> Refused = SearchValues.Create(
-        Enumerable.Range(0, 0x20).Select(c => (char)c).Where(c => c is not ('\t' or '\n' or '\r')).ToArray());
+        Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c)
+            .Where(c => c is not ('\t' or '\n' or '\r')).ToArray());
 
-    public const string Reason = "must not contain control characters (U+0000–U+001F other than tab, line feed and carriage return)";
+    public const string Reason =
+        "must not contain control characters (U+0000–U+001F other than tab, line feed and carriage return, U+007F–U+009F)";
 
     public static bool In(string? text) => text is not null && text.AsSpan().ContainsAny(Refused);
 

@@ -45,8 +45,11 @@ public sealed class ControlCharacterTests(ApiFixture api)
     {
         var district = await _data.DistrictAsync();
 
-        foreach (var character in new[] { "\u0001", "\u001b", "\u0000" })
+        foreach (var character in new[] { "\u0001", "\u001b", "\u0000", "\u007f", "\u0085", "\u009b" })
         {
+            // C1 characters are not ASCII: HttpClient refuses them in a header and MIME-encodes them in a file name,
+            // so no client sends them raw there.
+            if (character[0] > '\u007f' && (place.EndsWith("header", StringComparison.Ordinal) || place == "multipart file name")) continue;
             using var request = Request(district, place, $"x{character}y");
             var response = await api.Client().SendAsync(request);
 

@@ -83,6 +83,23 @@ public sealed class DocumentDepthTests(ApiFixture api, Xunit.Abstractions.ITestO
     }
 
     [Fact]
+    public async Task Should_refuse_an_element_with_hundreds_of_thousands_of_attributes()
+    {
+        var district = await _data.DistrictAsync();
+        // 340,000 attributes on one element stay under the 4 M characters and the 1 MiB upload, and cost OpenXML 6 s of CPU.
+        var attributes = string.Concat(Enumerable.Range(0, 340_000).Select(i => $" a{i}=\"1\""));
+        var bomb = SeedWith($"<w:p{attributes}/>");
+
+        var clock = Stopwatch.StartNew();
+        var response = await DryRunAsync(district, bomb, "attributes.docx");
+        output.WriteLine($"{bomb.Length:N0} bytes, 340,000 attributes on one element, answered in {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
+        Assert.EndsWith("/problems/document-too-large", problem.GetProperty("type").GetString());
+        Assert.Contains("attributes", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Should_refuse_a_docx_whose_main_part_declares_a_dtd_as_unreadable()
     {
         var district = await _data.DistrictAsync();

@@ -21,6 +21,12 @@ public static class DocumentLimits
     /// </summary>
     public const int MaxXmlDepth = 64;
 
+    /// <summary>
+    /// Attributes (namespace declarations included) of one element: Word's root element declares a few dozen
+    /// namespaces. OpenXML's cost grows faster than linearly with them: 340,000 on one element took 6 s of CPU.
+    /// </summary>
+    public const int MaxAttributes = 256;
+
     /// <summary>Parts (zip entries) of a .docx: Word writes a few dozen.</summary>
     public const int MaxParts = 1_000;
 

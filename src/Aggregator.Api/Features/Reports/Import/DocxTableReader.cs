@@ -64,9 +64,13 @@ public static class DocxTableReader
                 using var reader = XmlReader.Create(stream, SurveySettings);
                 while (reader.Read())
                 {
-                    if (reader.NodeType == XmlNodeType.Element && reader.Depth >= DocumentLimits.MaxXmlDepth)
+                    if (reader.NodeType != XmlNodeType.Element) continue;
+                    if (reader.Depth >= DocumentLimits.MaxXmlDepth)
                         throw new DocumentTooLargeException(
                             $"The document's XML ({entry.FullName}) nests deeper than {DocumentLimits.MaxXmlDepth} elements; a Word table nests fewer than 30.");
+                    if (reader.AttributeCount > DocumentLimits.MaxAttributes)
+                        throw new DocumentTooLargeException(
+                            $"An element of the document's XML ({entry.FullName}) has {reader.AttributeCount:N0} attributes; Word writes at most a few dozen (limit {DocumentLimits.MaxAttributes}).");
                 }
             }
         }
