@@ -100,6 +100,10 @@ public static class Provocations
                 Body = Form(SeedDocx.Build(row => row.Label.Contains("按时办结数", StringComparison.Ordinal) ? row with { Value = "3" } : row), "broken.docx"),
             }),
         },
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Route = new Dictionary<string, string>(ok.Route) { ["year"] = "9999" } }),
+        },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = new Dictionary<int, Provocation>
         {
             [304] = (_, ok, send) => WithCurrentETagAsync(ok, send),

@@ -1,6 +1,8 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using Aggregator.Jobs.Rollups;
@@ -17,19 +19,24 @@ public sealed class Request
 
 public sealed record Response(string JobId, string Status);
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RecomputeRequests recomputes) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, TenantCalendar calendar, RecomputeRequests recomputes) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Post("/org-units/{org}/rollups/{year}/recompute");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Rollups").AllowedFor(KeyRoles.Reviewer).ClearDefaultProduces(200).Produces<Response>(202));
+        Description(d => d.WithTags("Rollups").AllowedFor(KeyRoles.Reviewer).ClearDefaultProduces(200).Produces<Response>(202)
+            .AnswersProblem(400, "The year is one no report can be stored for (before 2008, or not begun where the tenant is)."));
         Summary(s => s.Summary = "Queues a recompute of the tenant's figures for the year. Reviewer. Follow the job at Location.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (caller, tenantId) = ProcessorState<RequestAccess>();
+        var access = ProcessorState<RequestAccess>();
+        var (caller, tenantId) = access;
+        // The years a report can be stored for: a recompute of year 9999 would store figures of a year that cannot exist.
+        var currentYear = calendar.YearIn(access.TimeZone);
+        if (!ReportYears.Accepts(req.Year, currentYear)) ThrowError(r => r.Year, ReportYears.Message(currentYear));
 
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
