@@ -94,18 +94,26 @@ public sealed class RollupJobTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Should_answer_404_being_computed_before_the_first_figures_and_then_serve_them()
+    public async Task Should_answer_404_no_reports_then_being_computed_before_the_first_figures_and_then_serve_them()
     {
         var district = await _data.DistrictAsync();
         var viewer = api.Client(district.Keys["viewer@root"]);
         var url = $"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/rollups/{Year}";
 
-        var early = await (await viewer.GetAsync(url)).ShouldBeProblem(HttpStatusCode.NotFound);
-        Assert.Contains("being computed", early.GetProperty("detail").GetString());
+        // Nobody has reported the year: nothing is on its way, and the answer does not say "try again shortly".
+        var nothing = await (await viewer.GetAsync(url)).ShouldBeProblem(HttpStatusCode.NotFound);
+        Assert.Equal("no-reports", nothing.GetProperty("reason").GetString());
 
         var tenantId = await _rows.TenantIdAsync(district.Tenant);
         var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
-        await _rows.StoreAsync(tenantId, a.Id, Year, Template, Values(3, 975));
+        await using (var hold = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
+        {
+            // A report is in, its rollup held back by the test: now the figures are on their way.
+            await Aggregator.Jobs.Rollups.Data.LockAsync(hold, tenantId, Year);
+            await _rows.StoreAsync(tenantId, a.Id, Year, Template, Values(3, 975));
+            var pending = await (await viewer.GetAsync(url)).ShouldBeProblem(HttpStatusCode.NotFound);
+            Assert.Equal("being-computed", pending.GetProperty("reason").GetString());
+        }
         await _rows.WaitForFiguresAsync(tenantId, Year);
 
         var response = await viewer.GetAsync(url);

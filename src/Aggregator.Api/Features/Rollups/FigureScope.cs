@@ -30,6 +30,23 @@ public static class FigureScope
                ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");
     }
 
+    /// <summary>
+    /// The 404 for figures that are not stored: <c>being-computed</c> when the year has something to compute from
+    /// (a report, or figures already asked for), <c>no-reports</c> when no unit of the tenant reported the year —
+    /// "try again shortly" would then be a promise nobody keeps.
+    /// </summary>
+    public static async Task<ProblemException> NotStoredAsync(DbSession db, int year, string what)
+    {
+        const string sql = """
+            SELECT EXISTS (SELECT 1 FROM rollup_state WHERE tenant_id = @tenantId AND year = @year)
+                OR EXISTS (SELECT 1 FROM reports WHERE tenant_id = @tenantId AND year = @year)
+            """;
+        return await db.QuerySingleAsync<bool>(sql, new { tenantId = db.Tenant, year })
+            ? BeingComputed(what)
+            : new ProblemException(StatusCodes.Status404NotFound, $"{what}: no unit of this tenant has reported {year}, so there is nothing to compute.",
+                new Dictionary<string, object?> { [NotFoundReasons.Member] = NotFoundReasons.NoReports });
+    }
+
     /// <summary>404 for figures not computed yet: the answer says they are on their way.</summary>
     public static ProblemException BeingComputed(string what) =>
         new(StatusCodes.Status404NotFound, $"{what}: being computed; try again shortly.",

@@ -26,7 +26,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
         if (!unit.HasChildren)
             throw ProblemException.NotFound($"A breakdown of '{req.Org}' (a unit with no units below it)");
         var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId, req.Indicator)
-                     ?? throw FigureScope.BeingComputed($"The {req.Year} figures of '{req.Org}'");
+                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
         if (catalog.Find(header.Template)?.FindIndicator(req.Indicator) is not { Aggregate: AggregateKind.Sum })
             throw ProblemException.Invalid("indicator", $"'{req.Indicator}' is not a summable indicator of {header.Template}.");
 

@@ -30,7 +30,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
         if (!unit.HasChildren)
             throw ProblemException.NotFound($"A rollup of '{req.Org}' (a unit with no units below it; read its report)");
         var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId)
-                     ?? throw FigureScope.BeingComputed($"The {req.Year} figures of '{req.Org}'");
+                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
         var stored = (await Data.ValuesAsync(db, req.Year, unit.OrgUnitId)).ToDictionary(v => v.Indicator, StringComparer.Ordinal);
         await db.CommitAsync();
 
