@@ -59,9 +59,11 @@ public sealed partial class ProblemStyleTests(ApiFixture api)
 
         var none = await api.Client(district.Keys["reporter@a"]).PostAsync(path, null);
         var emptyJson = await api.Client(district.Keys["reporter@a"]).PostAsync(path, new StringContent("", Encoding.UTF8, "application/json"));
+        var untyped = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"template":"bj-gip-2017","values":{"1.1":1}}"""));
+        var noContentType = await api.Client(district.Keys["reporter@a"]).PostAsync(path, untyped);
 
         // The operation reads a JSON body and got none: 415 naming what it reads, as problem details.
-        foreach (var response in new[] { none, emptyJson })
+        foreach (var response in new[] { none, emptyJson, noContentType })
         {
             var problem = await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
             Assert.Contains("application/json", problem.GetProperty("detail").GetString());

@@ -24,17 +24,19 @@ public static class RequestBodies
     }
 
     /// <summary>
-    /// An operation that reads a body, sent none: FastEndpoints answers that 415 with no body at all. Answer it
-    /// here, in the problem style of every other answer, naming what the operation reads.
+    /// An operation that reads a body, sent none, or one without a Content-Type: FastEndpoints answers that 415
+    /// with no body at all. Answer it here, in the problem style of every other answer, naming what it reads.
     /// </summary>
     public static Task RequireTheBodyAnOperationTakes(HttpContext context, RequestDelegate next)
     {
         var accepts = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>();
         // */* is FastEndpoints' mark of an operation whose request lives in its route and query alone.
-        if (accepts is { IsOptional: false, ContentTypes.Count: > 0 } && !accepts.ContentTypes.Contains("*/*") && HasNoBody(context))
+        if (accepts is { IsOptional: false, ContentTypes.Count: > 0 } && !accepts.ContentTypes.Contains("*/*")
+            && (HasNoBody(context) || context.Request.ContentType is null))
         {
+            var sent = HasNoBody(context) ? "the request sent none" : "the request did not say what it sent (no Content-Type)";
             return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                $"This operation reads a body ({string.Join(" or ", accepts.ContentTypes)}); the request sent none.");
+                $"This operation reads a body ({string.Join(" or ", accepts.ContentTypes)}); {sent}.");
         }
         return next(context);
     }
