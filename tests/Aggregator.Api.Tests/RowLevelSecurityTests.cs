@@ -19,7 +19,7 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
     internal static readonly string[] Tables =
     [
         "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
-        "rollup_state", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values",
+        "rollup_state", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values", "deadlines",
     ];
 
     public static TheoryData<string> TenantTables => new(Tables);
@@ -124,6 +124,12 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
                 var report = await TestData.PostReportAsync(reporter, tenant, unit, TestData.ReportFor(), year, idempotencyKey: $"rls-{year}");
                 await report.ShouldHaveStatus(System.Net.HttpStatusCode.Created);
             }
+        }
+        foreach (var tenant in new[] { a, b })
+        {
+            var admin = api.Client((await _data.KeyAsync(tenant, tenant, "tenant-admin")).Key);
+            var due = await admin.PutAsJsonAsync($"/api/v1/tenants/{tenant}/deadlines/{SeedReport.Year}", new { due = "2018-02-28T23:59:59+08:00" });
+            await due.ShouldHaveStatus(System.Net.HttpStatusCode.OK);
         }
         var ids = (await _data.TenantIdAsync(a), await _data.TenantIdAsync(b));
         var rows = new Rollups.ReportRows(api);

@@ -17,6 +17,10 @@ public static class ProblemTypes
     public const string DocumentTooLarge = "document-too-large";
     /// <summary>422: an Idempotency-Key already used for a different request.</summary>
     public const string IdempotencyKeyReused = "idempotency-key-reused";
+    /// <summary>409: a new version of a report a reviewer accepted and nobody reopened.</summary>
+    public const string ReportLocked = "report-locked";
+    /// <summary>409: a review transition the version's status does not allow (accepting a returned version, say).</summary>
+    public const string ReviewConflict = "review-conflict";
 
     private const string Rfc9110 = "https://www.rfc-editor.org/rfc/rfc9110#section-";
     private const string Rfc6585 = "https://www.rfc-editor.org/rfc/rfc6585#section-";

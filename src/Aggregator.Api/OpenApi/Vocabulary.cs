@@ -25,6 +25,14 @@ public enum Vocabularies
     ValueTypes,
     /// <summary>How an indicator rolls up: sum or none.</summary>
     Aggregates,
+    /// <summary>A version's review status: submitted, accepted, returned.</summary>
+    ReviewStatuses,
+    /// <summary>The tenant's review setting: off or required.</summary>
+    ReviewModes,
+    /// <summary>A unit's state in a year's completeness: accepted, submitted, returned, missing.</summary>
+    UnitReportStates,
+    /// <summary>What a data-quality flag is: swing, outlier, warning.</summary>
+    QualityFlagKinds,
 }
 
 /// <summary>Documents a string member as one of the words of a vocabulary.</summary>

@@ -48,6 +48,10 @@ public sealed class VocabularySchemaFilter(TemplateCatalog catalog) : ISchemaFil
         Vocabularies.RuleStatuses => Enum.GetValues<RuleStatus>().Select(TemplateNames.Of),
         Vocabularies.ValueTypes => Enum.GetValues<IndicatorValueType>().Select(TemplateNames.Of),
         Vocabularies.Aggregates => Enum.GetValues<AggregateKind>().Select(TemplateNames.Of),
+        Vocabularies.ReviewStatuses => Features.Reports.Shared.ReviewStatus.All,
+        Vocabularies.ReviewModes => Features.Reports.Shared.ReviewModes.All,
+        Vocabularies.UnitReportStates => [.. Features.Reports.Shared.ReviewStatus.All, "missing"],
+        Vocabularies.QualityFlagKinds => ["swing", "outlier", "warning"],
         _ => throw new ArgumentOutOfRangeException(nameof(vocabulary)),
     };
 }

@@ -74,9 +74,9 @@ internal static class Data
     public static Task<IEnumerable<TemplateUse>> TemplatesInUseAsync(DbSession db, Guid tenantId)
     {
         const string sql = """
-            SELECT year AS Year, template AS Template, count(*) AS Reports
-            FROM reports WHERE tenant_id = @tenantId
-            GROUP BY year, template
+            SELECT year AS Year, counted_template AS Template, count(*) AS Reports
+            FROM reports WHERE tenant_id = @tenantId AND counted_template IS NOT NULL
+            GROUP BY year, counted_template
             """;
         return db.QueryAsync<TemplateUse>(sql, new { tenantId });
     }
@@ -100,7 +100,7 @@ internal static class Data
                 SELECT v.org_unit_id, v.indicator, v.value
                 FROM report_values v
                 JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
-                WHERE v.tenant_id = @tenantId AND v.year = @year AND r.template = @template
+                WHERE v.tenant_id = @tenantId AND v.year = @year AND r.counted_template = @template
                   AND v.indicator <> ALL(@notSummed)
             )
             INSERT INTO rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters)
@@ -116,23 +116,31 @@ internal static class Data
     {
         // Expected to report: units without children, units flagged as reporting their own figures, and any unit
         // that did report (a unit that reported before units were added below it, say): its figures are in the
-        // sums, so it must be among the reporters too, or completeness and values would disagree.
+        // sums, so it must be among the reporters too, or completeness and values would disagree. Reported means a
+        // version counts (review off, or one accepted); a unit whose newest version waits for a reviewer is listed
+        // as awaiting review, and as missing too while none of its versions counts.
         const string sql = $"""
             WITH {Ancestry},
             expected AS (
-                SELECT o.org_unit_id, o.code, o.path, own.reported
+                SELECT o.org_unit_id, o.code, o.path, own.reported, own.awaiting_review
                 FROM org_units o
                 CROSS JOIN LATERAL (
                     SELECT EXISTS (SELECT 1 FROM reports r
                                    WHERE r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id
-                                     AND r.year = @year AND r.template = @template) AS reported) own
+                                     AND r.year = @year AND r.counted_template = @template) AS reported,
+                           EXISTS (SELECT 1 FROM reports r
+                                   JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id
+                                                         AND v.year = r.year AND v.version = r.current_version
+                                   WHERE r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id
+                                     AND r.year = @year AND v.status = 'submitted') AS awaiting_review) own
                 WHERE o.tenant_id = @tenantId
-                  AND (own.reported OR o.reports
+                  AND (own.reported OR own.awaiting_review OR o.reports
                        OR NOT EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id))
             )
-            INSERT INTO rollup_completeness (tenant_id, year, org_unit_id, expected, reported, missing)
+            INSERT INTO rollup_completeness (tenant_id, year, org_unit_id, expected, reported, missing, awaiting_review)
             SELECT @tenantId, @year, x.ancestor, count(*), count(*) FILTER (WHERE e.reported),
-                   coalesce(array_agg(e.code ORDER BY e.code COLLATE "C") FILTER (WHERE NOT e.reported), ARRAY[]::text[])
+                   coalesce(array_agg(e.code ORDER BY e.code COLLATE "C") FILTER (WHERE NOT e.reported), ARRAY[]::text[]),
+                   coalesce(array_agg(e.code ORDER BY e.code COLLATE "C") FILTER (WHERE e.awaiting_review), ARRAY[]::text[])
             FROM expected e
             JOIN ancestry x ON x.unit = e.org_unit_id
             GROUP BY x.ancestor
@@ -165,7 +173,7 @@ internal static class Data
                 FROM report_values v
                 JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
                 JOIN later_map m ON m.code = v.indicator
-                WHERE v.tenant_id = @TenantId AND v.year = @Year AND r.template = @Template
+                WHERE v.tenant_id = @TenantId AND v.year = @Year AND r.counted_template = @Template
                 GROUP BY v.org_unit_id, m.key
             ),
             base_unit AS (
@@ -173,7 +181,7 @@ internal static class Data
                 FROM report_values v
                 JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
                 JOIN base_map m ON m.code = v.indicator
-                WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND r.template = @BaseTemplate
+                WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND r.counted_template = @BaseTemplate
                 GROUP BY v.org_unit_id, m.key
             ),
             unit_pair AS (

@@ -55,11 +55,12 @@ public sealed class ReportRows(ApiFixture api)
         bool notify = true)
     {
         const string upsertReport = """
-            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash)
-            VALUES (@tenantId, @orgUnitId, @year, @template, 1, @hash)
+            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
+            VALUES (@tenantId, @orgUnitId, @year, @template, 1, @hash, 1, @template)
             ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
                SET current_version = r.current_version + 1, template = excluded.template,
-                   content_hash = excluded.content_hash, updated_at = now()
+                   content_hash = excluded.content_hash, updated_at = now(),
+                   counted_version = r.current_version + 1, counted_template = excluded.template
             RETURNING current_version
             """;
         const string insertVersion = """

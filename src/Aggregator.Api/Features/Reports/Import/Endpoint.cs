@@ -77,7 +77,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
             stored => found with
             {
                 Warnings = stored.Warnings, Unchanged = stored.Unchanged,
-                Stored = new StoredRef(stored.Version, stored.ETag, stored.Location),
+                Stored = new StoredRef(stored.Version, stored.ETag, stored.Location, stored.Status),
             }, ct);
         await StoredAnswers.SendAsync(HttpContext, answer, ct);
     }

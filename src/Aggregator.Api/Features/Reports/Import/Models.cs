@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Reports.Storing;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
@@ -56,7 +57,8 @@ public sealed record Response(
 /// <summary>A table row whose label matched no indicator, with the value it carried.</summary>
 public sealed record UnmappedText(string Label, string Value);
 
-public sealed record StoredRef(int Version, string Etag, string Location);
+/// <summary>The stored version: its number, ETag, address and review status (<see cref="VersionStatus"/>).</summary>
+public sealed record StoredRef(int Version, string Etag, string Location, VersionStatus Review);
 
 /// <summary>What the OpenAPI document shows: the seed report's text imported and stored as version 1.</summary>
 internal static class Examples
@@ -64,5 +66,6 @@ internal static class Examples
     public static readonly Response Stored = new("bj-gip-2017", "text",
         new Dictionary<string, decimal?> { ["1.1"] = 975, ["1.1.1"] = 0, ["3.1"] = 3, ["3.1.3"] = 2, ["3.1.4"] = 1, ["7"] = null },
         [new UnmappedText("其他", "0")], ["8.4"], [], [],
-        new StoredRef(1, "\"v1-83b6f395a488abbd\"", "/api/v1/tenants/110102/org-units/110102003/reports/2017/versions/1"), Unchanged: false);
+        new StoredRef(1, "\"v1-83b6f395a488abbd\"", "/api/v1/tenants/110102/org-units/110102003/reports/2017/versions/1",
+            new VersionStatus("submitted", "key:0f8c2d1e-5b7a-4e9c-9d41-3a6b2c8e7f10", new DateTime(2018, 1, 20, 2, 30, 0, DateTimeKind.Utc), null)), Unchanged: false);
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using Aggregator.Data;
 
 namespace Aggregator.Api.Features.Reports.Storing;
@@ -5,7 +6,18 @@ namespace Aggregator.Api.Features.Reports.Storing;
 internal static class Data
 {
     /// <summary>The current version: what its ETag is made of, and what a new version is compared with.</summary>
-    public sealed record CurrentRow(int Version, byte[] ContentHash, string Template, string Values, string Warnings, DateTime CreatedAt);
+    public sealed record CurrentRow(int Version, byte[] ContentHash, string Template, string Values, string Warnings, DateTime CreatedAt,
+        string Status, DateTime StatusAt, string StatusBy, string? StatusComment)
+    {
+        /// <summary>A reviewer accepted the year's report and nobody reopened it: no version may be added.</summary>
+        public bool Locked { get; init; }
+    }
+
+    private sealed record ReportLock(int Version, bool Locked);
+
+    /// <summary>'off' or 'required': whether a new version waits for a reviewer before it counts.</summary>
+    public static Task<string> ReviewModeAsync(DbSession db, Guid tenantId) =>
+        db.QuerySingleAsync<string>("SELECT review FROM tenants WHERE tenant_id = @tenantId", new { tenantId });
 
     /// <summary>
     /// The current version, its report row locked until commit so no other writer can pass the same If-Match.
@@ -17,50 +29,63 @@ internal static class Data
     public static async Task<CurrentRow?> LockCurrentAsync(DbSession db, Guid tenantId, long orgUnitId, int year)
     {
         const string lockReport = """
-            SELECT current_version FROM reports
+            SELECT current_version AS Version, locked AS Locked FROM reports
             WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year
             FOR UPDATE
             """;
         const string readVersion = """
             SELECT version AS Version, content_hash AS ContentHash, template AS Template,
-                   values::text AS Values, warnings::text AS Warnings, created_at AS CreatedAt
+                   values::text AS Values, warnings::text AS Warnings, created_at AS CreatedAt,
+                   status AS Status, status_at AS StatusAt, status_by AS StatusBy, status_comment AS StatusComment
             FROM report_versions
             WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year AND version = @version
             """;
-        var version = await db.QuerySingleOrDefaultAsync<int?>(lockReport, new { tenantId, orgUnitId, year });
-        if (version is null) return null;
-        return await db.QuerySingleAsync<CurrentRow>(readVersion, new { tenantId, orgUnitId, year, version });
+        var row = await db.QuerySingleOrDefaultAsync<ReportLock>(lockReport, new { tenantId, orgUnitId, year });
+        if (row is null) return null;
+        var current = await db.QuerySingleAsync<CurrentRow>(readVersion, new { tenantId, orgUnitId, year, version = row.Version });
+        return current with { Locked = row.Locked };
     }
 
     /// <summary>
-    /// Points the report at its next version and returns that number. Two first versions racing without a
+    /// Points the report at its next version and returns that number; when <paramref name="counts"/> (review off, or
+    /// accepted on storing) the new version is also the one that counts. Two first versions racing without a
     /// row to lock serialise on the primary key: the second waits, then becomes version 2 — unless its content
     /// is the one the first stored, in which case nothing changes and the answer is null (unchanged).
     /// </summary>
-    public static Task<int?> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash)
+    public static Task<int?> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash, bool counts)
     {
         const string sql = """
-            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash)
-            VALUES (@tenantId, @orgUnitId, @year, @template, 1, @contentHash)
+            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
+            VALUES (@tenantId, @orgUnitId, @year, @template, 1, @contentHash,
+                    CASE WHEN @counts THEN 1 END, CASE WHEN @counts THEN @template END)
             ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
                SET current_version = r.current_version + 1, template = excluded.template,
-                   content_hash = excluded.content_hash, updated_at = now()
+                   content_hash = excluded.content_hash, updated_at = now(),
+                   counted_version = CASE WHEN @counts THEN r.current_version + 1 ELSE r.counted_version END,
+                   counted_template = CASE WHEN @counts THEN excluded.template ELSE r.counted_template END
                WHERE r.content_hash <> excluded.content_hash
             RETURNING current_version
             """;
-        return db.QuerySingleOrDefaultAsync<int?>(sql, new { tenantId, orgUnitId, year, template, contentHash });
+        return db.QuerySingleOrDefaultAsync<int?>(sql, new { tenantId, orgUnitId, year, template, contentHash, counts });
     }
 
+    /// <summary>A new version's review status as stored with it: who moved it there, when (now) and why.</summary>
+    public sealed record InitialStatus(string Status, string By, string? Comment);
+
     public static Task<DateTime> InsertVersionAsync(DbSession db, Guid tenantId, long orgUnitId, int year, int version,
-        string template, string values, string warnings, string? note, byte[] contentHash, string apiKeyId)
+        string template, string values, string warnings, string? note, byte[] contentHash, string apiKeyId,
+        InitialStatus status, DateTimeOffset? reportedAt)
     {
         const string sql = """
-            INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, warnings, note, content_hash, api_key_id)
-            VALUES (@tenantId, @orgUnitId, @year, @version, @template, @values::jsonb, @warnings::jsonb, @note, @contentHash, @apiKeyId)
+            INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, warnings, note, content_hash, api_key_id,
+                                         status, status_at, status_by, status_comment, reported_at)
+            VALUES (@tenantId, @orgUnitId, @year, @version, @template, @values::jsonb, @warnings::jsonb, @note, @contentHash, @apiKeyId,
+                    @Status, now(), @By, @Comment, @reportedAt)
             RETURNING created_at
             """;
-        return db.QuerySingleAsync<DateTime>(sql,
-            new { tenantId, orgUnitId, year, version, template, values, warnings, note, contentHash, apiKeyId });
+        var parameters = new DynamicParameters(status);
+        parameters.AddDynamicParams(new { tenantId, orgUnitId, year, version, template, values, warnings, note, contentHash, apiKeyId, reportedAt });
+        return db.QuerySingleAsync<DateTime>(sql, parameters);
     }
 
     /// <summary>The current values as rows for the rollups: the old rows out, all new rows in one statement.</summary>

@@ -14,7 +14,17 @@ public sealed record Submission(
     IReadOnlyList<RuleFinding> Warnings,
     string? Note,
     string AuditAction,
-    Preconditions Preconditions);
+    Preconditions Preconditions)
+{
+    /// <summary>Import of past years: when the report was made, for timeliness (otherwise the time it is stored).</summary>
+    public DateTimeOffset? ReportedAt { get; init; }
+
+    /// <summary>
+    /// Accepted by the caller as it is stored, whatever the review setting: past years loaded by a tenant-admin at
+    /// the root, who may accept any unit's report. A reviewer's lock on the year still refuses it.
+    /// </summary>
+    public bool AcceptOnStore { get; init; }
+}
 
 /// <summary>If-Match and Idempotency-Key as sent; <see cref="RequestHash"/> identifies "the same request" for retries.</summary>
 public sealed record Preconditions(string? IfMatch, string? IdempotencyKey, byte[] RequestHash)
@@ -36,7 +46,12 @@ public sealed record Preconditions(string? IfMatch, string? IdempotencyKey, byte
 /// the current one when the submission was identical to it. <see cref="Warnings"/> are those stored with it.
 /// </summary>
 public sealed record StoredVersion(int Version, string ETag, string Location, DateTime CreatedAt,
-    IReadOnlyList<RuleFinding> Warnings, bool Unchanged);
+    IReadOnlyList<RuleFinding> Warnings, bool Unchanged, VersionStatus Status);
+
+/// <summary>A version's review status, who moved it there (<c>system</c>: accepted on receipt, review off) and when.</summary>
+public sealed record VersionStatus(
+    [property: Aggregator.Api.OpenApi.Vocabulary(Aggregator.Api.OpenApi.Vocabularies.ReviewStatuses)] string Status,
+    string By, DateTime At, string? Comment);
 
 /// <summary>An answer exactly as sent, so that a retry can be sent the same bytes.</summary>
 public sealed record StoredAnswer(int Status, string Body, string? Location, string? ETag);

@@ -51,8 +51,10 @@ public sealed class VersionWriter(
             // what Idempotency-Key is for, and that replay is answered above, before any precondition.
             CheckIfMatch(preconditions.IfMatch, current);
 
-            var stored = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash)
-                ? Unchanged(s, current)
+            var identical = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash);
+            if (current is { Locked: true } && !identical) throw Locked(s);
+            var stored = identical
+                ? Unchanged(s, current!)
                 : await AppendAsync(db, s, orgUnitId, current, ct);
             appended = !stored.Unchanged;
 
@@ -75,7 +77,11 @@ public sealed class VersionWriter(
             ? [.. s.Warnings, removed]
             : s.Warnings;
 
-        if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash) is not { } version)
+        var status = s.AcceptOnStore ? new Data.InitialStatus(ReviewStatus.Accepted, caller.Actor, "accepted as it was imported")
+            : await Data.ReviewModeAsync(db, tenantId) == ReviewModes.Required ? new Data.InitialStatus(ReviewStatus.Submitted, caller.Actor, null)
+            : new Data.InitialStatus(ReviewStatus.Accepted, ReviewStatus.System, "review is off: accepted on receipt");
+        var counts = status.Status == ReviewStatus.Accepted;
+        if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash, counts) is not { } version)
         {
             // A first version with this very content was committed while this one waited for the row.
             return Unchanged(s, await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year)
@@ -83,14 +89,20 @@ public sealed class VersionWriter(
         }
 
         var createdAt = await Data.InsertVersionAsync(db, tenantId, orgUnitId, s.Year, version, content.Template,
-            content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, content.Hash, caller.KeyId);
-        var (codes, values) = ValueRows(content);
-        await Data.ReplaceValuesAsync(db, tenantId, orgUnitId, s.Year, codes, values);
+            content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, content.Hash, caller.KeyId, status, s.ReportedAt);
+        // report_values hold the version that counts: a submitted version changes nothing there until accepted.
+        if (counts)
+        {
+            var (codes, values) = ValueRows(content);
+            await Data.ReplaceValuesAsync(db, tenantId, orgUnitId, s.Year, codes, values);
+        }
 
         var stored = new StoredVersion(version, ETags.Of(version, content.Hash),
-            ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt, warnings, Unchanged: false);
-        await AuditLog.AppendAsync(db, tenantId, caller.Actor, s.AuditAction, $"{s.OrgCode}/{s.Year}",
-            new { version, content.Template, etag = stored.ETag, warnings = warnings.Count, idempotencyKey = s.Preconditions.IdempotencyKey });
+            ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt, warnings, Unchanged: false,
+            new VersionStatus(status.Status, status.By, createdAt, status.Comment));
+        await AuditLog.AppendAsync(db, tenantId, caller.Actor, s.AuditAction, AuditSubject.Report(s.OrgCode, orgUnitId, s.Year),
+            new { version, content.Template, etag = stored.ETag, status = status.Status, warnings = warnings.Count,
+                  idempotencyKey = s.Preconditions.IdempotencyKey, reportedAt = s.ReportedAt });
         foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, s.Year, ct);
         return stored;
     }
@@ -102,7 +114,13 @@ public sealed class VersionWriter(
     private static StoredVersion Unchanged(Submission s, Data.CurrentRow current) => new(
         current.Version, ETags.Of(current.Version, current.ContentHash),
         ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, current.Version), current.CreatedAt,
-        JsonSerializer.Deserialize<List<RuleFinding>>(current.Warnings, Json) ?? [], Unchanged: true);
+        JsonSerializer.Deserialize<List<RuleFinding>>(current.Warnings, Json) ?? [], Unchanged: true,
+        new VersionStatus(current.Status, current.StatusBy, current.StatusAt, current.StatusComment));
+
+    /// <summary>409: a reviewer accepted this year's report; it must be reopened before anything new is stored.</summary>
+    public static ProblemException Locked(Submission s) => new(StatusCodes.Status409Conflict,
+        $"The report of '{s.OrgCode}' for {s.Year} was accepted by a reviewer and is locked; a reviewer must reopen the year " +
+        "(POST …/reports/{year}/reopen) before a new version can be stored.", type: ProblemTypes.ReportLocked);
 
     /// <summary>The values-removed warning when the new content leaves empty what the current version had.</summary>
     private RuleFinding? RemovedSince(Data.CurrentRow current, ReportContent content)

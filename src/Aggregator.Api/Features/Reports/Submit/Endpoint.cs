@@ -50,7 +50,8 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
                 "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
 
         var answer = await writer.StoreAsync(submission,
-            stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, stored.Warnings, stored.CreatedAt, stored.Unchanged), ct);
+            stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, stored.Warnings, stored.CreatedAt, stored.Unchanged,
+                stored.Status.Status, stored.Status.By, stored.Status.At, stored.Status.Comment), ct);
         await StoredAnswers.SendAsync(HttpContext, answer, ct);
     }
 

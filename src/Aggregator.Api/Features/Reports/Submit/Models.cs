@@ -37,10 +37,12 @@ public sealed class Request
 
 /// <summary>
 /// The stored version. Warnings are stored with it and shown on every read. <c>unchanged</c>: the report was
-/// identical to the current version, which is answered (200) and nothing was stored.
+/// identical to the current version, which is answered (200) and nothing was stored. <c>status</c>: accepted on
+/// receipt while the tenant's review is off (<c>statusBy</c> system); submitted, waiting for a reviewer, when it is required.
 /// </summary>
 public sealed record Response(string OrgUnit, int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, int Version, string Etag,
-    IReadOnlyList<RuleFinding> Warnings, DateTime ReportedAt, bool Unchanged);
+    IReadOnlyList<RuleFinding> Warnings, DateTime ReportedAt, bool Unchanged,
+    [property: Vocabulary(Vocabularies.ReviewStatuses)] string Status, string StatusBy, DateTime StatusAt, string? StatusComment);
 
 /// <summary>What the OpenAPI document shows: part of the seed report of 陶然亭街道 for 2017 (3.1 = 3.1.1 + … + 3.1.4; 7 left empty).</summary>
 internal static class Examples
@@ -56,5 +58,6 @@ internal static class Examples
     };
 
     public static readonly Response Created = new("110102003", 2017, "bj-gip-2017", 2, "\"v2-cf745d5cb8dc60cd\"", [],
-        new DateTime(2018, 1, 20, 2, 30, 0, DateTimeKind.Utc), Unchanged: false);
+        new DateTime(2018, 1, 20, 2, 30, 0, DateTimeKind.Utc), Unchanged: false,
+        "submitted", "key:0f8c2d1e-5b7a-4e9c-9d41-3a6b2c8e7f10", new DateTime(2018, 1, 20, 2, 30, 0, DateTimeKind.Utc), null);
 }

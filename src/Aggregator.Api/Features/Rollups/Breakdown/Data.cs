@@ -29,7 +29,7 @@ internal static class Data
                         THEN (SELECT r.value FROM rollup_values r WHERE r.tenant_id = o.tenant_id AND r.year = @year
                                 AND r.org_unit_id = o.org_unit_id AND r.indicator = @indicator)
                         ELSE (SELECT v.value FROM report_values v JOIN reports p
-                                ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.template = @template
+                                ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.counted_template = @template
                               WHERE v.tenant_id = o.tenant_id AND v.year = @year AND v.org_unit_id = o.org_unit_id AND v.indicator = @indicator)
                    END AS Value
             FROM org_units o WHERE o.tenant_id = @tenantId AND o.parent_id = @orgUnitId
@@ -42,13 +42,13 @@ internal static class Data
     {
         const string sql = """
             SELECT v.value FROM report_values v
-            JOIN reports p ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.template = @template
+            JOIN reports p ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.counted_template = @template
             WHERE v.tenant_id = @tenantId AND v.year = @year AND v.org_unit_id = @orgUnitId AND v.indicator = @indicator
             """;
         return db.QuerySingleOrDefaultAsync<decimal?>(sql, new { tenantId = db.Tenant, year, orgUnitId, indicator, template });
     }
 
     public static Task<bool> HasOwnReportAsync(DbSession db, int year, long orgUnitId, string template) =>
-        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM reports WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId AND template = @template)",
+        db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM reports WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId AND counted_template = @template)",
             new { tenantId = db.Tenant, year, orgUnitId, template });
 }

@@ -13,6 +13,7 @@ internal static class Data
         public int Expected { get; init; }
         public int Reported { get; init; }
         public string[] Missing { get; init; } = [];
+        public string[] AwaitingReview { get; init; } = [];
     }
     public sealed record ValueRow(string Indicator, decimal? Value, int Reporters);
 
@@ -20,7 +21,7 @@ internal static class Data
     {
         const string sql = $"""
             SELECT s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
-                   c.expected AS Expected, c.reported AS Reported, c.missing AS Missing
+                   c.expected AS Expected, c.reported AS Reported, c.missing AS Missing, c.awaiting_review AS AwaitingReview
             FROM rollup_state s
             JOIN rollup_completeness c ON c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId
             WHERE s.tenant_id = @tenantId AND s.year = @year AND s.computed_at IS NOT NULL

@@ -44,6 +44,6 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
 
         await Send.OkAsync(new Response(
             unit.Code, req.Year, header.Template, header.ComputedAt, header.Stale,
-            new CompletenessView(header.Expected, header.Reported, header.Missing), values), ct);
+            new CompletenessView(header.Expected, header.Reported, header.Missing, header.AwaitingReview), values), ct);
     }
 }
