@@ -56,8 +56,9 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar) : Endpo
         var currentYear = calendar.YearIn(access.TimeZone);
         if (!ReportYears.Accepts(req.Year, currentYear)) throw ProblemException.Invalid("year", ReportYears.Message(currentYear));
         var due = Request.Parse(req.Due)!.Value;
-        if (due.Year < req.Year || due.Year > req.Year + 2)
-            throw ProblemException.Invalid("due", $"due must fall between the start of {req.Year} and the end of {req.Year + 2}.");
+        var yearBegins = new DateTime(req.Year, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        if (due < new DateTimeOffset(yearBegins, access.TimeZone.GetUtcOffset(yearBegins)))
+            throw ProblemException.Invalid("due", $"due must not be before {req.Year} has begun.");
 
         const string upsert = """
             INSERT INTO deadlines AS d (tenant_id, year, due, set_by) VALUES (@tenantId, @year, @due, @setBy)
