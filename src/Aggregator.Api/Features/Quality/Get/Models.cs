@@ -14,8 +14,9 @@ public sealed record Response(string OrgUnit, int Year, int Units, IReadOnlyList
 
 /// <summary>
 /// One figure worth a second look; it never blocks a report. swing: far from the unit's own figure of the year
-/// before (previous). outlier: far from the median of the other units' figures (median, over peers other units).
-/// warning: a warning rule the counted version fails (ruleId; indicator is the first the rule names).
+/// before (previous). outlier: far from the median (median) of the figures the checked units gave the indicator,
+/// this unit's included; peers: how many other units gave it. warning: a warning rule the counted version fails
+/// (ruleId; indicator is the first code the rule names, value its value; why is the rule's message).
 /// </summary>
 public sealed record FlagView(
     string OrgUnit,
