@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
 using Aggregator.Data;
 using FastEndpoints;
@@ -37,6 +38,7 @@ public static class ApiRegistration
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
                 $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
             .ValidateOnStart();
+        builder.Services.AddQualityThresholds();
 
         builder.Services.AddFastEndpoints();
         return builder;

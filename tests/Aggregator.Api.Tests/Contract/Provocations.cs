@@ -53,6 +53,7 @@ public static class Provocations
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = w => new Call(w.Reviewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/quality/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/jobs/{id}"] = w => new Call(w.Reviewer, w.Route()),
         ["GET /api/v1/tenants/{tenant}/settings"] = w => new Call(w.Viewer, w.Route()),
         ["PUT /api/v1/tenants/{tenant}/settings"] = w => new Call(w.TenantAdmin, w.Route(), Body: JsonBody(new { review = "required" })),
