@@ -113,7 +113,7 @@ public sealed class DataQualityTests(ApiFixture api)
         var reporter = api.Client(district.Keys["reporter@a"]);
         await PostAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor(), year: 2016);
         await PostAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor());
-        await RequireReviewAsync(district.Tenant);
+        await RequireReviewAsync(district);
         // Submitted, not accepted: 2.2.3 from 0 to 600 and a failing warning rule, neither of which counts yet.
         await PostAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().With("2.2.3", 600).With("1.3.5", 200));
 
@@ -122,12 +122,11 @@ public sealed class DataQualityTests(ApiFixture api)
         Assert.Empty(Flags(body));
     }
 
-    private async Task RequireReviewAsync(string tenant)
+    private async Task RequireReviewAsync(District district)
     {
-        var tenantId = await _data.TenantIdAsync(tenant);
-        await using var db = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
-        await db.ExecuteAsync("UPDATE tenants SET review = 'required' WHERE tenant_id = @tenantId", new { tenantId });
-        await db.CommitAsync();
+        var response = await api.Client(district.Keys["tenant-admin@root"])
+            .PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/settings", new { review = "required" });
+        await response.ShouldHaveStatus(HttpStatusCode.OK);
     }
 
     [Fact]
