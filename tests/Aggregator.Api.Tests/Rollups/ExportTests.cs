@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Aggregator.Api.Features.Rollups.Export;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Domain.Templates;
 
@@ -229,6 +230,33 @@ public sealed class ExportTests(ApiFixture api)
         var leaf = await (await viewer.GetAsync(unitUrl + extension)).ShouldBeProblem(HttpStatusCode.NotFound);
         var json = await (await viewer.GetAsync(unitUrl)).ShouldBeProblem(HttpStatusCode.NotFound);
         Assert.Equal(json.GetProperty("detail").GetString(), leaf.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public void Should_list_in_the_completeness_sheet_who_reported_on_time_who_late_and_who_is_missing()
+    {
+        var rollup = new Api.Features.Rollups.Export.StoredRollup(1, "110102", "西城区", 2017, SeedReport.Catalog.Find("bj-gip-2017")!,
+            new DateTime(2018, 2, 1, 8, 0, 0, DateTimeKind.Utc), false, 3, 2, new Dictionary<string, decimal?>(), []);
+        var beijing = TimeSpan.FromHours(8);
+        var timeliness = new CompletenessTable.Timeliness(new DateTimeOffset(2018, 1, 31, 23, 59, 59, beijing), 3, 2, 1, 1, 1,
+            [new CompletenessTable.MissingUnit("110102015", "广安门外街道")],
+            [
+                new CompletenessTable.Unit("110102003", "陶然亭街道", "accepted", new DateTimeOffset(2018, 1, 20, 10, 30, 0, beijing), true),
+                new CompletenessTable.Unit("110102011", "广安门内街道", "submitted", new DateTimeOffset(2018, 2, 1, 9, 0, 0, beijing), false),
+                new CompletenessTable.Unit("110102015", "广安门外街道", "missing", null, null),
+            ]);
+
+        var sheet = SheetRead.ReadWorkbook(XlsxWorkbook.Write([CompletenessTable.Build(rollup, timeliness)]))["完成情况"];
+
+        Assert.Contains("2018-01-31 23:59", sheet.Text(1, 0));
+        var counts = sheet.RowWhere(0, "应报单位") + 1;
+        Assert.Equal([3m, 2m, 1m, 1m, 1m], Enumerable.Range(0, 5).Select(c => sheet[counts, c]!.Number));
+        var late = sheet.RowWhere(0, "110102011");
+        Assert.Equal(["110102011", "广安门内街道", "待审核", "2018-02-01 09:00", "逾期"], Enumerable.Range(0, 5).Select(c => sheet.Text(late, c)));
+        var missing = sheet.RowWhere(0, "110102015");
+        Assert.Equal("未报送", sheet.Text(missing, 2));
+        Assert.Null(sheet[missing, 3]);
+        Assert.Equal("未报送单位（1）", sheet.Text(sheet.RowWhere(0, "未报送单位（1）"), 0));
     }
 
     private static decimal SeedValue(string code) => SeedReport.Values.Single(pair => pair.Key == code).Value!.Value;
