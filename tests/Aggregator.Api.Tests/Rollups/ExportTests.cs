@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Aggregator.Api.Features.Rollups.Export;
+using Completeness = Aggregator.Api.Features.Completeness.Get;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Domain.Templates;
 
@@ -86,7 +87,9 @@ public sealed class ExportTests(ApiFixture api)
 
         var response = await api.Client(district.Keys["reviewer@root"]).GetAsync(Url(district, 2017, ".xlsx"));
         await response.ShouldHaveStatus(HttpStatusCode.OK);
-        var units = SheetRead.ReadWorkbook(await response.Content.ReadAsByteArrayAsync())["各单位"];
+        var workbook = SheetRead.ReadWorkbook(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["汇总表", "各单位", "完成情况"], workbook.Keys);
+        var units = workbook["各单位"];
 
         var names = units.RowWhere(0, "代码");
         Assert.Equal(["陶然亭街道", "广安门内街道", "白纸坊街道"], Enumerable.Range(3, 3).Select(c => units.Text(names, c)));
@@ -101,6 +104,16 @@ public sealed class ExportTests(ApiFixture api)
         Assert.Equal(SeedValue("1.1"), units[units.RowWhere(0, "1.1"), 3]!.Number);
         Assert.Null(units[units.RowWhere(0, "7"), 3]);
         Assert.Equal(SeedReport.Catalog.Find("bj-gip-2017")!.Indicators.Select(i => i.Code), units.Rows.Skip(names + 2).Select(row => row[0]!.Text));
+
+        // 完成情况: the reader's answer for the district; 白纸坊街道 is missing and listed under 未报送单位.
+        var completeness = workbook["完成情况"];
+        var counts = completeness.RowWhere(0, "应报单位") + 1;
+        Assert.Equal([3m, 2m], [completeness[counts, 0]!.Number, completeness[counts, 1]!.Number]);
+        Assert.Equal("未报送", completeness.Text(completeness.RowWhere(0, missing), 2));
+        var missingList = completeness.RowWhere(0, "未报送单位（1）");
+        Assert.Equal(missing, completeness.Text(missingList + 1, 0));
+        Assert.Equal("白纸坊街道", completeness.Text(missingList + 1, 1));
+        Assert.NotNull(completeness.Text(completeness.RowWhere(0, district.SubDistrictA), 3));
     }
 
     [Fact]
@@ -238,19 +251,20 @@ public sealed class ExportTests(ApiFixture api)
         var rollup = new Api.Features.Rollups.Export.StoredRollup(1, "110102", "西城区", 2017, SeedReport.Catalog.Find("bj-gip-2017")!,
             new DateTime(2018, 2, 1, 8, 0, 0, DateTimeKind.Utc), false, 3, 2, new Dictionary<string, decimal?>(), []);
         var beijing = TimeSpan.FromHours(8);
-        var timeliness = new CompletenessTable.Timeliness(new DateTimeOffset(2018, 1, 31, 23, 59, 59, beijing), 3, 2, 1, 1, 1,
-            [new CompletenessTable.MissingUnit("110102015", "广安门外街道")],
+        var timeliness = new Completeness.Response(2017, new DateTimeOffset(2018, 1, 31, 23, 59, 59, beijing),
+            Expected: 3, Reported: 2, Counted: 1, OnTime: 1, Late: 1, AwaitingReview: 1, Returned: 0,
+            [new Completeness.MissingUnit("110102015", "广安门外街道")],
             [
-                new CompletenessTable.Unit("110102003", "陶然亭街道", "accepted", new DateTimeOffset(2018, 1, 20, 10, 30, 0, beijing), true),
-                new CompletenessTable.Unit("110102011", "广安门内街道", "submitted", new DateTimeOffset(2018, 2, 1, 9, 0, 0, beijing), false),
-                new CompletenessTable.Unit("110102015", "广安门外街道", "missing", null, null),
+                new Completeness.UnitCompleteness("110102003", "陶然亭街道", "accepted", 1, 1, new DateTimeOffset(2018, 1, 20, 10, 30, 0, beijing), true),
+                new Completeness.UnitCompleteness("110102011", "广安门内街道", "submitted", null, 1, new DateTimeOffset(2018, 2, 1, 9, 0, 0, beijing), false),
+                new Completeness.UnitCompleteness("110102015", "广安门外街道", "missing", null, null, null, null),
             ]);
 
         var sheet = SheetRead.ReadWorkbook(XlsxWorkbook.Write([CompletenessTable.Build(rollup, timeliness)]))["完成情况"];
 
         Assert.Contains("2018-01-31 23:59", sheet.Text(1, 0));
         var counts = sheet.RowWhere(0, "应报单位") + 1;
-        Assert.Equal([3m, 2m, 1m, 1m, 1m], Enumerable.Range(0, 5).Select(c => sheet[counts, c]!.Number));
+        Assert.Equal([3m, 2m, 1m, 1m, 1m, 0m, 1m], Enumerable.Range(0, 7).Select(c => sheet[counts, c]!.Number));
         var late = sheet.RowWhere(0, "110102011");
         Assert.Equal(["110102011", "广安门内街道", "待审核", "2018-02-01 09:00", "逾期"], Enumerable.Range(0, 5).Select(c => sheet.Text(late, c)));
         var missing = sheet.RowWhere(0, "110102015");

@@ -3,30 +3,22 @@ using System.Globalization;
 namespace Aggregator.Api.Features.Rollups.Export;
 
 /// <summary>
-/// Sheet 3 (完成情况): who of the units expected to report has reported, on time or late, and who is missing.
-/// Built from <see cref="Timeliness"/>, which carries exactly the members of the completeness reader's answer
-/// (<c>Features.Completeness.Get.Response</c>) that the sheet shows.
+/// Sheet 3 (完成情况): who of the units expected to report has reported, on time or late against the deadline, who
+/// awaits review and who is missing, as the completeness reader gives it (read live, not from the stored rollup).
 /// </summary>
 public static class CompletenessTable
 {
     public const string SheetName = "完成情况";
 
-    public sealed record Unit(string OrgUnit, string Name, string Status, DateTimeOffset? FirstReportedAt, bool? OnTime);
-
-    public sealed record MissingUnit(string OrgUnit, string Name);
-
-    public sealed record Timeliness(
-        DateTimeOffset Due, int Expected, int Reported, int OnTime, int Late, int AwaitingReview,
-        IReadOnlyList<MissingUnit> Missing, IReadOnlyList<Unit> Units);
-
-    public static Sheet Build(StoredRollup rollup, Timeliness timeliness)
+    public static Sheet Build(StoredRollup rollup, Completeness.Get.Response timeliness)
     {
-        var sheet = new Sheet(SheetName, [16, 24, 14, 20, 10]);
+        var sheet = new Sheet(SheetName, [16, 24, 14, 20, 10, 10, 10]);
         sheet.Merge(sheet.Add(RowKind.Title, $"{rollup.Name}（{rollup.OrgUnit}）{rollup.Year}年报送完成情况"), 0, 1, sheet.Width);
         sheet.Merge(sheet.Add(RowKind.Title, $"报送截止时间 {Time(timeliness.Due)}"), 0, 1, sheet.Width);
 
-        sheet.Add(RowKind.ColumnHeading, "应报单位", "已报单位", "按时报送", "逾期报送", "待审核");
-        sheet.Add(RowKind.Figures, timeliness.Expected, timeliness.Reported, timeliness.OnTime, timeliness.Late, timeliness.AwaitingReview);
+        sheet.Add(RowKind.ColumnHeading, "应报单位", "已报单位", "按时报送", "逾期报送", "待审核", "已退回", "已计入汇总");
+        sheet.Add(RowKind.Figures, timeliness.Expected, timeliness.Reported, timeliness.OnTime, timeliness.Late, timeliness.AwaitingReview,
+            timeliness.Returned, timeliness.Counted);
 
         sheet.Add(RowKind.ColumnHeading, "单位代码", "单位名称", "状态", "首次报送时间", "是否按时");
         foreach (var unit in timeliness.Units)
