@@ -50,6 +50,8 @@ public static class Provocations
         ["GET /api/v1/tenants/{tenant}/reports"] = w => new Call(w.Viewer, w.Route()),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.xlsx"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.csv"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = w => new Call(w.Reviewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
