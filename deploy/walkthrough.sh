@@ -76,3 +76,25 @@ call 200 GET "/api/v1/tenants/110102/org-units/110102/series?indicator=3.1&from=
 
 # What to check first: swings against 2016, outliers among the units, the warnings stored with the reports.
 call 200 GET /api/v1/tenants/110102/org-units/110102/quality/2017 -H "X-Api-Key: $VIEWER"
+
+# The district office's year. With review required a new version waits for a reviewer, who accepts it (it
+# counts from then on and the year is locked until reopened) or returns it with a comment.
+REVIEWER=$(call 201 POST /api/v1/tenants/110102/api-keys -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"orgUnit":"110102","role":"reviewer","name":"西城区 政务公开办"}' | jq -r .key)
+call 200 PUT /api/v1/tenants/110102/settings -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"review":"required"}'
+call 201 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions -H "X-Api-Key: $REPORTER" \
+     -H 'Content-Type: application/json' \
+     -d '{"template":"bj-gip-2017","values":{"1.1":976,"3.1":3,"3.1.1":0,"3.1.2":0,"3.1.3":2,"3.1.4":1},"note":"1.1 corrected"}'
+call 200 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions/3/accept -H "X-Api-Key: $REVIEWER" \
+     -H 'Content-Type: application/json' -d '{"comment":"核对无误"}'
+
+# When 2017 was due (by default the end of 31 January 2018 in the tenant's time zone), who reported on time,
+# late, awaits review or is missing; the official table as .xlsx or .csv; and who did what, newest first.
+call 200 GET /api/v1/tenants/110102/deadlines/2017 -H "X-Api-Key: $VIEWER"
+call 200 GET /api/v1/tenants/110102/org-units/110102/completeness/2017 -H "X-Api-Key: $VIEWER"
+computed /api/v1/tenants/110102/org-units/110102/rollups/2017 "$VIEWER"
+call 200 GET /api/v1/tenants/110102/org-units/110102/rollups/2017.csv -H "X-Api-Key: $VIEWER"
+curl -sf -o "${TMPDIR:-/tmp}/110102-2017.xlsx" "$B/api/v1/tenants/110102/org-units/110102/rollups/2017.xlsx" \
+     -H "X-Api-Key: $VIEWER" && echo "saved ${TMPDIR:-/tmp}/110102-2017.xlsx"
+call 200 GET "/api/v1/tenants/110102/audit?unit=110102003&year=2017&limit=5" -H "X-Api-Key: $REVIEWER"

@@ -99,7 +99,7 @@ public sealed class VersionWriter(
             ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt, warnings, Unchanged: false,
             new VersionStatus(status.Status, status.By, createdAt, status.Comment));
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, s.AuditAction, AuditSubject.Report(s.OrgCode, orgUnitId, s.Year),
-            new { version, content.Template, etag = stored.ETag, status = status.Status, warnings = warnings.Count,
+            new { version, template = content.Template, etag = stored.ETag, status = status.Status, warnings = warnings.Count,
                   idempotencyKey = s.Preconditions.IdempotencyKey, reportedAt = s.ReportedAt });
         foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, s.Year, ct);
         return stored;
