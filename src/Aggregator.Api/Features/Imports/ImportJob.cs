@@ -1,0 +1,121 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Storing;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using Hangfire;
+
+namespace Aggregator.Api.Features.Imports;
+
+/// <summary>
+/// Runs a CSV import queued by POST …/imports: reads the file kept in csv_imports, plans its reports
+/// (<see cref="ImportPlanner"/>) and stores each through the <see cref="VersionWriter"/> — one transaction per report,
+/// as a POST of versions, accepted on storing with the file's reportedAt — then keeps the summary in the import's row,
+/// where GET /api/v1/jobs/{id} reads it.
+/// <para>
+/// The job type lives in this API assembly, and only the API's own Hangfire server serves <see cref="Queue"/>
+/// (<see cref="ImportsRegistration"/>): the worker process, which runs the rollup queues without this assembly, never
+/// picks one up. Not retried automatically: a run is idempotent (a report already stored is unchanged), but a retry
+/// would count the first run's reports as unchanged; a failed job is visible and the file can be sent again.
+/// </para>
+/// </summary>
+public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, VersionWriter writer, TimeProvider clock, ILogger<ImportJob> logger)
+{
+    public const string Queue = "imports";
+    public const string AuditAction = "report.version-imported-csv";
+
+    /// <summary>Rejections listed in a summary; beyond, <see cref="ImportSummary.RejectionsNotListed"/> counts them.</summary>
+    public const int MaxListedRejections = 1_000;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The tenant id first: the jobs endpoint finds every job's tenant in its first argument.</summary>
+    [Queue(Queue)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct)
+    {
+        Data.ImportRow import;
+        Caller caller;
+        string tenantCode;
+        TimeZoneInfo zone;
+        Dictionary<string, long> units;
+        Dictionary<(long OrgUnitId, int Year), (byte[] Hash, bool Locked)>? current = null;
+        await using (var db = await tenantDb.BeginAsync(tenantId, ct))
+        {
+            import = await Data.FindAsync(db, tenantId, importId) ?? throw new InvalidOperationException($"Import {importId} is gone.");
+            if (import.Content is null) throw new InvalidOperationException($"Import {importId} has already run.");
+            (tenantCode, var timeZone) = await Data.TenantAsync(db, tenantId);
+            zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+            caller = await CallerAsync(db, tenantId, tenantCode, timeZone, import);
+            units = await Data.UnitsAsync(db, OrgScope.Of(caller, tenantId));
+            if (import.DryRun) current = await Data.CurrentAsync(db, tenantId);
+            await db.CommitAsync();
+        }
+
+        var now = clock.GetUtcNow();
+        var rows = CsvImportFile.Read(import.Content);
+        var planner = new ImportPlanner(catalog, units, TimeZoneInfo.ConvertTime(now, zone).Year, zone, now);
+        var (planned, rejections) = planner.Plan(rows);
+        var rejected = rejections.ToList();
+        int stored = 0, unchanged = 0;
+        var note = $"CSV import {import.FileName}";
+        foreach (var report in planned)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (current is not null)
+            {
+                // A dry run: what storing would do, from the stored content hashes and locks.
+                var existing = current.GetValueOrDefault((report.OrgUnitId, report.Year));
+                if (existing.Hash is not null && existing.Hash.AsSpan().SequenceEqual(report.Content.Hash)) unchanged++;
+                else if (existing.Locked) rejected.Add(Rejection(report, VersionWriter.Locked(Submission(caller, tenantId, tenantCode, report, note))));
+                else stored++;
+                continue;
+            }
+
+            try
+            {
+                var answer = await writer.StoreAsync(Submission(caller, tenantId, tenantCode, report, note), version => version, ct);
+                if (answer.Status == StatusCodes.Status201Created) stored++;
+                else unchanged++;
+            }
+            catch (ProblemException problem)
+            {
+                // A reviewer locked the year (409), or the unit went away since the plan: this report only.
+                rejected.Add(Rejection(report, problem));
+            }
+        }
+
+        rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+        var summary = new ImportSummary(import.DryRun, rows.Count, new ImportCounts(stored, unchanged, rejected.Count),
+            rejected.Take(MaxListedRejections).ToList(), Math.Max(0, rejected.Count - MaxListedRejections));
+        await using (var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None))
+        {
+            await Data.FinishAsync(db, tenantId, importId, summary);
+            await db.CommitAsync();
+        }
+        logger.LogInformation("CSV import {ImportId}: {Rows} rows, {Stored} reports stored, {Unchanged} unchanged, {Rejected} rejected (dry run: {DryRun})",
+            importId, rows.Count, stored, unchanged, rejected.Count, import.DryRun);
+    }
+
+    private static Submission Submission(Caller caller, Guid tenantId, string tenantCode, PlannedReport report, string note) =>
+        new(caller, tenantId, tenantCode, report.Org, report.Year, report.Content, report.Warnings, note, AuditAction,
+            new Preconditions(IfMatch: null, IdempotencyKey: null, RequestHash: []))
+        {
+            ReportedAt = report.ReportedAt,
+            AcceptOnStore = true,
+        };
+
+    private static ImportRejection Rejection(PlannedReport report, ProblemException problem) =>
+        new(report.Org, report.Year, report.Line, [$"line {report.Line}: {problem.Message}"]);
+
+    /// <summary>The key that sent the file, as the job acts: its role, and its unit's scope (the platform admin: the tenant).</summary>
+    private static async Task<Caller> CallerAsync(DbSession db, Guid tenantId, string tenantCode, string timeZone, Data.ImportRow import)
+    {
+        if (import.Role == KeyRoles.Admin) return Caller.Admin;
+        var orgUnitId = import.OrgUnitId ?? throw new InvalidOperationException("A tenant key's import names no unit.");
+        var (_, path) = await Data.KeyUnitAsync(db, tenantId, orgUnitId);
+        return new Caller(import.ApiKeyId, import.Role, tenantId, tenantCode, orgUnitId, path, timeZone);
+    }
+}
