@@ -129,7 +129,8 @@ public sealed class ImportPlanner(TemplateCatalog catalog, IReadOnlyDictionary<s
 
         if (at > now) reasons.Add($"line {line}: reportedAt {text} is in the future.");
         else if (year is { } y && at.Year < y) reasons.Add($"line {line}: reportedAt {text} is before the year {y} the report is about.");
-        return at;
+        // In UTC: timestamptz takes no other offset through Npgsql, and the instant is what is kept.
+        return at.ToUniversalTime();
     }
 
     /// <summary>The values in file order, an indicator given twice with one value once; empty cells are reported empty (null).</summary>
