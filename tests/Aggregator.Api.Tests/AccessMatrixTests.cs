@@ -207,6 +207,10 @@ public sealed class AccessMatrixTests(ApiFixture api)
             { new StringContent(SeedReport.Text), "file", "taoranting-2017.txt" },
         },
         (_, "/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute") => null,
+        (_, "/api/v1/tenants/{tenant}/imports") => new MultipartFormDataContent
+        {
+            { new ByteArrayContent(new Imports.ImportCsv().Report(district.SubDistrictA, SeedReport.Year - 1).Bytes()), "file", "past-years.csv" },
+        },
         (_, "/api/v1/templates/{code}/validate") => JsonContent.Create(new { values = new Dictionary<string, decimal> { ["3.1"] = 3 } }),
         _ => throw new InvalidOperationException($"{route.Method} {route.Pattern}: add a body that a key which may act would send."),
     };

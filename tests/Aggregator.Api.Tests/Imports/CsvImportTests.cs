@@ -259,4 +259,21 @@ public sealed class CsvImportTests(ApiFixture api)
         Assert.Equal(shortRow, rejection.GetProperty("line").GetInt32());
         Assert.Contains($"line {shortRow}: 4 field(s) where the header has 5", rejection.GetProperty("reasons")[0].GetString());
     }
+
+    [Fact]
+    public async Task Should_answer_413_for_a_file_over_20_mib_and_take_one_under_it()
+    {
+        var district = await _data.DistrictAsync();
+        var admin = api.Client(district.Keys["tenant-admin@root"]);
+        var header = "org,year,template,indicator,value\n";
+        // Rows of empty cells are skipped: a 2 MiB file of them is within every limit, a 21 MiB one is not.
+        string Padding(int mebibytes) => string.Concat(Enumerable.Repeat(new string(',', 1023) + "\n", mebibytes * 1024));
+
+        var within = await ImportCsv.SendAsync(admin, district.Tenant, Encoding.UTF8.GetBytes(header + Padding(2)));
+        var over = await ImportCsv.SendAsync(admin, district.Tenant, Encoding.UTF8.GetBytes(header + Padding(21)));
+
+        await within.ShouldHaveStatus(HttpStatusCode.Accepted);
+        var problem = await over.ShouldBeProblem(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("MiB", problem.GetProperty("detail").GetString());
+    }
 }

@@ -43,11 +43,17 @@ public sealed class ImportCsv
 
     public static string Path(string tenant, bool dryRun = false) => $"/api/v1/tenants/{tenant}/imports{(dryRun ? "?dryRun=true" : "")}";
 
-    public static Task<HttpResponseMessage> SendAsync(HttpClient client, string tenant, byte[] file, bool dryRun = false, string fileName = "past-years.csv")
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, string tenant, byte[] file, bool dryRun = false, string fileName = "past-years.csv")
     {
         var content = new ByteArrayContent(file);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
-        return client.PostAsync(Path(tenant, dryRun), new MultipartFormDataContent { { content, "file", fileName } });
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path(tenant, dryRun))
+        {
+            Content = new MultipartFormDataContent { { content, "file", fileName } },
+        };
+        // A body over the limit is answered 413 before it is read: with 100-continue the client reads that answer.
+        request.Headers.ExpectContinue = true;
+        return await client.SendAsync(request);
     }
 
     /// <summary>Sends the file, expects 202, and waits for the job's summary (its <c>result</c>).</summary>

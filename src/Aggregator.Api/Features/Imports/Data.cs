@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Aggregator.Api.Auth;
 using Aggregator.Data;
 
 namespace Aggregator.Api.Features.Imports;
@@ -40,9 +41,9 @@ internal static class Data
     }
 
     /// <summary>The codes of the units the importing key reaches, with their ids.</summary>
-    public static async Task<Dictionary<string, long>> UnitsAsync(DbSession db, Auth.OrgScope scope)
+    public static async Task<Dictionary<string, long>> UnitsAsync(DbSession db, OrgScope scope)
     {
-        const string sql = $"SELECT o.code AS Code, o.org_unit_id AS Id FROM org_units o WHERE {Auth.OrgScope.SqlFilter}";
+        const string sql = $"SELECT o.code AS Code, o.org_unit_id AS Id FROM org_units o WHERE {OrgScope.SqlFilter}";
         var units = await db.QueryAsync<(string Code, long Id)>(sql, scope);
         return units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
     }
