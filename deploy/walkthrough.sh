@@ -73,3 +73,6 @@ computed "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" "$
 call 200 GET /api/v1/tenants/110102/org-units/110102/rollups/2017 -H "X-Api-Key: $VIEWER"
 call 200 GET "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" -H "X-Api-Key: $VIEWER"
 call 200 GET "/api/v1/tenants/110102/org-units/110102/series?indicator=3.1&from=2015&to=2017" -H "X-Api-Key: $VIEWER"
+
+# What to check first: swings against 2016, outliers among the units, the warnings stored with the reports.
+call 200 GET /api/v1/tenants/110102/org-units/110102/quality/2017 -H "X-Api-Key: $VIEWER"

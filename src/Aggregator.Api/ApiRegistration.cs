@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Imports;
+using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
 using Aggregator.Data;
 using FastEndpoints;
@@ -34,10 +35,12 @@ public static class ApiRegistration
         builder.Services.AddSingleton<Features.Shared.TenantCalendar>();
         builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
         builder.Services.AddCsvImports();
+        builder.Services.AddSingleton<Features.Review.ReviewTransitions>();
         builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
                 $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
             .ValidateOnStart();
+        builder.Services.AddQualityThresholds();
 
         builder.Services.AddFastEndpoints();
         return builder;

@@ -211,6 +211,11 @@ public sealed class AccessMatrixTests(ApiFixture api)
         {
             { new ByteArrayContent(new Imports.ImportCsv().Report(district.SubDistrictA, SeedReport.Year - 1).Bytes()), "file", "past-years.csv" },
         },
+        (_, "/api/v1/tenants/{tenant}/settings") => JsonContent.Create(new { review = "off" }),
+        (_, "/api/v1/tenants/{tenant}/deadlines/{year}") => JsonContent.Create(new { due = "2018-01-31T23:59:59+08:00" }),
+        (_, "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/accept") => JsonContent.Create(new { comment = "核对无误" }),
+        (_, "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/return") => JsonContent.Create(new { comment = "请更正" }),
+        (_, "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen") => JsonContent.Create(new { comment = "补充更正" }),
         (_, "/api/v1/templates/{code}/validate") => JsonContent.Create(new { values = new Dictionary<string, decimal> { ["3.1"] = 3 } }),
         _ => throw new InvalidOperationException($"{route.Method} {route.Pattern}: add a body that a key which may act would send."),
     };

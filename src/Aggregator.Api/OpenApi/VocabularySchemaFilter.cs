@@ -51,7 +51,7 @@ public sealed class VocabularySchemaFilter(TemplateCatalog catalog) : ISchemaFil
         Vocabularies.ReviewStatuses => Features.Reports.Shared.ReviewStatus.All,
         Vocabularies.ReviewModes => Features.Reports.Shared.ReviewModes.All,
         Vocabularies.UnitReportStates => [.. Features.Reports.Shared.ReviewStatus.All, "missing"],
-        Vocabularies.QualityFlagKinds => ["swing", "outlier", "warning"],
+        Vocabularies.QualityFlagKinds => Features.Quality.QualityOptions.Words,
         _ => throw new ArgumentOutOfRangeException(nameof(vocabulary)),
     };
 }

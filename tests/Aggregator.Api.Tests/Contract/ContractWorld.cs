@@ -45,6 +45,11 @@ public sealed class ContractWorld
     public string Tenant => District.Tenant;
     public string Root => District.Tenant;
     public string UnitA => District.SubDistrictA;
+    /// <summary>Units whose 2017 versions wait for review (the tenant requires it once the world is built):
+    /// <see cref="ToAccept"/> v1 and <see cref="ToReturn"/> v1 submitted; <see cref="Superseded"/> v1 and v2 submitted.</summary>
+    public string ToAccept { get; private init; } = "";
+    public string ToReturn { get; private init; } = "";
+    public string Superseded { get; private init; } = "";
     /// <summary>A key that exists only to be revoked.</summary>
     public string VictimKeyId { get; }
     /// <summary>The id of the reporter@a key, as the idempotency lock names it.</summary>
@@ -99,7 +104,22 @@ public sealed class ContractWorld
         await recompute.ShouldHaveStatus(HttpStatusCode.Accepted);
         var jobId = recompute.Headers.Location!.ToString().Split('/')[^1];
         await rows.WaitForFiguresAsync(tenantId, Year);
-        return new ContractWorld(api, district, tenantId, victimKeyId, reporterKeyId, jobId);
+
+        // From here on versions wait for a reviewer: three units with submitted versions for the review moves.
+        var admin = api.Client(district.Keys["tenant-admin@root"]);
+        await (await admin.PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/settings", new { review = "required" })).ShouldHaveStatus(HttpStatusCode.OK);
+        var pending = new List<string>();
+        foreach (var name in new[] { "椿树街道", "大栅栏街道", "天桥街道" })
+        {
+            var unit = await data.OrgUnitAsync(district.Tenant, district.Tenant, name);
+            await (await TestData.PostReportAsync(admin, district.Tenant, unit, TestData.ReportFor(), Year)).ShouldHaveStatus(HttpStatusCode.Created);
+            pending.Add(unit);
+        }
+        await (await TestData.PostReportAsync(admin, district.Tenant, pending[2], TestData.ReportFor().With("7", 3), Year)).ShouldHaveStatus(HttpStatusCode.Created);
+        return new ContractWorld(api, district, tenantId, victimKeyId, reporterKeyId, jobId)
+        {
+            ToAccept = pending[0], ToReturn = pending[1], Superseded = pending[2],
+        };
     }
 
     private static async Task<string> KeyIdAsync(ApiFixture api, District district, string role, string orgUnit)

@@ -50,13 +50,29 @@ public static class Provocations
         ["GET /api/v1/tenants/{tenant}/reports"] = w => new Call(w.Viewer, w.Route()),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.xlsx"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.csv"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = w => new Call(w.Reviewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/quality/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/jobs/{id}"] = w => new Call(w.Reviewer, w.Route()),
         // A dry run: the world's reports stay as they are for every other provocation.
         ["POST /api/v1/tenants/{tenant}/imports"] = w => new Call(w.TenantAdmin, w.Route(), "?dryRun=true",
             Body: Form(new Imports.ImportCsv().Report(w.UnitA, Year - 1).Bytes(), "past-years.csv")),
+        ["GET /api/v1/tenants/{tenant}/settings"] = w => new Call(w.Viewer, w.Route()),
+        ["PUT /api/v1/tenants/{tenant}/settings"] = w => new Call(w.TenantAdmin, w.Route(), Body: JsonBody(new { review = "required" })),
+        ["GET /api/v1/tenants/{tenant}/deadlines/{year}"] = w => new Call(w.Viewer, w.Route()),
+        ["PUT /api/v1/tenants/{tenant}/deadlines/{year}"] = w => new Call(w.TenantAdmin, w.Route(),
+            Body: JsonBody(new { due = "2018-01-31T23:59:59+08:00" })),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/completeness/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
+        ["GET /api/v1/tenants/{tenant}/audit"] = w => new Call(w.TenantAdmin, w.Route()),
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/accept"] = w => new Call(w.Reviewer,
+            w.Route(org: w.ToAccept), Body: JsonBody(new { comment = "核对无误" })).WithRoute("v", "1"),
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/return"] = w => new Call(w.Reviewer,
+            w.Route(org: w.ToReturn), Body: JsonBody(new { comment = "3.1 与分项之和不符" })).WithRoute("v", "1"),
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen"] = w => new Call(w.Reviewer, w.Route(org: w.ToAccept),
+            Body: JsonBody(new { comment = "补充更正" })),
     };
 
     /// <summary>The answers one operation gives beyond success and the shared statuses.</summary>
@@ -140,6 +156,40 @@ public static class Provocations
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = new Dictionary<int, Provocation>
         {
             [400] = (_, ok, send) => send(ok with { Query = "?indicator=3.1&from=2020&to=2010" }),
+        },
+        ["PUT /api/v1/tenants/{tenant}/settings"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { review = "sometimes" }) }),
+        },
+        ["GET /api/v1/tenants/{tenant}/deadlines/{year}"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok.WithRoute("year", "1900")),
+        },
+        ["PUT /api/v1/tenants/{tenant}/deadlines/{year}"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { due = "2018-01-31 23:59:59" }) }),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/completeness/{year}"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok.WithRoute("year", "1900")),
+        },
+        ["GET /api/v1/tenants/{tenant}/audit"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Query = "?limit=0" }),
+        },
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/accept"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { comment = new string('长', 2001) }) }),
+            [409] = (w, ok, send) => send((ok with { Route = w.Route(org: w.Superseded) }).WithRoute("v", "1")),
+        },
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/return"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { comment = "" }) }),
+            [409] = (w, ok, send) => send(ok with { Route = w.Route() }),
+        },
+        ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { comment = new string('长', 2001) }) }),
         },
     };
 

@@ -70,11 +70,4 @@ internal static class Data
         const string sql = "SELECT code AS Code, time_zone AS TimeZone FROM tenants WHERE tenant_id = @tenantId";
         return db.QuerySingleAsync<(string Code, string TimeZone)>(sql, new { tenantId });
     }
-
-    /// <summary>Whether a unit is the tenant's root: only a key there may import.</summary>
-    public static Task<bool> IsRootAsync(DbSession db, Guid tenantId, long orgUnitId)
-    {
-        const string sql = "SELECT parent_id IS NULL FROM org_units WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId";
-        return db.QuerySingleAsync<bool>(sql, new { tenantId, orgUnitId });
-    }
 }

@@ -39,6 +39,8 @@ internal sealed class TableJson
     public int? Scale { get; set; }
     public string? Aggregate { get; set; }
     public string? ColumnGroup { get; set; }
+    public string? Section { get; set; }
+    public bool PrintedAsOneRow { get; set; }
     public List<RowJson>? Rows { get; set; }
     public List<ColumnJson>? Columns { get; set; }
 }

@@ -116,7 +116,11 @@ internal sealed class TemplateReader
             }
         }
 
-        tables.Add(new TemplateTable(tableCode, Required(table.Label, $"table '{tableCode}' has no label"), table.Numbering, table.ColumnGroup, rows, columns));
+        tables.Add(new TemplateTable(tableCode, Required(table.Label, $"table '{tableCode}' has no label"), table.Numbering, table.ColumnGroup, rows, columns)
+        {
+            Section = table.Section,
+            PrintedAsOneRow = table.PrintedAsOneRow,
+        });
     }
 
     private TableColumn ReadColumn(TableJson table, string tableCode, ColumnJson column)

@@ -44,7 +44,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         {
             tenantId, id, orgUnitId, req.Role, req.Name, hash = ApiKeySecret.Hash(key), createdBy = caller.Actor,
         });
-        await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.created", id.ToString(),
+        await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.created", new AuditSubject(id.ToString(), orgUnitId),
             new { req.OrgUnit, req.Role, req.Name });
         await db.CommitAsync();
 

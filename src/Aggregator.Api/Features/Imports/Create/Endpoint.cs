@@ -39,6 +39,8 @@ public sealed class Endpoint(TenantDb tenantDb, IBackgroundJobClient jobs) : End
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        // The whole tenant's past years: a tenant-admin of a unit below the root may not write over other units' figures.
+        RootUnit.Require(caller, "import past years' reports");
         var form = HttpContext.Request.Form;
         if (form.Files.Count > 1)
             ThrowError(r => r.File!, $"Send one file per import; this upload holds {form.Files.Count} files.");
@@ -56,9 +58,6 @@ public sealed class Endpoint(TenantDb tenantDb, IBackgroundJobClient jobs) : End
         var importId = Guid.NewGuid();
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
-            // The whole tenant's past years: a tenant-admin of a unit below the root may not write over its parents' figures.
-            if (!caller.IsAdmin && !await Data.IsRootAsync(db, tenantId, caller.OrgUnitId!.Value))
-                throw ProblemException.Forbidden("Only a tenant-admin key of the tenant's root unit (or the platform admin) may import reports.");
             await Data.InsertAsync(db, tenantId, importId, caller.KeyId, caller.Role, caller.OrgUnitId, file.FileName, bytes, rows.Count, req.DryRun);
             await AuditLog.AppendAsync(db, tenantId, caller.Actor, "reports.csv-import-queued", $"import/{importId}",
                 new { importId, file = file.FileName, rows = rows.Count, dryRun = req.DryRun });

@@ -39,7 +39,8 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
             throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");
 
         var unit = await Data.InsertAsync(db, tenantId, parent, req);
-        await AuditLog.AppendAsync(db, tenantId, caller.Actor, "org-unit.created", req.Code, req);
+        // Filed under the parent: the unit whose subtree changed, and whose reviewers may read the entry.
+        await AuditLog.AppendAsync(db, tenantId, caller.Actor, "org-unit.created", new AuditSubject(req.Code, parent.OrgUnitId), req);
         // A new unit changes every reported year's completeness (and its parent may now have children).
         var years = await Data.ReportedYearsAsync(db);
         foreach (var year in years)

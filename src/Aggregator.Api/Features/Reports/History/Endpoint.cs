@@ -12,10 +12,12 @@ public sealed class Request : ReportRequest;
 
 /// <summary>
 /// One version in the history; read it whole at <c>…/versions/{version}</c>. <c>reportedBy</c> is the id of the key
-/// that sent it (<c>admin</c> for the platform admin), <c>reportedByName</c> that key's name.
+/// that sent it (<c>admin</c> for the platform admin), <c>reportedByName</c> that key's name. <c>status</c>: its review
+/// status, moved there by <c>statusBy</c> at <c>statusAt</c>; <c>counts</c>: the figures count this version.
 /// </summary>
 public sealed record VersionSummary(int Version, bool Current, [property: Vocabulary(Vocabularies.Templates)] string Template, string Etag, int Warnings, string? Note,
-    string ReportedBy, string? ReportedByName, DateTime ReportedAt);
+    string ReportedBy, string? ReportedByName, DateTime ReportedAt,
+    [property: Vocabulary(Vocabularies.ReviewStatuses)] string Status, string StatusBy, DateTime StatusAt, string? StatusComment, bool Counts);
 
 public sealed record Response(string OrgUnit, int Year, IReadOnlyList<VersionSummary> Items);
 
@@ -47,7 +49,8 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         if (rows.Count == 0) throw ProblemException.NotFound($"A report of '{req.Org}' for {req.Year}");
 
         var items = rows.Select(row => new VersionSummary(row.Version, row.Version == row.CurrentVersion, row.Template,
-            row.ETag, row.WarningList().Count, row.Note, row.ApiKeyId, row.ApiKeyName, row.CreatedAt)).ToList();
+            row.ETag, row.WarningList().Count, row.Note, row.ApiKeyId, row.ApiKeyName, row.CreatedAt,
+            row.Status, row.StatusBy, row.StatusAt, row.StatusComment, row.Version == row.CountedVersion)).ToList();
         await Send.OkAsync(new Response(req.Org, req.Year, items), ct);
     }
 }

@@ -23,7 +23,8 @@ internal static class Data
         const string count = $"SELECT count(*) {Joins} {Filter}";
         const string page = $"""
             SELECT o.code AS OrgUnit, o.name AS OrgUnitName, r.year AS Year, r.template AS Template,
-                   r.current_version AS Version, v.created_at AS ReportedAt, v.api_key_id AS ReportedBy, k.name AS ReportedByName
+                   r.current_version AS Version, v.created_at AS ReportedAt, v.api_key_id AS ReportedBy, k.name AS ReportedByName,
+                   v.status AS Status, r.counted_version AS CountedVersion, r.locked AS Locked
             {Joins}
             JOIN report_versions v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id
                                   AND v.year = r.year AND v.version = r.current_version

@@ -32,9 +32,11 @@ public sealed class Request
 
 /// <summary>
 /// Who reported: the unit, the year, the current version and when and by which key it was sent (its id,
-/// <c>admin</c> for the platform admin, and its name).
+/// <c>admin</c> for the platform admin, and its name). <c>status</c>: the current version's review status;
+/// <c>countedVersion</c>: the version the figures count (null while none is accepted); <c>locked</c>: accepted and not reopened.
 /// </summary>
 public sealed record Item(string OrgUnit, string OrgUnitName, int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, int Version, DateTime ReportedAt, string ReportedBy,
-    string? ReportedByName);
+    string? ReportedByName,
+    [property: Vocabulary(Vocabularies.ReviewStatuses)] string Status, int? CountedVersion, bool Locked);
 
 public sealed record Response(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);

@@ -15,9 +15,13 @@ internal static class Data
 
     private sealed record ReportLock(int Version, bool Locked);
 
-    /// <summary>'off' or 'required': whether a new version waits for a reviewer before it counts.</summary>
+    /// <summary>
+    /// 'off' or 'required': whether a new version waits for a reviewer before it counts. KEY SHARE holds off a change
+    /// of the setting (which locks the row FOR UPDATE) until this version commits, so that turning review off always
+    /// sees, and accepts, a version that was stored as submitted; writers do not block one another.
+    /// </summary>
     public static Task<string> ReviewModeAsync(DbSession db, Guid tenantId) =>
-        db.QuerySingleAsync<string>("SELECT review FROM tenants WHERE tenant_id = @tenantId", new { tenantId });
+        db.QuerySingleAsync<string>("SELECT review FROM tenants WHERE tenant_id = @tenantId FOR KEY SHARE", new { tenantId });
 
     /// <summary>
     /// The current version, its report row locked until commit so no other writer can pass the same If-Match.

@@ -136,10 +136,8 @@ public sealed class VersionWriter(
             content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, content.Hash, caller.KeyId, status, s.ReportedAt);
         // report_values hold the version that counts: a submitted version changes nothing there until accepted.
         if (counts)
-        {
-            var (codes, values) = ValueRows(content);
-            await Data.ReplaceValuesAsync(db, tenantId, orgUnitId, s.Year, codes, values);
-        }
+            await CountedValues.ReplaceAsync(db, catalog.Find(content.Template)!, tenantId, orgUnitId, s.Year,
+                content.Values.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal));
 
         var stored = new StoredVersion(version, ETags.Of(version, content.Hash),
             ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt, warnings, Unchanged: false,
@@ -186,21 +184,6 @@ public sealed class VersionWriter(
             throw new ProblemException(StatusCodes.Status412PreconditionFailed,
                 $"The report has changed: its current version is {current.Version} ({etag}). Read it and submit again.",
                 new Dictionary<string, object?> { ["currentVersion"] = current.Version, ["currentEtag"] = etag });
-    }
-
-    /// <summary>One row per indicator of the template; a code not reported is a missing value, as is null.</summary>
-    private (string[] Codes, decimal?[] Values) ValueRows(ReportContent content)
-    {
-        var template = catalog.Find(content.Template)!;
-        var reported = content.Values.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-        var codes = new string[template.Indicators.Count];
-        var values = new decimal?[codes.Length];
-        for (var index = 0; index < codes.Length; index++)
-        {
-            codes[index] = template.Indicators[index].Code;
-            values[index] = reported.GetValueOrDefault(codes[index]);
-        }
-        return (codes, values);
     }
 
     private async Task NotifyStoredAsync(Guid tenantId, int year, CancellationToken ct)

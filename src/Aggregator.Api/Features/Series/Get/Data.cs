@@ -23,10 +23,10 @@ internal static class Data
     public static Task<IEnumerable<Point>> ReportsAsync(DbSession db, long orgUnitId, string indicator, int? from, int? to)
     {
         const string sql = """
-            SELECT p.year AS Year, p.template AS Template, v.value AS Value, NULL::int AS Reporters, NULL::timestamptz AS ComputedAt, NULL::boolean AS Stale
+            SELECT p.year AS Year, p.counted_template AS Template, v.value AS Value, NULL::int AS Reporters, NULL::timestamptz AS ComputedAt, NULL::boolean AS Stale
             FROM reports p
             LEFT JOIN report_values v ON v.tenant_id = p.tenant_id AND v.year = p.year AND v.org_unit_id = p.org_unit_id AND v.indicator = @indicator
-            WHERE p.tenant_id = @tenantId AND p.org_unit_id = @orgUnitId
+            WHERE p.tenant_id = @tenantId AND p.org_unit_id = @orgUnitId AND p.counted_version IS NOT NULL
               AND (@from::int IS NULL OR p.year >= @from) AND (@to::int IS NULL OR p.year <= @to)
             ORDER BY p.year
             """;

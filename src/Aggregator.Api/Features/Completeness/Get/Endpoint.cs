@@ -1,0 +1,34 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
+using Aggregator.Api.Features.Rollups;
+using Aggregator.Data;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Completeness.Get;
+
+public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/org-units/{org}/completeness/{year}");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Completeness").AllowedFor([.. FigureScope.ReadRoles, KeyRoles.TenantAdmin])
+            .AnswersProblem(400, "The year is one no report can be stored for (before 2008, or not begun anywhere)."));
+        Summary(s =>
+        {
+            s.Summary = "Who of the units at or below this one has reported the year, on time or late against the deadline, who awaits " +
+                        "review and who is missing. Read live. Viewer, reviewer or tenant-admin at or above the unit.";
+            s.ResponseExamples[200] = Examples.Completeness;
+        });
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
+        var completeness = await CompletenessReader.ReadAsync(db, unit.OrgUnitId, req.Year, ProcessorState<RequestAccess>().TimeZone.Id);
+        await db.CommitAsync();
+        await Send.OkAsync(completeness, ct);
+    }
+}

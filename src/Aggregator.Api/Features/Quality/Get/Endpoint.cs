@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Rollups;
+using Aggregator.Data;
+using Aggregator.Domain.Quality;
+using Aggregator.Domain.Templates;
+using FastEndpoints;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Api.Features.Quality.Get;
+
+/// <summary>
+/// The data-quality flags of a year, for the district office to check what came in: computed on request from
+/// the counted reports (nothing stored, nothing to wait for). The units are the unit asked about and every unit
+/// below it that has a report that counts for the year; the peers an outlier is judged against are those same
+/// units (of the same template), so asking at the district compares all its sub-districts, and asking at a
+/// sub-district gives its swings and warnings only — a unit's figures are never compared with figures the
+/// caller may not read.
+/// </summary>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOptions<QualityThresholds> thresholds) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/org-units/{org}/quality/{year}");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Quality").AllowedFor(FigureScope.ReadRoles));
+        Summary(s =>
+        {
+            s.Summary = "Data-quality flags of the counted reports at or below a unit: swings against last year, outliers among the units, stored warnings. Flags never block a report.";
+            s.ResponseExamples[200] = Examples.Flags;
+        });
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
+        var previousYear = req.Year - 1;
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
+        var reports = (await Data.ReportsAsync(db, unit.OrgUnitId, req.Year, previousYear)).ToList();
+        if (!reports.Any(report => report.Year == req.Year))
+            throw NoReports(req);
+        var values = (await Data.ValuesAsync(db, unit.OrgUnitId, req.Year, previousYear))
+            .ToLookup(row => (row.Year, row.OrgUnit));
+        await db.CommitAsync();
+
+        UnitFigures Figures(Data.ReportRow report) => new(report.OrgUnit, report.Template,
+            values[(report.Year, report.OrgUnit)].ToDictionary(row => row.Indicator, row => row.Value, StringComparer.Ordinal),
+            report.Warnings is null ? [] : JsonSerializer.Deserialize<List<StoredWarning>>(report.Warnings, JsonSerializerOptions.Web) ?? []);
+        var current = reports.Where(report => report.Year == req.Year).ToList();
+        var lastYear = reports.Where(report => report.Year == previousYear).ToDictionary(report => report.OrgUnit, Figures, StringComparer.Ordinal);
+        var names = current.ToDictionary(report => report.OrgUnit, report => report.Name, StringComparer.Ordinal);
+
+        var flags = QualityCheck.Flags(catalog, current.Select(Figures).ToList(), lastYear, thresholds.Value);
+        await Send.OkAsync(new Response(unit.Code, req.Year, current.Count, flags.Select(flag => new FlagView(
+            flag.OrgUnit, names[flag.OrgUnit], flag.Indicator, flag.Value, QualityOptions.Word(flag.Kind), flag.Why, flag.Template,
+            flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList()), ct);
+    }
+
+    /// <summary>
+    /// 404 no-reports, not 200 with no flags: "no flags" would read as "everything checked and in order" on a
+    /// dashboard, when nothing was there to check. The rollups and comparisons answer a year nobody reported the same way.
+    /// </summary>
+    private static ProblemException NoReports(Request req) =>
+        new(StatusCodes.Status404NotFound,
+            $"The data quality of '{req.Org}' for {req.Year}: no unit at or below it has a report that counts for {req.Year} (none reported, or none accepted yet), so there is nothing to check.",
+            new Dictionary<string, object?> { [NotFoundReasons.Member] = NotFoundReasons.NoReports });
+}

@@ -1,0 +1,49 @@
+using Aggregator.Api.OpenApi;
+
+namespace Aggregator.Api.Features.Quality.Get;
+
+public sealed class Request
+{
+    public string Tenant { get; init; } = "";
+    public string Org { get; init; } = "";
+    public int Year { get; init; }
+}
+
+/// <summary>units: how many counted reports at or below the unit were checked.</summary>
+public sealed record Response(string OrgUnit, int Year, int Units, IReadOnlyList<FlagView> Flags);
+
+/// <summary>
+/// One figure worth a second look; it never blocks a report. swing: far from the unit's own figure of the year
+/// before (previous). outlier: far from the median (median) of the figures the checked units gave the indicator,
+/// this unit's included; peers: how many other units gave it. warning: a warning rule the counted version fails
+/// (ruleId; indicator is the first code the rule names, value its value; why is the rule's message).
+/// </summary>
+public sealed record FlagView(
+    string OrgUnit,
+    string Name,
+    string Indicator,
+    decimal? Value,
+    [property: Vocabulary(Vocabularies.QualityFlagKinds)] string Kind,
+    string Why,
+    [property: Vocabulary(Vocabularies.Templates)] string Template,
+    decimal? Previous,
+    decimal? Median,
+    int? Peers,
+    string? RuleId);
+
+/// <summary>What the OpenAPI document shows: two sub-districts of 西城区 in 2017.</summary>
+internal static class Examples
+{
+    public static readonly Response Flags = new("110102", 2017, 15,
+    [
+        new("110102003", "大栅栏街道", "2.2.3", 300, "swing",
+            "政策解读稿件发布数(2.2.3) 本年为 300，是上年 30 的 10 倍。 (300 this year against 30 the year before: 10 times as much.)",
+            "bj-gip-2017", 30, null, null, null),
+        new("110102007", "陶然亭街道", "1.3.1", 0, "warning",
+            "政府公报公开政府信息数(1.3.1)+…+其他方式公开政府信息数(1.3.5)=904 不应小于 主动公开政府信息数(1.1)=975",
+            "bj-gip-2017", null, null, null, "gte:1.3"),
+        new("110102007", "陶然亭街道", "9.3", 510, "outlier",
+            "接受培训人员数(9.3) 为 510，远高于填报此项的 15 个单位的中位数 51。 (510 is far above the median of 51 over the 15 units that gave this figure.)",
+            "bj-gip-2017", null, 51, 14, null),
+    ]);
+}

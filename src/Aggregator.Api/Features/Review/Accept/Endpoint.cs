@@ -1,0 +1,47 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Review.Accept;
+
+public sealed class Request : VersionReviewRequest
+{
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator() => ReviewRules.Apply(this, commentRequired: false);
+    }
+}
+
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewTransitions review) : Endpoint<Request, VersionView>
+{
+    public override void Configure()
+    {
+        Post("/org-units/{org}/reports/{year}/versions/{v}/accept");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Review").AllowedFor(KeyRoles.Reviewer, KeyRoles.TenantAdmin).Produces(409));
+        Summary(s => s.Summary =
+            "Accepts the unit's newest, submitted version: from now on it is the version the figures count, and the year is locked " +
+            "(a new version is refused with 409 until it is reopened). Reviewer or tenant-admin at or above the unit. Accepting an " +
+            "accepted version changes nothing; a returned or superseded one is 409.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var report = await Data.LockReportAsync(db, caller, req.Org, req.Year) ?? throw NotFound(req);
+        var version = await Data.FindVersionAsync(db, report.OrgUnitId, req.Year, req.V) ?? throw NotFound(req);
+        var outcome = await review.AcceptAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment,
+            lockYear: true, "report.version-accepted", ct);
+        var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);
+        await db.CommitAsync();
+        await review.NotifyAsync(tenantId, req.Year, outcome);
+        await Send.OkAsync(view, ct);
+    }
+
+    internal static ProblemException NotFound(VersionReviewRequest req) =>
+        ProblemException.NotFound($"Version {req.V} of the report of '{req.Org}' for {req.Year}");
+}

@@ -1,0 +1,42 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Review.Return;
+
+public sealed class Request : VersionReviewRequest
+{
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator() => ReviewRules.Apply(this, commentRequired: true);
+    }
+}
+
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewTransitions review) : Endpoint<Request, VersionView>
+{
+    public override void Configure()
+    {
+        Post("/org-units/{org}/reports/{year}/versions/{v}/return");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Review").AllowedFor(KeyRoles.Reviewer, KeyRoles.TenantAdmin).Produces(409));
+        Summary(s => s.Summary =
+            "Returns the unit's newest, submitted version with a comment saying what to correct: it never counts, and the unit " +
+            "submits a new version. Reviewer or tenant-admin at or above the unit. Returning a returned version changes nothing; " +
+            "an accepted or superseded one is 409.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var report = await Data.LockReportAsync(db, caller, req.Org, req.Year) ?? throw Accept.Endpoint.NotFound(req);
+        var version = await Data.FindVersionAsync(db, report.OrgUnitId, req.Year, req.V) ?? throw Accept.Endpoint.NotFound(req);
+        var outcome = await review.ReturnAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment!, ct);
+        var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);
+        await db.CommitAsync();
+        await review.NotifyAsync(tenantId, req.Year, outcome);
+        await Send.OkAsync(view, ct);
+    }
+}

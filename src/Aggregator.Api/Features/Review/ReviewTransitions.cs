@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Features.Reports.Storing;
+using Aggregator.Api.Features.Shared;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+
+namespace Aggregator.Api.Features.Review;
+
+/// <summary>
+/// The moves of a version through review, each inside the caller's transaction with its audit entry:
+/// submitted → accepted (it counts from now on, and the year is locked), submitted → returned (it never counts),
+/// and reopening an accepted year. Only the newest version can be accepted or returned: an older submitted one
+/// was superseded by its unit. Repeating a move already made changes nothing (a retry is safe).
+/// </summary>
+public sealed class ReviewTransitions(TemplateCatalog catalog, IEnumerable<IFiguresObserver> observers)
+{
+    /// <summary>What the transition changed: the figures of the year (observers to notify after commit).</summary>
+    public sealed record Outcome(bool Changed, bool FiguresChanged);
+
+    public async Task<Outcome> AcceptAsync(DbSession db, Data.ReportRow report, Data.VersionRow version, string orgCode, int year,
+        string actor, string? comment, bool lockYear, string auditAction, CancellationToken ct)
+    {
+        if (version.Status == ReviewStatus.Accepted) return new Outcome(false, false);
+        RequireNewestSubmitted(report, version, orgCode, year, "accepted");
+
+        await Data.SetStatusAsync(db, report.OrgUnitId, year, version.Version, ReviewStatus.Accepted, actor, comment);
+        await Data.CountAsync(db, report.OrgUnitId, year, version.Version, version.Template, lockYear);
+        var template = catalog.Find(version.Template)
+                       ?? throw new InvalidOperationException($"Version {version.Version} uses template {version.Template}, which is not loaded.");
+        var values = JsonSerializer.Deserialize<Dictionary<string, decimal?>>(version.Values) ?? [];
+        await CountedValues.ReplaceAsync(db, template, db.Tenant, report.OrgUnitId, year, values);
+        await AuditLog.AppendAsync(db, db.Tenant, actor, auditAction, AuditSubject.Report(orgCode, report.OrgUnitId, year),
+            new { version = version.Version, comment, locked = lockYear });
+        foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, db.Tenant, year, ct);
+        return new Outcome(true, true);
+    }
+
+    public async Task<Outcome> ReturnAsync(DbSession db, Data.ReportRow report, Data.VersionRow version, string orgCode, int year,
+        string actor, string comment, CancellationToken ct)
+    {
+        if (version.Status == ReviewStatus.Returned) return new Outcome(false, false);
+        RequireNewestSubmitted(report, version, orgCode, year, "returned");
+
+        await Data.SetStatusAsync(db, report.OrgUnitId, year, version.Version, ReviewStatus.Returned, actor, comment);
+        await AuditLog.AppendAsync(db, db.Tenant, actor, "report.version-returned", AuditSubject.Report(orgCode, report.OrgUnitId, year),
+            new { version = version.Version, comment });
+        // The figures do not change, but completeness does: the unit no longer awaits review.
+        foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, db.Tenant, year, ct);
+        return new Outcome(true, true);
+    }
+
+    public async Task<Outcome> ReopenAsync(DbSession db, Data.ReportRow report, string orgCode, int year, string actor, string? comment)
+    {
+        if (!report.Locked) return new Outcome(false, false);
+        await Data.UnlockAsync(db, report.OrgUnitId, year);
+        await AuditLog.AppendAsync(db, db.Tenant, actor, "report.reopened", AuditSubject.Report(orgCode, report.OrgUnitId, year),
+            new { countedVersion = report.CountedVersion, comment });
+        return new Outcome(true, false);
+    }
+
+    /// <summary>After the transaction committed: queue the rollup of the year whose figures changed.</summary>
+    public async Task NotifyAsync(Guid tenantId, int year, Outcome outcome)
+    {
+        if (!outcome.FiguresChanged) return;
+        foreach (var observer in observers) await observer.OnFiguresChangedAsync(tenantId, year, CancellationToken.None);
+    }
+
+    private static void RequireNewestSubmitted(Data.ReportRow report, Data.VersionRow version, string orgCode, int year, string move)
+    {
+        if (version.Status != ReviewStatus.Submitted)
+            throw Conflict($"Version {version.Version} of '{orgCode}' for {year} is {version.Status}; only a submitted version can be {move}." +
+                           (version.Status == ReviewStatus.Accepted ? " Reopen the year and have the unit submit a new version instead." : ""));
+        if (version.Version != report.CurrentVersion)
+            throw Conflict($"Version {version.Version} of '{orgCode}' for {year} was superseded by version {report.CurrentVersion}; review that one.");
+    }
+
+    private static ProblemException Conflict(string detail) =>
+        new(StatusCodes.Status409Conflict, detail, type: ProblemTypes.ReviewConflict);
+}

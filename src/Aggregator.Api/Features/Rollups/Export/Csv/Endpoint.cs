@@ -1,0 +1,32 @@
+using Aggregator.Api.Auth;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Rollups.Export.Csv;
+
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request>
+{
+    public override void Configure()
+    {
+        Get("/org-units/{org}/rollups/{year}.csv");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles)
+            .ClearDefaultProduces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv"));
+        Summary(s => s.Summary =
+            "The official table of the stored rollup (汇总表 of the .xlsx) as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var rollup = await StoredRollup.ReadAsync(db, catalog, caller, req.Org, req.Year);
+        await db.CommitAsync();
+
+        var csv = CsvTable.Write(OfficialTable.Build(rollup, ProcessorState<RequestAccess>().TimeZone));
+        await Download.SendAsync(HttpContext, csv, CsvTable.ContentType, rollup, "csv", ct);
+    }
+}

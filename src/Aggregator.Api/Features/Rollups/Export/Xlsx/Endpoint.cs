@@ -1,0 +1,35 @@
+using Aggregator.Api.Auth;
+using Aggregator.Api.Features.Completeness;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using FastEndpoints;
+
+namespace Aggregator.Api.Features.Rollups.Export.Xlsx;
+
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request>
+{
+    public override void Configure()
+    {
+        Get("/org-units/{org}/rollups/{year}.xlsx");
+        Group<TenantGroup>();
+        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles)
+            .ClearDefaultProduces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), XlsxWorkbook.ContentType));
+        Summary(s => s.Summary =
+            "The stored rollup as an Excel workbook: 汇总表 (the official table in the template's layout), 各单位 (each unit's figures side by side), 完成情况 (who reported, on time or late against the deadline, who is missing; read live).");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var (caller, tenantId) = ProcessorState<RequestAccess>();
+
+        await using var db = await tenantDb.BeginAsync(tenantId, ct);
+        var timeZone = ProcessorState<RequestAccess>().TimeZone;
+        var rollup = await StoredRollup.ReadAsync(db, catalog, caller, req.Org, req.Year);
+        var completeness = await CompletenessReader.ReadAsync(db, rollup.OrgUnitId, req.Year, timeZone.Id);
+        await db.CommitAsync();
+
+        var workbook = XlsxWorkbook.Write([OfficialTable.Build(rollup, timeZone), UnitsTable.Build(rollup), CompletenessTable.Build(rollup, completeness)]);
+        await Download.SendAsync(HttpContext, workbook, XlsxWorkbook.ContentType, rollup, "xlsx", ct);
+    }
+}

@@ -1,0 +1,121 @@
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace Aggregator.Api.Features.Rollups.Export;
+
+/// <summary>
+/// Writes sheets as an .xlsx with the OpenXML SDK: strings inline, figures as numeric cells, empty cells left out,
+/// headings merged over the columns they head, bold headings and thin borders round the table.
+/// </summary>
+public static class XlsxWorkbook
+{
+    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    // Indexes into the CellFormats of Styles(), by what the cell is.
+    private const uint TitleStyle = 1, HeadingStyle = 2, ColumnHeadingStyle = 3, TextStyle = 4, NumberStyle = 5;
+
+    public static byte[] Write(IReadOnlyList<Sheet> sheets)
+    {
+        using var buffer = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(buffer, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new Workbook();
+            workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
+            var list = workbook.Workbook.AppendChild(new Sheets());
+            foreach (var (sheet, index) in sheets.Select((sheet, index) => (sheet, index)))
+            {
+                var part = workbook.AddNewPart<WorksheetPart>();
+                part.Worksheet = Worksheet(sheet);
+                list.Append(new DocumentFormat.OpenXml.Spreadsheet.Sheet
+                {
+                    Id = workbook.GetIdOfPart(part),
+                    SheetId = (uint)index + 1,
+                    Name = sheet.Name,
+                });
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    private static Worksheet Worksheet(Sheet sheet)
+    {
+        var columns = new Columns(sheet.ColumnWidths.Select((width, i) =>
+            new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = width, CustomWidth = true }));
+        var data = new SheetData();
+        foreach (var (row, r) in sheet.Rows.Select((row, r) => (row, r)))
+        {
+            var line = new Row { RowIndex = (uint)r + 1 };
+            for (var c = 0; c < row.Cells.Count; c++)
+            {
+                if (Cell(row.Kind, row.Cells[c], Reference(r, c)) is { } cell) line.Append(cell);
+            }
+            data.Append(line);
+        }
+
+        var worksheet = new Worksheet(columns, data);
+        if (sheet.Merges.Count > 0)
+            worksheet.Append(new MergeCells(sheet.Merges.Select(m =>
+                new MergeCell { Reference = $"{Reference(m.Row, m.Column)}:{Reference(m.Row + m.Rows - 1, m.Column + m.Columns - 1)}" })));
+        return worksheet;
+    }
+
+    private static Cell? Cell(RowKind kind, object? value, string reference)
+    {
+        var style = kind switch
+        {
+            RowKind.Title => TitleStyle,
+            RowKind.Heading => HeadingStyle,
+            RowKind.ColumnHeading => ColumnHeadingStyle,
+            _ => value is string ? TextStyle : NumberStyle,
+        };
+        return value switch
+        {
+            // A title line is text on its own; an empty cell inside the table still gets its border.
+            null when kind == RowKind.Title => null,
+            null => new Cell { CellReference = reference, StyleIndex = style },
+            string text => new Cell(new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }))
+            {
+                CellReference = reference,
+                DataType = CellValues.InlineString,
+                StyleIndex = style,
+            },
+            decimal number => new Cell(new CellValue(Figures.Text(number))) { CellReference = reference, DataType = CellValues.Number, StyleIndex = style },
+            int number => new Cell(new CellValue(number)) { CellReference = reference, DataType = CellValues.Number, StyleIndex = style },
+            _ => throw new ArgumentException($"A cell of type {value.GetType().Name} has no .xlsx form.", nameof(value)),
+        };
+    }
+
+    /// <summary>A1-style reference of a zero-based cell.</summary>
+    public static string Reference(int row, int column)
+    {
+        var letters = "";
+        for (var n = column + 1; n > 0; n = (n - 1) / 26) letters = (char)('A' + (n - 1) % 26) + letters;
+        return $"{letters}{row + 1}";
+    }
+
+    private static Stylesheet Styles()
+    {
+        var thin = new Border(
+            new LeftBorder { Style = BorderStyleValues.Thin }, new RightBorder { Style = BorderStyleValues.Thin },
+            new TopBorder { Style = BorderStyleValues.Thin }, new BottomBorder { Style = BorderStyleValues.Thin }, new DiagonalBorder());
+        CellFormat Format(uint font, uint border, Alignment? alignment = null) => new()
+        {
+            FontId = font, FillId = 0, BorderId = border, NumberFormatId = 0,
+            ApplyFont = font != 0, ApplyBorder = border != 0, ApplyAlignment = alignment is not null,
+            Alignment = alignment,
+        };
+        return new Stylesheet(
+            new Fonts(new Font(new FontSize { Val = 11 }), new Font(new Bold(), new FontSize { Val = 11 })),
+            new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }), new Fill(new PatternFill { PatternType = PatternValues.Gray125 })),
+            new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder()), thin),
+            new CellFormats(
+                Format(0, 0),
+                Format(1, 0),
+                Format(1, 1, new Alignment { Vertical = VerticalAlignmentValues.Center, WrapText = true }),
+                Format(1, 1, new Alignment { Horizontal = HorizontalAlignmentValues.Center, Vertical = VerticalAlignmentValues.Center, WrapText = true }),
+                Format(0, 1, new Alignment { Vertical = VerticalAlignmentValues.Center, WrapText = true }),
+                Format(0, 1)));
+    }
+}
