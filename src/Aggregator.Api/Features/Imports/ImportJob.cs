@@ -37,7 +37,7 @@ public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, Versio
     /// <summary>The tenant id first: the jobs endpoint finds every job's tenant in its first argument.</summary>
     [Queue(Queue)]
     [AutomaticRetry(Attempts = 0)]
-    public async Task RunAsync(Guid tenantId, Guid importId, CancellationToken ct)
+    public async Task ExecuteAsync(Guid tenantId, Guid importId, CancellationToken ct)
     {
         Data.ImportRow import;
         Caller caller;

@@ -65,7 +65,7 @@ public sealed class Endpoint(TenantDb tenantDb, IBackgroundJobClient jobs) : End
         }
 
         // Ids only: the file waits in csv_imports, not in the job's arguments; the tenant first, as for every tenant job.
-        var jobId = jobs.Create<ImportJob>(job => job.RunAsync(tenantId, importId, CancellationToken.None), new EnqueuedState(ImportJob.Queue));
+        var jobId = jobs.Create<ImportJob>(job => job.ExecuteAsync(tenantId, importId, CancellationToken.None), new EnqueuedState(ImportJob.Queue));
         HttpContext.Response.Headers.Location = $"/api/v1/jobs/{jobId}";
         await Send.ResponseAsync(new Response(jobId, "queued", rows.Count, req.DryRun), StatusCodes.Status202Accepted, ct);
     }
