@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
 using Aggregator.Data;
@@ -33,6 +34,7 @@ public static class ApiRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Features.Shared.TenantCalendar>();
         builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
+        builder.Services.AddCsvImports();
         builder.Services.AddSingleton<Features.Review.ReviewTransitions>();
         builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,

@@ -207,6 +207,10 @@ public sealed class AccessMatrixTests(ApiFixture api)
             { new StringContent(SeedReport.Text), "file", "taoranting-2017.txt" },
         },
         (_, "/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute") => null,
+        (_, "/api/v1/tenants/{tenant}/imports") => new MultipartFormDataContent
+        {
+            { new ByteArrayContent(new Imports.ImportCsv().Report(district.SubDistrictA, SeedReport.Year - 1).Bytes()), "file", "past-years.csv" },
+        },
         (_, "/api/v1/tenants/{tenant}/settings") => JsonContent.Create(new { review = "off" }),
         (_, "/api/v1/tenants/{tenant}/deadlines/{year}") => JsonContent.Create(new { due = "2018-01-31T23:59:59+08:00" }),
         (_, "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/accept") => JsonContent.Create(new { comment = "核对无误" }),

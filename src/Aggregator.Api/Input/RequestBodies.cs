@@ -58,7 +58,7 @@ public static class RequestBodies
             catch (Exception error) when (error is InvalidDataException { Message: var message } && message.Contains("body length limit", StringComparison.OrdinalIgnoreCase)
                                           || error is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
             {
-                await ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeDetail);
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeDetailFor(context));
                 return;
             }
             catch (Exception error) when (error is InvalidDataException or IOException and not BadHttpRequestException)
@@ -70,6 +70,12 @@ public static class RequestBodies
         }
         await next(context);
     }
+
+    /// <summary>The limit of the request's operation: 1 MiB unless it declares its own (the CSV import).</summary>
+    private static string TooLargeDetailFor(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize is { } limit
+            ? $"The request body is larger than the {limit / (1024.0 * 1024):0.##} MiB this operation accepts."
+            : TooLargeDetail;
 
     private static bool HasNoBody(HttpContext context) =>
         context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false || context.Request.ContentLength == 0;

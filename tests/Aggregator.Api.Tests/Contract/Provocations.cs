@@ -57,6 +57,9 @@ public static class Provocations
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/quality/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/jobs/{id}"] = w => new Call(w.Reviewer, w.Route()),
+        // A dry run: the world's reports stay as they are for every other provocation.
+        ["POST /api/v1/tenants/{tenant}/imports"] = w => new Call(w.TenantAdmin, w.Route(), "?dryRun=true",
+            Body: Form(new Imports.ImportCsv().Report(w.UnitA, Year - 1).Bytes(), "past-years.csv")),
         ["GET /api/v1/tenants/{tenant}/settings"] = w => new Call(w.Viewer, w.Route()),
         ["PUT /api/v1/tenants/{tenant}/settings"] = w => new Call(w.TenantAdmin, w.Route(), Body: JsonBody(new { review = "required" })),
         ["GET /api/v1/tenants/{tenant}/deadlines/{year}"] = w => new Call(w.Viewer, w.Route()),
@@ -115,6 +118,12 @@ public static class Provocations
                 Route = w.Route(),
                 Body = Form(SeedDocx.Build(row => row.Label.Contains("按时办结数", StringComparison.Ordinal) ? row with { Value = "3" } : row), "broken.docx"),
             }),
+        },
+        ["POST /api/v1/tenants/{tenant}/imports"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Body = Form(Encoding.UTF8.GetBytes("3.1,4\n"), "no-header.csv") }),
+            [413] = (_, ok, send) => send(ok with { Body = Form(Encoding.UTF8.GetBytes(
+                "org,year,template,indicator,value\n" + string.Concat(Enumerable.Repeat("a,2016,,3.1,4\n", 200_001))), "too-many-rows.csv") }),
         },
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = new Dictionary<int, Provocation>
         {

@@ -1,6 +1,8 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Imports;
+using Aggregator.Data;
 using Aggregator.Jobs.Rollups;
 using FastEndpoints;
 using Hangfire;
@@ -13,17 +15,22 @@ public sealed class Request
     public string Id { get; init; } = "";
 }
 
-/// <summary>state: Enqueued, Processing, Succeeded, Failed, … (Hangfire's state names).</summary>
+/// <summary>
+/// kind: rollup, import, …; state: Enqueued, Processing, Succeeded, Failed, … (Hangfire's state names).
+/// <c>result</c>: an import's summary once it has Succeeded; null otherwise and for other kinds.
+/// </summary>
 public sealed record Response(
-    string Id, string Kind, int? Year, string State, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error);
+    string Id, string Kind, int? Year, string State, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error,
+    ImportSummary? Result);
 
-public sealed class Endpoint(JobStorage storage) : Endpoint<Request, Response>
+public sealed class Endpoint(JobStorage storage, TenantDb tenantDb) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/api/v1/jobs/{id}");
         Description(d => d.WithTags("Jobs").AllowedForAnyKey());
-        Summary(s => s.Summary = "A background job queued by this API: its state, times and error. Keys see their own tenant's jobs.");
+        Summary(s => s.Summary = "A background job queued by this API: its state, times and error, and an import's summary once it has " +
+                                 "succeeded. Keys see their own tenant's jobs.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -48,14 +55,24 @@ public sealed class Endpoint(JobStorage storage) : Endpoint<Request, Response>
                 ? (current!.Data.TryGetValue("ExceptionMessage", out var message) ? message : "The job failed.")
                 : "The job failed; a reviewer can see why.";
 
+        // An import's summary is kept in its row (csv_imports), not in Hangfire's state data, which expires with the job.
+        ImportSummary? result = null;
+        if (job.Type == typeof(ImportJob) && current?.StateName == SucceededState.StateName && job.Args.Count > 1 && job.Args[1] is Guid importId)
+        {
+            await using var db = await tenantDb.BeginAsync(tenantId, ct);
+            result = await ImportResults.SummaryAsync(db, tenantId, importId);
+            await db.CommitAsync();
+        }
+
         await Send.OkAsync(new Response(
             req.Id,
-            job.Type == typeof(RollupJob) ? "rollup" : job.Type.Name,
+            job.Type == typeof(RollupJob) ? "rollup" : job.Type == typeof(ImportJob) ? "import" : job.Type.Name,
             job.Args.Count > 1 && job.Args[1] is int year ? year : null,
             current?.StateName ?? "Unknown",
             details.CreatedAt ?? DateTime.MinValue,
             started?.CreatedAt,
             finished?.CreatedAt,
-            error), ct);
+            error,
+            result), ct);
     }
 }

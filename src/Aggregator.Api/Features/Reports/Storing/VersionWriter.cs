@@ -43,19 +43,7 @@ public sealed class VersionWriter(
                 await Idempotency.SweepExpiredAsync(db, tenantId);
             }
 
-            var current = await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year);
-            // If-Match is evaluated before the content is compared, so a stale If-Match is a 412 even when the
-            // content equals the current version's. RFC 9110 §13.1.1 would allow a 2xx there ("the change is
-            // already in effect"), but the client's view is stale: someone else wrote since it read, and it
-            // should read what they wrote before it concludes anything. A retry of its own successful write is
-            // what Idempotency-Key is for, and that replay is answered above, before any precondition.
-            CheckIfMatch(preconditions.IfMatch, current);
-
-            var identical = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash);
-            if (current is { Locked: true } && !identical) throw Locked(s);
-            var stored = identical
-                ? Unchanged(s, current!)
-                : await AppendAsync(db, s, orgUnitId, current, ct);
+            var stored = await StoreInAsync(db, s, orgUnitId, ct);
             appended = !stored.Unchanged;
 
             result = new StoredAnswer(appended ? StatusCodes.Status201Created : StatusCodes.Status200OK,
@@ -67,6 +55,62 @@ public sealed class VersionWriter(
         // The version is committed whatever the client does now: queue its rollup even if it has hung up.
         if (appended) await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
         return result;
+    }
+
+    /// <summary>What became of one submission of a batch: a new version, unchanged, or refused (nothing of it kept).</summary>
+    public sealed record BatchOutcome(Submission Submission, bool Appended, ProblemException? Refused);
+
+    /// <summary>
+    /// Stores many submissions without Idempotency-Key or If-Match (the CSV import's) in one transaction, each under a
+    /// savepoint: one refused — a locked year, a unit gone — leaves the others, and every report stays all or nothing.
+    /// One commit for the batch instead of one per report; the observers hear once per year after it.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchOutcome>> StoreBatchAsync(Guid tenantId, IReadOnlyList<Submission> batch, CancellationToken ct)
+    {
+        if (batch.Any(s => s.TenantId != tenantId || s.Preconditions.IfMatch is not null || s.Preconditions.IdempotencyKey is not null))
+            throw new ArgumentException("A batch is of one tenant, without If-Match or Idempotency-Key.", nameof(batch));
+        var outcomes = new List<BatchOutcome>(batch.Count);
+        await using (var db = await tenantDb.BeginAsync(tenantId, ct))
+        {
+            foreach (var s in batch)
+            {
+                await db.ExecuteAsync("SAVEPOINT submission");
+                try
+                {
+                    var stored = await StoreInAsync(db, s, await ReportUnit.FindAsync(db, s.Caller, s.OrgCode), ct);
+                    await db.ExecuteAsync("RELEASE SAVEPOINT submission");
+                    outcomes.Add(new BatchOutcome(s, !stored.Unchanged, null));
+                }
+                catch (ProblemException problem)
+                {
+                    await db.ExecuteAsync("ROLLBACK TO SAVEPOINT submission");
+                    outcomes.Add(new BatchOutcome(s, false, problem));
+                }
+            }
+            await db.CommitAsync();
+        }
+
+        foreach (var year in outcomes.Where(o => o.Appended).Select(o => o.Submission.Year).Distinct())
+            await NotifyStoredAsync(tenantId, year, CancellationToken.None);
+        return outcomes;
+    }
+
+    /// <summary>Within the caller's transaction: If-Match, the lock, then a new version or the identical current one.</summary>
+    private async Task<StoredVersion> StoreInAsync(DbSession db, Submission s, long orgUnitId, CancellationToken ct)
+    {
+        var current = await Data.LockCurrentAsync(db, s.TenantId, orgUnitId, s.Year);
+        // If-Match is evaluated before the content is compared, so a stale If-Match is a 412 even when the
+        // content equals the current version's. RFC 9110 §13.1.1 would allow a 2xx there ("the change is
+        // already in effect"), but the client's view is stale: someone else wrote since it read, and it
+        // should read what they wrote before it concludes anything. A retry of its own successful write is
+        // what Idempotency-Key is for, and that replay is answered above, before any precondition.
+        CheckIfMatch(s.Preconditions.IfMatch, current);
+
+        var identical = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash);
+        if (current is { Locked: true } && !identical) throw Locked(s);
+        return identical
+            ? Unchanged(s, current!)
+            : await AppendAsync(db, s, orgUnitId, current, ct);
     }
 
     /// <summary>The new version, the current pointer and value rows, its audit entry and the observers.</summary>

@@ -1,0 +1,35 @@
+using FastEndpoints;
+using FluentValidation;
+
+namespace Aggregator.Api.Features.Imports.Create;
+
+/// <summary>
+/// multipart/form-data: <c>file</c> — CSV with the header <c>org,year,template,indicator,value[,reportedAt]</c>, one row per
+/// indicator value; UTF-8 with or without BOM (Excel's "CSV UTF-8"), commas (or semicolons or tabs throughout).
+/// <c>template</c> empty takes the year's; <c>value</c> empty is a cell reported empty; <c>reportedAt</c> is ISO 8601,
+/// without an offset in the tenant's time zone.
+/// </summary>
+public sealed class Request
+{
+    public string Tenant { get; init; } = "";
+    public IFormFile? File { get; init; }
+    /// <summary>true: validate every report and say what would be stored; nothing is stored.</summary>
+    [QueryParam]
+    public bool DryRun { get; init; }
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.File).NotNull().WithMessage($"Send the CSV as the form field 'file' (header {CsvImportFile.Header}).");
+        }
+    }
+}
+
+/// <summary>The import is queued: follow the job at Location; its <c>result</c> is the summary once it has succeeded.</summary>
+public sealed record Response(string JobId, string Status, int Rows, bool DryRun);
+
+internal static class Examples
+{
+    public static readonly Response Queued = new("4711", "queued", 1_250, DryRun: false);
+}
