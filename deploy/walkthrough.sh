@@ -26,6 +26,18 @@ computed() {
   echo "$1: not computed within 30 s" >&2; return 1
 }
 
+# finished JOB KEY: waits until the background job is done, and prints it (with its result).
+finished() {
+  for _ in $(seq 60); do
+    case "$(curl -s "$B/api/v1/jobs/$1" -H "X-Api-Key: $2" | jq -r '.state')" in
+      Succeeded) curl -s "$B/api/v1/jobs/$1" -H "X-Api-Key: $2"; echo; return 0 ;;
+      Failed|Deleted) echo "job $1 did not succeed" >&2; return 1 ;;
+    esac
+    sleep 0.5
+  done
+  echo "job $1: not finished within 30 s" >&2; return 1
+}
+
 # A tenant (the district; its calendar is Asia/Shanghai unless "timeZone" says otherwise), whose root org
 # unit carries the same code, and a sub-district below the root.
 call 201 POST /api/v1/tenants -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
@@ -88,6 +100,13 @@ call 201 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions -
      -d '{"template":"bj-gip-2017","values":{"1.1":976,"3.1":3,"3.1.1":0,"3.1.2":0,"3.1.3":2,"3.1.4":1},"note":"1.1 corrected"}'
 call 200 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions/3/accept -H "X-Api-Key: $REVIEWER" \
      -H 'Content-Type: application/json' -d '{"comment":"核对无误"}'
+
+# Past years in: a CSV of org,year,template,indicator,value[,reportedAt] (UTF-8, as Excel exports it), grouped
+# into one report per unit and year, each checked as a POST is; the job's result is the import summary. A
+# second run of the same file stores nothing.
+IMPORT=$(call 202 POST /api/v1/tenants/110102/imports -H "X-Api-Key: $ADMIN" \
+     -F file=@tests/fixtures/xicheng-past-years.csv | jq -r .jobId)
+finished "$IMPORT" "$ADMIN"
 
 # When 2017 was due (by default the end of 31 January 2018 in the tenant's time zone), who reported on time,
 # late, awaits review or is missing; the official table as .xlsx or .csv; and who did what, newest first.
