@@ -114,6 +114,27 @@ public sealed class CompletenessTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_judge_imported_past_years_by_the_reported_at_they_carry_at_the_second_before_midnight()
+    {
+        // The default deadline of 2017 is 2018-01-31T23:59:59+08:00: A reported in its last second, B at midnight.
+        var district = await _data.DistrictAsync();
+        var file = new Imports.ImportCsv()
+            .Report(district.SubDistrictA, Year, reportedAt: "2018-01-31T23:59:59+08:00")
+            .Report(district.SubDistrictB, Year, reportedAt: "2018-02-01T00:00:00+08:00");
+        var summary = await Imports.ImportCsv.ImportAsync(Client(district, "tenant-admin@root"), district.Tenant, file.Bytes(bom: true));
+        Assert.Equal(2, summary.GetProperty("reports").GetProperty("stored").GetInt32());
+
+        var completeness = await CompletenessAsync(district);
+
+        Assert.Equal("2018-01-31T23:59:59+08:00", completeness.GetProperty("due").GetString());
+        Assert.Equal(("accepted", true), State(Unit(completeness, district.SubDistrictA)));
+        Assert.Equal(("accepted", false), State(Unit(completeness, district.SubDistrictB)));
+        Assert.Equal(new DateTimeOffset(2018, 2, 1, 0, 0, 0, Beijing), Unit(completeness, district.SubDistrictB).GetProperty("firstReportedAt").GetDateTimeOffset());
+        Assert.Equal((1, 1, 0), (completeness.GetProperty("onTime").GetInt32(), completeness.GetProperty("late").GetInt32(),
+            completeness.GetProperty("missing").GetArrayLength()));
+    }
+
+    [Fact]
     public async Task Should_page_the_audit_log_newest_first_within_the_keys_scope()
     {
         var district = await _data.DistrictAsync();
