@@ -43,6 +43,9 @@ public sealed class VersionWriter(
                 await Idempotency.SweepExpiredAsync(db, tenantId);
             }
 
+            // The tenants row before the report row, in the order turning review off locks them (the setting, then the
+            // reports waiting for a reviewer): the other order deadlocks a version of a report waiting for review with it.
+            var reviewMode = await Data.ReviewModeAsync(db, tenantId);
             var current = await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year);
             // If-Match is evaluated before the content is compared, so a stale If-Match is a 412 even when the
             // content equals the current version's. RFC 9110 §13.1.1 would allow a 2xx there ("the change is
@@ -55,7 +58,7 @@ public sealed class VersionWriter(
             if (current is { Locked: true } && !identical) throw Locked(s);
             var stored = identical
                 ? Unchanged(s, current!)
-                : await AppendAsync(db, s, orgUnitId, current, ct);
+                : await AppendAsync(db, s, orgUnitId, current, reviewMode, ct);
             appended = !stored.Unchanged;
 
             result = new StoredAnswer(appended ? StatusCodes.Status201Created : StatusCodes.Status200OK,
@@ -70,7 +73,8 @@ public sealed class VersionWriter(
     }
 
     /// <summary>The new version, the current pointer and value rows, its audit entry and the observers.</summary>
-    private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current, CancellationToken ct)
+    private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current,
+        string reviewMode, CancellationToken ct)
     {
         var (caller, tenantId, content) = (s.Caller, s.TenantId, s.Content);
         IReadOnlyList<RuleFinding> warnings = current is not null && RemovedSince(current, content) is { } removed
@@ -78,7 +82,7 @@ public sealed class VersionWriter(
             : s.Warnings;
 
         var status = s.AcceptOnStore ? new Data.InitialStatus(ReviewStatus.Accepted, caller.Actor, "accepted as it was imported")
-            : await Data.ReviewModeAsync(db, tenantId) == ReviewModes.Required ? new Data.InitialStatus(ReviewStatus.Submitted, caller.Actor, null)
+            : reviewMode == ReviewModes.Required ? new Data.InitialStatus(ReviewStatus.Submitted, caller.Actor, null)
             : new Data.InitialStatus(ReviewStatus.Accepted, ReviewStatus.System, "review is off: accepted on receipt");
         var counts = status.Status == ReviewStatus.Accepted;
         if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash, counts) is not { } version)
