@@ -156,6 +156,54 @@ public sealed class ReviewTests(ApiFixture api)
         Assert.Single(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "report.version-accepted");
     }
 
+    [Fact]
+    public async Task Should_turn_review_off_while_versions_are_posted_and_moved_without_failing_any()
+    {
+        // Turning review off locks the setting, then the reports waiting for a reviewer; a version or a move of such a
+        // report that locked its report row before the setting's row deadlocked with it (500 on one side).
+        var district = await _data.DistrictAsync();
+        var failures = new List<string>();
+        for (var round = 0; round < 12; round++)
+        {
+            await (await PutReviewAsync(district, "tenant-admin@root", "required")).ShouldHaveStatus(HttpStatusCode.OK);
+            var waiting = await PostAsync(district, TestData.ReportFor().With("1.1", 1000 + round * 10));
+            await waiting.ShouldHaveStatus(HttpStatusCode.Created);
+            var version = (await waiting.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
+
+            var answers = await Task.WhenAll(
+                PutReviewAsync(district, "tenant-admin@root", "off"),
+                PostAsync(district, TestData.ReportFor().With("1.1", 1001 + round * 10)),
+                PostAsync(district, TestData.ReportFor().With("1.1", 1002 + round * 10)),
+                MoveAsync(district, "reviewer@root", version, "return", "补充"),
+                MoveAsync(district, "reviewer@root", version, "accept"));
+            failures.AddRange(answers.Where(answer => (int)answer.StatusCode >= 500)
+                .Select(answer => $"round {round}: {answer.RequestMessage!.Method} {answer.RequestMessage.RequestUri} {(int)answer.StatusCode}"));
+            await ReopenAsync(district, "reviewer@root");
+        }
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Should_store_the_same_figures_again_as_a_new_version_after_they_were_returned()
+    {
+        // A unit told to check its figures may answer "they were right": the same content is a resubmission then.
+        var district = await _data.DistrictAsync();
+        await (await PutReviewAsync(district, "tenant-admin@root", "required")).ShouldHaveStatus(HttpStatusCode.OK);
+        await (await PostAsync(district, TestData.ReportFor())).ShouldHaveStatus(HttpStatusCode.Created);
+        await (await MoveAsync(district, "reviewer@root", 1, "return", "请核实 1.1")).ShouldHaveStatus(HttpStatusCode.OK);
+
+        var again = await PostAsync(district, TestData.ReportFor());
+        await again.ShouldHaveStatus(HttpStatusCode.Created);
+        var body = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((2, "submitted", false), (body.GetProperty("version").GetInt32(), body.GetProperty("status").GetString(), body.GetProperty("unchanged").GetBoolean()));
+
+        // Once resubmitted, the same figures once more are a retry again: nothing new.
+        var retry = await PostAsync(district, TestData.ReportFor());
+        await retry.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.True((await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unchanged").GetBoolean());
+        Assert.Equal(2, await _data.VersionCountAsync(district, district.SubDistrictA));
+    }
+
     private HttpClient Client(District district, string key) => api.Client(district.Keys[key]);
 
     private Task<HttpResponseMessage> PutReviewAsync(District district, string key, string review) =>

@@ -15,9 +15,13 @@ public static class Data
     /// <summary>
     /// Locks the report row first and reads the version after, in two statements: a transition that waited for
     /// another one must see the status that one committed (one statement would re-check only the locked row).
+    /// Before the report row, the tenants row KEY SHARE, in the order turning review off locks them (the setting FOR
+    /// UPDATE, then the reports waiting for a reviewer): the audit entry's foreign key takes that share anyway, and
+    /// taken after the report row it deadlocks a move with turning review off.
     /// </summary>
     public static async Task<ReportRow?> LockReportAsync(DbSession db, Caller caller, string orgCode, int year)
     {
+        await db.ExecuteAsync("SELECT 1 FROM tenants WHERE tenant_id = @tenantId FOR KEY SHARE", new { tenantId = db.Tenant });
         const string sql = $"""
             SELECT o.org_unit_id AS OrgUnitId, r.current_version AS CurrentVersion, r.counted_version AS CountedVersion, r.locked AS Locked
             FROM org_units o

@@ -23,7 +23,10 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        // Keyset paging on audit_id, which only grows: a page never repeats or skips an entry, however many are added meanwhile.
+        // Keyset paging on audit_id, which only grows: a page never repeats an entry, and entries added meanwhile do not
+        // shift the pages. An id is taken when the entry is written, not when it commits, so an entry whose transaction
+        // commits after a newer one was read can sit below a cursor already handed out: a client that follows the log
+        // re-reads its last page rather than trusting a cursor from a page read while writes were in flight.
         const string sql = $"""
             SELECT a.audit_id AS Id, a.at AS At, a.actor AS Actor, a.action AS Action, a.subject AS Subject,
                    o.code AS OrgUnit, a.year AS Year, a.details::text AS Details

@@ -59,6 +59,8 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar) : Endpo
         var yearBegins = new DateTime(req.Year, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
         if (due < new DateTimeOffset(yearBegins, access.TimeZone.GetUtcOffset(yearBegins)))
             throw ProblemException.Invalid("due", $"due must not be before {req.Year} has begun.");
+        if (due.Year > req.Year + 10)
+            throw ProblemException.Invalid("due", $"due must be within ten years of {req.Year}.");
 
         const string upsert = """
             INSERT INTO deadlines AS d (tenant_id, year, due, set_by) VALUES (@tenantId, @year, @due, @setBy)

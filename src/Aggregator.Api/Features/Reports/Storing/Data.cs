@@ -52,11 +52,13 @@ internal static class Data
 
     /// <summary>
     /// Points the report at its next version and returns that number; when <paramref name="counts"/> (review off, or
-    /// accepted on storing) the new version is also the one that counts. Two first versions racing without a
+    /// accepted on storing) the new version is also the one that counts; <paramref name="resubmission"/>: the current version
+    /// was returned, so the same content is a new version too. Two first versions racing without a
     /// row to lock serialise on the primary key: the second waits, then becomes version 2 — unless its content
     /// is the one the first stored, in which case nothing changes and the answer is null (unchanged).
     /// </summary>
-    public static Task<int?> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash, bool counts)
+    public static Task<int?> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash, bool counts,
+        bool resubmission)
     {
         const string sql = """
             INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
@@ -67,10 +69,10 @@ internal static class Data
                    content_hash = excluded.content_hash, updated_at = now(),
                    counted_version = CASE WHEN @counts THEN r.current_version + 1 ELSE r.counted_version END,
                    counted_template = CASE WHEN @counts THEN excluded.template ELSE r.counted_template END
-               WHERE r.content_hash <> excluded.content_hash
+               WHERE r.content_hash <> excluded.content_hash OR @resubmission
             RETURNING current_version
             """;
-        return db.QuerySingleOrDefaultAsync<int?>(sql, new { tenantId, orgUnitId, year, template, contentHash, counts });
+        return db.QuerySingleOrDefaultAsync<int?>(sql, new { tenantId, orgUnitId, year, template, contentHash, counts, resubmission });
     }
 
     /// <summary>A new version's review status as stored with it: who moved it there, when (now) and why.</summary>

@@ -98,6 +98,9 @@ public sealed class VersionWriter(
     /// <summary>Within the caller's transaction: If-Match, the lock, then a new version or the identical current one.</summary>
     private async Task<StoredVersion> StoreInAsync(DbSession db, Submission s, long orgUnitId, CancellationToken ct)
     {
+        // The tenants row before the report row, in the order turning review off locks them (the setting, then the
+        // reports waiting for a reviewer): the other order deadlocks a version of a report waiting for review with it.
+        var reviewMode = await Data.ReviewModeAsync(db, s.TenantId);
         var current = await Data.LockCurrentAsync(db, s.TenantId, orgUnitId, s.Year);
         // If-Match is evaluated before the content is compared, so a stale If-Match is a 412 even when the
         // content equals the current version's. RFC 9110 §13.1.1 would allow a 2xx there ("the change is
@@ -106,15 +109,18 @@ public sealed class VersionWriter(
         // what Idempotency-Key is for, and that replay is answered above, before any precondition.
         CheckIfMatch(s.Preconditions.IfMatch, current);
 
-        var identical = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash);
+        // The same figures as a returned version are a resubmission ("they were right"), not a retry: a new version.
+        var identical = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash)
+                        && current.Status != ReviewStatus.Returned;
         if (current is { Locked: true } && !identical) throw Locked(s);
         return identical
             ? Unchanged(s, current!)
-            : await AppendAsync(db, s, orgUnitId, current, ct);
+            : await AppendAsync(db, s, orgUnitId, current, reviewMode, ct);
     }
 
     /// <summary>The new version, the current pointer and value rows, its audit entry and the observers.</summary>
-    private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current, CancellationToken ct)
+    private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current,
+        string reviewMode, CancellationToken ct)
     {
         var (caller, tenantId, content) = (s.Caller, s.TenantId, s.Content);
         IReadOnlyList<RuleFinding> warnings = current is not null && RemovedSince(current, content) is { } removed
@@ -122,10 +128,11 @@ public sealed class VersionWriter(
             : s.Warnings;
 
         var status = s.AcceptOnStore ? new Data.InitialStatus(ReviewStatus.Accepted, caller.Actor, "accepted as it was imported")
-            : await Data.ReviewModeAsync(db, tenantId) == ReviewModes.Required ? new Data.InitialStatus(ReviewStatus.Submitted, caller.Actor, null)
+            : reviewMode == ReviewModes.Required ? new Data.InitialStatus(ReviewStatus.Submitted, caller.Actor, null)
             : new Data.InitialStatus(ReviewStatus.Accepted, ReviewStatus.System, "review is off: accepted on receipt");
         var counts = status.Status == ReviewStatus.Accepted;
-        if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash, counts) is not { } version)
+        var resubmission = current is not null && current.Status == ReviewStatus.Returned;
+        if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash, counts, resubmission) is not { } version)
         {
             // A first version with this very content was committed while this one waited for the row.
             return Unchanged(s, await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year)
