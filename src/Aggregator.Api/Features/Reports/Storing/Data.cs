@@ -94,16 +94,18 @@ internal static class Data
         return db.QuerySingleAsync<DateTime>(sql, parameters);
     }
 
-    /// <summary>The current values as rows for the rollups: the old rows out, all new rows in one statement.</summary>
-    public static async Task ReplaceValuesAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string[] codes, decimal?[] values)
+    /// <summary>
+    /// The counted values as rows for the rollups: the old rows out and all new rows in, one command of two statements
+    /// (one round trip).
+    /// </summary>
+    public static Task ReplaceValuesAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string[] codes, decimal?[] values)
     {
-        const string delete = "DELETE FROM report_values WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId";
-        const string insert = """
+        const string sql = """
+            DELETE FROM report_values WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId;
             INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
             SELECT @tenantId, @year, @orgUnitId, v.indicator, v.value
             FROM unnest(@codes::text[], @values::numeric[]) AS v(indicator, value)
             """;
-        await db.ExecuteAsync(delete, new { tenantId, orgUnitId, year });
-        await db.ExecuteAsync(insert, new { tenantId, orgUnitId, year, codes, values });
+        return db.ExecuteAsync(sql, new { tenantId, orgUnitId, year, codes, values });
     }
 }

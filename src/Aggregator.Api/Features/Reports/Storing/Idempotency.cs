@@ -63,8 +63,13 @@ internal static class Idempotency
 
     /// <summary>
     /// Keys older than 24 hours of this tenant, a few at a time, skipping rows another writer holds.
-    /// Keeps the table bounded without a separate job.
+    /// Keeps the table bounded without a separate job: run on one keyed request in <see cref="SweepEvery"/>, it removes
+    /// up to 100 rows each time, far more than the requests in between add, at a round trip per 16 requests instead of each.
     /// </summary>
+    public const int SweepEvery = 16;
+
+    public static bool SweepDue() => Random.Shared.Next(SweepEvery) == 0;
+
     public static Task SweepExpiredAsync(DbSession db, Guid tenantId)
     {
         const string sql = """

@@ -40,7 +40,7 @@ public sealed class VersionWriter(
             {
                 if (await Idempotency.ClaimAsync(db, tenantId, caller.KeyId, key, preconditions.RequestHash) is { } recorded)
                     return recorded;
-                await Idempotency.SweepExpiredAsync(db, tenantId);
+                if (Idempotency.SweepDue()) await Idempotency.SweepExpiredAsync(db, tenantId);
             }
 
             var stored = await StoreInAsync(db, s, orgUnitId, ct);
