@@ -114,6 +114,26 @@ public sealed class KeyCacheTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_look_up_at_most_a_few_keys_in_the_database_at_once()
+    {
+        using var cache = new KeyCache(Options.Create(new KeyCacheOptions()));
+        int running = 0, most = 0, done = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(index => cache.FindAsync($"made-up-{index}", async _ =>
+        {
+            var now = Interlocked.Increment(ref running);
+            lock (cache) most = Math.Max(most, now);
+            await Task.Delay(5);
+            Interlocked.Decrement(ref running);
+            Interlocked.Increment(ref done);
+            return null;
+        }, CancellationToken.None)));
+
+        Assert.Equal(40, done);
+        Assert.InRange(most, 1, KeyCache.ConcurrentLookups);
+    }
+
+    [Fact]
     public void Should_not_remember_anything_when_the_time_to_live_is_zero()
     {
         using var cache = new KeyCache(Options.Create(new KeyCacheOptions { KeyCacheTtl = TimeSpan.Zero }));

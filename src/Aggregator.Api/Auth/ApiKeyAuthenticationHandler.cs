@@ -37,11 +37,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var hashHex = Convert.ToHexStringLower(hash);
         if (!keyCache.TryGet(hashHex, out var caller))
-        {
-            var stamp = keyCache.Stamp;
-            caller = await FindCallerAsync(hash, Context.RequestAborted);
-            keyCache.Remember(hashHex, caller, stamp);
-        }
+            caller = await keyCache.FindAsync(hashHex, ct => FindCallerAsync(hash, ct), Context.RequestAborted);
         return caller is null ? AuthenticateResult.Fail("The API key is not valid or was revoked.") : Success(caller);
     }
 

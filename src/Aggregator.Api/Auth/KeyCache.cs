@@ -34,7 +34,14 @@ public sealed class KeyCacheOptions
 /// </remarks>
 public sealed class KeyCache : IDisposable
 {
+    /// <summary>
+    /// At most this many keys are looked up in the database at once, so that a flood of made-up keys waits here
+    /// for a few connections instead of taking the pool from requests whose keys are remembered.
+    /// </summary>
+    public const int ConcurrentLookups = 8;
+
     private static readonly object NotAKey = new();
+    private readonly SemaphoreSlim _lookups = new(ConcurrentLookups);
 
     private readonly MemoryCache _callers;
     private readonly MemoryCache _unknown;
@@ -67,6 +74,26 @@ public sealed class KeyCache : IDisposable
             return true;
         }
         return _unknown.TryGetValue(keyHash, out _);
+    }
+
+    /// <summary>The key's caller (null when it is no key), remembered or else found by <paramref name="lookup"/>.</summary>
+    public async Task<Caller?> FindAsync(string keyHash, Func<CancellationToken, Task<Caller?>> lookup, CancellationToken ct)
+    {
+        if (TryGet(keyHash, out var caller)) return caller;
+        await _lookups.WaitAsync(ct);
+        try
+        {
+            // Another request may have looked the same key up while this one waited.
+            if (TryGet(keyHash, out caller)) return caller;
+            var stamp = Stamp;
+            caller = await lookup(ct);
+            Remember(keyHash, caller, stamp);
+            return caller;
+        }
+        finally
+        {
+            _lookups.Release();
+        }
     }
 
     /// <summary>
@@ -107,5 +134,6 @@ public sealed class KeyCache : IDisposable
     {
         _callers.Dispose();
         _unknown.Dispose();
+        _lookups.Dispose();
     }
 }
