@@ -30,6 +30,14 @@ public static class ApiRegistration
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton(services => BootstrapAdminKey.Resolve(
             builder.Configuration, services.GetRequiredService<DatabaseEndpoint>(), services.GetRequiredService<ILogger<BootstrapAdminKey>>()));
+        builder.Services.AddOptions<KeyCacheOptions>().BindConfiguration(KeyCacheOptions.Section)
+            .Validate(o => o.KeyCacheTtl >= TimeSpan.Zero && o.KeyCacheTtl <= TimeSpan.FromHours(1),
+                "Aggregator:Auth:KeyCacheTtl must be between 00:00:00 and 01:00:00.")
+            .Validate(o => o.KeyCacheSize >= 1, "Aggregator:Auth:KeyCacheSize must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<KeyRevocationListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<KeyRevocationListener>());
         builder.Services.AddSingleton<TenantScope>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Features.Shared.TenantCalendar>();

@@ -7,12 +7,16 @@ using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Auth;
 
-/// <summary>Authenticates the X-Api-Key header against the bootstrap admin key and the api_keys table.</summary>
+/// <summary>
+/// Authenticates the X-Api-Key header against the bootstrap admin key and the api_keys table, the latter's
+/// answers remembered in the <see cref="KeyCache"/>.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     TenantDb tenantDb,
+    KeyCache keyCache,
     BootstrapAdminKey adminKey)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -31,7 +35,9 @@ public sealed class ApiKeyAuthenticationHandler(
         if (adminKey.Hash is { } admin && CryptographicOperations.FixedTimeEquals(hash, admin))
             return Success(Caller.Admin);
 
-        var caller = await FindCallerAsync(hash, Context.RequestAborted);
+        var hashHex = Convert.ToHexStringLower(hash);
+        if (!keyCache.TryGet(hashHex, out var caller))
+            caller = await keyCache.FindAsync(hashHex, ct => FindCallerAsync(hash, ct), Context.RequestAborted);
         return caller is null ? AuthenticateResult.Fail("The API key is not valid or was revoked.") : Success(caller);
     }
 

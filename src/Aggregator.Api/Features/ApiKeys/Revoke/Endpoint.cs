@@ -13,7 +13,7 @@ public sealed class Request
     public Guid Id { get; init; }
 }
 
-public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request>
+public sealed class Endpoint(TenantDb tenantDb, KeyCache keyCache) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -28,7 +28,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request>
         var (caller, tenantId) = ProcessorState<RequestAccess>();
 
         const string find = $"""
-            SELECT k.role AS Role, o.path::text AS Path
+            SELECT k.role AS Role, o.path::text AS Path, k.key_hash AS KeyHash
             FROM api_keys k JOIN org_units o ON o.tenant_id = k.tenant_id AND o.org_unit_id = k.org_unit_id
             WHERE k.tenant_id = @TenantId AND k.api_key_id = @Id AND {OrgScope.SqlFilter}
             FOR UPDATE OF k
@@ -46,9 +46,12 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request>
         KeyAuthority.RequireMayManage(caller, key.Role, key.Path, "revoke");
         await db.ExecuteAsync(revoke, new { tenantId, req.Id });
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.revoked", req.Id.ToString());
+        // Every process evicts the key when this commits; this one at once, before it answers.
+        await KeyRevocations.NotifyAsync(db, key.KeyHash);
         await db.CommitAsync();
+        keyCache.Evict(Convert.ToHexStringLower(key.KeyHash));
         await Send.NoContentAsync(ct);
     }
 
-    private sealed record KeyRow(string Role, string Path);
+    private sealed record KeyRow(string Role, string Path, byte[] KeyHash);
 }
