@@ -94,6 +94,8 @@ internal static class BenchmarkSuite
 
         private async Task GenerateAsync()
         {
+            if (File.Exists("/proc/loadavg"))
+                Setup.Add($"Load average at the start (1, 5, 15 min; other work on the machine skews every figure): {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
             var clock = Stopwatch.StartNew();
             var generator = new DataGenerator(_superuser, _catalog, options.Seed);
             var years = DataGenerator.YearOrder.Take(options.Years).ToList();
