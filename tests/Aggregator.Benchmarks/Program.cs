@@ -1,3 +1,27 @@
+using Aggregator.Benchmarks.Suite;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+namespace Aggregator.Benchmarks;
+
+internal static class BenchmarkMain
+{
+    private const string Usage = """
+        dotnet run -c Release --project tests/Aggregator.Benchmarks -- all [--size tiny|small|medium|full] [--out RESULTS.md] [--json results.json]
+        dotnet run -c Release --project tests/Aggregator.Benchmarks -- validation [BenchmarkDotNet arguments, e.g. --filter '*' --job short]
+        """;
+
+    private static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "all":
+                return await BenchmarkSuite.RunAsync(SuiteOptions.Parse(args.Skip(1).ToArray()));
+            case "validation":
+                BenchmarkSwitcher.FromAssembly(typeof(BenchmarkMain).Assembly).Run(args.Skip(1).ToArray());
+                return 0;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+}

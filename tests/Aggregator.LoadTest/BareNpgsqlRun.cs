@@ -7,7 +7,7 @@ namespace Aggregator.LoadTest;
 
 /// <summary>
 /// The same rows with nothing around them: one transaction per report as the API runs it (tenant scope, lock
-/// of the current pointer, pointer upsert, version row, value rows via unnest, audit row), without HTTP,
+/// of the current pointer, pointer upsert, version row, value rows via unnest, idempotency record, audit row), without HTTP,
 /// auth, validation or Dapper. The gap to the API run is what the API itself costs.
 /// </summary>
 internal sealed class BareNpgsqlRun(string connectionString, string tenant, IReadOnlyList<string> unitCodes, IReadOnlyDictionary<string, decimal?> values)
@@ -56,10 +56,11 @@ internal sealed class BareNpgsqlRun(string connectionString, string tenant, IRea
         await Execute("SELECT set_config('app.tenant_id', $1, true)", _tenantId.ToString());
         await Execute("SELECT current_version FROM reports WHERE org_unit_id = $1 AND year = $2 FOR UPDATE", unit, year);
         await using var advance = new NpgsqlCommand("""
-            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash)
-            VALUES ($1, $2, $3, 'bj-gip-2017', 1, $4)
+            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
+            VALUES ($1, $2, $3, 'bj-gip-2017', 1, $4, 1, 'bj-gip-2017')
             ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
-               SET current_version = r.current_version + 1, content_hash = excluded.content_hash, updated_at = now()
+               SET current_version = r.current_version + 1, content_hash = excluded.content_hash, updated_at = now(),
+                   counted_version = r.current_version + 1, counted_template = excluded.counted_template
             RETURNING current_version
             """, connection, transaction) { Parameters = { new() { Value = _tenantId }, new() { Value = unit }, new() { Value = year }, new() { Value = _hash } } };
         var version = (int)(await advance.ExecuteScalarAsync())!;
@@ -72,6 +73,10 @@ internal sealed class BareNpgsqlRun(string connectionString, string tenant, IRea
             INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
             SELECT $1, $2, $3, v.indicator, v.value FROM unnest($4::text[], $5::numeric[]) AS v(indicator, value)
             """, _tenantId, year, unit, _codes, _values);
+        await Execute("""
+            INSERT INTO idempotency_keys (tenant_id, api_key_id, idempotency_key, request_hash, status_code, response_body, location, etag)
+            VALUES ($1, 'load', $2, $3, 201, $4, $5, $6)
+            """, _tenantId, Guid.NewGuid().ToString(), _hash, _json, $"/load/{unit}/{year}/{version}", $"\"{version}\"");
         await Execute("INSERT INTO audit_log (tenant_id, actor, action, subject) VALUES ($1, 'load', 'report.version-submitted', 'load')", _tenantId);
         await transaction.CommitAsync();
 

@@ -10,14 +10,15 @@ internal sealed class LoadApi : IAsyncDisposable
 {
     public const string AdminKey = "agg_load-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
-    private readonly string _dataDirectory;
-
     private LoadApi(string dataDirectory, EmbeddedPostgres postgres, Factory factory)
     {
-        _dataDirectory = dataDirectory;
+        DataDirectory = dataDirectory;
         Postgres = postgres;
         Api = factory;
     }
+
+    /// <summary>The throwaway data folder under /tmp: the cluster and its credentials.json.</summary>
+    public string DataDirectory { get; }
 
     public EmbeddedPostgres Postgres { get; }
     public WebApplicationFactory<Program> Api { get; }
@@ -43,7 +44,7 @@ internal sealed class LoadApi : IAsyncDisposable
     {
         await Api.DisposeAsync();
         await Postgres.DisposeAsync();
-        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>

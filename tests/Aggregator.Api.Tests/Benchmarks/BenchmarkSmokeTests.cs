@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Aggregator.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Aggregator.Api.Tests.Benchmarks;
+
+/// <summary>
+/// The benchmark suite (`-- all`) once on tiny sizes, as a process of its own: every scenario runs and gives
+/// sane counts. No timing is asserted. Without wrk on PATH the HTTP scenarios report themselves skipped
+/// (the test does not install it; .ci/run does).
+/// </summary>
+public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("aggregator-bench-smoke-").FullName;
+
+    [Fact]
+    public async Task Every_scenario_runs_on_tiny_sizes_and_counts_what_it_wrote()
+    {
+        var markdown = Path.Combine(_folder, "RESULTS.md");
+        var json = Path.Combine(_folder, "results.json");
+        var (exitCode, printed) = await RunAsync(BenchmarksAssembly, "all", "--size", "tiny", "--no-install", "--out", markdown, "--json", json);
+        Assert.True(exitCode == 0, $"the benchmark exited with {exitCode}:\n{printed}");
+
+        var results = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement.EnumerateArray()
+            .ToDictionary(result => result.GetProperty("Name").GetString()!, result => result.GetProperty("Numbers"));
+        double Number(string scenario, string name) => results.Single(r => r.Key.StartsWith(scenario, StringComparison.Ordinal)).Value.GetProperty(name).GetDouble();
+        bool Skipped(string scenario) => results.Single(r => r.Key.StartsWith(scenario, StringComparison.Ordinal)).Value.TryGetProperty("skipped", out _);
+
+        Assert.True(Number("data generator", "rowsWritten") > 0);
+        Assert.Equal(Number("data generator", "rowsExpected"), Number("data generator", "rowsWritten"));
+
+        if (Skipped("ingest"))
+        {
+            output.WriteLine("wrk is not on PATH: the read and ingest scenarios were skipped (install wrk, as .ci/run does, to smoke them too).");
+        }
+        else
+        {
+            Assert.True(Number("read: ", "requests") > 0);
+            Assert.Equal(0, Number("read: ", "non2xx"));
+            Assert.True(Number("ingest", "requests") > 0);
+            Assert.Equal(0, Number("ingest", "non2xx"));
+            Assert.Equal(0, Number("ingest", "socketErrors"));
+            // wrk counts the answers it read; a request in flight when it stops may still be stored.
+            Assert.InRange(Number("ingest", "rowsWritten"), Number("ingest", "rowsExpected"), Number("ingest", "rowsExpected") + 16);
+            Assert.True(Number("ingest", "baselineRequests") > 0);
+        }
+
+        Assert.Equal(0, Number("freshness", "non2xx"));
+        Assert.Equal(1, Number("freshness", "fresh"));
+        Assert.True(Number("freshness", "runs") >= 1);
+        Assert.True(Number("recompute", "rowsExpected") > 0);
+        Assert.Equal(Number("recompute", "rowsExpected"), Number("recompute", "rowsWritten"));
+        Assert.Equal(2, Number("growth", "points"));
+
+        var table = await File.ReadAllTextAsync(markdown);
+        var http = Skipped("ingest") ? [] : new[] { "read: ", "If-None-Match", "ingest", "memory" };
+        foreach (var scenario in new[] { "Commit:", "Machine:", "freshness", "recompute", "sweep", "growth" }.Concat(http))
+            Assert.Contains(scenario, table);
+    }
+
+    /// <summary>Built with the solution (the tests' project references it for the build order only).</summary>
+    private static string BenchmarksAssembly
+    {
+        get
+        {
+            var built = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            return RepositoryPaths.Of("tests", "Aggregator.Benchmarks", "bin", built.Parent!.Name, built.Name, "Aggregator.Benchmarks.dll");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string assembly, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(assembly)! };
+        start.ArgumentList.Add(assembly);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        start.Environment.Remove("ASPNETCORE_URLS");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the benchmark did not finish in 3 minutes:\n{await stdout}{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,450 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Data;
+using Aggregator.Domain.Templates;
+using Aggregator.Jobs.Rollups;
+using Aggregator.LoadTest;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Aggregator.Benchmarks.Suite;
+
+/// <summary>
+/// Issue 10's scenarios against a private PostgreSQL and the API (in-process, on Kestrel), each with its
+/// baseline measured in the same run; HTTP load by wrk. Writes RESULTS.md (and, with --json, the figures
+/// for the smoke test).
+/// </summary>
+internal static class BenchmarkSuite
+{
+    private const int RecomputeYear = 2021;
+
+    public static async Task<int> RunAsync(SuiteOptions options)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var log = Console.Out;
+        var wrk = await Wrk.FindOrInstallAsync(options.InstallWrk, log);
+        if (wrk is null && options.Size != "tiny")
+        {
+            Console.Error.WriteLine(Wrk.Missing);
+            return 3;
+        }
+
+        log.WriteLine($"Starting PostgreSQL and the API (size {options.Size})…");
+        await using var load = await LoadApi.StartAsync();
+        var suite = new Run(options, load, wrk, log);
+        var results = await suite.RunAllAsync();
+
+        await using var version = new NpgsqlCommand("SHOW server_version", await suite.Superuser.OpenConnectionAsync());
+        var machine = Results.Machine((string)(await version.ExecuteScalarAsync())!);
+        var markdown = Results.Markdown(options, machine, Results.Commit(), started, suite.Setup, results);
+        var output = options.Out ?? Path.Combine(Results.RepositoryRoot() ?? ".", "tests", "Aggregator.Benchmarks", "RESULTS.md");
+        await File.WriteAllTextAsync(output, markdown);
+        if (options.Json is { } json) await File.WriteAllTextAsync(json, Results.Json(results));
+        log.WriteLine(markdown);
+        log.WriteLine($"Written to {Path.GetFullPath(output)}");
+        return 0;
+    }
+
+    private sealed class Run(SuiteOptions options, LoadApi load, Wrk? wrk, TextWriter log)
+    {
+        private readonly List<ScenarioResult> _results = [];
+        private readonly TemplateCatalog _catalog = SeedReport.Catalog;
+        private readonly NpgsqlDataSource _app = NpgsqlDataSource.Create(load.Postgres.AppConnectionString);
+        private readonly string _work = Directory.CreateTempSubdirectory("aggregator-bench-").FullName;
+        private List<GeneratedTenant> _tenants = [];
+        private string _adminKey = "", _viewerKey = "";
+        private string _url = "";
+
+        private readonly string _superuser = SuperuserConnectionString(load);
+
+        public NpgsqlDataSource Superuser => field ??= NpgsqlDataSource.Create(_superuser);
+        public List<string> Setup { get; } = [];
+
+        public async Task<List<ScenarioResult>> RunAllAsync()
+        {
+            _url = load.Api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+            await GenerateAsync();
+            var job = new RollupJob(new TenantDb(_app), _catalog, NullLogger<RollupJob>.Instance);
+            await job.ExecuteAsync(_tenants[0].Id, RecomputeYear, force: true, CancellationToken.None);
+
+            await Step("read", ReadAsync);
+            await Step("ingest", IngestAsync);
+            await Step("freshness", FreshnessAsync);
+            await Step("recompute", () => RecomputeAsync(job));
+            await Step("sweep", () => SweepAsync(job));
+            await Step("growth", () => GrowthAsync(job));
+            return _results;
+        }
+
+        private async Task Step(string name, Func<Task> scenario)
+        {
+            log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {name}…");
+            try
+            {
+                await scenario();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or HttpRequestException or InvalidOperationException or TimeoutException)
+            {
+                // A scenario that cannot finish is a finding, not the end of the run.
+                _results.Add(new ScenarioResult(name, $"failed: {ex.GetType().Name}: {ex.Message}", "—", null, "—", false, ex.InnerException?.Message));
+            }
+        }
+
+        // ---- data -------------------------------------------------------------------------------------------
+
+        private async Task GenerateAsync()
+        {
+            if (File.Exists("/proc/loadavg"))
+                Setup.Add($"Load average at the start (1, 5, 15 min; other work on the machine skews every figure): {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
+            var clock = Stopwatch.StartNew();
+            var generator = new DataGenerator(_superuser, _catalog, options.Seed);
+            var years = DataGenerator.YearOrder.Take(options.Years).ToList();
+            for (var t = 0; t < options.Tenants; t++)
+            {
+                _tenants.Add(await generator.TenantAsync($"bench-t{t:D2}", options.Units, years, t));
+                log.WriteLine($"  tenant {t + 1}/{options.Tenants}: {generator.ValuesWritten:N0} values so far, {clock.Elapsed.TotalSeconds:F0} s");
+            }
+            await generator.FinishAsync();
+            Setup.Add($"Data: {generator.ValuesWritten:N0} report values ({generator.ValuesExpected:N0} expected) in {clock.Elapsed.TotalSeconds:F1} s by binary COPY " +
+                      $"({generator.ValuesWritten / clock.Elapsed.TotalSeconds:N0} values/s, analyze included); years {string.Join(", ", years)}");
+            _results.Add(new ScenarioResult("data generator", $"{generator.ValuesWritten:N0} values in {clock.Elapsed.TotalSeconds:F1} s", "—", null, "—", null)
+            {
+                Numbers = { ["rowsWritten"] = generator.ValuesWritten, ["rowsExpected"] = generator.ValuesExpected },
+            });
+
+            var root = _tenants[0];
+            _adminKey = await KeyAsync(root, "tenant-admin");
+            _viewerKey = await KeyAsync(root, "viewer");
+        }
+
+        private async Task<string> KeyAsync(GeneratedTenant tenant, string role)
+        {
+            var key = "agg_bench_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+            await using var insert = Superuser.CreateCommand(
+                "INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by) VALUES ($1, $2, $3, $4, 'bench', $5, 'bench')");
+            insert.Parameters.AddWithValue(tenant.Id);
+            insert.Parameters.AddWithValue(Guid.NewGuid());
+            insert.Parameters.AddWithValue(tenant.RootId);
+            insert.Parameters.AddWithValue(role);
+            insert.Parameters.AddWithValue(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+            await insert.ExecuteNonQueryAsync();
+            return key;
+        }
+
+        // ---- HTTP scenarios -----------------------------------------------------------------------------------
+
+        private async Task ReadAsync()
+        {
+            var path = $"/api/v1/tenants/{_tenants[0].Code}/org-units/{_tenants[0].Code}/rollups/{RecomputeYear}";
+            if (wrk is null) { NoWrk("read"); NoWrk("read with If-None-Match"); return; }
+            var headers = $"wrk.headers[\"X-Api-Key\"] = {Wrk.Lua(_viewerKey)}\n";
+            ResetPeak();
+            var read = await wrk.RunAsync(_url + path, 32, options.Read, headers, _work);
+            var readPeak = PeakMegabytes();
+            var live = await wrk.RunAsync(_url + "/health/live", 32, options.Read, "", _work);
+            var ratio = read.PerSecond / live.PerSecond;
+            _results.Add(new ScenarioResult("read: `GET …/rollups/{year}`, c=32", Http(read), $"`/health/live`: {Http(live)}", ratio,
+                "≥ 0.25 ×, p99 ≤ 50 ms", ratio >= 0.25 && read.P99Ms <= 50) { Numbers = Numbers(read) });
+
+            using var client = new HttpClient { BaseAddress = new Uri(_url) };
+            using var first = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "X-Api-Key", _viewerKey } } };
+            using var answer = await client.SendAsync(first);
+            var cells = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("values").EnumerateObject().Count();
+            Setup.Add($"Read: the root's rollup of {RecomputeYear} holds {cells} cells ({(await answer.Content.ReadAsByteArrayAsync()).Length:N0} bytes)");
+            if (answer.Headers.ETag is not { } etag)
+            {
+                _results.Add(new ScenarioResult("read with `If-None-Match`", "no ETag: not applicable", "`/health/live`", null, "≥ 0.5 ×", null,
+                    "the rollup answer carries no ETag yet"));
+            }
+            else
+            {
+                var polled = await wrk.RunAsync(_url + path, 32, options.Read, headers + $"wrk.headers[\"If-None-Match\"] = {Wrk.Lua(etag.ToString())}\n", _work);
+                var pollRatio = polled.PerSecond / live.PerSecond;
+                _results.Add(new ScenarioResult("read with `If-None-Match`, c=32", Http(polled), $"`/health/live`: {Http(live)}", pollRatio, "≥ 0.5 ×", pollRatio >= 0.5)
+                    { Numbers = Numbers(polled) });
+            }
+            _results.Add(new ScenarioResult("memory: API peak RSS during read", $"{readPeak:N0} MB", "—", null, "≤ 300 MB", readPeak <= 300, InProcessNote));
+        }
+
+        private const string CloseBody = "}}";
+
+        private const string InProcessNote = "VmHWM of the process that hosts the API (reset before the scenario); the driver shares it, wrk does not";
+
+        private async Task IngestAsync()
+        {
+            var tenant = _tenants[0];
+            var years = tenant.Years.Where(year => _catalog.ForYear(year)?.Code == SeedReport.Template).ToList();
+            if (years.Count == 0) throw new InvalidOperationException("the ingest scenario needs a bj-gip-2017 year (2017) among the generated years");
+            var before = await CountAsync("SELECT count(*) FROM report_versions WHERE tenant_id = $1 AND version > 1", tenant.Id);
+
+            var values = SeedReport.Values.Where(pair => pair.Key != "9.3").ToDictionary(pair => pair.Key, pair => pair.Value);
+            var json = JsonSerializer.Serialize(new { template = SeedReport.Template, values });
+            var paths = tenant.Reporters.SelectMany(unit => years.Select(year => $"/api/v1/tenants/{tenant.Code}/org-units/{unit.Code}/reports/{year}/versions"));
+            // Every request a new version: 9.3 (people trained) carries the thread and request number, and its own Idempotency-Key.
+            var script = $$"""
+                local paths = { {{string.Join(",\n", paths.Select(Wrk.Lua))}} }
+                local key = {{Wrk.Lua(_adminKey)}}
+                local prefix = {{Wrk.Lua(json[..^2] + ",\"9.3\":")}}
+                local suffix = {{Wrk.Lua(CloseBody)}}
+                local tag = {{Wrk.Lua(Guid.NewGuid().ToString("N"))}}
+                local threads = 0
+                local n = 0
+                setup = function(thread) threads = threads + 1; thread:set("me", threads) end
+                request = function()
+                  n = n + 1
+                  local path = paths[(n * 7 + me) % #paths + 1]
+                  return wrk.format("POST", path, { ["Content-Type"] = "application/json", ["X-Api-Key"] = key,
+                    ["Idempotency-Key"] = tag .. "-" .. me .. "-" .. n }, prefix .. (me * 1000000 + n) .. suffix)
+                end
+                """;
+            if (wrk is null) { NoWrk("ingest"); return; }
+            ResetPeak();
+            var api = await wrk.RunAsync(_url + "/", 16, options.Ingest, script, _work);
+            var peak = PeakMegabytes();
+            var written = await CountAsync("SELECT count(*) FROM report_versions WHERE tenant_id = $1 AND version > 1", tenant.Id) - before;
+
+            var bare = new BareNpgsqlRun(load.Postgres.AppConnectionString, tenant.Code, tenant.Reporters.Select(unit => unit.Code).ToList(), SeedReport.Values.ToDictionary());
+            await bare.PrepareAsync();
+            await bare.RunAsync(TimeSpan.FromSeconds(1), 16);
+            var sql = await bare.RunAsync(options.Ingest, 16);
+            var ratio = api.PerSecond / sql.PerSecond;
+            _results.Add(new ScenarioResult($"ingest: full `{SeedReport.Template}` POSTs, c=16, {options.Ingest.TotalSeconds:F0} s",
+                Http(api) + $"; {written:N0} versions stored",
+                $"bare Npgsql loop (same rows, version, idempotency record, audit): {sql.PerSecond:N0} reports/s, p99 {sql.Percentile(99):F1} ms, {sql.Failures} failures",
+                ratio, "≥ 0.6 ×, p99 ≤ 100 ms", ratio >= 0.6 && api.P99Ms <= 100)
+            {
+                Numbers = new(Numbers(api)) { ["rowsWritten"] = written, ["rowsExpected"] = api.Requests - api.Non2xx, ["baselineRequests"] = sql.Count },
+            });
+            _results.Add(new ScenarioResult("memory: API peak RSS during ingest", $"{peak:N0} MB", "—", null, "≤ 300 MB", peak <= 300, InProcessNote));
+        }
+
+        private async Task FreshnessAsync()
+        {
+            var tenant = _tenants[0];
+            var year = tenant.Years.First(y => _catalog.ForYear(y)?.Code == SeedReport.Template);
+            await WaitFreshAsync(tenant.Id, year, TimeSpan.FromMinutes(5)); // the ingest's backlog first
+            var runsBefore = await CountAsync("SELECT coalesce(max(runs), 0) FROM rollup_state WHERE tenant_id = $1 AND year = $2", tenant.Id, year);
+
+            using var client = new HttpClient { BaseAddress = new Uri(_url), Timeout = TimeSpan.FromMinutes(2) };
+            var values = SeedReport.Values.ToDictionary();
+            var failures = 0;
+            var burst = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, options.FreshnessPosts), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (post, ct) =>
+            {
+                var unit = tenant.Reporters[post % tenant.Reporters.Count];
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{tenant.Code}/org-units/{unit.Code}/reports/{year}/versions")
+                {
+                    Content = JsonContent.Create(new { template = SeedReport.Template, values = new Dictionary<string, decimal?>(values) { ["9.3"] = 5_000_000 + post } }),
+                    Headers = { { "X-Api-Key", _adminKey } },
+                };
+                using var response = await client.SendAsync(request, ct);
+                if (response.StatusCode != HttpStatusCode.Created) Interlocked.Increment(ref failures);
+            });
+            var stored = burst.Elapsed;
+            var fresh = await WaitFreshAsync(tenant.Id, year, TimeSpan.FromMinutes(2));
+            var afterLast = burst.Elapsed - stored;
+            var runs = await CountAsync("SELECT coalesce(max(runs), 0) FROM rollup_state WHERE tenant_id = $1 AND year = $2", tenant.Id, year) - runsBefore;
+            _results.Add(new ScenarioResult($"freshness: {options.FreshnessPosts} reports in a burst (c=16)",
+                fresh ? $"rollup holds them all {afterLast.TotalSeconds:F2} s after the last 201 ({burst.Elapsed.TotalSeconds:F2} s after the first POST); {runs} job runs"
+                      : "rollup did not catch up within 2 minutes",
+                "—", null, "≤ 3 s, ≤ 10 job runs", fresh && afterLast.TotalSeconds <= 3 && runs <= 10,
+                $"burst sent in {stored.TotalSeconds:F2} s; {failures} POSTs not 201; time counted from the last 201")
+            {
+                Numbers = { ["requests"] = options.FreshnessPosts, ["non2xx"] = failures, ["runs"] = runs, ["fresh"] = fresh ? 1 : 0 },
+            });
+        }
+
+        private async Task<bool> WaitFreshAsync(Guid tenantId, int year, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < timeout)
+            {
+                var fresh = await CountAsync("""
+                    SELECT count(*) FROM rollup_state s
+                    WHERE s.tenant_id = $1 AND s.year = $2 AND s.computed_generation >= s.dirty_generation
+                      AND s.watermark >= (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = $1 AND v.year = $2)
+                    """, tenantId, year);
+                if (fresh == 1) return true;
+                await Task.Delay(10);
+            }
+            return false;
+        }
+
+        // ---- recompute scenarios ---------------------------------------------------------------------------------
+
+        private async Task RecomputeAsync(RollupJob job)
+        {
+            var tenant = _tenants[0];
+            var (jobMs, bareMs, rows, bareRows) = await RecomputePairAsync(job, tenant.Id, options.RecomputeRuns);
+            var values = await CountAsync("SELECT count(*) FROM report_values WHERE tenant_id = $1 AND year = $2", tenant.Id, RecomputeYear);
+            _results.Add(new ScenarioResult($"recompute one tenant-year: {options.Units:N0} units × cn-gip-2021 ({values:N0} values)",
+                $"{jobMs:F0} ms (RollupJob, median of {options.RecomputeRuns})", $"bare `INSERT … SELECT … GROUP BY`: {bareMs:F0} ms", jobMs / bareMs, "≤ 1.5 ×", jobMs / bareMs <= 1.5,
+                $"{rows:N0} rollup rows stored by the job, {bareRows:N0} by the bare statement")
+            {
+                Numbers = { ["rowsWritten"] = bareRows, ["rowsExpected"] = rows, ["values"] = values },
+            });
+        }
+
+        private async Task SweepAsync(RollupJob job)
+        {
+            double jobMs = 0, bareMs = 0;
+            foreach (var tenant in _tenants)
+            {
+                var (j, b, _, _) = await RecomputePairAsync(job, tenant.Id, runs: 1);
+                jobMs += j;
+                bareMs += b;
+            }
+            _results.Add(new ScenarioResult($"sweep: {RecomputeYear} of all {_tenants.Count} tenants", $"{jobMs:F0} ms", $"bare statement × {_tenants.Count}: {bareMs:F0} ms",
+                jobMs / bareMs, "≤ 1.5 ×", jobMs / bareMs <= 1.5));
+        }
+
+        private async Task GrowthAsync(RollupJob job)
+        {
+            var generator = new DataGenerator(_superuser, _catalog, options.Seed);
+            var cells = _catalog.ForYear(RecomputeYear)!.Indicators.Count;
+            var points = new List<(long Values, double Ms, double BareMs)>();
+            string? failed = null;
+            foreach (var target in options.Growth)
+            {
+                var reporters = (int)Math.Ceiling(target / (double)cells);
+                var units = reporters + 1;
+                while (units - 1 - Math.Max(1, (units - 1) / 25) < reporters) units++;
+                var tenant = await generator.TenantAsync($"bench-g{target}", units, [RecomputeYear], 100 + points.Count);
+                await generator.FinishAsync();
+                var values = await CountAsync("SELECT count(*) FROM report_values WHERE tenant_id = $1 AND year = $2", tenant.Id, RecomputeYear);
+                try
+                {
+                    var (jobMs, bareMs, _, _) = await RecomputePairAsync(job, tenant.Id, target >= 5_000_000 ? 1 : options.RecomputeRuns);
+                    points.Add((values, jobMs, bareMs));
+                    log.WriteLine($"  {values:N0} values: {jobMs:F0} ms (bare {bareMs:F0} ms)");
+                }
+                catch (NpgsqlException ex)
+                {
+                    // The job runs with the API's command timeout; past it, larger sizes cannot do better.
+                    failed = $"{values:N0} values: the job failed ({ex.Message}{(ex.InnerException is { } inner ? ": " + inner.Message : "")})";
+                    log.WriteLine($"  {failed}");
+                    break;
+                }
+            }
+            // Slope of log(time) over log(values): 1 is linear.
+            var slope = points.Count >= 2 ? Slope(points.Select(p => (Math.Log(p.Values), Math.Log(p.Ms))).ToList()) : double.NaN;
+            var figure = string.Join("; ", points.Select(p => $"{p.Values:N0} values: {p.Ms:F0} ms = {p.Ms * 1000 / p.Values:F2} µs/value (bare {p.BareMs:F0} ms)")
+                                               .Append(failed ?? "").Where(part => part.Length > 0));
+            _results.Add(new ScenarioResult($"growth: recompute at {string.Join(", ", options.Growth.Select(g => g.ToString("N0")))} values", figure,
+                "—", null, "no worse than linear (log-log slope ≤ 1.1)", failed is null && slope <= 1.1,
+                $"log-log slope of the sizes that finished: {slope:F2}")
+            {
+                Numbers = { ["slope"] = slope, ["points"] = points.Count },
+            });
+        }
+
+        private static double Slope(IReadOnlyList<(double X, double Y)> points)
+        {
+            var mx = points.Average(p => p.X);
+            var my = points.Average(p => p.Y);
+            return points.Sum(p => (p.X - mx) * (p.Y - my)) / points.Sum(p => (p.X - mx) * (p.X - mx));
+        }
+
+        /// <summary>Median of the job's forced recompute and of the bare statement writing the same rows (after one warm-up of each).</summary>
+        private async Task<(double JobMs, double BareMs, long JobRows, long BareRows)> RecomputePairAsync(RollupJob job, Guid tenantId, int runs)
+        {
+            var jobTimes = new List<double>();
+            var bareTimes = new List<double>();
+            long bareRows = 0;
+            for (var run = -1; run < runs; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                await job.ExecuteAsync(tenantId, RecomputeYear, force: true, CancellationToken.None);
+                if (run >= 0) jobTimes.Add(clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                bareRows = await BareRollupAsync(tenantId, RecomputeYear);
+                if (run >= 0) bareTimes.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            var jobRows = await CountAsync("SELECT count(*) FROM rollup_values WHERE tenant_id = $1 AND year = $2", tenantId, RecomputeYear);
+            return (Median(jobTimes), Median(bareTimes), jobRows, bareRows);
+        }
+
+        /// <summary>
+        /// The rollup rows (Σ and count of non-null values per unit with descendants and indicator, as the job stores) written by one
+        /// statement as the app role in the tenant's scope, into a table shaped like rollup_values; then committed.
+        /// </summary>
+        private async Task<long> BareRollupAsync(Guid tenantId, int year)
+        {
+            await using var connection = await _app.OpenConnectionAsync();
+            await using (var table = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS bare_rollup_values (LIKE rollup_values INCLUDING ALL)", connection))
+                await table.ExecuteNonQueryAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var write = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("SELECT set_config('app.tenant_id', $1::text, true)") { Parameters = { new() { Value = tenantId } } },
+                    new NpgsqlBatchCommand("DELETE FROM bare_rollup_values"),
+                    new NpgsqlBatchCommand("""
+                        INSERT INTO bare_rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters)
+                        SELECT $1, $2, a.id, v.indicator, sum(v.value), count(v.value)
+                        FROM report_values v
+                        JOIN org_units o ON o.tenant_id = v.tenant_id AND o.org_unit_id = v.org_unit_id
+                        CROSS JOIN LATERAL unnest(string_to_array(ltree2text(o.path), '.')::bigint[]) AS a(id)
+                        WHERE v.tenant_id = $1 AND v.year = $2
+                          AND a.id IN (SELECT c.parent_id FROM org_units c WHERE c.tenant_id = $1)
+                        GROUP BY a.id, v.indicator
+                        """) { Parameters = { new() { Value = tenantId }, new() { Value = year } } },
+                },
+                Timeout = 0,
+            };
+            await write.ExecuteNonQueryAsync();
+            var rows = write.BatchCommands[2].RecordsAffected;
+            await transaction.CommitAsync();
+            return rows;
+        }
+
+        // ---- helpers -----------------------------------------------------------------------------------------------
+
+        private void NoWrk(string scenario) =>
+            _results.Add(new ScenarioResult(scenario, "skipped: wrk not found", "—", null, "—", null, Wrk.Missing) { Numbers = { ["skipped"] = 1 } });
+
+        private static string Http(WrkResult result) =>
+            $"{result.PerSecond:N0} req/s, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms ({result.Requests:N0} requests, {result.Non2xx} ≥ 400, {result.SocketErrors} socket errors)";
+
+        private static Dictionary<string, double> Numbers(WrkResult result) =>
+            new() { ["requests"] = result.Requests, ["non2xx"] = result.Non2xx, ["socketErrors"] = result.SocketErrors };
+
+        private async Task<long> CountAsync(string sql, params object[] parameters)
+        {
+            await using var command = Superuser.CreateCommand(sql);
+            foreach (var parameter in parameters) command.Parameters.AddWithValue(parameter);
+            return Convert.ToInt64(await command.ExecuteScalarAsync());
+        }
+
+        private static double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
+
+        /// <summary>Peak RSS back to the current RSS (Linux: 5 → /proc/self/clear_refs).</summary>
+        private static void ResetPeak()
+        {
+            GC.Collect();
+            try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+
+        private static double PeakMegabytes() =>
+            File.ReadLines("/proc/self/status").Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0)
+                .DefaultIfEmpty(Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0).First();
+
+        /// <summary>The throwaway cluster's superuser (its password is in the data folder's credentials.json): COPY FROM needs it under forced RLS.</summary>
+        private static string SuperuserConnectionString(LoadApi load)
+        {
+            var credentials = JsonDocument.Parse(File.ReadAllText(Path.Combine(load.DataDirectory, "credentials.json"))).RootElement;
+            var password = credentials.EnumerateObject().First(p => p.Name.Equals("superuser", StringComparison.OrdinalIgnoreCase)).Value.GetString();
+            return new NpgsqlConnectionStringBuilder(load.Postgres.OwnerConnectionString) { Username = "postgres", Password = password, CommandTimeout = 0 }.ConnectionString;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Aggregator.Domain.Templates;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Aggregator.Benchmarks.Suite;
+
+/// <summary>One generated tenant: its root and the leaves that report, with the ids the loader gave them.</summary>
+internal sealed record GeneratedTenant(Guid Id, string Code, long RootId, IReadOnlyList<(long Id, string Code)> Reporters, IReadOnlyList<int> Years);
+
+/// <summary>
+/// Tenants with an org tree (root → streets of about 25 → communities) and a report for every year from every
+/// community, each year in the template that applies to it, every cell of that template filled. Deterministic:
+/// the values of (tenant, unit, year) come from a Random seeded by the run's seed and those three numbers.
+/// Loaded with binary COPY as the cluster's superuser (COPY FROM is refused under forced row-level security for
+/// every other role), then ANALYZEd. The reports count: version 1, accepted, counted_version = 1.
+/// </summary>
+internal sealed class DataGenerator(string superuserConnectionString, TemplateCatalog catalog, int seed)
+{
+    /// <summary>2017 (bj-gip-2017) and 2021 (cn-gip-2021) first, so that two years already hold both layouts.</summary>
+    public static readonly int[] YearOrder = [2017, 2021, 2018, 2019, 2020, 2022, 2023, 2024, 2025, 2026];
+
+    private long _nextUnitId = 1_000_000;
+
+    public long ValuesWritten { get; private set; }
+    public long ValuesExpected { get; private set; }
+
+    public async Task<GeneratedTenant> TenantAsync(string code, int units, IReadOnlyList<int> years, int tenantNumber)
+    {
+        if (units < 3) throw new ArgumentOutOfRangeException(nameof(units), "a tenant needs a root, a street and a community");
+        var tenantId = new Guid(MD5.HashData(Encoding.UTF8.GetBytes($"{seed}/{code}")));
+        var streets = Math.Max(1, (units - 1) / 25);
+        var root = _nextUnitId++;
+        var streetIds = Enumerable.Range(0, streets).Select(_ => _nextUnitId++).ToArray();
+        var reporters = Enumerable.Range(0, units - 1 - streets).Select(index => (Id: _nextUnitId++, Code: $"{code}-c{index:D5}")).ToList();
+
+        await using var connection = new NpgsqlConnection(superuserConnectionString);
+        await connection.OpenAsync();
+        await using (var tenant = new NpgsqlCommand("INSERT INTO tenants (tenant_id, code, name, kind) VALUES ($1, $2, $3, 'district')", connection)
+                     { Parameters = { new() { Value = tenantId }, new() { Value = code }, new() { Value = $"区 {code}" } } })
+            await tenant.ExecuteNonQueryAsync();
+
+        await using (var tree = await connection.BeginBinaryImportAsync(
+                         "COPY org_units (tenant_id, org_unit_id, code, name, kind, parent_id, path, reports) FROM STDIN (FORMAT BINARY)"))
+        {
+            await UnitAsync(tree, tenantId, root, code, "district", null, $"{root}", false);
+            for (var s = 0; s < streets; s++)
+                await UnitAsync(tree, tenantId, streetIds[s], $"{code}-s{s:D3}", "sub-district", root, $"{root}.{streetIds[s]}", false);
+            for (var c = 0; c < reporters.Count; c++)
+            {
+                var street = streetIds[c % streets];
+                await UnitAsync(tree, tenantId, reporters[c].Id, reporters[c].Code, "other", street, $"{root}.{street}.{reporters[c].Id}", true);
+            }
+            await tree.CompleteAsync();
+        }
+
+        foreach (var year in years) await YearAsync(connection, tenantId, tenantNumber, reporters, year);
+        return new GeneratedTenant(tenantId, code, root, reporters, years);
+    }
+
+    /// <summary>Identity sequences past the explicit ids, tables analyzed; after the last tenant.</summary>
+    public async Task FinishAsync()
+    {
+        await using var connection = new NpgsqlConnection(superuserConnectionString);
+        await connection.OpenAsync();
+        await using var finish = new NpgsqlCommand("""
+            SELECT setval(pg_get_serial_sequence('org_units', 'org_unit_id'), (SELECT max(org_unit_id) FROM org_units));
+            ANALYZE org_units; ANALYZE reports; ANALYZE report_versions; ANALYZE report_values;
+            """, connection) { CommandTimeout = 0 };
+        await finish.ExecuteNonQueryAsync();
+    }
+
+    private async Task YearAsync(NpgsqlConnection connection, Guid tenantId, int tenantNumber, IReadOnlyList<(long Id, string Code)> reporters, int year)
+    {
+        var template = catalog.ForYear(year) ?? throw new InvalidOperationException($"no template applies to {year}");
+        var cells = template.Indicators.Select(indicator => (indicator.Code, Decimal: indicator.ValueType == IndicatorValueType.Decimal)).ToArray();
+        var reports = reporters.Select(unit =>
+        {
+            var random = new Random(HashCode.Combine(seed, tenantNumber, unit.Id, year));
+            var values = cells.Select(cell => cell.Decimal ? Math.Round((decimal)random.NextDouble() * 1000, 2) : random.Next(0, 100)).ToArray();
+            var json = JsonSerializer.Serialize(cells.Select((cell, i) => (cell.Code, Value: values[i])).ToDictionary(pair => pair.Code, pair => (decimal?)pair.Value));
+            return (unit.Id, Values: values, Json: json, Hash: SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        }).ToList();
+
+        await using (var rows = await connection.BeginBinaryImportAsync(
+                         "COPY reports (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var report in reports)
+            {
+                await rows.StartRowAsync();
+                await rows.WriteAsync(tenantId, NpgsqlDbType.Uuid);
+                await rows.WriteAsync(report.Id, NpgsqlDbType.Bigint);
+                await rows.WriteAsync(year, NpgsqlDbType.Integer);
+                await rows.WriteAsync(template.Code, NpgsqlDbType.Text);
+                await rows.WriteAsync(1, NpgsqlDbType.Integer);
+                await rows.WriteAsync(report.Hash, NpgsqlDbType.Bytea);
+                await rows.WriteAsync(1, NpgsqlDbType.Integer);
+                await rows.WriteAsync(template.Code, NpgsqlDbType.Text);
+            }
+            await rows.CompleteAsync();
+        }
+        await using (var rows = await connection.BeginBinaryImportAsync(
+                         "COPY report_versions (tenant_id, org_unit_id, year, version, template, values, content_hash, api_key_id, status) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var report in reports)
+            {
+                await rows.StartRowAsync();
+                await rows.WriteAsync(tenantId, NpgsqlDbType.Uuid);
+                await rows.WriteAsync(report.Id, NpgsqlDbType.Bigint);
+                await rows.WriteAsync(year, NpgsqlDbType.Integer);
+                await rows.WriteAsync(1, NpgsqlDbType.Integer);
+                await rows.WriteAsync(template.Code, NpgsqlDbType.Text);
+                await rows.WriteAsync(report.Json, NpgsqlDbType.Jsonb);
+                await rows.WriteAsync(report.Hash, NpgsqlDbType.Bytea);
+                await rows.WriteAsync("bench", NpgsqlDbType.Text);
+                await rows.WriteAsync("accepted", NpgsqlDbType.Text);
+            }
+            await rows.CompleteAsync();
+        }
+        // 20 M rows at full size: the synchronous writer, without a task per value.
+        using (var rows = connection.BeginBinaryImport("COPY report_values (tenant_id, year, org_unit_id, indicator, value) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var report in reports)
+            {
+                for (var i = 0; i < cells.Length; i++)
+                {
+                    rows.StartRow();
+                    rows.Write(tenantId, NpgsqlDbType.Uuid);
+                    rows.Write(year, NpgsqlDbType.Integer);
+                    rows.Write(report.Id, NpgsqlDbType.Bigint);
+                    rows.Write(cells[i].Code, NpgsqlDbType.Text);
+                    rows.Write(report.Values[i], NpgsqlDbType.Numeric);
+                }
+            }
+            ValuesWritten += (long)rows.Complete();
+        }
+        ValuesExpected += (long)reports.Count * cells.Length;
+    }
+
+    private static async Task UnitAsync(NpgsqlBinaryImporter tree, Guid tenantId, long id, string code, string kind, long? parent, string path, bool reports)
+    {
+        await tree.StartRowAsync();
+        await tree.WriteAsync(tenantId, NpgsqlDbType.Uuid);
+        await tree.WriteAsync(id, NpgsqlDbType.Bigint);
+        await tree.WriteAsync(code, NpgsqlDbType.Text);
+        await tree.WriteAsync(code, NpgsqlDbType.Text);
+        await tree.WriteAsync(kind, NpgsqlDbType.Text);
+        if (parent is { } parentId) await tree.WriteAsync(parentId, NpgsqlDbType.Bigint);
+        else await tree.WriteNullAsync();
+        await tree.WriteAsync(path, NpgsqlDbType.LTree);
+        await tree.WriteAsync(reports, NpgsqlDbType.Boolean);
+    }
+}

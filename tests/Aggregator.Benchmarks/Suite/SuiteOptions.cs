@@ -1,0 +1,31 @@
+namespace Aggregator.Benchmarks.Suite;
+
+/// <summary>
+/// Sizes of a run. full is the issue's: 10 tenants × 1,000 units × 10 years, every cell (about 20 M values),
+/// growth up to 10 M values. tiny is the test suite's smoke run: every scenario once, seconds each.
+/// </summary>
+internal sealed record SuiteOptions(
+    string Size, int Tenants, int Units, int Years, TimeSpan Ingest, TimeSpan Read, int FreshnessPosts, long[] Growth, int RecomputeRuns,
+    string? Out, string? Json, int Seed, bool InstallWrk)
+{
+    public static SuiteOptions Parse(string[] args)
+    {
+        string? Value(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        var size = Value("--size") ?? "full";
+        var options = size switch
+        {
+            "tiny" => new SuiteOptions(size, 1, 5, 2, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 20, [1_000, 10_000], 1, null, null, 1, true),
+            "small" => new SuiteOptions(size, 2, 100, 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 300, [10_000, 100_000], 3, null, null, 1, true),
+            "medium" => new SuiteOptions(size, 10, 1_000, 2, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 300, [10_000, 100_000, 1_000_000], 3, null, null, 1, true),
+            "full" => new SuiteOptions(size, 10, 1_000, 10, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15), 300, [10_000, 100_000, 1_000_000, 10_000_000], 3, null, null, 1, true),
+            _ => throw new ArgumentException($"--size must be tiny, small, medium or full, not '{size}'"),
+        };
+        return options with
+        {
+            Out = Value("--out"),
+            Json = Value("--json"),
+            Seed = Value("--seed") is { } seed ? int.Parse(seed) : options.Seed,
+            InstallWrk = !args.Contains("--no-install"),
+        };
+    }
+}
