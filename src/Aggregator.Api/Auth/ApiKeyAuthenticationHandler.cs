@@ -58,7 +58,7 @@ public sealed class ApiKeyAuthenticationHandler(
             FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL
             """;
         const string findScope = """
-            SELECT o.path::text AS Path, t.code AS TenantCode, t.time_zone AS TimeZone
+            SELECT o.path::text AS Path, o.code AS Code, t.code AS TenantCode, t.time_zone AS TimeZone
             FROM org_units o JOIN tenants t ON t.tenant_id = o.tenant_id
             WHERE o.tenant_id = @tenantId AND o.org_unit_id = @orgUnitId
             """;
@@ -69,9 +69,9 @@ public sealed class ApiKeyAuthenticationHandler(
         await TenantDb.EnterTenantAsync(db, key.TenantId);
         var scope = await db.QuerySingleAsync<ScopeRow>(findScope, new { tenantId = key.TenantId, orgUnitId = key.OrgUnitId });
         await db.CommitAsync();
-        return new Caller(key.KeyId.ToString(), key.Role, key.TenantId, scope.TenantCode, key.OrgUnitId, scope.Path, scope.TimeZone);
+        return new Caller(key.KeyId.ToString(), key.Role, key.TenantId, scope.TenantCode, key.OrgUnitId, scope.Path, scope.TimeZone, scope.Code);
     }
 
     private sealed record KeyRow(Guid TenantId, Guid KeyId, long OrgUnitId, string Role);
-    private sealed record ScopeRow(string Path, string TenantCode, string TimeZone);
+    private sealed record ScopeRow(string Path, string Code, string TenantCode, string TimeZone);
 }

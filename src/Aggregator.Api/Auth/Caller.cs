@@ -16,7 +16,7 @@ public static class KeyRoles
 
 /// <summary>Who is calling: the authenticated API key, its tenant (and the tenant's time zone), org unit and role.</summary>
 public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? TenantCode, long? OrgUnitId, string? OrgUnitPath,
-    string? TenantTimeZone = null)
+    string? TenantTimeZone = null, string? OrgUnitCode = null)
 {
     private const string KeyIdClaim = "key_id";
     private const string TenantIdClaim = "tenant_id";
@@ -24,6 +24,7 @@ public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? T
     private const string OrgUnitIdClaim = "org_unit_id";
     private const string OrgUnitPathClaim = "org_unit_path";
     private const string TenantTimeZoneClaim = "tenant_time_zone";
+    private const string OrgUnitCodeClaim = "org_unit_code";
 
     public bool IsAdmin => Role == KeyRoles.Admin;
 
@@ -40,6 +41,7 @@ public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? T
         if (OrgUnitId is { } org) claims.Add(new(OrgUnitIdClaim, org.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (OrgUnitPath is not null) claims.Add(new(OrgUnitPathClaim, OrgUnitPath));
         if (TenantTimeZone is not null) claims.Add(new(TenantTimeZoneClaim, TenantTimeZone));
+        if (OrgUnitCode is not null) claims.Add(new(OrgUnitCodeClaim, OrgUnitCode));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, KeyIdClaim, ClaimTypes.Role));
     }
 
@@ -53,6 +55,7 @@ public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? T
             Find(TenantCodeClaim),
             Find(OrgUnitIdClaim) is { } o ? long.Parse(o, System.Globalization.CultureInfo.InvariantCulture) : null,
             Find(OrgUnitPathClaim),
-            Find(TenantTimeZoneClaim));
+            Find(TenantTimeZoneClaim),
+            Find(OrgUnitCodeClaim));
     }
 }

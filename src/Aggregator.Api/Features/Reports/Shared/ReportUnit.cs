@@ -12,8 +12,20 @@ public static class ReportUnit
     /// Checks the route's org unit before any work on the body, in a short transaction of its own: a key
     /// outside the unit's scope learns nothing about its figures, not even whether they would pass.
     /// </summary>
+    /// <remarks>
+    /// Without a transaction where the key alone decides: a reporter's scope is its own unit (its code came with the
+    /// key), and a root key's scope is the whole tenant, where a unit that does not exist is answered 404 by the write
+    /// itself — a body checked first tells such a key nothing it may not know. Only keys of units in between need a look.
+    /// </remarks>
     public static async Task RequireAsync(TenantDb tenantDb, Guid tenantId, Caller caller, string orgCode, CancellationToken ct)
     {
+        if (caller is { Role: KeyRoles.Reporter, OrgUnitCode: { } own })
+        {
+            if (own == orgCode) return;
+            throw ProblemException.NotFound($"Org unit '{orgCode}'");
+        }
+        if (RootUnit.IsAtRoot(caller)) return;
+
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         await FindAsync(db, caller, orgCode);
         await db.CommitAsync();
