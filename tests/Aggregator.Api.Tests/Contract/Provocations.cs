@@ -145,6 +145,10 @@ public static class Provocations
         {
             [400] = (_, ok, send) => send(ok with { Query = "?pageSize=0" }),
         },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithCurrentETagAsync(ok, send),
+        },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = new Dictionary<int, Provocation>
         {
             [400] = (_, ok, send) => send(ok with { Query = "" }),
