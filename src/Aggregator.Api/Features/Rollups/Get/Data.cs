@@ -8,7 +8,8 @@ internal static class Data
 {
     /// <summary>
     /// The unit as the caller may see it, and what the year's stored figures are (null columns while none are
-    /// stored): everything a cached answer is checked against, in one statement.
+    /// stored, or while they include nothing of this unit, which is newer than them): everything a cached answer
+    /// is checked against, in one statement.
     /// </summary>
     public sealed record Target(long OrgUnitId, string Code, bool HasChildren, long? Runs, DateTime? ComputedAt, string? Template, bool Stale)
     {
@@ -39,6 +40,7 @@ internal static class Data
                    coalesce({FigureScope.StaleSql}, false) AS Stale
             FROM org_units o
             LEFT JOIN rollup_state s ON s.tenant_id = @TenantId AND s.year = @year AND s.computed_at IS NOT NULL
+                AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = @TenantId AND c.year = @year AND c.org_unit_id = o.org_unit_id)
             WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
             """;
         var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
