@@ -165,14 +165,15 @@ public sealed class DbSession : IAsyncDisposable
     }
 
     internal static async Task<DbSession> BeginAsync(
-        NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, Guid? tenantId, CancellationToken ct)
+        NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, Guid? tenantId, CancellationToken ct,
+        IsolationLevel isolation = IsolationLevel.Unspecified)
     {
         const string sql = "SELECT set_config(s.name, s.value, true) FROM unnest(@names, @values) AS s(name, value)";
         var connection = await dataSource.OpenConnectionAsync(ct);
         DbSession? session = null;
         try
         {
-            var transaction = await connection.BeginTransactionAsync(ct);
+            var transaction = await connection.BeginTransactionAsync(isolation, ct);
             session = new DbSession(dataSource, connection, transaction, tenantId, ct);
             // BEGIN is sent together with this statement: one round trip.
             await session.ExecuteAsync(sql, new { names = settings.Keys.ToArray(), values = settings.Values.ToArray() });

@@ -13,6 +13,15 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
     public Task<DbSession> BeginAsync(Guid tenantId, CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() }, tenantId, ct);
 
+    /// <summary>
+    /// A tenant transaction for reads whose statements must agree with each other: REPEATABLE READ, so every
+    /// statement sees the snapshot taken at its first one, whatever commits meanwhile. Reads only: a write in it
+    /// could fail with a serialization error.
+    /// </summary>
+    public Task<DbSession> BeginSnapshotAsync(Guid tenantId, CancellationToken ct) =>
+        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() }, tenantId, ct,
+            System.Data.IsolationLevel.RepeatableRead);
+
     /// <summary>A transaction over the platform admin's tenant registry (the tenants table only).</summary>
     public Task<DbSession> BeginPlatformAsync(CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [ScopeSetting] = "platform" }, tenantId: null, ct);

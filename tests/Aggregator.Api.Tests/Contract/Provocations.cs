@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Aggregator.Api.Tests.Infrastructure;
 using Npgsql;
@@ -145,6 +146,10 @@ public static class Provocations
         {
             [400] = (_, ok, send) => send(ok with { Query = "?pageSize=0" }),
         },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
+        },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = new Dictionary<int, Provocation>
         {
             [400] = (_, ok, send) => send(ok with { Query = "" }),
@@ -218,6 +223,22 @@ public static class Provocations
     {
         (await send(call)).Dispose();
         return await send(call);
+    }
+
+    /// <summary>
+    /// 304 of a rollup: its ETag moves whenever the world's other provocations post versions and a rollup job
+    /// runs, so If-None-Match is sent with the tag of the answer just read until one read and the next agree.
+    /// </summary>
+    private static async Task<HttpResponseMessage> WithSettledETagAsync(Call ok, Send send)
+    {
+        var etag = (await send(ok)).Headers.ETag?.ToString() ?? throw new InvalidOperationException("The read answered no ETag.");
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send(ok.WithHeader("If-None-Match", etag));
+            if (response.StatusCode == HttpStatusCode.NotModified || attempt == 50) return response;
+            etag = response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The read answered no ETag.");
+            response.Dispose();
+        }
     }
 
     private static async Task<HttpResponseMessage> WithCurrentETagAsync(Call ok, Send send)

@@ -1,15 +1,25 @@
+using Aggregator.Api.Auth;
 using Aggregator.Data;
+using Dapper;
 
 namespace Aggregator.Api.Features.Rollups.Get;
 
 internal static class Data
 {
-    // A class, not a positional record: Dapper cannot bind a text[] column to a constructor parameter.
-    public sealed class Header
+    /// <summary>
+    /// The unit as the caller may see it, and what the year's stored figures are (null columns while none are
+    /// stored, or while they include nothing of this unit, which is newer than them): everything a cached answer
+    /// is checked against, in one statement.
+    /// </summary>
+    public sealed record Target(long OrgUnitId, string Code, bool HasChildren, long? Runs, DateTime? ComputedAt, string? Template, bool Stale)
     {
-        public string Template { get; init; } = "";
-        public DateTime ComputedAt { get; init; }
-        public bool Stale { get; init; }
+        public FiguresGeneration? Generation =>
+            Runs is { } runs && ComputedAt is { } computedAt && Template is { } template ? new(runs, computedAt, template, Stale) : null;
+    }
+
+    // A class, not a positional record: Dapper cannot bind a text[] column to a constructor parameter.
+    public sealed class Completeness
+    {
         public int Expected { get; init; }
         public int Reported { get; init; }
         public string[] Missing { get; init; } = [];
@@ -17,17 +27,35 @@ internal static class Data
     }
     public sealed record ValueRow(string Indicator, decimal? Value, int Reporters);
 
-    public static Task<Header?> FindAsync(DbSession db, int year, long orgUnitId)
+    /// <summary>
+    /// The scope check and the generation read as one statement: a unit outside the caller's subtree gives no row;
+    /// the rollup_state columns are those of the row the same snapshot sees.
+    /// </summary>
+    public static Task<Target?> FindAsync(DbSession db, Caller caller, string orgCode, int year)
     {
         const string sql = $"""
-            SELECT s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
-                   c.expected AS Expected, c.reported AS Reported, c.missing AS Missing, c.awaiting_review AS AwaitingReview
-            FROM rollup_state s
-            JOIN rollup_completeness c ON c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId
-            WHERE s.tenant_id = @tenantId AND s.year = @year AND s.computed_at IS NOT NULL
+            SELECT o.org_unit_id AS OrgUnitId, o.code AS Code,
+                   EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren,
+                   s.runs AS Runs, s.computed_at AS ComputedAt, s.template AS Template,
+                   coalesce({FigureScope.StaleSql}, false) AS Stale
+            FROM org_units o
+            LEFT JOIN rollup_state s ON s.tenant_id = @TenantId AND s.year = @year AND s.computed_at IS NOT NULL
+                AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = @TenantId AND c.year = @year AND c.org_unit_id = o.org_unit_id)
+            WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
             """;
-        return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, orgUnitId });
+        var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
+        parameters.Add("orgCode", orgCode);
+        parameters.Add("year", year);
+        return db.QuerySingleOrDefaultAsync<Target>(sql, parameters);
     }
+
+    public static Task<Completeness?> CompletenessAsync(DbSession db, int year, long orgUnitId) =>
+        db.QuerySingleOrDefaultAsync<Completeness>(
+            """
+            SELECT expected AS Expected, reported AS Reported, missing AS Missing, awaiting_review AS AwaitingReview
+            FROM rollup_completeness WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId
+            """,
+            new { tenantId = db.Tenant, year, orgUnitId });
 
     public static Task<IEnumerable<ValueRow>> ValuesAsync(DbSession db, int year, long orgUnitId) =>
         db.QueryAsync<ValueRow>(

@@ -1,22 +1,28 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupAnswers answers) : Endpoint<Request, Response>
 {
+    /// <summary>Clients and shared caches may keep the answer, and must ask (If-None-Match) before reusing it.</summary>
+    public const string CacheControl = "private, max-age=0, must-revalidate";
+
     public override void Configure()
     {
         Get("/org-units/{org}/rollups/{year}");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles));
+        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles).Produces(304)
+            .AcceptsHeader("If-None-Match", "An ETag the client holds: 304 while the figures and their staleness are unchanged."));
         Summary(s =>
         {
-            s.Summary = "The stored rollup of a unit with descendants: sums, reporters and completeness. Never computed on request.";
+            s.Summary = "The stored rollup of a unit with descendants: sums, reporters and completeness. Never computed on request. " +
+                        "With an ETag that changes when the figures are recomputed or turn stale (If-None-Match → 304).";
             s.ResponseExamples[200] = Examples.Rollup;
         });
     }
@@ -25,25 +31,45 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
 
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
-        if (!unit.HasChildren)
+        // One snapshot: the answer is read at the generation it is cached under, whatever a job commits meanwhile.
+        await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
+        var target = await Data.FindAsync(db, caller, req.Org, req.Year) ?? throw ProblemException.NotFound($"Org unit '{req.Org}'");
+        if (!target.HasChildren)
             throw ProblemException.NotFound($"A rollup of '{req.Org}' (a unit with no units below it; read its report)");
-        var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId)
-                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
-        var stored = (await Data.ValuesAsync(db, req.Year, unit.OrgUnitId)).ToDictionary(v => v.Indicator, StringComparer.Ordinal);
+        var generation = target.Generation ?? throw await NotStoredAsync(db, req);
+
+        var etag = answers.ETagOf(target.OrgUnitId, generation);
+        HttpContext.Response.Headers.CacheControl = CacheControl;
+        if (ConditionalGet.IsNotModified(HttpContext, etag))
+        {
+            await db.CommitAsync();
+            await Send.NotModifiedAsync(ct);
+            return;
+        }
+
+        var body = answers.Find(tenantId, req.Year, target.OrgUnitId, generation)
+                   ?? answers.Add(tenantId, req.Year, target.OrgUnitId, generation, await ReadAsync(db, req, target, generation));
         await db.CommitAsync();
+        await Send.BytesAsync(body, contentType: "application/json; charset=utf-8", cancellation: ct);
+    }
+
+    private async Task<Response> ReadAsync(DbSession db, Request req, Data.Target target, FiguresGeneration generation)
+    {
+        var completeness = await Data.CompletenessAsync(db, req.Year, target.OrgUnitId) ?? throw await NotStoredAsync(db, req);
+        var stored = (await Data.ValuesAsync(db, req.Year, target.OrgUnitId)).ToDictionary(v => v.Indicator, StringComparer.Ordinal);
 
         // In the template's order; a summable indicator nobody reported reads as missing with 0 reporters.
         var values = new Dictionary<string, RollupValue>(StringComparer.Ordinal);
-        foreach (var indicator in catalog.Find(header.Template)?.Indicators ?? [])
+        foreach (var indicator in catalog.Find(generation.Template)?.Indicators ?? [])
         {
             if (indicator.Aggregate != AggregateKind.Sum) continue;
             values[indicator.Code] = stored.TryGetValue(indicator.Code, out var row) ? new RollupValue(row.Value, row.Reporters) : new RollupValue(null, 0);
         }
 
-        await Send.OkAsync(new Response(
-            unit.Code, req.Year, header.Template, header.ComputedAt, header.Stale,
-            new CompletenessView(header.Expected, header.Reported, header.Missing, header.AwaitingReview), values), ct);
+        return new Response(target.Code, req.Year, generation.Template, generation.ComputedAt, generation.Stale,
+            new CompletenessView(completeness.Expected, completeness.Reported, completeness.Missing, completeness.AwaitingReview), values);
     }
+
+    private static Task<ProblemException> NotStoredAsync(DbSession db, Request req) =>
+        FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
 }
