@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Aggregator.Data;
 using Aggregator.Data.Embedded;
 using Aggregator.Domain.Templates;
@@ -7,8 +8,16 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-// Recompute time of one (tenant, year) for 1,000 units × every cn-gip-2021 cell, against a bare GROUP BY
-// over the same rows, on a throwaway embedded PostgreSQL. Run: dotnet run -c Release --project tests/Aggregator.RollupTiming
+// Recompute time of one (tenant, year) × every cn-gip-2021 cell, against a bare GROUP BY over the same rows, on a
+// throwaway embedded PostgreSQL. The tree has the benchmark's shape: root → one street per 25 units → communities,
+// every community reporting. Run: dotnet run -c Release --project tests/Aggregator.RollupTiming -- [units] [--explain FILE]
+// units defaults to 1,000 (≈ 192 k values); 5,200 units ≈ 1 M values. --explain logs EXPLAIN (ANALYZE, BUFFERS)
+// of every statement the job runs (auto_explain) and copies that log to FILE.
+var units = args.Length > 0 && int.TryParse(args[0], out var u) ? u : 1_000;
+var explainIndex = Array.IndexOf(args, "--explain");
+var explainFile = explainIndex >= 0 && explainIndex + 1 < args.Length ? args[explainIndex + 1] : null;
+var runs = units > 20_000 ? 2 : 6;
+
 var directory = Path.Combine(Path.GetTempPath(), $"aggregator-timing-{Guid.NewGuid():N}");
 await using var postgres = await EmbeddedPostgres.StartAsync(directory, NullLogger.Instance);
 var endpoint = new DatabaseEndpoint(postgres.AppConnectionString, postgres.OwnerConnectionString, Embedded: true);
@@ -19,40 +28,66 @@ var catalog = TemplateCatalog.LoadFromDirectory(Path.Combine(AppContext.BaseDire
 var template = catalog.Find("cn-gip-2021")!;
 var codes = template.Indicators.Select(i => i.Code).ToArray();
 const int year = 2023;
+var streets = Math.Max(1, (units - 1) / 25);
+var reporters = units - 1 - streets;
 
 var tenantId = Guid.NewGuid();
 await using (var db = await tenantDb.BeginTenantCreationAsync(tenantId, CancellationToken.None))
 {
     await db.ExecuteAsync("INSERT INTO tenants (tenant_id, code, name, kind) VALUES (@tenantId, 'bench', 'bench', 'district')", new { tenantId });
-    // root (1) → 40 streets → 959 communities: 1,000 units, 959 leaves reporting every cell.
-    await db.ExecuteAsync("""
+    var firstCommunity = 2 + streets;
+    await db.Connection.ExecuteAsync("""
         INSERT INTO org_units (tenant_id, org_unit_id, code, name, kind, parent_id, path) VALUES (@tenantId, 1, 'root', 'root', 'district', NULL, '1');
         INSERT INTO org_units (tenant_id, org_unit_id, code, name, kind, parent_id, path)
-        SELECT @tenantId, s, 's' || s, 's', 'sub-district', 1, ('1.' || s)::ltree FROM generate_series(2, 41) s;
-        INSERT INTO org_units (tenant_id, org_unit_id, code, name, kind, parent_id, path)
-        SELECT @tenantId, c, 'c' || c, 'c', 'other', 2 + c % 40, ('1.' || (2 + c % 40) || '.' || c)::ltree FROM generate_series(42, 1000) c;
-        INSERT INTO reports (tenant_id, org_unit_id, year, template, current_version, content_hash)
-        SELECT @tenantId, c, @year, 'cn-gip-2021', 1, '\x00' FROM generate_series(42, 1000) c;
+        SELECT @tenantId, s, 's' || s, 's', 'sub-district', 1, ('1.' || s)::ltree FROM generate_series(2, 1 + @streets) s;
+        INSERT INTO org_units (tenant_id, org_unit_id, code, name, kind, parent_id, path, reports)
+        SELECT @tenantId, c, 'c' || c, 'c', 'other', 2 + c % @streets, ('1.' || (2 + c % @streets) || '.' || c)::ltree, true
+        FROM generate_series(@firstCommunity, @units) c;
+        INSERT INTO reports (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
+        SELECT @tenantId, c, @year, 'cn-gip-2021', 1, '\x00', 1, 'cn-gip-2021' FROM generate_series(@firstCommunity, @units) c;
         INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, content_hash, api_key_id)
-        SELECT @tenantId, c, @year, 1, 'cn-gip-2021', '{}', '\x00', 'bench' FROM generate_series(42, 1000) c;
+        SELECT @tenantId, c, @year, 1, 'cn-gip-2021', '{}', '\x00', 'bench' FROM generate_series(@firstCommunity, @units) c;
         INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
-        SELECT @tenantId, @year, c, code, (random() * 100)::int FROM generate_series(42, 1000) c, unnest(@codes) code;
-        """, new { tenantId, year, codes });
+        SELECT @tenantId, @year, c, code, (random() * 100)::int FROM generate_series(@firstCommunity, @units) c, unnest(@codes) code;
+        """, new { tenantId, year, codes, streets, firstCommunity, units }, db.Transaction, commandTimeout: 0);
     await db.CommitAsync();
 }
-await using (var owner = new NpgsqlConnection(postgres.OwnerConnectionString))
+var superuser = new NpgsqlConnectionStringBuilder(postgres.OwnerConnectionString)
 {
-    await owner.ExecuteAsync("VACUUM ANALYZE");
+    Username = "postgres",
+    Password = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "credentials.json"))).RootElement.GetProperty("Superuser").GetString(),
+    CommandTimeout = 0,
+}.ConnectionString;
+await using (var admin = new NpgsqlConnection(superuser))
+{
+    await admin.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 0);
+    if (explainFile is not null)
+    {
+        await admin.ExecuteAsync("LOAD 'auto_explain'");
+        foreach (var setting in new[] { "session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0", "auto_explain.log_analyze = on",
+                                        "auto_explain.log_buffers = on", "auto_explain.log_nested_statements = on" })
+            await admin.ExecuteAsync($"ALTER SYSTEM SET {setting}");
+        await admin.ExecuteAsync("SELECT pg_reload_conf()");
+        dataSource.Clear();
+    }
 }
 
 var job = new RollupJob(tenantDb, catalog, NullLogger<RollupJob>.Instance);
-var rows = 959L * codes.Length;
-Console.WriteLine($"{rows:N0} report_values rows ({codes.Length} cells × 959 reporting units, 1,000 units)");
-for (var run = 0; run < 6; run++)
+var rows = (long)reporters * codes.Length;
+Console.WriteLine($"{rows:N0} report_values rows ({codes.Length} cells × {reporters:N0} reporting units, {units:N0} units, {streets} streets)");
+for (var run = 0; run < runs; run++)
 {
     var recompute = Stopwatch.StartNew();
-    await job.ExecuteAsync(tenantId, year, force: true, CancellationToken.None);
-    recompute.Stop();
+    string outcome;
+    try
+    {
+        await job.ExecuteAsync(tenantId, year, force: true, CancellationToken.None);
+        outcome = $"{recompute.ElapsedMilliseconds} ms";
+    }
+    catch (NpgsqlException ex)
+    {
+        outcome = $"failed after {recompute.ElapsedMilliseconds} ms ({ex.Message})";
+    }
 
     var groupBy = Stopwatch.StartNew();
     await using (var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None))
@@ -61,6 +96,14 @@ for (var run = 0; run < 6; run++)
         await db.CommitAsync();
     }
     groupBy.Stop();
-    Console.WriteLine($"run {run}: recompute {recompute.ElapsedMilliseconds} ms, bare GROUP BY {groupBy.ElapsedMilliseconds} ms{(run == 0 ? " (warm-up)" : "")}");
+    Console.WriteLine($"run {run}: recompute {outcome}, bare GROUP BY {groupBy.ElapsedMilliseconds} ms{(run == 0 ? " (warm-up)" : "")}");
+    if (explainFile is not null) break;
+}
+if (explainFile is not null)
+{
+    var log = Directory.GetFiles(directory, "server.log", SearchOption.AllDirectories).Concat(Directory.Exists("/var/lib/aggregator")
+        ? Directory.GetFiles("/var/lib/aggregator", "server.log", SearchOption.AllDirectories) : []).OrderByDescending(File.GetLastWriteTimeUtc).First();
+    File.Copy(log, explainFile, overwrite: true);
+    Console.WriteLine($"auto_explain log: {explainFile}");
 }
 try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
