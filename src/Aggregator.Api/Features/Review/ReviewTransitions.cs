@@ -16,6 +16,18 @@ namespace Aggregator.Api.Features.Review;
 /// </summary>
 public sealed class ReviewTransitions(TemplateCatalog catalog, IEnumerable<IFiguresObserver> observers)
 {
+    /// <summary>
+    /// The version a move names, its report row locked first (see <see cref="Data.LockReportAsync"/>); 404 when the
+    /// unit is outside the caller's scope or the report or version does not exist.
+    /// </summary>
+    public static async Task<(Data.ReportRow Report, Data.VersionRow Version)> FindAsync(DbSession db, Auth.Caller caller, VersionReviewRequest req)
+    {
+        var notFound = ProblemException.NotFound($"Version {req.V} of the report of '{req.Org}' for {req.Year}");
+        var report = await Data.LockReportAsync(db, caller, req.Org, req.Year) ?? throw notFound;
+        var version = await Data.FindVersionAsync(db, report.OrgUnitId, req.Year, req.V) ?? throw notFound;
+        return (report, version);
+    }
+
     /// <summary>What the transition changed: the figures of the year (observers to notify after commit).</summary>
     public sealed record Outcome(bool Changed, bool FiguresChanged);
 

@@ -1,5 +1,4 @@
 using Aggregator.Api.Auth;
-using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
@@ -32,8 +31,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var report = await Data.LockReportAsync(db, caller, req.Org, req.Year) ?? throw NotFound(req);
-        var version = await Data.FindVersionAsync(db, report.OrgUnitId, req.Year, req.V) ?? throw NotFound(req);
+        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req);
         var outcome = await review.AcceptAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment,
             lockYear: true, "report.version-accepted", ct);
         var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);
@@ -41,7 +39,4 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
         await review.NotifyAsync(tenantId, req.Year, outcome);
         await Send.OkAsync(view, ct);
     }
-
-    internal static ProblemException NotFound(VersionReviewRequest req) =>
-        ProblemException.NotFound($"Version {req.V} of the report of '{req.Org}' for {req.Year}");
 }

@@ -31,8 +31,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var report = await Data.LockReportAsync(db, caller, req.Org, req.Year) ?? throw Accept.Endpoint.NotFound(req);
-        var version = await Data.FindVersionAsync(db, report.OrgUnitId, req.Year, req.V) ?? throw Accept.Endpoint.NotFound(req);
+        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req);
         var outcome = await review.ReturnAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment!, ct);
         var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);
         await db.CommitAsync();
