@@ -86,6 +86,7 @@ internal static class BenchmarkSuite
 
         private async Task Step(string name, Func<Task> scenario)
         {
+            if (!options.Runs(name)) return;
             log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {name}…");
             try
             {
@@ -252,14 +253,40 @@ internal static class BenchmarkSuite
             var fresh = await WaitFreshAsync(tenant.Id, year, TimeSpan.FromMinutes(2));
             var afterLast = burst.Elapsed - stored;
             var runs = await CountAsync("SELECT coalesce(max(runs), 0) FROM rollup_state WHERE tenant_id = $1 AND year = $2", tenant.Id, year) - runsBefore;
+            var timeline = await JobTimelineAsync(DateTime.UtcNow - burst.Elapsed, stored);
             _results.Add(new ScenarioResult($"freshness: {options.FreshnessPosts} reports in a burst (c=16)",
                 fresh ? $"rollup holds them all {afterLast.TotalSeconds:F2} s after the last 201 ({burst.Elapsed.TotalSeconds:F2} s after the first POST); {runs} job runs"
                       : "rollup did not catch up within 2 minutes",
                 "—", null, "≤ 3 s, ≤ 10 job runs", fresh && afterLast.TotalSeconds <= 3 && runs <= 10,
-                $"burst sent in {stored.TotalSeconds:F2} s; {failures} POSTs not 201; time counted from the last 201")
+                $"burst sent in {stored.TotalSeconds:F2} s; {failures} POSTs not 201; time counted from the last 201. Jobs (seconds after the first POST): {timeline}")
             {
                 Numbers = { ["requests"] = options.FreshnessPosts, ["non2xx"] = failures, ["runs"] = runs, ["fresh"] = fresh ? 1 : 0 },
             });
+        }
+
+        /// <summary>
+        /// Each Hangfire job created since the burst began: its queue, when it was created, began and ended
+        /// (seconds after the first POST) and how it ended, so a slow freshness shows where the time went.
+        /// </summary>
+        private async Task<string> JobTimelineAsync(DateTime burstStartUtc, TimeSpan sent)
+        {
+            await using var command = Superuser.CreateCommand("""
+                SELECT j.id, j.createdat,
+                       (SELECT min(s.createdat) FROM hangfire.state s WHERE s.jobid = j.id AND s.name = 'Processing'),
+                       (SELECT max(s.createdat) FROM hangfire.state s WHERE s.jobid = j.id AND s.name IN ('Succeeded', 'Failed', 'Scheduled')),
+                       j.statename,
+                       (SELECT count(*) FROM hangfire.state s WHERE s.jobid = j.id AND s.name = 'Processing'),
+                       (SELECT s.data ->> 'Queue' FROM hangfire.state s WHERE s.jobid = j.id AND s.name = 'Enqueued' ORDER BY s.id LIMIT 1)
+                FROM hangfire.job j WHERE j.createdat >= $1 ORDER BY j.id
+                """);
+            command.Parameters.AddWithValue(DateTime.SpecifyKind(burstStartUtc, DateTimeKind.Unspecified));
+            var parts = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            string At(int column) => reader.IsDBNull(column) ? "–" : $"{(reader.GetDateTime(column) - burstStartUtc).TotalSeconds:F2}";
+            while (await reader.ReadAsync())
+                parts.Add($"#{reader.GetInt64(0)} {(reader.IsDBNull(6) ? "?" : reader.GetString(6))} created {At(1)}, began {At(2)}, ended {At(3)} {reader.GetString(4)}" +
+                          (reader.GetInt64(5) > 1 ? $" after {reader.GetInt64(5)} attempts" : ""));
+            return parts.Count == 0 ? "none" : $"burst sent by {sent.TotalSeconds:F2}; " + string.Join("; ", parts);
         }
 
         private async Task<bool> WaitFreshAsync(Guid tenantId, int year, TimeSpan timeout)

@@ -6,7 +6,7 @@ namespace Aggregator.Benchmarks.Suite;
 /// </summary>
 internal sealed record SuiteOptions(
     string Size, int Tenants, int Units, int Years, TimeSpan Ingest, TimeSpan Read, int FreshnessPosts, long[] Growth, int RecomputeRuns,
-    string? Out, string? Json, int Seed, bool InstallWrk)
+    string? Out, string? Json, int Seed, bool InstallWrk, IReadOnlySet<string>? Only = null)
 {
     public static SuiteOptions Parse(string[] args)
     {
@@ -25,7 +25,13 @@ internal sealed record SuiteOptions(
             Out = Value("--out"),
             Json = Value("--json"),
             Seed = Value("--seed") is { } seed ? int.Parse(seed) : options.Seed,
+            Tenants = Value("--tenants") is { } tenants ? int.Parse(tenants) : options.Tenants,
+            Units = Value("--units") is { } units ? int.Parse(units) : options.Units,
             InstallWrk = !args.Contains("--no-install"),
+            Only = Value("--only") is { } only ? only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null,
         };
     }
+
+    /// <summary>Whether a scenario runs: all of them, unless --only names some (e.g. --only freshness,read).</summary>
+    public bool Runs(string scenario) => Only is null || Only.Contains(scenario);
 }
