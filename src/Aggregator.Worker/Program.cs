@@ -1,5 +1,6 @@
 using Aggregator.Data;
 using Aggregator.Jobs;
+using Aggregator.Worker;
 
 // Runs only the Hangfire server, over the same database and storage as the API. Give it
 // ConnectionStrings:Aggregator (the app role); leave ConnectionStrings:AggregatorOwner to the one process
@@ -15,5 +16,6 @@ if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Aggrega
 builder.AddDatabase();
 builder.AddTemplates();
 builder.AddJobs(runServer: true);
+builder.AddWorkerTelemetry();
 builder.Build().Run();
 return 0;

@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
+using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 
@@ -56,7 +57,11 @@ public sealed class VersionWriter(
         }
 
         // The version is committed whatever the client does now: queue its rollup even if it has hung up.
-        if (appended) await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
+        if (appended)
+        {
+            CountStored(s);
+            await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
+        }
         return result;
     }
 
@@ -95,10 +100,14 @@ public sealed class VersionWriter(
             await db.CommitAsync();
         }
 
+        foreach (var outcome in outcomes.Where(o => o.Appended)) CountStored(outcome.Submission);
         foreach (var year in outcomes.Where(o => o.Appended).Select(o => o.Submission.Year).Distinct())
             await NotifyStoredAsync(tenantId, year, CancellationToken.None);
         return outcomes;
     }
+
+    private static void CountStored(Submission s) =>
+        AggregatorTelemetry.VersionsStored.Add(1, new KeyValuePair<string, object?>(AggregatorTelemetry.TemplateAttribute, s.Content.Template));
 
     /// <summary>Within the caller's transaction: If-Match, the lock, then a new version or the identical current one.</summary>
     private async Task<StoredVersion> StoreInAsync(DbSession db, Submission s, long orgUnitId, CancellationToken ct)
