@@ -31,7 +31,8 @@ public static class DatabaseRegistration
                 AutoPrepareMinUsages = 2,
                 Multiplexing = false,
             };
-            return new NpgsqlDataSourceBuilder(connection.ConnectionString)
+            // Name: the pool's label in Npgsql's metrics (db.client.connection.pool.name) instead of its connection string.
+            return new NpgsqlDataSourceBuilder(connection.ConnectionString) { Name = "aggregator" }
                 .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
                 .Build();
         });

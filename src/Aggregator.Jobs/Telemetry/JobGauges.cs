@@ -18,7 +18,8 @@ namespace Aggregator.Jobs.Telemetry;
 public sealed class JobGauges : IDisposable
 {
     private static readonly string[] KnownQueues = [RollupTrigger.Queue, RollupTrigger.BulkQueue, RecomputeRequests.Queue, "default"];
-    private static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(1);
+    /// <summary>Long enough for one collection's callbacks to share a snapshot, short enough that the next scrape reads anew.</summary>
+    private static readonly TimeSpan SnapshotLifetime = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
     private readonly JobStorage _storage;
