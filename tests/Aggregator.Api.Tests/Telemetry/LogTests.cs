@@ -78,7 +78,8 @@ public sealed partial class LogTests(ApiFixture api)
         await (await TestData.PostReportAsync(reporter, tenant, unit, TestData.ReportFor(), idempotencyKey: "first")).ShouldHaveStatus(HttpStatusCode.Created);
         await (await reporter.GetAsync($"/api/v1/tenants/{tenant}/org-units/{unit}")).ShouldHaveStatus(HttpStatusCode.OK);
         await (await reporter.GetAsync($"/api/v1/tenants/{tenant}/api-keys")).ShouldHaveStatus(HttpStatusCode.Forbidden);
-        // Revoked, then tried again; a key nobody issued; a key where none is read (the query string).
+        // Revoked, then tried again; a key nobody issued. (Nothing reads a key from a query string, so none is sent there:
+        // ASP.NET Core's request lines, when turned on, print the URL as it came.)
         await (await admin.DeleteAsync($"/api/v1/tenants/{tenant}/api-keys/{keyId}")).ShouldHaveStatus(HttpStatusCode.NoContent);
         await (await reporter.GetAsync($"/api/v1/tenants/{tenant}/org-units/{unit}")).ShouldHaveStatus(HttpStatusCode.Unauthorized);
         using var stranger = process.Client(madeUp);
