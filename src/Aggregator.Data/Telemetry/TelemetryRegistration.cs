@@ -21,8 +21,8 @@ public static class TelemetryRegistration
     /// <summary>
     /// What every process of the service shares: console logs as one JSON object a line (outside Development;
     /// Logging:Console:FormatterName=simple|json|systemd chooses), carrying the trace and span ids; OpenTelemetry
-    /// metrics and traces of <see cref="AggregatorTelemetry"/> and Npgsql; OTLP export only when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set. The host adds its own instrumentation and readers in
+    /// metrics of <see cref="AggregatorTelemetry"/> and Npgsql; traces of the same and OTLP export
+    /// (of traces, metrics and logs) only when OTEL_EXPORTER_OTLP_ENDPOINT is set. The host adds its own instrumentation and readers in
     /// <paramref name="metrics"/> and <paramref name="traces"/> (the API its /metrics, the worker its listener).
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName,
@@ -36,13 +36,19 @@ public static class TelemetryRegistration
             {
                 meters.AddMeter(AggregatorTelemetry.Name).AddNpgsqlInstrumentation().AddMeter("System.Runtime");
                 metrics(meters);
-            })
+            });
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting])) return builder;
+
+        // Spans are recorded only when they go somewhere: a span per request and per SQL command costs, and with no
+        // exporter nobody would see them. Logs carry trace ids either way (ASP.NET Core's request Activity, and the
+        // caller's traceparent, exist without a tracer provider).
+        telemetry
             .WithTracing(tracing =>
             {
                 tracing.AddSource(AggregatorTelemetry.Name).AddNpgsql();
                 traces(tracing);
-            });
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting])) telemetry.UseOtlpExporter();
+            })
+            .UseOtlpExporter();
         return builder;
     }
 

@@ -25,6 +25,8 @@ public sealed partial class LogTests(ApiFixture api)
         {
             // "Request starting …" / "Request finished …": one line each way for every request.
             ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+            // Spans recorded and exported (to nowhere: nothing listens there), as in a deployment with a collector.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
         });
         using var client = process.Client(adminKey);
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
