@@ -12,6 +12,7 @@ ANSWER=$(mktemp)
 call() {
   local expected=$1 method=$2 path=$3 status
   shift 3
+  : > "$ANSWER"   # a 304 has no body: print nothing, not the previous answer
   status=$(curl -s -o "$ANSWER" -w '%{http_code}' -X "$method" "$B$path" "$@")
   cat "$ANSWER"; echo
   [ "$status" = "$expected" ] || { echo "$method $path: expected $expected, got $status" >&2; return 1; }
