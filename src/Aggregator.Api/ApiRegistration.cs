@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
+using Aggregator.Api.Limits;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -57,10 +58,12 @@ public static class ApiRegistration
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        app.UseBrowserPolicies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RequestBodies.IgnoreContentTypeWithoutBody);
         app.UseAuthentication();
+        app.UseRateLimits();
         app.UseAuthorization();
         app.Use(RequestBodies.RequireTheBodyAnOperationTakes);
         app.Use(RequestBodies.ReadFormWithinLimit);
