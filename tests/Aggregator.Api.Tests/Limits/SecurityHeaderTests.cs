@@ -71,9 +71,9 @@ public sealed class SecurityHeaderTests(ApiFixture api)
         again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
         using var notModified = await viewer.SendAsync(again);
 
-        Assert.Equal("private, max-age=0, must-revalidate", first.Headers.CacheControl?.ToString());
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
-        Assert.Equal("private, max-age=0, must-revalidate", notModified.Headers.CacheControl?.ToString());
+        foreach (var answer in new[] { first, notModified })
+            Assert.Equal("private, max-age=0, must-revalidate", answer.Headers.NonValidated["Cache-Control"].ToString());
         Assert.Equal(first.Headers.ETag, notModified.Headers.ETag);
     }
 
