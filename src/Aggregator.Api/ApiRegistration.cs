@@ -24,6 +24,8 @@ public static class ApiRegistration
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context => ProblemStyle.Apply(context.HttpContext, context.ProblemDetails));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // After ASP.NET's writer: answers the clients whose Accept it will not write for.
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
 
         builder.Services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
