@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
+using Aggregator.Api.Limits;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -23,6 +24,8 @@ public static class ApiRegistration
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context => ProblemStyle.Apply(context.HttpContext, context.ProblemDetails));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // After ASP.NET's writer: answers the clients whose Accept it will not write for.
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
 
         builder.Services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -58,10 +61,12 @@ public static class ApiRegistration
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        app.UseBrowserPolicies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RequestBodies.IgnoreContentTypeWithoutBody);
         app.UseAuthentication();
+        app.UseRateLimits();
         app.UseAuthorization();
         app.Use(RequestBodies.RequireTheBodyAnOperationTakes);
         app.Use(RequestBodies.ReadFormWithinLimit);
