@@ -83,7 +83,7 @@ internal sealed class DatabaseMigrationService(DatabaseEndpoint endpoint, ILogge
     {
         if (endpoint.OwnerConnectionString is null)
         {
-            logger.LogWarning("ConnectionStrings:AggregatorOwner is not set: migrations are not applied by this process");
+            logger.LogInformation("ConnectionStrings:AggregatorOwner is not set: migrations are applied by `migrate`, not by this process");
             return Task.CompletedTask;
         }
         DatabaseMigrator.Migrate(endpoint.OwnerConnectionString, endpoint.AppRole, logger);
