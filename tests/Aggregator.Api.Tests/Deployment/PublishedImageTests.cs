@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Data.Embedded;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Deployment;
@@ -59,6 +61,62 @@ public sealed class PublishedImageTests(PublishedImage image) : IClassFixture<Pu
 
         var rollup = await WaitForRollupAsync(http, viewer, $"/api/v1/tenants/{tenant}/org-units/{tenant}/rollups/2017");
         Assert.Contains("\"3.1\"", rollup);
+
+        // deploy/tenant-dump.sh: the tenant's rows out as the owner, and into another, freshly migrated database.
+        var dump = await RunScriptAsync(DeploymentFiles.Path("tenant-dump.sh"), [tenant], Libpq(image.Postgres.OwnerConnectionString));
+        await using var target = await EmbeddedPostgres.StartAsync(Path.Combine(image.App, "..", "restore-target"), NullLogger.Instance);
+        var migrateTarget = new Dictionary<string, string>(EnvironmentOf("migrate"))
+        {
+            ["ConnectionStrings__AggregatorOwner"] = target.OwnerConnectionString,
+        };
+        await using (var migrate = image.Start(["migrate"], migrateTarget))
+            Assert.True(await migrate.WaitForExitAsync(StartTimeout) == 0, $"migrate (restore target) failed:\n{migrate.Output}");
+        var dumpFile = Path.Combine(image.App, "..", $"tenant-{tenant}.sql");
+        await File.WriteAllTextAsync(dumpFile, dump);
+        var psql = Path.Combine(PostgresBinaries.FindBinDirectory()!, "psql");
+        await RunScriptAsync(psql, ["-X", "-q", "-f", dumpFile], Libpq(target.OwnerConnectionString));
+
+        foreach (var table in new[] { "tenants", "org_units", "api_keys", "reports", "report_versions", "report_values", "rollup_values", "audit_log" })
+            Assert.Equal(await CountAsync(image.Postgres.OwnerConnectionString, table, tenant), await CountAsync(target.OwnerConnectionString, table, tenant));
+        Assert.True(await CountAsync(target.OwnerConnectionString, "report_values", tenant) > 0);
+    }
+
+    private static IReadOnlyDictionary<string, string> Libpq(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return new Dictionary<string, string>
+        {
+            ["PGHOST"] = builder.Host!, ["PGPORT"] = builder.Port.ToString(), ["PGDATABASE"] = builder.Database!,
+            ["PGUSER"] = builder.Username!, ["PGPASSWORD"] = builder.Password!,
+        };
+    }
+
+    private static async Task<string> RunScriptAsync(string program, string[] arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        start.Environment["PATH"] = PostgresBinaries.FindBinDirectory() + ":" + Environment.GetEnvironmentVariable("PATH");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
+        return await output;
+    }
+
+    /// <summary>The tenant's rows in a table, read as the owner through the tenant's own scope (row-level security is forced).</summary>
+    private static async Task<long> CountAsync(string ownerConnectionString, string table, string tenantCode)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var scope = new NpgsqlCommand("SELECT set_config('app.scope', 'platform', true)", connection, transaction))
+            await scope.ExecuteNonQueryAsync();
+        await using (var find = new NpgsqlCommand("SELECT set_config('app.tenant_id', (SELECT tenant_id::text FROM tenants WHERE code = $1), true)", connection, transaction) { Parameters = { new() { Value = tenantCode } } })
+            await find.ExecuteNonQueryAsync();
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE tenant_id = nullif(current_setting('app.tenant_id'), '')::uuid", connection, transaction);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     [Fact]
