@@ -1,38 +1,38 @@
-using System.Text.Json;
-
 namespace Aggregator.Client;
 
-// The generated exception carries the status and the raw body; a status whose problem body the document
-// names also comes as AggregatorApiException<ValidationProblem>, <RuleProblem>… with the typed Result.
-// Every error answer of the API is application/problem+json, so the members all of them share can be read
-// here too, whatever the status: catch (AggregatorApiException e) when (e.Problem is { } problem).
+/// <summary>The members every error answer of the API has (RFC 9457 problem details, application/problem+json).</summary>
+public interface IProblemDetails
+{
+    string Type { get; }
+    string Title { get; }
+    int Status { get; }
+    string Detail { get; }
+    string Instance { get; }
+    string TraceId { get; }
+}
+
+public partial class Problem : IProblemDetails;
+public partial class ValidationProblem : IProblemDetails;
+public partial class RuleProblem : IProblemDetails;
+public partial class NotFoundProblem : IProblemDetails;
+public partial class PreconditionProblem : IProblemDetails;
+
+// The generated exception comes as AggregatorApiException<ValidationProblem>, <RuleProblem>… for each status
+// whose problem body the document names, with the typed body in Result. These members give what all of them
+// share to a caller that catches one type: catch (AggregatorApiException e) when (e.Problem is { } problem).
 public partial class AggregatorApiException
 {
-    private bool read;
-    private ValidationProblem? problem;
-
-    /// <summary>The RFC 9457 problem the API answered with (type, title, status, detail, traceId), or null for a body that is none (e.g. 304).</summary>
-    public Problem? Problem => Read() is { } p
-        ? new Problem { Type = p.Type, Title = p.Title, Status = p.Status, Detail = p.Detail, Instance = p.Instance, TraceId = p.TraceId }
-        : null;
+    /// <summary>The problem the API answered with; null for an answer without one (e.g. 304 Not Modified).</summary>
+    public IProblemDetails? Problem => Body as IProblemDetails;
 
     /// <summary>The fields a 400 names, each with its reason; empty for any other answer.</summary>
-    public IReadOnlyList<FieldError> Errors => Read()?.Errors is { } errors ? errors.AsReadOnly() : [];
+    public IReadOnlyList<FieldError> Errors => Body is ValidationProblem { Errors: { } errors } ? errors.AsReadOnly() : [];
 
-    private ValidationProblem? Read()
-    {
-        if (read) return problem;
-        read = true;
-        if (string.IsNullOrWhiteSpace(Response)) return null;
-        try
-        {
-            // The base members are common to every problem; errors is present only on a 400.
-            problem = JsonSerializer.Deserialize<ValidationProblem>(Response);
-            return problem is { Type: not null, Status: > 0 } ? problem : problem = null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The typed body of the answer, when the document names one for its status.</summary>
+    protected virtual object? Body => null;
+}
+
+public partial class AggregatorApiException<TResult>
+{
+    protected override object? Body => Result;
 }
