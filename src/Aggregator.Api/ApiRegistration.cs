@@ -45,6 +45,7 @@ public static class ApiRegistration
         builder.Services.AddCsvImports();
         builder.Services.AddSingleton<Features.Review.ReviewTransitions>();
         builder.Services.AddSingleton<Features.Rollups.Get.RollupAnswers>();
+        builder.Services.AddSingleton<Features.Shared.FigureAnswers>();
         builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
                 $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
@@ -84,6 +85,7 @@ public static class ApiRegistration
             config.Serializer.Options.AllowDuplicateProperties = false;
             config.Serializer.SerializerErrorsField = FieldErrors.SerializerErrorsField;
             app.Services.GetRequiredService<Features.Rollups.Get.RollupAnswers>().UseJson(config.Serializer.Options);
+            app.Services.GetRequiredService<Features.Shared.FigureAnswers>().UseJson(config.Serializer.Options);
         });
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.
         _ = app.Services.GetRequiredService<BootstrapAdminKey>();

@@ -49,6 +49,15 @@ public sealed class GeneratedClientTests(ApiFixture api)
         }
         Assert.Null(rollup.Result.Values["7"].Value); // fees: left blank by both, so blank in the total
         Assert.Equal(2, rollup.Result.Completeness.Reported);
+
+        // The same figures as a dashboard's one-call table: a row per sub-district and the district's total.
+        var table = await new TablesClient(Http(district.Keys["viewer@root"]))
+            .GetAsync(district.Tenant, district.Tenant, SeedReport.Year, indicators: "1.1,3.1", level: "children");
+        var seed = SeedReport.Values.ToDictionary(pair => pair.Key, pair => (double?)pair.Value);
+        Assert.Equal(["1.1", "3.1"], table.Result.Columns);
+        Assert.Equal([district.SubDistrictA, district.SubDistrictB], table.Result.Rows.Select(row => row.OrgUnit).Order());
+        Assert.All(table.Result.Rows, row => Assert.Equal([seed["1.1"], seed["3.1"]], row.Values));
+        Assert.Equal([2 * seed["1.1"], 2 * seed["3.1"]], table.Result.Total);
     }
 
     [Fact]
