@@ -30,6 +30,8 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             if (!string.IsNullOrWhiteSpace(summary.Description)) operation.Description = summary.Description;
         }
 
+        if (definition.EndpointType is { } endpointType) operation.OperationId = OperationIds.For(endpointType);
+
         var method = context.ApiDescription.HttpMethod ?? "GET";
         var routeNames = RouteParameters().Matches(context.ApiDescription.RelativePath ?? "")
             .Select(m => m.Groups["name"].Value).ToList();
@@ -79,6 +81,9 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             });
         }
 
+        // The request DTO is described as parameters and body; its own schema would mislead. The body alone
+        // takes its name, so that generated clients get a named type rather than Body1, Body2…
+        if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         // A request with a file is a form upload; any other body is JSON.
         var contentType = body.Any(p => p.PropertyType == typeof(IFormFile)) ? "multipart/form-data" : "application/json";
         operation.RequestBody = bodyless || body.Count == 0 ? null : new OpenApiRequestBody
@@ -86,12 +91,15 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             Required = true,
             Content = new Dictionary<string, IOpenApiMediaType>
             {
-                [contentType] = new OpenApiMediaType { Schema = BodySchema(body, context) },
+                [contentType] = new OpenApiMediaType
+                {
+                    Schema = contentType == "application/json"
+                        ? context.SchemaRepository.AddDefinition(SchemaIds.For(definition.ReqDtoType!), BodySchema(body, context))
+                        : BodySchema(body, context),
+                },
             },
         };
         operation.Parameters = parameters;
-        // The request DTO is described above as parameters and body; its own schema would mislead.
-        if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         AddProblemResponses(operation, context, definition, hasPathParameters: routeNames.Count > 0,
             hasInput: remaining.Count > 0, hasBody: operation.RequestBody is not null);
         AddExamples(operation, definition.EndpointSummary);
