@@ -1,12 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data.Embedded;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aggregator.Api.Tests.Telemetry;
 
-/// <summary>The worker serves no HTTP but, when given Aggregator:Telemetry:MetricsPort, a Prometheus /metrics on it.</summary>
+/// <summary>The worker serves a Prometheus /metrics beside its health probes, on the same port.</summary>
 public sealed class WorkerMetricsTests : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-worker-metrics-{Guid.NewGuid():N}");
@@ -17,17 +16,18 @@ public sealed class WorkerMetricsTests : IAsyncLifetime
     [Fact]
     public async Task Should_serve_its_metrics_on_the_configured_port()
     {
-        var port = FreePort();
         await using var worker = AppProcess.Start(AppProcess.WorkerAssembly, new Dictionary<string, string>
         {
             ["ConnectionStrings__Aggregator"] = _postgres.AppConnectionString,
             ["ConnectionStrings__AggregatorOwner"] = _postgres.OwnerConnectionString,
-            ["Aggregator__Telemetry__MetricsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         });
-        await worker.WaitForLineAsync(line => line.Contains("Application started", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+        var listening = await worker.WaitForLineAsync(line => line.Contains("Now listening on", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+        var address = System.Text.RegularExpressions.Regex.Match(listening, @"http://127\.0\.0\.1:\d+").Value;
 
         using var client = new HttpClient();
-        var response = await client.GetAsync($"http://127.0.0.1:{port}/metrics");
+        await (await client.GetAsync($"{address}/health/live")).ShouldHaveStatus(HttpStatusCode.OK);
+        var response = await client.GetAsync($"{address}/metrics");
 
         await response.ShouldHaveStatus(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
@@ -40,12 +40,5 @@ public sealed class WorkerMetricsTests : IAsyncLifetime
     {
         await _postgres.DisposeAsync();
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
