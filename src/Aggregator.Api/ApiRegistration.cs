@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
+using Aggregator.Api.Resilience;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -65,6 +66,7 @@ public static class ApiRegistration
         app.Use(RequestBodies.RequireTheBodyAnOperationTakes);
         app.Use(RequestBodies.ReadFormWithinLimit);
         app.Use(ControlCharacterRequestCheck.InvokeAsync);
+        app.UseRequestRetry();
         app.UseFastEndpoints(config =>
         {
             // Validation failures and unreadable bodies in the problem style of every other answer.

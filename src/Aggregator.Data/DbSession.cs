@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Aggregator.Data.Resilience;
 using Npgsql;
 
 namespace Aggregator.Data;
@@ -87,12 +88,16 @@ public sealed class DbSession : IAsyncDisposable
         {
             await Transaction.CommitAsync(_ct);
         }
-        catch
+        catch (Exception error)
         {
             _failed = true;
+            // PostgreSQL's ERROR answer to COMMIT means it rolled back; anything else (the connection broke, the
+            // server went down) leaves the outcome unknown, and the unit of work must not be repeated blindly.
+            if (error is not PostgresException { InvariantSeverity: "ERROR" }) CommitJournal.Current?.RecordUnknownOutcome();
             throw;
         }
         _completed = true;
+        CommitJournal.Current?.RecordCommit();
     }
 
     /// <summary>

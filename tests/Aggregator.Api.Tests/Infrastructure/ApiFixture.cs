@@ -81,15 +81,19 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
 /// <summary>
 /// Test-only: a request carrying <see cref="Header"/> fails inside the pipeline after authentication, as an
 /// unexpected fault would, so that every operation's documented 500 can be provoked through the real
-/// exception handler.
+/// exception handler; with the value <see cref="ReadOnly"/> it fails as a write to a read-only database does
+/// (SQLSTATE 25006), for the documented 503.
 /// </summary>
 public sealed class FailureOnRequest(IHttpContextAccessor accessor) : IClaimsTransformation
 {
     public const string Header = "X-Test-Fail";
+    public const string ReadOnly = "read-only";
 
     public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal) =>
-        accessor.HttpContext?.Request.Headers.ContainsKey(Header) == true
-            ? throw new InvalidOperationException("A fault provoked by a test.")
+        accessor.HttpContext?.Request.Headers.TryGetValue(Header, out var fault) == true
+            ? throw (fault.ToString() == ReadOnly
+                ? new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction)
+                : new InvalidOperationException("A fault provoked by a test."))
             : Task.FromResult(principal);
 }
 
