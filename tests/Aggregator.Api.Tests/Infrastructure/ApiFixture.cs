@@ -21,7 +21,13 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string AdminKey = "agg_test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-tests-{Guid.NewGuid():N}");
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private EmbeddedPostgres? _postgres;
+
+    public ApiFixture() : this(new Dictionary<string, string?>()) { }
+
+    /// <summary>A cluster and API of a test's own (the fault tests restart or break theirs), with settings of its own on top.</summary>
+    public ApiFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     public ApiFactory Factory { get; private set; } = null!;
     public EmbeddedPostgres Postgres => _postgres!;
@@ -44,7 +50,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Aggregator:Jobs:WorkerCount"] = "2",
             ["Aggregator:Jobs:BulkWorkerCount"] = "1",
             ["Aggregator:Jobs:RecomputeWorkerCount"] = "1",
-        });
+        }.Concat(_settings).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value));
         Factory.StartServer();
     }
 

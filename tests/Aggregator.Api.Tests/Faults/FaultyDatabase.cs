@@ -1,0 +1,77 @@
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Data.Embedded;
+using Npgsql;
+
+namespace Aggregator.Api.Tests.Faults;
+
+/// <summary>The faults the tests inject into a cluster of their own, as its superuser.</summary>
+public static class FaultyDatabase
+{
+    /// <summary>Every new transaction read-only (as on a standby, or a server set so to stop writes); existing sessions follow at once.</summary>
+    public static Task SetReadOnlyAsync(EmbeddedPostgres postgres, bool readOnly) => AsSuperuserAsync(postgres,
+        readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+        "SELECT pg_reload_conf()");
+
+    /// <summary>Ends every session of the application's role, as a network cut or a failover does; returns how many.</summary>
+    public static async Task<int> CutApplicationConnectionsAsync(EmbeddedPostgres postgres)
+    {
+        await using var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = $1", connection)
+        {
+            Parameters = { new() { Value = EmbeddedPostgres.AppRole } },
+        };
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>Locks a unit's report rows (FOR UPDATE) in a transaction that lasts until the result is disposed.</summary>
+    public static async Task<NpgsqlConnection> HoldReportAsync(EmbeddedPostgres postgres, Guid tenantId, string orgCode)
+    {
+        var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
+        await connection.OpenAsync();
+        // Disposing the connection rolls the transaction back.
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT 1 FROM reports r JOIN org_units o ON o.tenant_id = r.tenant_id AND o.org_unit_id = r.org_unit_id
+            WHERE r.tenant_id = $1 AND o.code = $2 FOR UPDATE OF r
+            """, connection, transaction)
+        {
+            Parameters = { new() { Value = tenantId }, new() { Value = orgCode } },
+        };
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    /// <summary>Waits until a session of the application waits for a lock, and ends every such session; returns how many.</summary>
+    public static async Task<int> CutSessionsWaitingForALockAsync(EmbeddedPostgres postgres)
+    {
+        await using var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE usename = $1 AND wait_event_type = 'Lock'
+            """, connection)
+        {
+            Parameters = { new() { Value = EmbeddedPostgres.AppRole } },
+        };
+        for (var polls = 0; polls < 2000; polls++)
+        {
+            var cut = Convert.ToInt32(await command.ExecuteScalarAsync());
+            if (cut > 0) return cut;
+            await Task.Delay(10);
+        }
+        return 0;
+    }
+
+    private static async Task AsSuperuserAsync(EmbeddedPostgres postgres, params string[] statements)
+    {
+        await using var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
+        await connection.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
