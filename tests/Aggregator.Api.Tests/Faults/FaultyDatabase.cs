@@ -64,6 +64,40 @@ public static class FaultyDatabase
         return 0;
     }
 
+    /// <summary>
+    /// Holds rollup_values in SHARE mode until the result is disposed: a rollup job then stops at its first change
+    /// of the figures, inside its transaction, with its advisory lock held.
+    /// </summary>
+    public static async Task<NpgsqlConnection> HoldRollupFiguresAsync(EmbeddedPostgres postgres)
+    {
+        var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("LOCK TABLE rollup_values IN SHARE MODE", connection, transaction);
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    /// <summary>Polls until a session of the application waits for a lock in a statement naming <paramref name="table"/>.</summary>
+    public static async Task WaitForAWriterOfAsync(EmbeddedPostgres postgres, string table)
+    {
+        await using var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FROM pg_stat_activity
+            WHERE usename = $1 AND wait_event_type = 'Lock' AND query LIKE '%' || $2 || '%'
+            """, connection)
+        {
+            Parameters = { new() { Value = EmbeddedPostgres.AppRole }, new() { Value = table } },
+        };
+        for (var polls = 0; polls < 12_000; polls++)
+        {
+            if (Convert.ToInt32(await command.ExecuteScalarAsync()) > 0) return;
+            await Task.Delay(10);
+        }
+        Assert.Fail($"No session came to wait for {table}.");
+    }
+
     private static async Task AsSuperuserAsync(EmbeddedPostgres postgres, params string[] statements)
     {
         await using var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
