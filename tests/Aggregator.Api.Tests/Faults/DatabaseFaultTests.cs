@@ -11,7 +11,7 @@ namespace Aggregator.Api.Tests.Faults;
 /// </summary>
 public sealed class DatabaseFaultTests : IAsyncLifetime
 {
-    private readonly ApiFixture _api = new(new Dictionary<string, string?> { ["Aggregator:Database:RetryAfter"] = "00:00:07" });
+    private readonly ApiFixture _api = ApiFixture.With(new Dictionary<string, string?> { ["Aggregator:Database:RetryAfter"] = "00:00:07" });
 
     public Task InitializeAsync() => _api.InitializeAsync();
 

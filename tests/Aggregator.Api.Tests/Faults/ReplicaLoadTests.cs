@@ -19,7 +19,7 @@ public sealed class ReplicaLoadTests(ITestOutputHelper output)
     {
         SlowTests.Require();
         // The fixture's own API only sets up and reads; the two replicas and the worker are processes of their own.
-        var api = new ApiFixture(new Dictionary<string, string?> { ["Aggregator:Jobs:RunServer"] = "false" });
+        var api = ApiFixture.With(new Dictionary<string, string?> { ["Aggregator:Jobs:RunServer"] = "false" });
         await api.InitializeAsync();
         try
         {

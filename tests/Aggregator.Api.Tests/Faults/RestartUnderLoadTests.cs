@@ -20,7 +20,7 @@ public sealed class RestartUnderLoadTests(ITestOutputHelper output)
     public async Task Should_store_every_acknowledged_report_exactly_once_when_postgres_restarts_under_sixteen_clients()
     {
         SlowTests.Require();
-        var api = new ApiFixture(new Dictionary<string, string?> { ["Aggregator:Database:RetryAfter"] = "00:00:01" });
+        var api = ApiFixture.With(new Dictionary<string, string?> { ["Aggregator:Database:RetryAfter"] = "00:00:01" });
         await api.InitializeAsync();
         try
         {

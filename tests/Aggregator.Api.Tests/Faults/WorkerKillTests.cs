@@ -17,7 +17,7 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
     public async Task Should_converge_to_the_right_figures_when_the_worker_is_killed_during_a_rollup()
     {
         SlowTests.Require();
-        var api = new ApiFixture(new Dictionary<string, string?> { ["Aggregator:Jobs:RunServer"] = "false" });
+        var api = ApiFixture.With(new Dictionary<string, string?> { ["Aggregator:Jobs:RunServer"] = "false" });
         await api.InitializeAsync();
         try
         {

@@ -26,8 +26,10 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public ApiFixture() : this(new Dictionary<string, string?>()) { }
 
+    private ApiFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
     /// <summary>A cluster and API of a test's own (the fault tests restart or break theirs), with settings of its own on top.</summary>
-    public ApiFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    public static ApiFixture With(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     public ApiFactory Factory { get; private set; } = null!;
     public EmbeddedPostgres Postgres => _postgres!;
