@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Aggregator.Api.Tests.Faults;
 
 /// <summary>Two API processes and one worker on one database, under concurrent posts to the same reports through both.</summary>
+[Collection(SlowTests.Collection)]
 public sealed class ReplicaLoadTests(ITestOutputHelper output)
 {
     private const int Year = SeedReport.Year;

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Aggregator.Api.Tests.Faults;
 
 /// <summary>PostgreSQL restarted (pg_ctl restart -m fast) while clients post reports: nothing lost, nothing twice, nothing half.</summary>
+[Collection(SlowTests.Collection)]
 public sealed class RestartUnderLoadTests(ITestOutputHelper output)
 {
     private const int Clients = 16;

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Aggregator.Api.Tests.Faults;
 
 /// <summary>The worker killed (SIGKILL) in the middle of a rollup: the figures stay whole, and converge once a worker runs again.</summary>
+[Collection(SlowTests.Collection)]
 public sealed class WorkerKillTests(ITestOutputHelper output)
 {
     private const int Year = SeedReport.Year;
