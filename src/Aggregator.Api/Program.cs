@@ -1,6 +1,7 @@
 using Aggregator.Api;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Health;
+using Aggregator.Api.Limits;
 using Aggregator.Api.OpenApi;
 using Aggregator.Data;
 using Aggregator.Data.Embedded;
@@ -21,6 +22,7 @@ builder.AddJobs();
 builder.AddHealth();
 builder.AddTemplates();
 builder.AddApi();
+builder.AddLimits();
 builder.AddOpenApiDocument();
 
 var app = builder.Build();

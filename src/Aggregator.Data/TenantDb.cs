@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Aggregator.Data;
@@ -21,6 +22,34 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
     public Task<DbSession> BeginSnapshotAsync(Guid tenantId, CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() }, tenantId, ct,
             System.Data.IsolationLevel.RepeatableRead);
+
+    /// <summary>
+    /// One read in the tenant's scope in a single round trip: the scope's set_config and the query go out as
+    /// one command of two statements. PostgreSQL runs the statements of one such command (one Sync) in one
+    /// implicit transaction, so the transaction-local setting holds for the query and ends with it, as in
+    /// <see cref="BeginAsync"/>; no BEGIN and COMMIT of their own. For a hot read that is one statement;
+    /// reads of several statements that must agree take <see cref="BeginSnapshotAsync"/>.
+    /// </summary>
+    public async Task<T?> ReadOneAsync<T>(Guid tenantId, string sql, DynamicParameters parameters, CancellationToken ct)
+    {
+        parameters.Add("scopeTenantId", tenantId.ToString());
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var command = new CommandDefinition($"SELECT set_config('{TenantSetting}', @scopeTenantId, true);\n{sql}", parameters, cancellationToken: ct);
+            await using var results = await connection.QueryMultipleAsync(command);
+            await results.ReadAsync<string>();
+            return await results.ReadSingleOrDefaultAsync<T>();
+        }
+        catch when (connection.FullState == System.Data.ConnectionState.Open)
+        {
+            // A failed Bind can leave a half-prepared statement on the connection (DbSession's remarks): forget them
+            // all before the connection goes back to the pool, or keep it out of the pool if that fails too.
+            try { connection.UnprepareAll(); }
+            catch (Exception error) when (error is NpgsqlException or InvalidOperationException) { dataSource.Clear(); }
+            throw;
+        }
+    }
 
     /// <summary>A transaction over the platform admin's tenant registry (the tenants table only).</summary>
     public Task<DbSession> BeginPlatformAsync(CancellationToken ct) =>

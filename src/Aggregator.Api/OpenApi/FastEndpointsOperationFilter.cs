@@ -171,10 +171,25 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             Add(413, "The body is larger than 1 MiB.");
             Add(415, "The body is not of a media type this operation reads (see requestBody).");
         }
+        // Every operation counts against its key's rate limit (Limits/RateLimits); imports and recomputes against a stricter one too.
+        Add(429, metadata.OfType<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>().Any(a => a.PolicyName == Limits.RateLimits.StrictPolicy)
+            ? "The key made too many requests, or too many imports and recomputes, in the last minute; try again after Retry-After seconds."
+            : "The key (or, without a valid key, the address) made too many requests in the last minute; try again after Retry-After seconds.");
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
         AddUnavailable(operation, Add);
         foreach (var declared in metadata.OfType<ProblemResponses>())
             Add(declared.Status, declared.Description);
+
+        if (operation.Responses["429"] is OpenApiResponse limited)
+            limited.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds until the key's limit lets a request through again.",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                },
+            };
 
         foreach (var status in operation.Responses.Keys.Where(k => k.StartsWith('4') || k.StartsWith('5')).ToList())
         {

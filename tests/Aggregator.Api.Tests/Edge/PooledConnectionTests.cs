@@ -66,6 +66,28 @@ public sealed class PooledConnectionTests(ApiFixture api)
         }
     }
 
+    [Fact]
+    public async Task Should_give_a_clean_connection_after_a_one_round_trip_read_failed_and_keep_its_scope_to_that_read()
+    {
+        await using var dataSource = SingleConnectionDataSource();
+        var tenantDb = new TenantDb(dataSource);
+        const string sql = "SELECT @note::text AS note";
+        Task<string?> ReadAsync(Guid tenant, string note) => tenantDb.ReadOneAsync<string>(tenant, sql, new DynamicParameters(new { note }), CancellationToken.None);
+
+        // Refused with a NUL on its second use, the one that prepares it: the connection must come back clean.
+        Assert.Equal("first", await ReadAsync(Guid.NewGuid(), "first"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ReadAsync(Guid.NewGuid(), "bad\0note"));
+        Assert.Equal(PostgresErrorCodes.CharacterNotInRepertoire, refused.SqlState);
+        Assert.Equal("after", await ReadAsync(Guid.NewGuid(), "after"));
+        Assert.Equal("again", await ReadAsync(Guid.NewGuid(), "again"));
+
+        // The tenant setting holds for the read, and is gone once it ended (the same, only, pooled connection).
+        var tenant = Guid.NewGuid();
+        Assert.Equal(tenant.ToString(), await tenantDb.ReadOneAsync<string>(tenant, "SELECT current_setting('app.tenant_id') AS note", new DynamicParameters(), CancellationToken.None));
+        await using var connection = await dataSource.OpenConnectionAsync();
+        Assert.True(string.IsNullOrEmpty(await connection.ExecuteScalarAsync<string>("SELECT current_setting('app.tenant_id', true)")));
+    }
+
     private static async Task<string> NoteAsync(TenantDb tenantDb, Guid tenant, string sql, string note)
     {
         await using var db = await tenantDb.BeginAsync(tenant, CancellationToken.None);

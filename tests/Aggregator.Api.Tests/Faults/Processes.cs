@@ -29,6 +29,8 @@ public static partial class Processes
             ["ConnectionStrings__Aggregator"] = api.Postgres.AppConnectionString,
             ["Aggregator__BootstrapAdminKey"] = ApiFixture.AdminKey,
             ["Aggregator__Jobs__RunServer"] = "false",
+            // The replicas carry the load of many clients on one key.
+            ["Aggregator__RateLimit__PermitsPerMinute"] = "0",
         }, "--urls", "http://127.0.0.1:0");
         var line = await process.WaitForLineAsync(line => line.Contains("Now listening on"), TimeSpan.FromMinutes(2));
         return (process, new Uri(ListeningOn().Match(line).Value));

@@ -31,22 +31,30 @@ internal static class Data
     /// The scope check and the generation read as one statement: a unit outside the caller's subtree gives no row;
     /// the rollup_state columns are those of the row the same snapshot sees.
     /// </summary>
-    public static Task<Target?> FindAsync(DbSession db, Caller caller, string orgCode, int year)
+    public static Task<Target?> FindAsync(DbSession db, Caller caller, string orgCode, int year) =>
+        db.QuerySingleOrDefaultAsync<Target>(FindSql, FindParameters(caller, db.Tenant, orgCode, year));
+
+    /// <summary>The same statement in one round trip of its own, outside any transaction (<see cref="TenantDb.ReadOneAsync{T}"/>).</summary>
+    public static Task<Target?> FindAsync(TenantDb tenantDb, Caller caller, Guid tenantId, string orgCode, int year, CancellationToken ct) =>
+        tenantDb.ReadOneAsync<Target>(tenantId, FindSql, FindParameters(caller, tenantId, orgCode, year), ct);
+
+    private const string FindSql = $"""
+        SELECT o.org_unit_id AS OrgUnitId, o.code AS Code,
+               EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren,
+               s.runs AS Runs, s.computed_at AS ComputedAt, s.template AS Template,
+               coalesce({FigureScope.StaleSql}, false) AS Stale
+        FROM org_units o
+        LEFT JOIN rollup_state s ON s.tenant_id = @TenantId AND s.year = @year AND s.computed_at IS NOT NULL
+            AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = @TenantId AND c.year = @year AND c.org_unit_id = o.org_unit_id)
+        WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
+        """;
+
+    private static DynamicParameters FindParameters(Caller caller, Guid tenantId, string orgCode, int year)
     {
-        const string sql = $"""
-            SELECT o.org_unit_id AS OrgUnitId, o.code AS Code,
-                   EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren,
-                   s.runs AS Runs, s.computed_at AS ComputedAt, s.template AS Template,
-                   coalesce({FigureScope.StaleSql}, false) AS Stale
-            FROM org_units o
-            LEFT JOIN rollup_state s ON s.tenant_id = @TenantId AND s.year = @year AND s.computed_at IS NOT NULL
-                AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = @TenantId AND c.year = @year AND c.org_unit_id = o.org_unit_id)
-            WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
-            """;
-        var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, tenantId));
         parameters.Add("orgCode", orgCode);
         parameters.Add("year", year);
-        return db.QuerySingleOrDefaultAsync<Target>(sql, parameters);
+        return parameters;
     }
 
     public static Task<Completeness?> CompletenessAsync(DbSession db, int year, long orgUnitId) =>
