@@ -7,10 +7,26 @@ namespace Aggregator.Api.Tests.Faults;
 /// <summary>The faults the tests inject into a cluster of their own, as its superuser.</summary>
 public static class FaultyDatabase
 {
-    /// <summary>Every new transaction read-only (as on a standby, or a server set so to stop writes); existing sessions follow at once.</summary>
-    public static Task SetReadOnlyAsync(EmbeddedPostgres postgres, bool readOnly) => AsSuperuserAsync(postgres,
-        readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
-        "SELECT pg_reload_conf()");
+    /// <summary>
+    /// Every new transaction read-only (as on a standby, or a server set so to stop writes); returns once a new
+    /// session sees the setting. A session idle at the reload takes it after its next command, so its next
+    /// transaction may still write: the caller drops its pooled sessions.
+    /// </summary>
+    public static async Task SetReadOnlyAsync(EmbeddedPostgres postgres, bool readOnly)
+    {
+        await AsSuperuserAsync(postgres,
+            readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+            "SELECT pg_reload_conf()");
+        for (var polls = 0; polls < 1000; polls++)
+        {
+            await using var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
+            await connection.OpenAsync();
+            await using var show = new NpgsqlCommand("SHOW default_transaction_read_only", connection);
+            if ((string?)await show.ExecuteScalarAsync() == (readOnly ? "on" : "off")) return;
+            await Task.Delay(10);
+        }
+        Assert.Fail("The server did not take the new default_transaction_read_only.");
+    }
 
     /// <summary>Ends every session of the application's role, as a network cut or a failover does; returns how many.</summary>
     public static async Task<int> CutApplicationConnectionsAsync(EmbeddedPostgres postgres)
