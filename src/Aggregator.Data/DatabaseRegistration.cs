@@ -1,4 +1,5 @@
 using Aggregator.Data.Embedded;
+using Aggregator.Data.Resilience;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,7 @@ public static class DatabaseRegistration
                 .Build();
         });
         builder.Services.AddSingleton<TenantDb>();
+        builder.AddDatabaseRetry();
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
         return builder;

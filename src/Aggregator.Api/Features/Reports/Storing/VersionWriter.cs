@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
+using Aggregator.Data.Resilience;
 using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
@@ -19,6 +20,7 @@ public sealed class VersionWriter(
     TenantDb tenantDb,
     TemplateCatalog catalog,
     IEnumerable<IFiguresObserver> observers,
+    DatabaseRetry retry,
     ILogger<VersionWriter> logger)
 {
     // Chinese messages readable in the stored answers and warnings, as the API writes them elsewhere.
@@ -217,7 +219,8 @@ public sealed class VersionWriter(
         foreach (var observer in observers)
         {
             // The version is committed: an observer failing now must not turn the answer into an error.
-            try { await observer.OnFiguresChangedAsync(tenantId, year, ct); }
+            // Queuing the rollup is idempotent (at most one queued per year), so it is retried on its own after a transient fault.
+            try { await retry.ExecuteAsync(attempt => observer.OnFiguresChangedAsync(tenantId, year, attempt), ct); }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 logger.LogError(error, "Observer {Observer} failed after a report version of {Year} was stored", observer.GetType().Name, year);
