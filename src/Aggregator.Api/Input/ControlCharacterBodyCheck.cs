@@ -72,13 +72,15 @@ public sealed class ControlCharacterBodyCheck : IGlobalPreProcessor
         switch (json.ValueKind)
         {
             case JsonValueKind.String:
-                if (ControlCharacters.In(json.GetString())) failures.Add(ControlCharacters.Failure(path));
+                if (TextOf(json) is not { } text) failures.Add(ControlCharacters.NotTextFailure(path));
+                else if (ControlCharacters.In(text)) failures.Add(ControlCharacters.Failure(path));
                 return;
             case JsonValueKind.Object:
                 foreach (var property in json.EnumerateObject())
                 {
-                    if (ControlCharacters.In(property.Name)) failures.Add(ControlCharacters.KeyFailure(path, property.Name));
-                    else WalkJson(property.Value, $"{path}.{property.Name}", failures, depth + 1);
+                    if (NameOf(property) is not { } name) failures.Add(ControlCharacters.NotTextFailure(path));
+                    else if (ControlCharacters.In(name)) failures.Add(ControlCharacters.KeyFailure(path, name));
+                    else WalkJson(property.Value, $"{path}.{name}", failures, depth + 1);
                 }
                 return;
             case JsonValueKind.Array:
@@ -86,6 +88,20 @@ public sealed class ControlCharacterBodyCheck : IGlobalPreProcessor
                 foreach (var item in json.EnumerateArray()) WalkJson(item, $"{path}[{index++}]", failures, depth + 1);
                 return;
         }
+    }
+
+    // JSON may escape half of a surrogate pair ("\ud800"), which is valid JSON but no text: System.Text.Json
+    // refuses to unescape it (InvalidOperationException). Null here, a 400 naming the field above.
+    private static string? TextOf(JsonElement json)
+    {
+        try { return json.GetString(); }
+        catch (InvalidOperationException) { return null; }
+    }
+
+    private static string? NameOf(JsonProperty property)
+    {
+        try { return property.Name; }
+        catch (InvalidOperationException) { return null; }
     }
 
     /// <summary>Public readable instance properties, named as the API spells them in JSON.</summary>

@@ -22,6 +22,10 @@ public static class ControlCharacters
     /// <summary>The failure for a field whose value holds one.</summary>
     public static ValidationFailure Failure(string field) => new(field, $"'{field}' {Reason}.");
 
+    /// <summary>The failure for a string (or a key) that escapes half of a surrogate pair: valid JSON, but no Unicode text.</summary>
+    public static ValidationFailure NotTextFailure(string field) =>
+        new(field, $"'{field}' holds an unpaired surrogate (\\uD800–\\uDFFF escaped alone), which is not Unicode text.");
+
     /// <summary>The failure for a map key holding one: the field is the map, the message shows the key escaped.</summary>
     public static ValidationFailure KeyFailure(string field, string key) =>
         new(field, $"The key \"{Visible(key)}\" of '{field}' {Reason}.");

@@ -44,4 +44,19 @@ public sealed class FuzzFindingTests(ApiFixture api)
         await unauthorized.ShouldBeProblem(HttpStatusCode.Unauthorized);
         await nowhere.ShouldBeProblem(HttpStatusCode.NotFound);
     }
+
+    [Theory]
+    [InlineData("{\"values\":[[\"required\"],[\"\\ud800\"]]}", "values")]
+    [InlineData("{\"values\":{\"1.1\":1,\"\\udc00\":2}}", "values")]
+    [InlineData("{\"template\":\"bj-gip-2017\",\"values\":{\"1.1\":\"\\ud83d\"}}", "values")]
+    public async Task Should_refuse_an_escaped_unpaired_surrogate_with_a_400_naming_the_field(string body, string field)
+    {
+        var district = await _data.DistrictAsync();
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        using var answer = await api.Client(district.Keys["viewer@root"]).PostAsync("/api/v1/templates/bj-gip-2017/validate", content);
+
+        var problem = await answer.ShouldBeProblem(HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.ToString());
+    }
 }

@@ -66,12 +66,24 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
                 var status = Task.Run(() => CheckAsync(request, world)).GetAwaiter().GetResult();
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
             })
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(Cases));
+            .Check(WithReplay(Config.QuickThrowOnFailure.WithMaxTest(Cases)));
 
         output.WriteLine($"fuzz cases run: {cases} over {routes.Count} write endpoints");
         output.WriteLine("answers: " + string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
         foreach (var (route, count) in perRoute) output.WriteLine($"  {count,4}  {route}");
         Assert.Equal(Cases, cases);
+    }
+
+    /// <summary>
+    /// AGGREGATOR_FUZZ_REPLAY="seed,gamma,size" (the numbers of a failure's "Replay directly at failing step with")
+    /// runs that very case again.
+    /// </summary>
+    private static Config WithReplay(Config config)
+    {
+        if (Environment.GetEnvironmentVariable("AGGREGATOR_FUZZ_REPLAY") is not { Length: > 0 } replay) return config;
+        var parts = replay.Trim('(', ')').Split(',', StringSplitOptions.TrimEntries);
+        return config.WithReplay(Microsoft.FSharp.Core.FSharpOption<Replay>.Some(
+            new Replay(new Rnd(ulong.Parse(parts[0]), ulong.Parse(parts[1])), Microsoft.FSharp.Core.FSharpOption<int>.Some(int.Parse(parts[2])))));
     }
 
     /// <summary>Sends the request and checks the answer; the status, for the tally.</summary>
