@@ -1,5 +1,6 @@
 using Aggregator.Api;
 using Aggregator.Api.Auth;
+using Aggregator.Api.Dashboard;
 using Aggregator.Api.Health;
 using Aggregator.Api.OpenApi;
 using Aggregator.Data;
@@ -25,6 +26,7 @@ builder.AddOpenApiDocument();
 
 var app = builder.Build();
 app.UseApi();
+app.UseDashboardPage();
 app.UseOpenApiDocument();
 app.MapHealth();
 app.MapJobsDashboard();
