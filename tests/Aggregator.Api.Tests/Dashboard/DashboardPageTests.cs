@@ -13,7 +13,8 @@ namespace Aggregator.Api.Tests.Dashboard;
 /// <summary>
 /// The district office's page at /dashboard/, opened in a real headless Chromium against the API on its Kestrel
 /// port: logged in with a key as an officer would, under a CSP that allows nothing but the page's own origin.
-/// The screenshot is written to the test output folder: bin/…/artifacts/dashboard-1366x768.png.
+/// The screenshots are written to the test output folder: bin/…/artifacts/dashboard-1366x768.png (the screen) and
+/// dashboard-full-page.png (the whole page).
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium) : IClassFixture<Chromium>
@@ -23,6 +24,7 @@ public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     public static string ScreenshotPath => Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard-1366x768.png");
+    public static string FullPageScreenshotPath => Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard-full-page.png");
 
     private readonly ReportRows _rows = new(api);
     private readonly TestData _data = new(api);
@@ -30,15 +32,15 @@ public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium
     private Uri ApiAddress => api.Client().BaseAddress!;
 
     /// <summary>
-    /// 陶然亭街道 and 广安门内街道 report the seed for 2016 (制发规范性文件总数 3 and 5) and for 2017 (4 and 7);
-    /// 白纸坊街道 reports nothing.
+    /// 陶然亭街道 and 广安门内街道 report the seed for 2016 (制发规范性文件总数 3 and 5) and for 2017 (4 and 70: a swing
+    /// worth a quality flag); 白纸坊街道 reports nothing.
     /// </summary>
     private async Task<(District District, string Missing)> DistrictWithTwoOfThreeReportedAsync()
     {
         var district = await _data.DistrictAsync();
         var missing = await _data.OrgUnitAsync(district.Tenant, name: "白纸坊街道");
         var admin = api.Client(district.Keys["tenant-admin@root"]);
-        foreach (var (year, a, b) in new[] { (2016, 3, 5), (SeedReport.Year, 4, 7) })
+        foreach (var (year, a, b) in new[] { (2016, 3, 5), (SeedReport.Year, 4, 70) })
         {
             await (await TestData.PostReportAsync(admin, district.Tenant, district.SubDistrictA, TestData.ReportFor().With("1.1.2", a), year))
                 .ShouldHaveStatus(HttpStatusCode.Created);
@@ -98,10 +100,10 @@ public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium
         // The consolidated table in template order: sums of the two reports, headings between them, 2016 beside them.
         var table = page.Locator("#rollup-table");
         await Expect(page.Locator("#year")).ToHaveValueAsync("2017");
-        await Expect(table.Locator("tr[data-code='1.1.2'] td.value")).ToHaveTextAsync("11");
+        await Expect(table.Locator("tr[data-code='1.1.2'] td.value")).ToHaveTextAsync("74");
         await Expect(table.Locator("tr[data-code='1.1.2'] td.base")).ToHaveTextAsync("8");
-        await Expect(table.Locator("tr[data-code='1.1.2'] td.delta")).ToHaveTextAsync("+3");
-        await Expect(table.Locator("tr[data-code='1.1.2'] td.pct")).ToHaveTextAsync("+37.5%");
+        await Expect(table.Locator("tr[data-code='1.1.2'] td.delta")).ToHaveTextAsync("+66");
+        await Expect(table.Locator("tr[data-code='1.1.2'] td.pct")).ToHaveTextAsync("+825%");
         await Expect(table.Locator("tr[data-code='1.1'] td.delta")).ToHaveTextAsync("0");
         await Expect(table.Locator("tr[data-code='1.1'] td.value")).ToHaveTextAsync(Figure(2 * Seed("1.1")));
         await Expect(table.Locator("tr[data-code='3.1'] td.value")).ToHaveTextAsync(Figure(2 * Seed("3.1")));
@@ -120,6 +122,13 @@ public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium
         await Expect(units.Locator($"tr[data-org='{missing}'] td.status")).ToHaveTextAsync("未报送");
         await Expect(page.Locator("#completeness-counts")).ToContainTextAsync("未报送");
 
+        // The quality flags: 广安门内街道's 制发规范性文件总数 went from 5 to 70.
+        var swing = page.Locator("#quality-table tr.flag-swing", new() { HasText = "广安门内街道" });
+        await Expect(swing).ToHaveCountAsync(1);
+        await Expect(swing).ToContainTextAsync("同比大幅波动");
+        await Expect(swing.Locator("td").Nth(2)).ToHaveTextAsync("1.1.2");
+        await Expect(swing.Locator("td").Nth(3)).ToHaveTextAsync("70");
+
         // The key is in the tab's sessionStorage only, never in the address.
         Assert.Equal(district.Keys["viewer@root"], await page.EvaluateAsync<string>("() => sessionStorage.getItem('aggregator.dashboard.key')"));
         Assert.DoesNotContain(district.Keys["viewer@root"], page.Url, StringComparison.Ordinal);
@@ -129,8 +138,8 @@ public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium
         await Expect(page.Locator("#series-chart canvas")).ToHaveCountAsync(1);
         await Expect(page.Locator("#breakdown-chart canvas")).ToHaveCountAsync(1);
         await page.Locator("#indicator").SelectOptionAsync("1.1.2");
-        await Expect(page.Locator("#series-chart")).ToHaveAttributeAsync("aria-label", "2016年：8；2017年：11");
-        await Expect(page.Locator("#breakdown-chart")).ToHaveAttributeAsync("aria-label", "广安门内街道：7；陶然亭街道：4");
+        await Expect(page.Locator("#series-chart")).ToHaveAttributeAsync("aria-label", "2016年：8；2017年：74");
+        await Expect(page.Locator("#breakdown-chart")).ToHaveAttributeAsync("aria-label", "广安门内街道：70；陶然亭街道：4");
 
         // Fits a 1366×768 screen: the page itself never scrolls sideways.
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
@@ -139,6 +148,7 @@ public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium
         Directory.CreateDirectory(Path.GetDirectoryName(ScreenshotPath)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath });
         Assert.True(new FileInfo(ScreenshotPath).Length > 0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = FullPageScreenshotPath, FullPage = true });
 
         // The .xlsx, fetched with the key and saved under the name the API gives it.
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "下载汇总表（.xlsx）" }).ClickAsync());
@@ -154,6 +164,28 @@ public sealed partial class DashboardPageTests(ApiFixture api, Chromium chromium
         await Expect(page.Locator("#login")).ToBeVisibleAsync();
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('aggregator.dashboard.key')"));
 
+        Assert.Empty(faults);
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData("bj-gip-2017")]
+    [InlineData("cn-gip-2019")]
+    [InlineData("cn-gip-2021")]
+    public async Task Should_lay_out_every_indicator_of_a_template_once_in_the_table(string code)
+    {
+        var district = await _data.DistrictAsync();
+        var template = await api.Client(district.Keys["viewer@root"]).GetFromJsonAsync<JsonElement>($"/api/v1/templates/{code}");
+        var (page, faults) = await OpenAsync();
+        await page.GotoAsync("/dashboard/");
+
+        // The page's own module, run in the page, on the template as the API gives it.
+        var codes = await page.EvaluateAsync<string[]>(
+            "async json => (await import('./js/figures.js')).templateLines(JSON.parse(json)).filter(l => l.code).map(l => l.code)",
+            template.GetRawText());
+
+        var expected = template.GetProperty("indicators").EnumerateArray().Select(i => i.GetProperty("code").GetString()!).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), codes.Order(StringComparer.Ordinal));
         Assert.Empty(faults);
         await page.Context.CloseAsync();
     }
