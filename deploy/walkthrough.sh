@@ -12,6 +12,7 @@ ANSWER=$(mktemp)
 call() {
   local expected=$1 method=$2 path=$3 status
   shift 3
+  : > "$ANSWER"   # a 304 has no body: print nothing, not the previous answer
   status=$(curl -s -o "$ANSWER" -w '%{http_code}' -X "$method" "$B$path" "$@")
   cat "$ANSWER"; echo
   [ "$status" = "$expected" ] || { echo "$method $path: expected $expected, got $status" >&2; return 1; }
@@ -85,6 +86,13 @@ computed "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" "$
 call 200 GET /api/v1/tenants/110102/org-units/110102/rollups/2017 -H "X-Api-Key: $VIEWER"
 call 200 GET "/api/v1/tenants/110102/org-units/110102/comparisons/2017?base=2016" -H "X-Api-Key: $VIEWER"
 call 200 GET "/api/v1/tenants/110102/org-units/110102/series?indicator=3.1&from=2015&to=2017" -H "X-Api-Key: $VIEWER"
+
+# For a dashboard: several indicators by sub-district in one call, as JSON or CSV, and a poll that costs no
+# transfer while the figures stand (every read of figures has an ETag; If-None-Match answers 304).
+call 200 GET "/api/v1/tenants/110102/org-units/110102/table/2017?indicators=1.1,3.1,4.1" -H "X-Api-Key: $VIEWER"
+call 200 GET "/api/v1/tenants/110102/org-units/110102/table/2017?indicators=1.1,3.1,4.1" -H "X-Api-Key: $VIEWER" -H 'Accept: text/csv'
+TAG=$(curl -s -o /dev/null -w '%header{etag}' "$B/api/v1/tenants/110102/org-units/110102/series?indicators=1.1,3.1" -H "X-Api-Key: $VIEWER")
+call 304 GET "/api/v1/tenants/110102/org-units/110102/series?indicators=1.1,3.1" -H "X-Api-Key: $VIEWER" -H "If-None-Match: $TAG"
 
 # What to check first: swings against 2016, outliers among the units, the warnings stored with the reports.
 call 200 GET /api/v1/tenants/110102/org-units/110102/quality/2017 -H "X-Api-Key: $VIEWER"

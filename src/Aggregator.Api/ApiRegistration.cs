@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
+using Aggregator.Api.Limits;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -23,6 +24,8 @@ public static class ApiRegistration
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context => ProblemStyle.Apply(context.HttpContext, context.ProblemDetails));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // After ASP.NET's writer: answers the clients whose Accept it will not write for.
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
 
         builder.Services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -45,6 +48,7 @@ public static class ApiRegistration
         builder.Services.AddCsvImports();
         builder.Services.AddSingleton<Features.Review.ReviewTransitions>();
         builder.Services.AddSingleton<Features.Rollups.Get.RollupAnswers>();
+        builder.Services.AddSingleton<Features.Shared.FigureAnswers>();
         builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
                 $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
@@ -57,10 +61,12 @@ public static class ApiRegistration
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        app.UseBrowserPolicies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RequestBodies.IgnoreContentTypeWithoutBody);
         app.UseAuthentication();
+        app.UseRateLimits();
         app.UseAuthorization();
         app.Use(RequestBodies.RequireTheBodyAnOperationTakes);
         app.Use(RequestBodies.ReadFormWithinLimit);
@@ -84,6 +90,7 @@ public static class ApiRegistration
             config.Serializer.Options.AllowDuplicateProperties = false;
             config.Serializer.SerializerErrorsField = FieldErrors.SerializerErrorsField;
             app.Services.GetRequiredService<Features.Rollups.Get.RollupAnswers>().UseJson(config.Serializer.Options);
+            app.Services.GetRequiredService<Features.Shared.FigureAnswers>().UseJson(config.Serializer.Options);
         });
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.
         _ = app.Services.GetRequiredService<BootstrapAdminKey>();

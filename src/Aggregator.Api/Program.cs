@@ -1,11 +1,15 @@
 using Aggregator.Api;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Dashboard;
+using Aggregator.Api.Deployment;
 using Aggregator.Api.Health;
+using Aggregator.Api.Limits;
 using Aggregator.Api.OpenApi;
 using Aggregator.Data;
 using Aggregator.Data.Embedded;
 using Aggregator.Jobs;
+
+if (MigrateCommand.IsRequested(args)) return await MigrateCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 try
@@ -22,6 +26,7 @@ builder.AddJobs();
 builder.AddHealth();
 builder.AddTemplates();
 builder.AddApi();
+builder.AddLimits();
 builder.AddOpenApiDocument();
 
 var app = builder.Build();

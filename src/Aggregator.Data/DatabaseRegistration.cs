@@ -24,14 +24,7 @@ public static class DatabaseRegistration
         builder.Services.AddSingleton(endpoint);
         builder.Services.AddSingleton(services =>
         {
-            var connection = new NpgsqlConnectionStringBuilder(endpoint.AppConnectionString)
-            {
-                // Dapper never prepares; let Npgsql prepare the statements it sees most.
-                MaxAutoPrepare = 50,
-                AutoPrepareMinUsages = 2,
-                Multiplexing = false,
-            };
-            return new NpgsqlDataSourceBuilder(connection.ConnectionString)
+            return new NpgsqlDataSourceBuilder(PooledConnectionString(endpoint.AppConnectionString))
                 .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
                 .Build();
         });
@@ -39,6 +32,23 @@ public static class DatabaseRegistration
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
         return builder;
+    }
+
+    /// <summary>
+    /// The app connection string as the pool uses it. Dapper never prepares, so Npgsql prepares the statements
+    /// it sees most, unless the connection string says otherwise: behind a PgBouncer in transaction mode that
+    /// cannot track prepared statements (before 1.21), <c>Max Auto Prepare=0</c> turns it off.
+    /// </summary>
+    public static string PooledConnectionString(string appConnectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = appConnectionString };
+        var connection = new NpgsqlConnectionStringBuilder(appConnectionString) { Multiplexing = false };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            connection.MaxAutoPrepare = 50;
+            connection.AutoPrepareMinUsages = 2;
+        }
+        return connection.ConnectionString;
     }
 
     private static DatabaseEndpoint ResolveEndpoint(IHostApplicationBuilder builder)
@@ -83,7 +93,7 @@ internal sealed class DatabaseMigrationService(DatabaseEndpoint endpoint, ILogge
     {
         if (endpoint.OwnerConnectionString is null)
         {
-            logger.LogWarning("ConnectionStrings:AggregatorOwner is not set: migrations are not applied by this process");
+            logger.LogInformation("ConnectionStrings:AggregatorOwner is not set: migrations are applied by `migrate`, not by this process");
             return Task.CompletedTask;
         }
         DatabaseMigrator.Migrate(endpoint.OwnerConnectionString, endpoint.AppRole, logger);

@@ -14,7 +14,7 @@ namespace Aggregator.Jobs;
 /// job carries only ids (tenant id, year), so they sit outside row-level security. Replicas starting together
 /// install one after the other, under <see cref="SchemaChangeLock"/>.
 /// </summary>
-internal sealed class HangfireSchemaInstaller(DatabaseEndpoint endpoint, ILogger<HangfireSchemaInstaller> logger) : IHostedService
+public sealed class HangfireSchemaInstaller(DatabaseEndpoint endpoint, ILogger<HangfireSchemaInstaller> logger) : IHostedService
 {
     public const string Schema = "hangfire";
 

@@ -1,11 +1,13 @@
 using Aggregator.Data;
 using Aggregator.Jobs;
+using Aggregator.Worker;
+using Microsoft.AspNetCore.Builder;
 
-// Runs only the Hangfire server, over the same database and storage as the API. Give it
-// ConnectionStrings:Aggregator (the app role); leave ConnectionStrings:AggregatorOwner to the one process
-// that migrates, and set Aggregator:Jobs:RunServer=false on the API replicas.
+// Runs only the Hangfire server, over the same database and storage as the API, and answers its health probes.
+// Give it ConnectionStrings:Aggregator (the app role); leave ConnectionStrings:AggregatorOwner to the one-shot
+// `migrate` step, and set Aggregator:Jobs:RunServer=false on the API replicas.
 // appsettings.json (the logging defaults) is read from beside the binaries, wherever the worker is started from.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Aggregator")))
 {
     // An embedded PostgreSQL of its own would be a different database from the API's: refuse.
@@ -15,5 +17,9 @@ if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Aggrega
 builder.AddDatabase();
 builder.AddTemplates();
 builder.AddJobs(runServer: true);
-builder.Build().Run();
+builder.AddWorkerHealth();
+
+var app = builder.Build();
+app.MapWorkerHealth();
+app.Run();
 return 0;

@@ -188,6 +188,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         _ when route.Pattern.EndsWith("/diff", StringComparison.Ordinal) => "?against=1",
         _ when route.Pattern.EndsWith("/breakdown", StringComparison.Ordinal) => "?indicator=1.1",
         _ when route.Pattern.EndsWith("/series", StringComparison.Ordinal) => "?indicator=1.1&from=2016&to=2017",
+        _ when route.Pattern.Contains("/table/", StringComparison.Ordinal) => "?indicators=1.1,3.1",
         _ => "",
     };
 

@@ -102,12 +102,14 @@ public sealed partial class OpenApiTests(ApiFixture api)
         var schemas = document["components"]!["schemas"]!;
         string[] Words(JsonNode? schema) => schema?["enum"]?.AsArray().Select(w => w!.GetValue<string>()).ToArray() ?? [];
 
-        Assert.Equal(["tenant-admin", "reporter", "reviewer", "viewer"], Words(schemas["ApiKeys.ApiKeyView"]!["properties"]!["role"]));
-        Assert.Contains("sub-district", Words(schemas["OrgUnits.OrgUnitView"]!["properties"]!["kind"]));
-        Assert.Contains("district", Words(schemas["Tenants.Get.Response"]!["properties"]!["kind"]));
-        Assert.Contains("bj-gip-2017", Words(schemas["Rollups.Get.Response"]!["properties"]!["template"]));
+        Assert.Equal(["tenant-admin", "reporter", "reviewer", "viewer"], Words(schemas["ApiKeysApiKeyView"]!["properties"]!["role"]));
+        Assert.Contains("sub-district", Words(schemas["OrgUnitsOrgUnitView"]!["properties"]!["kind"]));
+        Assert.Contains("district", Words(schemas["TenantsGetResponse"]!["properties"]!["kind"]));
+        Assert.Contains("bj-gip-2017", Words(schemas["RollupsGetResponse"]!["properties"]!["template"]));
         var submit = document["paths"]!["/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions"]!["post"]!;
-        var body = submit["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!;
+        var bodyRef = submit["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        Assert.Equal("#/components/schemas/ReportsSubmitRequest", bodyRef);
+        var body = schemas["ReportsSubmitRequest"]!["properties"]!;
         Assert.Contains("cn-gip-2019", Words(body["template"]));
         Assert.Equal("object", body["values"]!["type"]!.GetValue<string>());
         Assert.Equal("number", body["values"]!["additionalProperties"]!["type"]!.GetValue<string>());

@@ -35,6 +35,8 @@ internal sealed class LoadApi : IAsyncDisposable
             ["ConnectionStrings:AggregatorOwner"] = postgres.OwnerConnectionString,
             ["Aggregator:BootstrapAdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // The benchmark measures the API, not its abuse limits.
+            ["Aggregator:RateLimit:PermitsPerMinute"] = "0",
         });
         factory.StartServer();
         return new LoadApi(dataDirectory, postgres, factory);

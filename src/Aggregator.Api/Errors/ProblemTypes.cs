@@ -21,6 +21,8 @@ public static class ProblemTypes
     public const string ReportLocked = "report-locked";
     /// <summary>409: a review transition the version's status does not allow (accepting a returned version, say).</summary>
     public const string ReviewConflict = "review-conflict";
+    /// <summary>429: the key (or, without one, the address) made too many requests; Retry-After says when to try again.</summary>
+    public const string RateLimited = "rate-limited";
 
     private const string Rfc9110 = "https://www.rfc-editor.org/rfc/rfc9110#section-";
     private const string Rfc6585 = "https://www.rfc-editor.org/rfc/rfc6585#section-";

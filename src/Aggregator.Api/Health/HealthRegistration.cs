@@ -1,3 +1,4 @@
+using Aggregator.Data;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 

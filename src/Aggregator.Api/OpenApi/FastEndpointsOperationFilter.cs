@@ -30,6 +30,8 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             if (!string.IsNullOrWhiteSpace(summary.Description)) operation.Description = summary.Description;
         }
 
+        if (definition.EndpointType is { } endpointType) operation.OperationId = OperationIds.For(endpointType);
+
         var method = context.ApiDescription.HttpMethod ?? "GET";
         var routeNames = RouteParameters().Matches(context.ApiDescription.RelativePath ?? "")
             .Select(m => m.Groups["name"].Value).ToList();
@@ -79,6 +81,9 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             });
         }
 
+        // The request DTO is described as parameters and body; its own schema would mislead. The body alone
+        // takes its name, so that generated clients get a named type rather than Body1, Body2…
+        if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         // A request with a file is a form upload; any other body is JSON.
         var contentType = body.Any(p => p.PropertyType == typeof(IFormFile)) ? "multipart/form-data" : "application/json";
         operation.RequestBody = bodyless || body.Count == 0 ? null : new OpenApiRequestBody
@@ -86,12 +91,15 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             Required = true,
             Content = new Dictionary<string, IOpenApiMediaType>
             {
-                [contentType] = new OpenApiMediaType { Schema = BodySchema(body, context) },
+                [contentType] = new OpenApiMediaType
+                {
+                    Schema = contentType == "application/json"
+                        ? context.SchemaRepository.AddDefinition(SchemaIds.For(definition.ReqDtoType!), BodySchema(body, context))
+                        : BodySchema(body, context),
+                },
             },
         };
         operation.Parameters = parameters;
-        // The request DTO is described above as parameters and body; its own schema would mislead.
-        if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         AddProblemResponses(operation, context, definition, hasPathParameters: routeNames.Count > 0,
             hasInput: remaining.Count > 0, hasBody: operation.RequestBody is not null);
         AddExamples(operation, definition.EndpointSummary);
@@ -171,9 +179,24 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             Add(413, "The body is larger than 1 MiB.");
             Add(415, "The body is not of a media type this operation reads (see requestBody).");
         }
+        // Every operation counts against its key's rate limit (Limits/RateLimits); imports and recomputes against a stricter one too.
+        Add(429, metadata.OfType<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>().Any(a => a.PolicyName == Limits.RateLimits.StrictPolicy)
+            ? "The key made too many requests, or too many imports and recomputes, in the last minute; try again after Retry-After seconds."
+            : "The key (or, without a valid key, the address) made too many requests in the last minute; try again after Retry-After seconds.");
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
         foreach (var declared in metadata.OfType<ProblemResponses>())
             Add(declared.Status, declared.Description);
+
+        if (operation.Responses["429"] is OpenApiResponse limited)
+            limited.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds until the key's limit lets a request through again.",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                },
+            };
 
         foreach (var status in operation.Responses.Keys.Where(k => k.StartsWith('4') || k.StartsWith('5')).ToList())
         {

@@ -2,7 +2,7 @@ namespace Aggregator.Api.OpenApi;
 
 /// <summary>
 /// Endpoint metadata: the problem-details statuses an endpoint answers beyond those every endpoint can
-/// give (400, 401, 403, 404, 413, 415, 500 are added by <see cref="FastEndpointsOperationFilter"/>).
+/// give (400, 401, 403, 404, 413, 415, 429, 500 are added by <see cref="FastEndpointsOperationFilter"/>).
 /// </summary>
 public sealed record ProblemResponses(int Status, string Description);
 

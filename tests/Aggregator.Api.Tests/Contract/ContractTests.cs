@@ -23,6 +23,8 @@ public sealed partial class ContractTests(ApiFixture api)
         var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
         var schemas = new DocumentSchemas(document);
         var world = await ContractWorld.CreateAsync(api);
+        // 429 needs a limit, and the fixture's host has none: a second host over the same database, one request a minute.
+        await using var limited = Limits.LimitsHost.Start(api, new Dictionary<string, string?> { ["Aggregator:RateLimit:PermitsPerMinute"] = "1" });
         var failures = new List<string>();
         var documented = new HashSet<string>();
 
@@ -41,7 +43,9 @@ public sealed partial class ContractTests(ApiFixture api)
                 {
                     var status = int.Parse(statusKey, System.Globalization.CultureInfo.InvariantCulture);
                     documented.Add($"{name} {status}");
-                    var provoke = ProvocationFor(name, path, status, operation["responses"]!.AsObject());
+                    var provoke = status == 429
+                        ? RateLimited(limited, method, path)
+                        : ProvocationFor(name, path, status, operation["responses"]!.AsObject());
                     if (provoke is null)
                     {
                         failures.Add($"{name} documents {status}, but Provocations has no way to provoke it");
@@ -76,6 +80,25 @@ public sealed partial class ContractTests(ApiFixture api)
         };
     }
 
+    /// <summary>
+    /// 429: the call's key spends its one permit of the minute on a read of the templates, so that the call itself
+    /// is refused before it reaches its endpoint (and changes nothing the other provocations rely on).
+    /// </summary>
+    private Provocation RateLimited(Infrastructure.ApiFactory limited, string method, string path) => async (world, ok, _) =>
+    {
+        var spender = limited.CreateClient();
+        spender.DefaultRequestHeaders.Add("X-Api-Key", ok.Key);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var spent = await spender.GetAsync("/api/v1/templates");
+            if ((int)spent.StatusCode == 429) break;
+        }
+        var answer = await SendAsync(world, method, path, ok, limited);
+        if ((int)answer.StatusCode == 429 && answer.Headers.RetryAfter?.Delta is not { TotalSeconds: >= 1 })
+            throw new InvalidOperationException($"{method} {path}: a 429 without Retry-After in seconds");
+        return answer;
+    };
+
     /// <summary>403: some key of the tenant whose role may not do this.</summary>
     private static async Task<HttpResponseMessage> ForbiddenAsync(ContractWorld world, Call ok, Send send)
     {
@@ -104,7 +127,8 @@ public sealed partial class ContractTests(ApiFixture api)
         return isForm ? Form(System.Text.Encoding.UTF8.GetBytes(big)) : RawJson($"{{\"note\":\"{big}\"}}");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(ContractWorld world, string method, string pathTemplate, Call call)
+    private async Task<HttpResponseMessage> SendAsync(ContractWorld world, string method, string pathTemplate, Call call,
+        Infrastructure.ApiFactory? host = null)
     {
         if (Provocations.NeedsNewUnit(call))
             call = call.WithRoute("org", await new TestData(api).OrgUnitAsync(world.Tenant, name: "新街道"));
@@ -118,7 +142,7 @@ public sealed partial class ContractTests(ApiFixture api)
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
         foreach (var (name, value) in call.Headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
-        return await api.Factory.CreateClient().SendAsync(request);
+        return await (host ?? api.Factory).CreateClient().SendAsync(request);
     }
 
     private static async Task<IReadOnlyList<string>> CheckAsync(HttpResponseMessage answer, int status, JsonNode documented, DocumentSchemas schemas)

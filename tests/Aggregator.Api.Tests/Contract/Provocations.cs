@@ -56,6 +56,7 @@ public static class Provocations
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = w => new Call(w.Reviewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/table/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicators=1.1,3.1"),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/quality/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/jobs/{id}"] = w => new Call(w.Reviewer, w.Route()),
         // A dry run: the world's reports stay as they are for every other provocation.
@@ -153,14 +154,26 @@ public static class Provocations
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = new Dictionary<int, Provocation>
         {
             [400] = (_, ok, send) => send(ok with { Query = "" }),
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
         },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = new Dictionary<int, Provocation>
         {
             [400] = (_, ok, send) => send(ok with { Query = "?base=2030" }),
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
         },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = new Dictionary<int, Provocation>
         {
             [400] = (_, ok, send) => send(ok with { Query = "?indicator=3.1&from=2020&to=2010" }),
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/table/{year}"] = new Dictionary<int, Provocation>
+        {
+            [400] = (_, ok, send) => send(ok with { Query = "?indicators=1.1,no-such-code" }),
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/quality/{year}"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
         },
         ["PUT /api/v1/tenants/{tenant}/settings"] = new Dictionary<int, Provocation>
         {
@@ -176,6 +189,7 @@ public static class Provocations
         },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/completeness/{year}"] = new Dictionary<int, Provocation>
         {
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
             [400] = (_, ok, send) => send(ok.WithRoute("year", "1900")),
         },
         ["GET /api/v1/tenants/{tenant}/audit"] = new Dictionary<int, Provocation>
@@ -226,7 +240,7 @@ public static class Provocations
     }
 
     /// <summary>
-    /// 304 of a rollup: its ETag moves whenever the world's other provocations post versions and a rollup job
+    /// 304 of a read of figures: its ETag moves whenever the world's other provocations post versions and a rollup job
     /// runs, so If-None-Match is sent with the tag of the answer just read until one read and the next agree.
     /// </summary>
     private static async Task<HttpResponseMessage> WithSettledETagAsync(Call ok, Send send)

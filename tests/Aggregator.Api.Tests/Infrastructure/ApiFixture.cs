@@ -44,6 +44,8 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Aggregator:Jobs:WorkerCount"] = "2",
             ["Aggregator:Jobs:BulkWorkerCount"] = "1",
             ["Aggregator:Jobs:RecomputeWorkerCount"] = "1",
+            // Tests post far more than a person would; the limits have tests of their own, on hosts of their own.
+            ["Aggregator:RateLimit:PermitsPerMinute"] = "0",
         });
         Factory.StartServer();
     }

@@ -43,15 +43,20 @@ public sealed class AppProcess : IAsyncDisposable
     public static AppProcess Start(string assembly, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         if (!File.Exists(assembly)) throw new InvalidOperationException($"{assembly} is not built: build Aggregator.sln first.");
-        var start = new ProcessStartInfo("dotnet")
+        return StartProgram("dotnet", [assembly, .. arguments], environment, Path.GetDirectoryName(assembly)!);
+    }
+
+    /// <summary>Any program (e.g. the container image's entrypoint script), with the same environment hygiene.</summary>
+    public static AppProcess StartProgram(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(assembly);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // The test host's own settings (environment name, URLs) must not leak into the program.
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");

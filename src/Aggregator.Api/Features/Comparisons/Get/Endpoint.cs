@@ -4,17 +4,19 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/comparisons/{year}");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Comparisons").AllowedFor(FigureScope.ReadRoles));
+        Description(d => d.WithTags("Comparisons").AllowedFor(FigureScope.ReadRoles).Produces(304)
+            .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc));
         Summary(s =>
         {
             s.Summary = "A year against a base year (default the year before): stored totals and like-for-like figures; across a template change only mapped indicators.";
@@ -58,7 +60,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
                      .ThenBy(r => r.Indicator, StringComparer.Ordinal))
             values.Add(r.Indicator, new ComparisonView(r.Value, r.BaseValue, r.Delta, r.PctChange,
                 new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)));
-        await Send.OkAsync(new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
-            header.ComputedAt, header.Stale, values, header.NotComparable), ct);
+        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
+            header.ComputedAt, header.Stale, values, header.NotComparable), null, ct);
     }
 }

@@ -2,17 +2,19 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
+using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Completeness.Get;
 
-public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, FigureAnswers answers) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/completeness/{year}");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Completeness").AllowedFor([.. FigureScope.ReadRoles, KeyRoles.TenantAdmin])
+        Description(d => d.WithTags("Completeness").AllowedFor([.. FigureScope.ReadRoles, KeyRoles.TenantAdmin]).Produces(304)
+            .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc)
             .AnswersProblem(400, "The year is one no report can be stored for (before 2008, or not begun anywhere)."));
         Summary(s =>
         {
@@ -29,6 +31,6 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         var completeness = await CompletenessReader.ReadAsync(db, unit.OrgUnitId, req.Year, ProcessorState<RequestAccess>().TimeZone.Id);
         await db.CommitAsync();
-        await Send.OkAsync(completeness, ct);
+        await answers.SendAsync(HttpContext, completeness, null, ct);
     }
 }

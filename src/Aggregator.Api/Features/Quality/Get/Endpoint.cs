@@ -1,3 +1,4 @@
+using Aggregator.Api.OpenApi;
 using System.Text.Json;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
@@ -5,6 +6,7 @@ using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
 using Aggregator.Domain.Quality;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 
@@ -18,13 +20,14 @@ namespace Aggregator.Api.Features.Quality.Get;
 /// sub-district gives its swings and warnings only — a unit's figures are never compared with figures the
 /// caller may not read.
 /// </summary>
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOptions<QualityThresholds> thresholds) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOptions<QualityThresholds> thresholds, FigureAnswers answers) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/quality/{year}");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Quality").AllowedFor(FigureScope.ReadRoles));
+        Description(d => d.WithTags("Quality").AllowedFor(FigureScope.ReadRoles).Produces(304)
+            .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc));
         Summary(s =>
         {
             s.Summary = "Data-quality flags of the counted reports at or below a unit: swings against last year, outliers among the units, stored warnings. Flags never block a report.";
@@ -54,9 +57,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
         var names = current.ToDictionary(report => report.OrgUnit, report => report.Name, StringComparer.Ordinal);
 
         var flags = QualityCheck.Flags(catalog, current.Select(Figures).ToList(), lastYear, thresholds.Value);
-        await Send.OkAsync(new Response(unit.Code, req.Year, current.Count, flags.Select(flag => new FlagView(
+        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, current.Count, flags.Select(flag => new FlagView(
             flag.OrgUnit, names[flag.OrgUnit], flag.Indicator, flag.Value, QualityOptions.Word(flag.Kind), flag.Why, flag.Template,
-            flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList()), ct);
+            flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList()), null, ct);
     }
 
     /// <summary>

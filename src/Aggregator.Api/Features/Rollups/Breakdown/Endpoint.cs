@@ -3,17 +3,19 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Breakdown;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/rollups/{year}/breakdown");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles));
+        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles).Produces(304)
+            .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc));
         Summary(s => s.Summary = "One indicator of a rollup by child unit: value, share of the total in percent, rank.");
     }
 
@@ -43,8 +45,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
             .Select(c => new BreakdownItem(c.Code, c.Name, c.Value, Share(c.Value, header.Total),
                 c.Value is { } v ? 1 + children.Count(other => other.Value > v) : null))
             .ToList();
-        await Send.OkAsync(new Response(unit.Code, req.Year, header.Template, req.Indicator, header.ComputedAt, header.Stale,
-            header.Total, own, items), ct);
+        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, header.Template, req.Indicator, header.ComputedAt, header.Stale,
+            header.Total, own, items), null, ct);
     }
 
     private static decimal? Share(decimal? value, decimal? total) =>

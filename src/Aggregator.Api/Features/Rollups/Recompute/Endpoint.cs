@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.Limits;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
@@ -25,7 +26,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, TenantC
     {
         Post("/org-units/{org}/rollups/{year}/recompute");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Rollups").AllowedFor(KeyRoles.Reviewer).ClearDefaultProduces(200).Produces<Response>(202)
+        Description(d => d.WithTags("Rollups").AllowedFor(KeyRoles.Reviewer).RequireRateLimiting(RateLimits.StrictPolicy).ClearDefaultProduces(200).Produces<Response>(202)
             .AnswersProblem(400, "The year is one no report can be stored for (before 2008, or not begun where the tenant is)."));
         Summary(s => s.Summary = "Queues a recompute of the tenant's figures for the year. Reviewer. Follow the job at Location.");
     }

@@ -7,23 +7,48 @@ namespace Aggregator.Api.Features.Series.Get;
 
 public sealed class Request
 {
+    public const int MaxIndicators = 50;
+
     public string Tenant { get; init; } = "";
     public string Org { get; init; } = "";
-    [QueryParam] public string Indicator { get; init; } = "";
+
+    /// <summary>One indicator (the original form); or use indicators.</summary>
+    [QueryParam] public string? Indicator { get; init; }
+
+    /// <summary>Several indicators, comma-separated, in the order of each point's values.</summary>
+    [QueryParam] public string? Indicators { get; init; }
+
     [QueryParam] public int? From { get; init; }
     [QueryParam] public int? To { get; init; }
+
+    public IReadOnlyList<string> Codes => Indicator is { Length: > 0 } one
+        ? [one]
+        : (Indicators ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     public sealed class Validator : Validator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Indicator).NotEmpty().MaximumCharacters(100);
+            RuleFor(r => r.Indicator).MaximumCharacters(100);
+            RuleFor(r => r.Indicators).MaximumCharacters(2_000);
+            RuleFor(r => r.Indicators)
+                .Must((r, _) => string.IsNullOrEmpty(r.Indicator) != string.IsNullOrEmpty(r.Indicators))
+                .WithMessage("give indicator (one code) or indicators (comma-separated codes), not both and not neither.")
+                .Must((r, _) => r.Codes.Count <= MaxIndicators).WithMessage($"at most {MaxIndicators} indicators.")
+                .Must((r, _) => r.Codes.Distinct(StringComparer.Ordinal).Count() == r.Codes.Count).WithMessage("each indicator at most once.");
             RuleFor(r => r.To).Must((r, to) => r.From is null || to is null || r.From <= to).WithMessage("from must not be after to.");
         }
     }
 }
 
-/// <summary>source: "rollup" for a unit with units below it (stored figures), "report" for a unit's own current report.</summary>
-public sealed record Response(string OrgUnit, string Indicator, string Source, IReadOnlyList<Point> Points);
+/// <summary>
+/// source: "rollup" for a unit with units below it (stored figures), "report" for a unit's own counted report.
+/// indicators: the codes asked for; each point's values are in that order. indicator (and each point's value and
+/// reporters) is set when one indicator was asked for, as the single-indicator form always answered.
+/// </summary>
+public sealed record Response(string OrgUnit, string? Indicator, IReadOnlyList<string> Indicators, string Source, IReadOnlyList<Point> Points);
 
-public sealed record Point(int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, decimal? Value, int? Reporters, DateTime? ComputedAt, bool? Stale);
+/// <summary>reporters: units that gave the (one) indicator a value, for rollups; null for a report or several indicators.</summary>
+public sealed record Point(
+    int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, decimal? Value, int? Reporters, IReadOnlyList<decimal?> Values,
+    DateTime? ComputedAt, bool? Stale);

@@ -1,9 +1,11 @@
-using Aggregator.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Aggregator.Api.Health;
+namespace Aggregator.Data;
 
-/// <summary>Ready when the database answers and every migration this build carries is applied.</summary>
+/// <summary>
+/// Ready when the database answers and every migration this build carries is applied: the API's and the
+/// worker's /health/ready.
+/// </summary>
 public sealed class DatabaseReadyCheck(MigrationStatus migrations) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)

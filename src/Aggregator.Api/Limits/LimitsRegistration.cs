@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Aggregator.Api.Limits;
+
+/// <summary>What the API does against abuse: per-key rate limits, security headers and CORS for dashboards.</summary>
+public static class LimitsRegistration
+{
+    private const string DashboardCorsPolicy = "dashboards";
+
+    /// <summary>The request headers a dashboard may send, and the answer headers its scripts may read.</summary>
+    public static readonly string[] CorsRequestHeaders = ["X-Api-Key", "If-None-Match", "If-Match", "Idempotency-Key", "Content-Type"];
+    public static readonly string[] CorsExposedHeaders = ["ETag", "Location", "Retry-After"];
+
+    public static WebApplicationBuilder AddLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => o.PermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
+                $"Aggregator:RateLimit:PermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
+            .Validate(o => o.StrictPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
+                $"Aggregator:RateLimit:StrictPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
+            .ValidateOnStart();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, settings) =>
+        {
+            var limits = settings.Value;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RateLimits.RejectAsync;
+            limiter.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(
+                context => RateLimits.PerCaller(context, "all", limits.PermitsPerMinute));
+            // Off with the general limit too: 0 turns every limit off.
+            var strict = limits.PermitsPerMinute == 0 ? 0 : limits.StrictPermitsPerMinute;
+            limiter.AddPolicy(RateLimits.StrictPolicy, context => RateLimits.PerCaller(context, RateLimits.StrictPolicy, strict));
+        });
+
+        builder.Services.AddOptions<CorsOriginOptions>().BindConfiguration(CorsOriginOptions.Section)
+            .Validate(o => !o.Malformed().Any(), "Aggregator:Cors:Origins must each be an origin such as https://dashboard.example.gov.cn " +
+                "(http or https, host and port, no path and no wildcard).")
+            .ValidateOnStart();
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<IOptions<CorsOriginOptions>>((cors, origins) => cors.AddPolicy(DashboardCorsPolicy, policy => policy
+                .WithOrigins(origins.Value.Origins.Select(origin => origin.TrimEnd('/')).ToArray())
+                .WithMethods("GET", "POST", "PUT", "DELETE")
+                .WithHeaders(CorsRequestHeaders)
+                .WithExposedHeaders(CorsExposedHeaders)
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        return builder;
+    }
+
+    /// <summary>Security headers on every answer, then CORS (a preflight is answered here, before any key is looked at).</summary>
+    public static WebApplication UseBrowserPolicies(this WebApplication app)
+    {
+        app.Use(SecurityHeaders.AddAsync);
+        // No origins configured: no CORS middleware, so no answer carries any Access-Control header.
+        if (app.Services.GetRequiredService<IOptions<CorsOriginOptions>>().Value.Origins.Length > 0)
+            app.UseCors(DashboardCorsPolicy);
+        return app;
+    }
+
+    /// <summary>The rate limits, after authentication: a request is counted against its key.</summary>
+    public static WebApplication UseRateLimits(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Aggregator.Api.Auth;
+using Aggregator.Api.Errors;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Aggregator.Api.Limits;
+
+/// <summary>
+/// Per-key rate limits with ASP.NET Core's rate limiter: a token bucket per API key (per remote address for a
+/// request without a valid key) that holds a minute's permits and refills them evenly over the minute, and for
+/// imports and recomputes a second, stricter bucket. A refused request is a 429 problem with Retry-After.
+/// Health probes and metrics scrapes are never limited: an orchestrator must always see the process.
+/// </summary>
+public static class RateLimits
+{
+    /// <summary>The policy of the endpoints whose every call queues a job over a whole tenant's year.</summary>
+    public const string StrictPolicy = "strict";
+
+    private static readonly string[] NeverLimited = ["/health", "/metrics"];
+
+    /// <summary>The partitioner of <paramref name="permitsPerMinute"/> per caller; no limiter at all when it is 0.</summary>
+    public static RateLimitPartition<string> PerCaller(HttpContext context, string bucket, int permitsPerMinute)
+    {
+        if (permitsPerMinute == 0 || NeverLimited.Any(path => context.Request.Path.StartsWithSegments(path)))
+            return RateLimitPartition.GetNoLimiter("");
+        return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{CallerOf(context)}", _ => Bucket(permitsPerMinute));
+    }
+
+    /// <summary>
+    /// The authenticated key's id (never the key itself), so that one key's burst does not spend another's
+    /// permits; otherwise the remote address, so that guessing keys is limited too.
+    /// </summary>
+    private static string CallerOf(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+            ? "key:" + Caller.From(context.User).KeyId
+            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>
+    /// A minute's permits at once, refilled evenly. The rate limiter replenishes every 100 ms at the finest,
+    /// so a high rate refills several tokens a period rather than one token more often.
+    /// </summary>
+    public static TokenBucketRateLimiterOptions Bucket(int permitsPerMinute)
+    {
+        var tokensPerPeriod = (permitsPerMinute + 599) / 600;
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = permitsPerMinute,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1) * tokensPerPeriod / permitsPerMinute,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+    }
+
+    /// <summary>429 problem+json, with Retry-After in whole seconds (at least 1) from the bucket that refused.</summary>
+    public static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : 60;
+        var context = rejected.HttpContext;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var who = context.User.Identity?.IsAuthenticated == true ? "This API key has" : "Requests without a valid API key from this address have";
+        var strict = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == StrictPolicy
+            ? " (imports and recomputes also have a stricter limit of their own)"
+            : "";
+        await ProblemWriter.WriteAsync(context, StatusCodes.Status429TooManyRequests,
+            $"{who} made too many requests in the last minute{strict}; try again in {seconds} s.", type: ProblemTypes.RateLimited);
+    }
+}
