@@ -5,6 +5,7 @@ using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
 using Aggregator.Api.Limits;
+using Aggregator.Api.Resilience;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -71,6 +72,7 @@ public static class ApiRegistration
         app.Use(RequestBodies.RequireTheBodyAnOperationTakes);
         app.Use(RequestBodies.ReadFormWithinLimit);
         app.Use(ControlCharacterRequestCheck.InvokeAsync);
+        app.UseRequestRetry();
         app.UseFastEndpoints(config =>
         {
             // Validation failures and unreadable bodies in the problem style of every other answer.

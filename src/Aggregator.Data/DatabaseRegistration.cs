@@ -1,4 +1,5 @@
 using Aggregator.Data.Embedded;
+using Aggregator.Data.Resilience;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -24,11 +25,13 @@ public static class DatabaseRegistration
         builder.Services.AddSingleton(endpoint);
         builder.Services.AddSingleton(services =>
         {
-            return new NpgsqlDataSourceBuilder(PooledConnectionString(endpoint.AppConnectionString))
+            // Name: the pool's label in Npgsql's metrics (db.client.connection.pool.name) instead of its connection string.
+            return new NpgsqlDataSourceBuilder(PooledConnectionString(endpoint.AppConnectionString)) { Name = "aggregator" }
                 .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
                 .Build();
         });
         builder.Services.AddSingleton<TenantDb>();
+        builder.AddDatabaseRetry();
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
         return builder;

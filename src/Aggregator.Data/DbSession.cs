@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Aggregator.Data.Resilience;
 using Npgsql;
 
 namespace Aggregator.Data;
@@ -23,6 +24,7 @@ public sealed class DbSession : IAsyncDisposable
     private readonly CancellationToken _ct;
     private bool _completed;
     private bool _failed;
+    private bool _mayHaveWritten;
 
     internal DbSession(NpgsqlDataSource dataSource, NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? tenantId, CancellationToken ct)
     {
@@ -64,8 +66,11 @@ public sealed class DbSession : IAsyncDisposable
     public Task<T?> ExecuteScalarAsync<T>(string sql, object? parameters = null) =>
         GuardAsync(Connection.ExecuteScalarAsync<T>(Command(sql, parameters)));
 
-    public CommandDefinition Command(string sql, object? parameters = null) =>
-        new(sql, parameters, Transaction, cancellationToken: _ct);
+    public CommandDefinition Command(string sql, object? parameters = null)
+    {
+        _mayHaveWritten |= WritingStatements.MayWrite(sql);
+        return new(sql, parameters, Transaction, cancellationToken: _ct);
+    }
 
     /// <summary>Awaits a statement of this session, remembering that the connection needs cleaning if it fails.</summary>
     public async Task<T> GuardAsync<T>(Task<T> statement)
@@ -87,12 +92,16 @@ public sealed class DbSession : IAsyncDisposable
         {
             await Transaction.CommitAsync(_ct);
         }
-        catch
+        catch (Exception error)
         {
             _failed = true;
+            // PostgreSQL's ERROR answer to COMMIT means it rolled back; anything else (the connection broke, the
+            // server went down) leaves the outcome unknown, and the unit of work must not be repeated blindly.
+            if (_mayHaveWritten && error is not PostgresException { InvariantSeverity: "ERROR" }) CommitJournal.Current?.RecordUnknownOutcome();
             throw;
         }
         _completed = true;
+        if (_mayHaveWritten) CommitJournal.Current?.RecordCommit();
     }
 
     /// <summary>

@@ -55,6 +55,13 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
     public Task<DbSession> BeginPlatformAsync(CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [ScopeSetting] = "platform" }, tenantId: null, ct);
 
+    /// <summary>
+    /// A read-only look at every tenant's rollup progress (rollup_state only, by its monitoring policy), for the
+    /// figures' staleness on /metrics: what is read leaves the process as one number, never a tenant's row.
+    /// </summary>
+    public Task<DbSession> BeginMonitoringAsync(CancellationToken ct) =>
+        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [ScopeSetting] = "monitoring" }, tenantId: null, ct);
+
     /// <summary>Registers a new tenant and writes its first rows in one transaction.</summary>
     public Task<DbSession> BeginTenantCreationAsync(Guid tenantId, CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string>

@@ -30,6 +30,13 @@ public sealed class JobsOptions
     /// </summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a job fetched by a worker that stopped heart-beating (killed, crashed, cut off) stays invisible
+    /// before another worker takes it again. The invisibility slides: a live worker renews it every fifth of this,
+    /// so a long rollup is never taken twice; a killed worker's job runs again within about this time.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Cron of the sweep that recomputes whatever is still dirty and re-checks stored figures.</summary>
     public string SweepCron { get; set; } = "0 * * * *";
 }

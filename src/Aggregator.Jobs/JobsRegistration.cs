@@ -24,6 +24,8 @@ public static class JobsRegistration
             .Validate(o => o.RecomputeWorkerCount > 0, "Aggregator:Jobs:RecomputeWorkerCount must be positive.")
             .Validate(o => o.BulkWorkerCount > 0, "Aggregator:Jobs:BulkWorkerCount must be positive.")
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
+            .Validate(o => o.InvisibilityTimeout >= TimeSpan.FromSeconds(5) && o.InvisibilityTimeout <= TimeSpan.FromHours(1),
+                "Aggregator:Jobs:InvisibilityTimeout must be between 00:00:05 and 01:00:00.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
 
@@ -38,6 +40,7 @@ public static class JobsRegistration
                 SchemaName = HangfireSchemaInstaller.Schema,
                 PrepareSchemaIfNecessary = false,
                 UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = services.GetRequiredService<IOptions<JobsOptions>>().Value.InvisibilityTimeout,
                 EnableLongPolling = true,
                 QueuePollInterval = services.GetRequiredService<IOptions<JobsOptions>>().Value.QueuePollInterval,
             }));

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
+using Aggregator.Data.Resilience;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,8 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     TenantDb tenantDb,
     KeyCache keyCache,
-    BootstrapAdminKey adminKey)
+    BootstrapAdminKey adminKey,
+    DatabaseRetry retry)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -37,7 +39,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var hashHex = Convert.ToHexStringLower(hash);
         if (!keyCache.TryGet(hashHex, out var caller))
-            caller = await keyCache.FindAsync(hashHex, ct => FindCallerAsync(hash, ct), Context.RequestAborted);
+            // Authentication runs before the request-level retry: the lookup, a read, is retried on its own.
+            caller = await keyCache.FindAsync(hashHex, ct => retry.ExecuteAsync(attempt => FindCallerAsync(hash, attempt), ct).AsTask(),
+                Context.RequestAborted);
         return caller is null ? AuthenticateResult.Fail("The API key is not valid or was revoked.") : Success(caller);
     }
 

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Aggregator.Api.Resilience;
+using Aggregator.Data.Resilience;
 using Npgsql;
 
 namespace Aggregator.Api.Errors;
@@ -25,6 +27,9 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique:
                 logger.LogInformation("Unique violation on {Constraint}", unique.ConstraintName);
                 await ProblemWriter.WriteAsync(context, StatusCodes.Status409Conflict, "That already exists.");
+                return true;
+            case not null when DatabaseFaults.IsUnavailable(exception):
+                await Unavailable.WriteAsync(context, exception, logger);
                 return true;
             default:
                 logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);

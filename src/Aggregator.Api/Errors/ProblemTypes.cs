@@ -23,6 +23,8 @@ public static class ProblemTypes
     public const string ReviewConflict = "review-conflict";
     /// <summary>429: the key (or, without one, the address) made too many requests; Retry-After says when to try again.</summary>
     public const string RateLimited = "rate-limited";
+    /// <summary>503: the database is unreachable or restarting, takes no writes (read-only, disk full) or lacks resources; Retry-After says when to try again.</summary>
+    public const string Unavailable = "unavailable";
 
     private const string Rfc9110 = "https://www.rfc-editor.org/rfc/rfc9110#section-";
     private const string Rfc6585 = "https://www.rfc-editor.org/rfc/rfc6585#section-";

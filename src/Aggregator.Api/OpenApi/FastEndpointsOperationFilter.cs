@@ -184,6 +184,7 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             ? "The key made too many requests, or too many imports and recomputes, in the last minute; try again after Retry-After seconds."
             : "The key (or, without a valid key, the address) made too many requests in the last minute; try again after Retry-After seconds.");
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
+        AddUnavailable(operation, Add);
         foreach (var declared in metadata.OfType<ProblemResponses>())
             Add(declared.Status, declared.Description);
 
@@ -206,6 +207,26 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
                     [ProblemContentType] = new OpenApiMediaType { Schema = ProblemSchemaFor(int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), context) },
                 };
         }
+    }
+
+    /// <summary>
+    /// 503 <c>/problems/unavailable</c>: every operation reads the database (API keys included), which may be
+    /// restarting or unreachable after the retries, or take no writes (read-only, disk full). With Retry-After.
+    /// </summary>
+    private static void AddUnavailable(OpenApiOperation operation, Action<int, string> add)
+    {
+        add(503, "The database is unavailable (unreachable or restarting after the server's own retries), or takes no writes at the moment " +
+                 "(read-only, out of disk space) while reads go on; type /problems/unavailable. Nothing was stored unless the detail says " +
+                 "a commit broke off unanswered. Retry-After says when to try again.");
+        if (operation.Responses!["503"] is OpenApiResponse unavailable)
+            unavailable.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before trying again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                },
+            };
     }
 
     /// <summary>The problem body a status carries: each status with extension members has its own schema.</summary>

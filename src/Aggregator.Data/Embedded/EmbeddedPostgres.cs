@@ -37,7 +37,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Port = port;
         OwnerConnectionString = ConnectionString(port, OwnerRole, credentials.Owner);
         AppConnectionString = ConnectionString(port, AppRole, credentials.App);
+        SuperuserConnectionString = ConnectionString(port, "postgres", credentials.Superuser);
     }
+
+    /// <summary>The cluster's superuser, for the fault tests (a read-only server); never handed to the application.</summary>
+    internal string SuperuserConnectionString { get; }
 
     public int Port { get; }
 
@@ -104,6 +108,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>
+    /// <c>pg_ctl restart -m fast</c>: every session is ended (57P01) and the server comes back on the same port,
+    /// as an operator's restart or a failover does. Returns once it accepts connections again.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        await RunPgCtlAsync(["restart", "-D", _clusterDirectory, "-m", "fast", "-w", "-t", "60", "-l",
+            Path.Combine(_clusterDirectory, "server.log")], ct, throwOnFailure: true);
+        _logger.LogInformation("Embedded PostgreSQL on port {Port} restarted", Port);
+    }
 
     private async Task InitDbAsync(string superuserPassword, CancellationToken ct)
     {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Aggregator.Data;
+using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Hangfire;
 using Microsoft.Extensions.Logging;
@@ -43,7 +45,30 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
     public Task<bool> RecomputeAsync(Guid tenantId, int year, CancellationToken ct) =>
         RunAsync(tenantId, year, force: true, releasesRecompute: true, ct);
 
+    /// <summary>One run as a span (aggregator.rollup, under the job's trace) and in aggregator.rollup.duration by outcome.</summary>
     private async Task<bool> RunAsync(Guid tenantId, int year, bool force, bool releasesRecompute, CancellationToken ct)
+    {
+        using var activity = AggregatorTelemetry.ActivitySource.StartActivity("aggregator.rollup");
+        activity?.SetTag("aggregator.tenant_id", tenantId.ToString());
+        activity?.SetTag("aggregator.year", year);
+        activity?.SetTag("aggregator.rollup.forced", force);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var computed = await ClaimAndComputeAsync(tenantId, year, force, releasesRecompute, ct);
+            AggregatorTelemetry.RecordRollup(Stopwatch.GetElapsedTime(started), computed ? "computed" : "current", activity);
+            return computed;
+        }
+        catch (Exception ex)
+        {
+            var cancelled = ex is OperationCanceledException;
+            AggregatorTelemetry.RecordRollup(Stopwatch.GetElapsedTime(started), cancelled ? "cancelled" : "failed", activity);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<bool> ClaimAndComputeAsync(Guid tenantId, int year, bool force, bool releasesRecompute, CancellationToken ct)
     {
         Data.StateRow start;
         await using (var claim = await tenantDb.BeginAsync(tenantId, ct))

@@ -76,6 +76,7 @@ public sealed partial class ContractTests(ApiFixture api)
             413 => (_, ok, send) => send(ok with { Body = TooLarge(ok) }),
             415 => (_, ok, send) => send(ok with { Body = Text("1.1=975") }),
             500 => (_, ok, send) => send(ok.WithHeader(FailureOnRequest.Header, "1")),
+            503 => (_, ok, send) => send(ok.WithHeader(FailureOnRequest.Header, FailureOnRequest.ReadOnly)),
             _ => null,
         };
     }

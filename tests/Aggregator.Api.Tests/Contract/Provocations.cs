@@ -14,7 +14,7 @@ public delegate Task<HttpResponseMessage> Provocation(ContractWorld world, Call 
 
 /// <summary>
 /// How to provoke every answer of every operation. <see cref="Ok"/> gives each operation a request that
-/// succeeds; the statuses every operation shares (401, 403, 404, 413, 415, 500) are derived from it; the
+/// succeeds; the statuses every operation shares (401, 403, 404, 413, 415, 500, 503) are derived from it; the
 /// rest are listed per operation. A documented status that no entry can provoke fails the contract test,
 /// so a new endpoint or answer cannot go untested.
 /// </summary>

@@ -21,7 +21,15 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string AdminKey = "agg_test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-tests-{Guid.NewGuid():N}");
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private EmbeddedPostgres? _postgres;
+
+    public ApiFixture() : this(new Dictionary<string, string?>()) { }
+
+    private ApiFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
+    /// <summary>A cluster and API of a test's own (the fault tests restart or break theirs), with settings of its own on top.</summary>
+    public static ApiFixture With(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     public ApiFactory Factory { get; private set; } = null!;
     public EmbeddedPostgres Postgres => _postgres!;
@@ -46,7 +54,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Aggregator:Jobs:RecomputeWorkerCount"] = "1",
             // Tests post far more than a person would; the limits have tests of their own, on hosts of their own.
             ["Aggregator:RateLimit:PermitsPerMinute"] = "0",
-        });
+        }.Concat(_settings).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value));
         Factory.StartServer();
     }
 
@@ -83,15 +91,19 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
 /// <summary>
 /// Test-only: a request carrying <see cref="Header"/> fails inside the pipeline after authentication, as an
 /// unexpected fault would, so that every operation's documented 500 can be provoked through the real
-/// exception handler.
+/// exception handler; with the value <see cref="ReadOnly"/> it fails as a write to a read-only database does
+/// (SQLSTATE 25006), for the documented 503.
 /// </summary>
 public sealed class FailureOnRequest(IHttpContextAccessor accessor) : IClaimsTransformation
 {
     public const string Header = "X-Test-Fail";
+    public const string ReadOnly = "read-only";
 
     public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal) =>
-        accessor.HttpContext?.Request.Headers.ContainsKey(Header) == true
-            ? throw new InvalidOperationException("A fault provoked by a test.")
+        accessor.HttpContext?.Request.Headers.TryGetValue(Header, out var fault) == true
+            ? throw (fault.ToString() == ReadOnly
+                ? new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction)
+                : new InvalidOperationException("A fault provoked by a test."))
             : Task.FromResult(principal);
 }
 

@@ -4,6 +4,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Storing;
 using Aggregator.Data;
+using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Hangfire;
 
@@ -39,6 +40,10 @@ public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, Versio
     [AutomaticRetry(Attempts = 0)]
     public async Task ExecuteAsync(Guid tenantId, Guid importId, CancellationToken ct)
     {
+        // A span around the whole import: its batches' statements (Npgsql's spans) hang under it.
+        using var activity = AggregatorTelemetry.ActivitySource.StartActivity("aggregator.import");
+        activity?.SetTag("aggregator.tenant_id", tenantId.ToString());
+        activity?.SetTag("aggregator.import_id", importId.ToString());
         Data.ImportRow import;
         Caller caller;
         string tenantCode;

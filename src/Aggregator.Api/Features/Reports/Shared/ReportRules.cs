@@ -1,4 +1,5 @@
 using Aggregator.Api.Errors;
+using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
@@ -33,6 +34,7 @@ public static class ReportRules
         if (!result.HasErrors) return result;
 
         var failing = RuleFinding.From(result.Errors);
+        foreach (var rule in failing) CountFailure(rule.RuleId, template.Code);
         var extensions = new Dictionary<string, object?>
         {
             ["template"] = template.Code,
@@ -51,17 +53,29 @@ public static class ReportRules
     public static void RequireFigures(ReportTemplate template, ReportInput input)
     {
         if (!input.HasFigures)
+        {
+            CountFailure(ProblemTypes.EmptyReport, template.Code);
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity, EmptyReportDetail(template),
                 new Dictionary<string, object?> { ["template"] = template.Code }, type: ProblemTypes.EmptyReport);
+        }
     }
 
     public static string EmptyReportDetail(ReportTemplate template) =>
         $"The report holds no figure: every value of {template.Code} is empty or absent, and an empty report would replace " +
         "the unit's figures with nothing. Nothing was stored; send at least one number (0 where there was nothing to count).";
 
-    private static ProblemException Unprocessable(string message, string ruleId, string[] indicators) =>
-        new(StatusCodes.Status422UnprocessableEntity, message, new Dictionary<string, object?>
+    /// <summary>aggregator.validation.failures by rule id and template: ids come from the templates, so the series stay few.</summary>
+    private static void CountFailure(string ruleId, string? template) =>
+        AggregatorTelemetry.ValidationFailures.Add(1,
+            new KeyValuePair<string, object?>(AggregatorTelemetry.RuleAttribute, ruleId),
+            new KeyValuePair<string, object?>(AggregatorTelemetry.TemplateAttribute, template ?? ""));
+
+    private static ProblemException Unprocessable(string message, string ruleId, string[] indicators)
+    {
+        CountFailure(ruleId, template: null);
+        return new(StatusCodes.Status422UnprocessableEntity, message, new Dictionary<string, object?>
         {
             [RulesMember] = new[] { new RuleFinding(ruleId, indicators, message) },
         });
+    }
 }

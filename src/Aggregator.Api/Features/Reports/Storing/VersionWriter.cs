@@ -4,6 +4,8 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
+using Aggregator.Data.Resilience;
+using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 
@@ -18,6 +20,7 @@ public sealed class VersionWriter(
     TenantDb tenantDb,
     TemplateCatalog catalog,
     IEnumerable<IFiguresObserver> observers,
+    DatabaseRetry retry,
     ILogger<VersionWriter> logger)
 {
     // Chinese messages readable in the stored answers and warnings, as the API writes them elsewhere.
@@ -56,7 +59,11 @@ public sealed class VersionWriter(
         }
 
         // The version is committed whatever the client does now: queue its rollup even if it has hung up.
-        if (appended) await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
+        if (appended)
+        {
+            CountStored(s);
+            await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
+        }
         return result;
     }
 
@@ -95,10 +102,14 @@ public sealed class VersionWriter(
             await db.CommitAsync();
         }
 
+        foreach (var outcome in outcomes.Where(o => o.Appended)) CountStored(outcome.Submission);
         foreach (var year in outcomes.Where(o => o.Appended).Select(o => o.Submission.Year).Distinct())
             await NotifyStoredAsync(tenantId, year, CancellationToken.None);
         return outcomes;
     }
+
+    private static void CountStored(Submission s) =>
+        AggregatorTelemetry.VersionsStored.Add(1, new KeyValuePair<string, object?>(AggregatorTelemetry.TemplateAttribute, s.Content.Template));
 
     /// <summary>Within the caller's transaction: If-Match, the lock, then a new version or the identical current one.</summary>
     private async Task<StoredVersion> StoreInAsync(DbSession db, Submission s, long orgUnitId, CancellationToken ct)
@@ -208,7 +219,8 @@ public sealed class VersionWriter(
         foreach (var observer in observers)
         {
             // The version is committed: an observer failing now must not turn the answer into an error.
-            try { await observer.OnFiguresChangedAsync(tenantId, year, ct); }
+            // Queuing the rollup is idempotent (at most one queued per year), so it is retried on its own after a transient fault.
+            try { await retry.ExecuteAsync(attempt => observer.OnFiguresChangedAsync(tenantId, year, attempt), ct); }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 logger.LogError(error, "Observer {Observer} failed after a report version of {Year} was stored", observer.GetType().Name, year);

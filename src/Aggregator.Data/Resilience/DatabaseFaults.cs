@@ -1,0 +1,69 @@
+using Npgsql;
+
+namespace Aggregator.Data.Resilience;
+
+/// <summary>
+/// What a database failure means for the request that met it: worth running again on a fresh transaction
+/// (<see cref="IsTransient"/>), or — once retries are spent, or at once for a database that takes no writes —
+/// a 503 rather than a 500 (<see cref="IsUnavailable"/>).
+/// </summary>
+public static class DatabaseFaults
+{
+    /// <summary>
+    /// The connection broke or the server is going down or coming up (class 08, 57P01 admin_shutdown,
+    /// 57P02 crash_shutdown, 57P03 cannot_connect_now, or an I/O error or timeout below PostgreSQL's
+    /// protocol), or the transaction lost a race PostgreSQL resolves by aborting one side (40001
+    /// serialization_failure, 40P01 deadlock_detected). In every case the transaction was rolled back (or
+    /// its commit's outcome is unknown, which <see cref="CommitJournal"/> tracks), and running the whole of it
+    /// again on another connection may succeed. Not 57014 query_canceled: a cancelled statement was meant to stop.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => Find(exception) switch
+    {
+        PostgresException postgres => IsConnectionState(postgres.SqlState)
+                                      || postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The database cannot take this request now, but should later: it is unreachable or restarting, takes no
+    /// writes (25006 read_only_sql_transaction: a read-only server, a standby, default_transaction_read_only),
+    /// or lacks resources (class 53: disk full, out of memory, too many connections). Answered 503 with Retry-After.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) => IsTransient(exception) || Find(exception) switch
+    {
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction
+                                      || postgres.SqlState.StartsWith("53", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    /// <summary>The database refuses writes only (read-only, or out of disk): reads still work.</summary>
+    public static bool RefusesWrites(Exception exception) => Find(exception) is PostgresException postgres
+        && (postgres.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction || postgres.SqlState == PostgresErrorCodes.DiskFull);
+
+    /// <summary>
+    /// The connection itself is gone (an I/O failure, or the server closing it): every idle connection in the
+    /// pool probably went the same way, as after a restart.
+    /// </summary>
+    public static bool IsConnectionLost(Exception exception) => Find(exception) switch
+    {
+        PostgresException postgres => IsConnectionState(postgres.SqlState),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
+
+    private static bool IsConnectionState(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal)
+        || sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
+
+    /// <summary>The Npgsql failure behind <paramref name="exception"/>, however it was wrapped.</summary>
+    private static NpgsqlException? Find(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is OperationCanceledException) return null;
+            if (current is NpgsqlException npgsql) return npgsql;
+        }
+        return null;
+    }
+}

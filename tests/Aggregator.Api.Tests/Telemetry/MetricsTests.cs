@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Aggregator.Api.Auth;
+using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Data;
+using Aggregator.Data.Embedded;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Aggregator.Api.Tests.Telemetry;
+
+/// <summary>
+/// /metrics as Prometheus scrapes it: no key, the text format, and after a report and its rollup the counters,
+/// the request and rollup histograms and the gauges, labelled by route template, rule, template and queue, never
+/// by a tenant. Against the API as a process of its own over a database of its own: ASP.NET Core's and Npgsql's
+/// meters are process-wide, and the other test hosts of this process would otherwise come and go in them.
+/// </summary>
+public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFixture<MetricsTests.ApiProcess>
+{
+    [Fact]
+    public async Task Should_answer_prometheus_text_without_a_key()
+    {
+        var response = await api.Client().GetAsync("/metrics");
+
+        await response.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Matches(@"(?m)^# TYPE \w+ (counter|gauge|histogram)$", text);
+        Assert.Matches(@"(?m)^target_info\{.*service_name=""aggregator-api""", text);
+    }
+
+    [Fact]
+    public async Task Should_count_versions_and_broken_rules_and_time_requests_and_rollups()
+    {
+        var district = await api.DistrictAsync();
+        var reporter = api.Client(district.ReporterKey);
+
+        await (await TestData.PostReportAsync(reporter, district.Tenant, district.Unit, TestData.ReportFor()))
+            .ShouldHaveStatus(HttpStatusCode.Created);
+        await (await TestData.PostReportAsync(reporter, district.Tenant, "nowhere", TestData.ReportFor()))
+            .ShouldHaveStatus(HttpStatusCode.NotFound);
+        await (await TestData.PostReportAsync(reporter, district.Tenant, district.Unit, TestData.ReportFor().With("3.1", 4)))
+            .ShouldHaveStatus(HttpStatusCode.UnprocessableEntity);
+
+        // The rollup the version queued runs in the process's Hangfire server; wait for its duration to be recorded.
+        var metrics = await api.ScrapeUntilAsync(m => Sum(m, "aggregator_rollup_duration_seconds_count", ("aggregator_outcome", "computed")) >= 1);
+
+        Assert.True(Sum(metrics, "aggregator_versions_stored_total", ("aggregator_template", "bj-gip-2017")) >= 1);
+        Assert.True(Sum(metrics, "aggregator_validation_failures_total", ("aggregator_rule", "sum:3.1"), ("aggregator_template", "bj-gip-2017")) >= 1);
+        Assert.True(Sum(metrics, "aggregator_rollup_duration_seconds_count", ("aggregator_outcome", "computed")) >= 1);
+        Assert.Contains(metrics, s => s.Name == "aggregator_rollup_duration_seconds_bucket" && s.Labels.ContainsKey("le"));
+        const string versionsRoute = "api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions";
+        foreach (var status in new[] { "201", "404", "422" })
+            Assert.True(Sum(metrics, "http_server_request_duration_seconds_count",
+                ("http_route", versionsRoute), ("http_request_method", "POST"), ("http_response_status_code", status)) >= 1, status);
+        Assert.Contains(metrics, s => s.Name == "aggregator_jobs_queue_depth" && s.Labels.GetValueOrDefault("aggregator_queue") == "rollups");
+        Assert.Contains(metrics, s => s.Name == "aggregator_jobs_queue_lag_seconds");
+        Assert.Contains(metrics, s => s.Name == "db_client_operation_duration_seconds_count" && s.Labels.GetValueOrDefault("db_client_connection_pool_name") == "aggregator");
+    }
+
+    [Fact]
+    public async Task Should_show_how_long_the_oldest_stale_figures_of_any_tenant_have_waited()
+    {
+        var district = await api.DistrictAsync();
+        // Figures of a year that went stale an hour ago and whose rollup never ran (a worker down, say).
+        const int year = 2019;
+        await using (var db = await api.TenantDb.BeginAsync(district.TenantId, CancellationToken.None))
+        {
+            await db.ExecuteAsync("""
+                INSERT INTO rollup_state (tenant_id, year, dirty_generation, dirty_since)
+                VALUES (@tenantId, @year, 1, now() - interval '1 hour')
+                """, new { tenantId = district.TenantId, year });
+            await db.CommitAsync();
+        }
+
+        // A scrape may be answered from the exporter's short cache, taken before the row was written: scrape again.
+        var metrics = await api.ScrapeUntilAsync(m => Max(m, "aggregator_rollups_staleness_seconds") >= 3600);
+
+        Assert.True(Max(metrics, "aggregator_rollups_staleness_seconds") >= 3600, $"staleness {Max(metrics, "aggregator_rollups_staleness_seconds")} s");
+        Assert.True(Max(metrics, "aggregator_rollups_stale") >= 1);
+    }
+
+    [Fact]
+    public async Task Should_not_name_a_tenant_unit_or_key_in_any_label()
+    {
+        var district = await api.DistrictAsync();
+        var reporter = api.Client(district.ReporterKey);
+        await (await TestData.PostReportAsync(reporter, district.Tenant, district.Unit, TestData.ReportFor().With("3.1", 4)))
+            .ShouldHaveStatus(HttpStatusCode.UnprocessableEntity);
+        await (await reporter.GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.Unit}")).ShouldHaveStatus(HttpStatusCode.OK);
+
+        var text = await (await api.Client().GetAsync("/metrics")).Content.ReadAsStringAsync();
+
+        Assert.DoesNotContain(district.Tenant, text);
+        Assert.DoesNotContain(district.Unit, text);
+        Assert.DoesNotContain(district.TenantId.ToString(), text);
+        Assert.DoesNotContain(district.ReporterKey, text);
+        Assert.DoesNotContain(api.AdminKey, text);
+        Assert.DoesNotContain("Password", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    public sealed record District(string Tenant, Guid TenantId, string Unit, string ReporterKey);
+
+    /// <summary>The API as an operator starts it, over an embedded PostgreSQL of its own, for this class's tests.</summary>
+    public sealed class ApiProcess : IAsyncLifetime
+    {
+        private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-metrics-{Guid.NewGuid():N}");
+        private EmbeddedPostgres _postgres = null!;
+        private AppProcess _process = null!;
+        private NpgsqlDataSource _dataSource = null!;
+        private Uri _address = null!;
+
+        public string AdminKey { get; } = ApiKeySecret.Generate();
+        public TenantDb TenantDb { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            _postgres = await EmbeddedPostgres.StartAsync(_dataDirectory, NullLogger.Instance);
+            _dataSource = NpgsqlDataSource.Create(_postgres.AppConnectionString);
+            TenantDb = new TenantDb(_dataSource);
+            _process = AppProcess.Start(AppProcess.ApiAssembly, new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Aggregator"] = _postgres.AppConnectionString,
+                ["ConnectionStrings__AggregatorOwner"] = _postgres.OwnerConnectionString,
+                ["Aggregator__BootstrapAdminKey"] = AdminKey,
+                ["Aggregator__Jobs__SweepCron"] = "0 0 31 2 *",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            });
+            var listening = await _process.WaitForLineAsync(line => line.Contains("Now listening on", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+            _address = new Uri(ListeningUrl().Match(listening).Value);
+        }
+
+        public HttpClient Client(string? key = null)
+        {
+            var client = new HttpClient { BaseAddress = _address };
+            if (key is not null) client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            return client;
+        }
+
+        /// <summary>A tenant with one sub-district and a reporter key for it.</summary>
+        public async Task<District> DistrictAsync()
+        {
+            using var admin = Client(AdminKey);
+            var tenant = TestData.UniqueCode("t");
+            var unit = TestData.UniqueCode("u");
+            await (await admin.PostAsJsonAsync("/api/v1/tenants", new { code = tenant, name = "西城区", kind = "district" })).ShouldHaveStatus(HttpStatusCode.Created);
+            await (await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/org-units", new { code = unit, name = "陶然亭街道", kind = "sub-district" }))
+                .ShouldHaveStatus(HttpStatusCode.Created);
+            var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-keys", new { orgUnit = unit, role = "reporter", name = "reporter" });
+            await created.ShouldHaveStatus(HttpStatusCode.Created);
+            var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+
+            await using var db = await TenantDb.BeginPlatformAsync(CancellationToken.None);
+            var tenantId = await db.QuerySingleAsync<Guid>("SELECT tenant_id FROM tenants WHERE code = @tenant", new { tenant });
+            await db.CommitAsync();
+            return new District(tenant, tenantId, unit, key);
+        }
+
+        /// <summary>Scrapes until <paramref name="done"/> holds or a minute has passed, and returns the last scrape.</summary>
+        public async Task<List<Sample>> ScrapeUntilAsync(Func<List<Sample>, bool> done)
+        {
+            using var client = Client();
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                var text = await (await client.GetAsync("/metrics")).Content.ReadAsStringAsync();
+                var samples = text.Split('\n').Where(line => line.Length > 0 && line[0] != '#').Select(Parse).ToList();
+                if (done(samples) || waited.Elapsed > TimeSpan.FromMinutes(1)) return samples;
+                await Task.Delay(200);
+            }
+        }
+
+        public async Task DisposeAsync()
+        {
+            await _process.DisposeAsync();
+            await _dataSource.DisposeAsync();
+            await _postgres.DisposeAsync();
+            try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
+
+    /// <summary>One line of the text format: name{label="value",…} value [timestamp].</summary>
+    private static Sample Parse(string line)
+    {
+        var m = SampleLine().Match(line);
+        Assert.True(m.Success, $"a Prometheus sample line: {line}");
+        var labels = LabelPair().Matches(m.Groups["labels"].Value)
+            .ToDictionary(l => l.Groups["name"].Value, l => l.Groups["value"].Value.Replace("\\\"", "\"").Replace("\\\\", "\\"));
+        var value = m.Groups["value"].Value switch
+        {
+            "+Inf" => double.PositiveInfinity,
+            "-Inf" => double.NegativeInfinity,
+            var v => double.Parse(v, CultureInfo.InvariantCulture),
+        };
+        return new Sample(m.Groups["name"].Value, labels, value);
+    }
+
+    private static double Max(IEnumerable<Sample> samples, string name) =>
+        samples.Where(s => s.Name == name).Select(s => s.Value).DefaultIfEmpty(double.NaN).Max();
+
+    private static double Sum(IEnumerable<Sample> samples, string name, params (string Label, string Value)[] labels) =>
+        samples.Where(s => s.Name == name && labels.All(l => s.Labels.GetValueOrDefault(l.Label) == l.Value)).Sum(s => s.Value);
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})?\s+(?<value>\S+)(\s+\d+)?$")]
+    private static partial Regex SampleLine();
+
+    [GeneratedRegex(@"(?<name>[a-zA-Z_][a-zA-Z0-9_]*)=""(?<value>(?:[^""\\]|\\.)*)""")]
+    private static partial Regex LabelPair();
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
+    private static partial Regex ListeningUrl();
+}
