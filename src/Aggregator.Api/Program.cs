@@ -1,5 +1,6 @@
 using Aggregator.Api;
 using Aggregator.Api.Auth;
+using Aggregator.Api.Dashboard;
 using Aggregator.Api.Deployment;
 using Aggregator.Api.Health;
 using Aggregator.Api.Limits;
@@ -32,6 +33,7 @@ builder.AddApiTelemetry();
 
 var app = builder.Build();
 app.UseApi();
+app.UseDashboardPage();
 app.UseOpenApiDocument();
 app.MapHealth();
 app.MapMetrics();

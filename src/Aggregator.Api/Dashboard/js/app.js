@@ -1,0 +1,237 @@
+// The page: log in with a key, pick a unit and a year, and read what that key may see.
+
+import { ApiError, download, getJson, getJsonOrNull, paths, session } from "./api.js";
+import { drawBreakdown, drawSeries } from "./charts.js";
+import { $, dateTime, el, number, show, showError } from "./dom.js";
+import { chartable, tableRows, templateLines } from "./figures.js";
+
+const FIRST_YEAR = 2008; // the first year of the oldest template (bj-gip-2017: 2008–2018)
+
+const state = {
+  tenant: null, // { code, name }
+  units: [], // the org units the key sees, parents first
+  templates: new Map(), // code → template
+  lines: [], // the current template's lines
+  loading: 0, // a counter, so that a slow answer for an older choice never overwrites a newer one
+};
+
+const statusNames = { accepted: "已采用", submitted: "待审核", returned: "已退回", missing: "未报送" };
+const flagNames = { swing: "同比大幅波动", outlier: "明显偏离", warning: "校验提示" };
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("login-form").addEventListener("submit", onLogin);
+  $("logout").addEventListener("click", () => logOut());
+  $("unit").addEventListener("change", () => loadYear());
+  $("year").addEventListener("change", () => loadYear());
+  $("indicator").addEventListener("change", () => loadCharts());
+  $("download").addEventListener("click", onDownload);
+  if (session.key && session.tenant) start().catch(failed);
+  else logOut();
+});
+
+function logOut(message) {
+  session.clear();
+  show($("board"), false);
+  show($("who"), false);
+  show($("login"), true);
+  $("login-key").value = "";
+  showError($("login-error"), message);
+}
+
+async function onLogin(event) {
+  event.preventDefault();
+  const tenant = $("login-tenant").value.trim();
+  const key = $("login-key").value.trim();
+  showError($("login-error"), null);
+  $("login-submit").disabled = true;
+  try {
+    // Any key of the tenant may read the tenant: a wrong key or a wrong tenant answers here, in the API's words.
+    await getJson(paths.tenant(tenant), key);
+    session.save(key, tenant);
+    $("login-key").value = "";
+    await start();
+  } catch (e) {
+    showError($("login-error"), `登录失败：${e.message}`);
+  } finally {
+    $("login-submit").disabled = false;
+  }
+}
+
+/** Whoever the key is: its tenant, its unit (the shallowest it sees) and the years to offer. */
+async function start() {
+  const tenantCode = session.tenant;
+  const [tenant, units] = await Promise.all([getJson(paths.tenant(tenantCode)), getJson(paths.orgUnits(tenantCode))]);
+  state.tenant = tenant;
+  state.units = units.items;
+  if (state.units.length === 0) throw new ApiError(403, "此密钥看不到任何单位。", null);
+
+  const parents = new Set(state.units.map((u) => u.parent).filter(Boolean));
+  const own = state.units[0];
+  const choices = state.units.filter((u) => u === own || parents.has(u.code));
+  $("unit").replaceChildren(...choices.map((u) => el("option", { value: u.code, text: `${u.name}（${u.code}）` })));
+
+  const latest = await getJsonOrNull(paths.latestReport(tenantCode, own.code));
+  const newestReported = latest?.items?.[0]?.year;
+  const thisYear = new Date().getFullYear();
+  const years = [];
+  for (let year = Math.max(thisYear, newestReported ?? 0); year >= FIRST_YEAR; year--) years.push(year);
+  $("year").replaceChildren(...years.map((y) => el("option", { value: String(y), text: `${y}年度` })));
+  $("year").value = String(newestReported ?? thisYear - 1);
+
+  $("who-text").textContent = `${tenant.name}（${tenant.code}） · ${own.name}`;
+  show($("login"), false);
+  show($("who"), true);
+  show($("board"), true);
+  await loadYear();
+}
+
+function failed(e) {
+  if (e instanceof ApiError && e.status === 401) logOut(`请重新登录：${e.message}`);
+  else showError($("board-error"), e.message);
+}
+
+async function loadYear() {
+  const ticket = ++state.loading;
+  const tenant = state.tenant.code;
+  const org = $("unit").value;
+  const year = Number($("year").value);
+  showError($("board-error"), null);
+  $("status").textContent = "加载中…";
+  try {
+    const [rollup, comparison, completeness, quality] = await Promise.all([
+      getJsonOrNull(paths.rollup(tenant, org, year)),
+      getJsonOrNull(paths.comparison(tenant, org, year)).catch(() => null), // no base year: no change column
+      getJsonOrNull(paths.completeness(tenant, org, year)),
+      getJsonOrNull(paths.quality(tenant, org, year)),
+    ]);
+    const template = rollup ? await templateOf(rollup.template) : null;
+    if (ticket !== state.loading) return;
+
+    renderCompleteness(completeness);
+    renderTable(template, rollup, comparison);
+    renderQuality(quality);
+    $("download").disabled = !rollup;
+    $("status").textContent = "";
+    await loadCharts();
+  } catch (e) {
+    if (ticket === state.loading) $("status").textContent = "";
+    failed(e);
+  }
+}
+
+async function templateOf(code) {
+  if (!state.templates.has(code)) state.templates.set(code, await getJson(paths.template(code)));
+  return state.templates.get(code);
+}
+
+function renderCompleteness(c) {
+  const counts = $("completeness-counts");
+  const units = $("completeness-units");
+  if (!c) {
+    counts.replaceChildren(el("p", { class: "empty", text: "该年度暂无报送情况。" }));
+    units.replaceChildren();
+    return;
+  }
+  const card = (label, value, kind = "") =>
+    el("div", { class: `count ${kind}` }, el("span", { class: "n", text: String(value) }), el("span", { class: "l", text: label }));
+  counts.replaceChildren(
+    card("应报单位", c.expected),
+    card("已报送", c.reported, "good"),
+    card("按时", c.onTime, "good"),
+    card("逾期", c.late, c.late > 0 ? "warn" : ""),
+    card("待审核", c.awaitingReview, c.awaitingReview > 0 ? "warn" : ""),
+    card("已退回", c.returned, c.returned > 0 ? "warn" : ""),
+    card("未报送", c.missing.length, c.missing.length > 0 ? "bad" : ""),
+    el("p", { class: "due", text: `截止时间：${dateTime(c.due, state.tenant.timeZone)}` }));
+
+  const timing = (u) => (u.onTime === null ? "—" : u.onTime ? "按时" : "逾期");
+  units.replaceChildren(el("table", { class: "units-table", id: "completeness-table" },
+    el("thead", {}, el("tr", {}, ["单位", "状态", "首次报送", "时效", "采用版本"].map((h) => el("th", { text: h })))),
+    el("tbody", {}, c.units.map((u) => el("tr", { class: `status-${u.status}`, "data-org": u.orgUnit },
+      el("td", { text: u.name }),
+      el("td", { class: "status", text: statusNames[u.status] ?? u.status }),
+      el("td", { text: dateTime(u.firstReportedAt, state.tenant.timeZone) }),
+      el("td", { class: u.onTime === false ? "late" : "", text: timing(u) }),
+      el("td", { class: "num", text: u.countedVersion === null ? "—" : `v${u.countedVersion}` }))))));
+}
+
+function renderTable(template, rollup, comparison) {
+  const body = $("rollup-table").tBodies[0];
+  if (!rollup) {
+    state.lines = [];
+    $("table-meta").textContent = "";
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "empty", text: "该年度尚无汇总数据（还没有单位报送，或正在计算）。" })));
+    fillIndicators([]);
+    return;
+  }
+  state.lines = templateLines(template);
+  const base = comparison ? `与 ${comparison.baseYear} 年比较` : "无上年数据可比";
+  const stale = rollup.stale ? " · 有新报送，正在重新计算" : "";
+  $("table-meta").textContent =
+    `${template.name} · 已计入 ${rollup.completeness.reported}/${rollup.completeness.expected} 个单位 · ${base} · 计算于 ${dateTime(rollup.computedAt, state.tenant.timeZone)}${stale}`;
+  body.replaceChildren(...tableRows(state.lines, rollup, comparison));
+  fillIndicators(chartable(template, state.lines));
+}
+
+function fillIndicators(lines) {
+  const select = $("indicator");
+  const previous = select.value;
+  select.replaceChildren(...lines.map((l) => el("option", { value: l.code, text: `${l.code} ${shorten(l.label)}` })));
+  if (lines.some((l) => l.code === previous)) select.value = previous;
+  select.disabled = lines.length === 0;
+}
+
+const shorten = (text) => (text.length > 24 ? `${text.slice(0, 23)}…` : text);
+
+async function loadCharts() {
+  const tenant = state.tenant.code;
+  const org = $("unit").value;
+  const year = Number($("year").value);
+  const code = $("indicator").value;
+  const line = state.lines.find((l) => l.code === code);
+  if (!line) {
+    drawSeries($("series-chart"), "", null);
+    drawBreakdown($("breakdown-chart"), "", null);
+    return;
+  }
+  try {
+    const [series, breakdown] = await Promise.all([
+      getJsonOrNull(paths.series(tenant, org, code)),
+      getJsonOrNull(paths.breakdown(tenant, org, year, code)),
+    ]);
+    const label = `${shorten(line.label)}（${line.unit}）`;
+    drawSeries($("series-chart"), label, series);
+    drawBreakdown($("breakdown-chart"), `${year}年 ${label}`, breakdown);
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function renderQuality(q) {
+  const body = $("quality-table").tBodies[0];
+  const flags = q?.flags ?? [];
+  if (flags.length === 0) {
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "5", class: "empty", text: q ? "未发现需要复核的数据。" : "该年度暂无可检查的报告。" })));
+    return;
+  }
+  body.replaceChildren(...flags.map((f) => el("tr", { class: `flag-${f.kind}` },
+    el("td", { text: f.name }),
+    el("td", { class: "kind", text: flagNames[f.kind] ?? f.kind }),
+    el("td", { text: f.indicator }),
+    el("td", { class: "num", text: number(f.value) }),
+    el("td", { class: "why", text: f.why }))));
+}
+
+async function onDownload() {
+  const year = $("year").value;
+  const org = $("unit").value;
+  $("download").disabled = true;
+  try {
+    await download(paths.xlsx(state.tenant.code, org, year),
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", `rollup-${org}-${year}.xlsx`);
+  } catch (e) {
+    failed(e);
+  } finally {
+    $("download").disabled = false;
+  }
+}

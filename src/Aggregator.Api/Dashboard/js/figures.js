@@ -1,0 +1,73 @@
+// The consolidated table in the template's order: a printed layout (bj-gip-2017) row by row, or a matrix
+// template (cn-gip-*) table by table, each row and column a line; with the year before beside it.
+
+import { el, number, percent, signed } from "./dom.js";
+
+/** The template's lines in order: headings ({heading, depth}) and figures ({code, label, unit, depth}). */
+export function templateLines(template) {
+  const byCode = new Map(template.indicators.map((i) => [i.code, i]));
+  if (template.tables.length > 0) return matrixLines(template);
+
+  const depths = new Map();
+  return template.layout.map((row) => {
+    const depth = row.parent && depths.has(row.parent) ? depths.get(row.parent) + 1 : 0;
+    depths.set(row.code, depth);
+    const label = [row.numbering, row.label].filter(Boolean).join(" ");
+    if (row.isGroup) return { heading: label, depth };
+    return { code: row.code, label, unit: byCode.get(row.code)?.unit ?? "", depth };
+  });
+}
+
+function matrixLines(template) {
+  const cell = new Map(template.indicators.filter((i) => i.table).map((i) => [`${i.table}|${i.row}|${i.column}`, i]));
+  const lines = [];
+  for (const table of template.tables) {
+    lines.push({ heading: [table.numbering, table.label].filter(Boolean).join(" "), depth: 0 });
+    for (const row of table.rows) {
+      if (row.isGroup) {
+        lines.push({ heading: row.label, depth: 1 });
+        continue;
+      }
+      for (const column of table.columns) {
+        const indicator = cell.get(`${table.code}|${row.code}|${column.code}`);
+        if (!indicator) continue;
+        const columnLabel = [column.group, column.label].filter(Boolean).join(" ");
+        const label = table.columns.length > 1 ? `${row.label} · ${columnLabel}` : row.label;
+        lines.push({ code: indicator.code, label, unit: indicator.unit, depth: 1 });
+      }
+    }
+  }
+  // Indicators outside any table (none in today's templates) still show, after the tables.
+  for (const indicator of template.indicators.filter((i) => !i.table)) {
+    if (!lines.some((line) => line.code === indicator.code)) {
+      lines.push({ code: indicator.code, label: indicator.label, unit: indicator.unit, depth: 0 });
+    }
+  }
+  return lines;
+}
+
+/** The table's body rows: this year's rollup and, where a comparison exists, the base year and the change. */
+export function tableRows(lines, rollup, comparison) {
+  return lines.map((line) => {
+    if (line.heading !== undefined) {
+      return el("tr", { class: `heading depth-${Math.min(line.depth, 3)}` }, el("th", { colspan: "7", text: line.heading }));
+    }
+    const value = rollup.values[line.code]?.value ?? null;
+    const change = comparison?.values?.[line.code];
+    const trend = change?.delta > 0 ? "up" : change?.delta < 0 ? "down" : "";
+    return el("tr", { "data-code": line.code },
+      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, text: line.label }),
+      el("td", { class: "unit", text: line.unit }),
+      el("td", { class: "num value", text: number(value) }),
+      el("td", { class: "num base", text: number(change?.baseValue) }),
+      el("td", { class: `num delta ${trend}`, text: signed(change?.delta) }),
+      el("td", { class: `num pct ${trend}`, text: percent(change?.pctChange) }),
+      el("td", { class: "code", text: line.code }));
+  });
+}
+
+/** The indicators worth charting: those that add up across units, in the template's order. */
+export function chartable(template, lines) {
+  const summed = new Set(template.indicators.filter((i) => i.aggregate === "sum").map((i) => i.code));
+  return lines.filter((line) => line.code && summed.has(line.code));
+}
