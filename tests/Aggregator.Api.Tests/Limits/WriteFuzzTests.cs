@@ -71,7 +71,8 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         output.WriteLine($"fuzz cases run: {cases} over {routes.Count} write endpoints");
         output.WriteLine("answers: " + string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
         foreach (var (route, count) in perRoute) output.WriteLine($"  {count,4}  {route}");
-        Assert.Equal(Cases, cases);
+        // A replay runs the one case it names.
+        Assert.Equal(Environment.GetEnvironmentVariable("AGGREGATOR_FUZZ_REPLAY") is { Length: > 0 } ? 1 : Cases, cases);
     }
 
     /// <summary>
