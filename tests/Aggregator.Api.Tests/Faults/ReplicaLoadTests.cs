@@ -34,14 +34,8 @@ public sealed class ReplicaLoadTests(ITestOutputHelper output)
 
     private async Task PostThroughReplicasAsync(ApiFixture api)
     {
-        var data = new TestData(api);
         var rows = new ReportRows(api);
-        var tenant = await data.TenantAsync();
-        var tenantId = await data.TenantIdAsync(tenant);
-        var root = await rows.UnitAsync(tenantId, tenant);
-        var units = new List<string>();
-        for (var i = 0; i < Units; i++) units.Add((await rows.AddUnitAsync(tenantId, root, reports: true)).Code);
-        var key = (await data.KeyAsync(tenant, tenant, "tenant-admin")).Key;
+        var (tenant, tenantId, units, key) = await ReportLoad.TenantAsync(api, Units);
 
         await using var worker = await Processes.StartWorkerAsync(api, TimeSpan.FromSeconds(30));
         var (first, firstAddress) = await Processes.StartApiAsync(api);

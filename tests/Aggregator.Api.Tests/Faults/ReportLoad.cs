@@ -25,6 +25,19 @@ public static class ReportLoad
 {
     public const int MaxAttempts = 60;
 
+    /// <summary>A tenant for a load: <paramref name="units"/> reporting units below its root, and a tenant-admin key of the root.</summary>
+    public static async Task<(string Tenant, Guid TenantId, List<string> Units, string Key)> TenantAsync(ApiFixture api, int units)
+    {
+        var data = new TestData(api);
+        var rows = new Rollups.ReportRows(api);
+        var tenant = await data.TenantAsync();
+        var tenantId = await data.TenantIdAsync(tenant);
+        var root = await rows.UnitAsync(tenantId, tenant);
+        var codes = new List<string>();
+        for (var i = 0; i < units; i++) codes.Add((await rows.AddUnitAsync(tenantId, root, reports: true)).Code);
+        return (tenant, tenantId, codes, (await data.KeyAsync(tenant, tenant, "tenant-admin")).Key);
+    }
+
     /// <summary>Each client posts its own list in order; <paramref name="acknowledged"/> is told each 2xx as it comes.</summary>
     public static async Task<IReadOnlyList<LoadOutcome>> RunAsync(string tenant, int year, IReadOnlyList<HttpClient> clients,
         IReadOnlyList<IReadOnlyList<PlannedReport>> plans, Action? acknowledged = null)

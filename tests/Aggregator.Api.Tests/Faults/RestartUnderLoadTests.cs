@@ -1,6 +1,5 @@
 using System.Net;
 using Aggregator.Api.Tests.Infrastructure;
-using Aggregator.Api.Tests.Rollups;
 using Aggregator.Data.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -35,14 +34,7 @@ public sealed class RestartUnderLoadTests(ITestOutputHelper output)
 
     private async Task RestartUnderLoadAsync(ApiFixture api)
     {
-        var data = new TestData(api);
-        var rows = new ReportRows(api);
-        var tenant = await data.TenantAsync();
-        var tenantId = await data.TenantIdAsync(tenant);
-        var root = await rows.UnitAsync(tenantId, tenant);
-        var units = new List<string>();
-        for (var i = 0; i < Units; i++) units.Add((await rows.AddUnitAsync(tenantId, root, reports: true)).Code);
-        var key = (await data.KeyAsync(tenant, tenant, "tenant-admin")).Key;
+        var (tenant, tenantId, units, key) = await ReportLoad.TenantAsync(api, Units);
 
         // Client c posts the versions of the units c, c + 16, …: one writer per report, each version a new "1.1".
         var plans = Enumerable.Range(0, Clients).Select(client => (IReadOnlyList<PlannedReport>)units
