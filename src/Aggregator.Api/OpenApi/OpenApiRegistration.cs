@@ -19,6 +19,9 @@ public static class OpenApiRegistration
                 Description = "Collects the yearly government information disclosure statistics of a district's reporting units and publishes consolidated figures.",
             });
             options.CustomSchemaIds(SchemaIds.For);
+            // Figures are exact decimals, never binary floating point: generated clients read them as decimal.
+            options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
+            options.MapType<decimal?>(() => new OpenApiSchema { Type = JsonSchemaType.Number | JsonSchemaType.Null, Format = "decimal" });
             options.SupportNonNullableReferenceTypes();
             options.IncludeXmlComments(typeof(OpenApiRegistration).Assembly);
             options.SchemaFilter<VocabularySchemaFilter>();

@@ -30,7 +30,7 @@ public sealed class VocabularySchemaFilter(TemplateCatalog catalog) : ISchemaFil
         {
             target.Type = JsonSchemaType.Object;
             target.Format = null;
-            target.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Number | JsonSchemaType.Null };
+            target.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Number | JsonSchemaType.Null, Format = "decimal" };
             target.Description ??= "Indicator (or cell) code → number, or null for an empty cell (missing, not zero).";
         }
     }

@@ -44,7 +44,7 @@ public sealed class GeneratedClientTests(ApiFixture api)
         Assert.False(rollup.Result.Stale);
         foreach (var (code, value) in SeedReport.Values.Where(pair => pair.Value is not null))
         {
-            Assert.Equal((double)(2 * value!.Value), rollup.Result.Values[code].Value);
+            Assert.Equal(2 * value!.Value, rollup.Result.Values[code].Value);
             Assert.Equal(2, rollup.Result.Values[code].Reporters);
         }
         Assert.Null(rollup.Result.Values["7"].Value); // fees: left blank by both, so blank in the total
@@ -53,7 +53,7 @@ public sealed class GeneratedClientTests(ApiFixture api)
         // The same figures as a dashboard's one-call table: a row per sub-district and the district's total.
         var table = await new TablesClient(Http(district.Keys["viewer@root"]))
             .GetAsync(district.Tenant, district.Tenant, SeedReport.Year, indicators: "1.1,3.1", level: "children");
-        var seed = SeedReport.Values.ToDictionary(pair => pair.Key, pair => (double?)pair.Value);
+        var seed = SeedReport.Values.ToDictionary(pair => pair.Key, pair => (decimal?)pair.Value);
         Assert.Equal(["1.1", "3.1"], table.Result.Columns);
         Assert.Equal([district.SubDistrictA, district.SubDistrictB], table.Result.Rows.Select(row => row.OrgUnit).Order());
         Assert.All(table.Result.Rows, row => Assert.Equal([seed["1.1"], seed["3.1"]], row.Values));
@@ -138,7 +138,7 @@ public sealed class GeneratedClientTests(ApiFixture api)
     private static ReportsSubmitRequest Taoranting() => new()
     {
         Template = ReportsSubmitRequestTemplate.BjGip2017,
-        Values = SeedReport.Values.ToDictionary(pair => pair.Key, pair => (double?)pair.Value),
+        Values = SeedReport.Values.ToDictionary(pair => pair.Key, pair => (decimal?)pair.Value),
         Note = "陶然亭街道 2017 年度报告",
     };
 }
