@@ -35,6 +35,12 @@ public static class TelemetryRegistration
             .WithMetrics(meters =>
             {
                 meters.AddMeter(AggregatorTelemetry.Name).AddNpgsqlInstrumentation().AddMeter("System.Runtime");
+                // Npgsql names a pool after its connection string (password removed) unless the data source is named:
+                // the owner's, the superuser's and the key listener's connections would show the database's host,
+                // port and roles on /metrics. Only the connection state is kept as a label; pools are summed.
+                meters.AddView(instrument => instrument.Meter.Name == "Npgsql"
+                    ? new OpenTelemetry.Metrics.MetricStreamConfiguration { TagKeys = ["db.client.connection.state"] }
+                    : null);
                 metrics(meters);
             });
         if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting])) return builder;

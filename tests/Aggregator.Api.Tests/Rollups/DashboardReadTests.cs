@@ -121,6 +121,8 @@ public sealed class DashboardReadTests(ApiFixture api)
         await (await GetAsync(key, $"{Base(district)}/{district.Tenant}/table/{Year}?indicators=1.1,1.1")).ShouldBeProblem(HttpStatusCode.BadRequest);
         await (await GetAsync(key, $"{Base(district)}/{district.Tenant}/table/{Year}?indicators=1.1&level=all")).ShouldBeProblem(HttpStatusCode.BadRequest);
         await (await GetAsync(key, $"{Base(district)}/{district.Tenant}/table/{Year}")).ShouldBeProblem(HttpStatusCode.BadRequest);
+        await (await GetAsync(key, $"{Base(district)}/{district.Tenant}/table/{Year}?indicators=,%20,")).ShouldBeProblem(HttpStatusCode.BadRequest);
+        await (await GetAsync(key, $"{Base(district)}/{district.Tenant}/series?indicators=,")).ShouldBeProblem(HttpStatusCode.BadRequest);
         await (await GetAsync(key, $"{Base(district)}/{b.Code}/table/{Year}?indicators=1.1")).ShouldBeProblem(HttpStatusCode.NotFound);
         // A viewer of A sees A's table, not the district's.
         await (await GetAsync(district.Keys["viewer@a"], $"{Base(district)}/{district.Tenant}/table/{Year}?indicators=1.1")).ShouldBeProblem(HttpStatusCode.NotFound);

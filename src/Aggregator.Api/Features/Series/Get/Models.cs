@@ -34,6 +34,7 @@ public sealed class Request
             RuleFor(r => r.Indicators)
                 .Must((r, _) => string.IsNullOrEmpty(r.Indicator) != string.IsNullOrEmpty(r.Indicators))
                 .WithMessage("give indicator (one code) or indicators (comma-separated codes), not both and not neither.")
+                .Must((r, _) => r.Codes.Count > 0).WithMessage("name at least one indicator code (commas alone name none).")
                 .Must((r, _) => r.Codes.Count <= MaxIndicators).WithMessage($"at most {MaxIndicators} indicators.")
                 .Must((r, _) => r.Codes.Distinct(StringComparer.Ordinal).Count() == r.Codes.Count).WithMessage("each indicator at most once.");
             RuleFor(r => r.To).Must((r, to) => r.From is null || to is null || r.From <= to).WithMessage("from must not be after to.");

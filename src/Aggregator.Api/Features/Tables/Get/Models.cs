@@ -27,6 +27,7 @@ public sealed class Request
         {
             RuleFor(r => r.Indicators).NotEmpty().MaximumCharacters(2_000);
             RuleFor(r => r.Indicators)
+                .Must(list => new Request { Indicators = list }.Codes.Count > 0).WithMessage("name at least one indicator code (commas alone name none).")
                 .Must(list => new Request { Indicators = list }.Codes.Count <= MaxIndicators).WithMessage($"at most {MaxIndicators} indicators.")
                 .Must(list => new Request { Indicators = list }.Codes.Distinct(StringComparer.Ordinal).Count() == new Request { Indicators = list }.Codes.Count)
                 .WithMessage("each indicator at most once.");
