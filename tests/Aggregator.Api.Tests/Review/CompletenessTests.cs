@@ -177,6 +177,9 @@ public sealed class CompletenessTests(ApiFixture api)
         var full = await admin.GetFromJsonAsync<JsonElement>(audit);
         Assert.Contains(full.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "settings.changed");
         Assert.Contains(full.GetProperty("items").EnumerateArray(), e => e.GetProperty("orgUnit").GetString() == district.SubDistrictB);
+        // Details are written as every answer is, in camelCase, also where they are the request itself.
+        var created = full.GetProperty("items").EnumerateArray().First(e => e.GetProperty("action").GetString() == "org-unit.created");
+        Assert.All(created.GetProperty("details").EnumerateObject(), member => Assert.True(char.IsLower(member.Name[0]), $"details member {member.Name}"));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await Client(district, "viewer@root").GetAsync(audit)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Client(district, "reporter@a").GetAsync(audit)).StatusCode);

@@ -14,6 +14,9 @@ public sealed record AuditSubject(string Text, long? OrgUnitId = null, int? Year
 /// <summary>Appends to the tenant's audit log inside the caller's transaction.</summary>
 public static class AuditLog
 {
+    // camelCase, as every answer of the API: details are often the request itself (PascalCase C# properties).
+    private static readonly JsonSerializerOptions Details = new(JsonSerializerDefaults.Web);
+
     public static Task AppendAsync(DbSession db, Guid tenantId, string actor, string action, AuditSubject subject, object? details = null)
     {
         const string sql = """
@@ -23,7 +26,7 @@ public static class AuditLog
         return db.ExecuteAsync(sql, new
         {
             tenantId, actor, action, subject = subject.Text, orgUnitId = subject.OrgUnitId, year = subject.Year,
-            details = JsonSerializer.Serialize(details ?? new { }),
+            details = JsonSerializer.Serialize(details ?? new { }, Details),
         });
     }
 }

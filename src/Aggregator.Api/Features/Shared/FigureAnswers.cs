@@ -39,7 +39,8 @@ public sealed class FigureAnswers
 
         var response = http.Response;
         response.Headers.CacheControl = CacheControl;
-        if (csv is not null) response.Headers.Vary = HeaderNames.Accept;
+        // Appended: CORS may have added Origin already.
+        if (csv is not null) response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         // The format is part of the tag: a JSON copy must never revalidate a CSV one.
         var etag = $"\"{(asCsv ? "c" : "j")}{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
         if (ConditionalGet.IsNotModified(http, etag))
