@@ -19,6 +19,8 @@ public static class LimitsRegistration
                 $"Aggregator:RateLimit:PermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
             .Validate(o => o.StrictPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
                 $"Aggregator:RateLimit:StrictPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
+            .Validate(o => o.TenantPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
+                $"Aggregator:RateLimit:TenantPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
             .ValidateOnStart();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, settings) =>
@@ -26,8 +28,13 @@ public static class LimitsRegistration
             var limits = settings.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RateLimits.RejectAsync;
-            limiter.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(
-                context => RateLimits.PerCaller(context, "all", limits.PermitsPerMinute));
+            // Each key's bucket, then its tenant's: a request goes through only with a permit from both.
+            var tenantLimit = limits.PermitsPerMinute == 0 ? 0 : limits.TenantPermitsPerMinute;
+            limiter.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.CreateChained(
+                System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(
+                    context => RateLimits.PerCaller(context, "all", limits.PermitsPerMinute)),
+                System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(
+                    context => RateLimits.PerTenant(context, tenantLimit)));
             // Off with the general limit too: 0 turns every limit off.
             var strict = limits.PermitsPerMinute == 0 ? 0 : limits.StrictPermitsPerMinute;
             limiter.AddPolicy(RateLimits.StrictPolicy, context => RateLimits.PerCaller(context, RateLimits.StrictPolicy, strict));

@@ -16,4 +16,10 @@ public sealed class RateLimitOptions
     /// queues a job that reads or writes a whole tenant's year; 0 leaves them to the general limit alone.
     /// </summary>
     public int StrictPermitsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Requests all keys of one tenant may make together per minute, on top of each key's own limit: a tenant-admin
+    /// may create keys, and each new key must not bring a new share of the shared database. 0: no tenant limit.
+    /// </summary>
+    public int TenantPermitsPerMinute { get; set; } = 6_000;
 }

@@ -28,6 +28,18 @@ public static class RateLimits
     }
 
     /// <summary>
+    /// All keys of a tenant together; no limiter for the platform admin, requests without a valid key (limited by
+    /// address above), health probes and scrapes, or when <paramref name="permitsPerMinute"/> is 0.
+    /// </summary>
+    public static RateLimitPartition<string> PerTenant(HttpContext context, int permitsPerMinute)
+    {
+        if (permitsPerMinute == 0 || NeverLimited.Any(path => context.Request.Path.StartsWithSegments(path))
+            || context.User.Identity?.IsAuthenticated != true || Caller.From(context.User).TenantId is not { } tenant)
+            return RateLimitPartition.GetNoLimiter("");
+        return RateLimitPartition.GetTokenBucketLimiter($"tenant|{tenant}", _ => Bucket(permitsPerMinute));
+    }
+
+    /// <summary>
     /// The authenticated key's id (never the key itself), so that one key's burst does not spend another's
     /// permits; otherwise the remote address, so that guessing keys is limited too.
     /// </summary>
@@ -61,7 +73,9 @@ public static class RateLimits
             : 60;
         var context = rejected.HttpContext;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var who = context.User.Identity?.IsAuthenticated == true ? "This API key has" : "Requests without a valid API key from this address have";
+        var who = context.User.Identity?.IsAuthenticated == true
+            ? "This API key (or all keys of its tenant together) has"
+            : "Requests without a valid API key from this address have";
         var strict = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == StrictPolicy
             ? " (imports and recomputes also have a stricter limit of their own)"
             : "";

@@ -39,6 +39,30 @@ public sealed class RateLimitTests(ApiFixture api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Should_limit_all_keys_of_a_tenant_together_so_that_new_keys_bring_no_new_share()
+    {
+        var district = await _data.DistrictAsync();
+        var other = await _data.DistrictAsync();
+        await using var host = LimitsHost.Start(api, new Dictionary<string, string?>
+        {
+            ["Aggregator:RateLimit:PermitsPerMinute"] = "100",
+            ["Aggregator:RateLimit:TenantPermitsPerMinute"] = $"{Permits}",
+        });
+        var path = $"/api/v1/tenants/{district.Tenant}/org-units";
+
+        // Two keys of the tenant share its two permits: the third request is refused, whichever key sends it.
+        await (await host.Client(district.Keys["viewer@root"]).GetAsync(path)).ShouldHaveStatus(HttpStatusCode.OK);
+        await (await host.Client(district.Keys["reviewer@root"]).GetAsync(path)).ShouldHaveStatus(HttpStatusCode.OK);
+        using var refused = await host.Client(district.Keys["reporter@root"]).GetAsync(path);
+        using var elsewhere = await host.Client(other.Keys["viewer@root"]).GetAsync($"/api/v1/tenants/{other.Tenant}/org-units");
+
+        await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        await elsewhere.ShouldHaveStatus(HttpStatusCode.OK);
+        output.WriteLine("requests limited: 1");
+    }
+
+    [Fact]
     public async Task Should_count_requests_without_a_valid_key_by_address()
     {
         await using var host = LimitsHost.Start(api, new Dictionary<string, string?> { ["Aggregator:RateLimit:PermitsPerMinute"] = $"{Permits}" });
