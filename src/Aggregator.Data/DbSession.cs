@@ -68,7 +68,8 @@ public sealed class DbSession : IAsyncDisposable
 
     public CommandDefinition Command(string sql, object? parameters = null)
     {
-        _mayHaveWritten |= WritingStatements.MayWrite(sql);
+        // Once a statement may have written, the rest need no reading.
+        if (!_mayHaveWritten) _mayHaveWritten = WritingStatements.MayWrite(sql);
         return new(sql, parameters, Transaction, cancellationToken: _ct);
     }
 

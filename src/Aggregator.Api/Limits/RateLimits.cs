@@ -17,12 +17,10 @@ public static class RateLimits
     /// <summary>The policy of the endpoints whose every call queues a job over a whole tenant's year.</summary>
     public const string StrictPolicy = "strict";
 
-    private static readonly string[] NeverLimited = ["/health", "/metrics"];
-
     /// <summary>The partitioner of <paramref name="permitsPerMinute"/> per caller; no limiter at all when it is 0.</summary>
     public static RateLimitPartition<string> PerCaller(HttpContext context, string bucket, int permitsPerMinute)
     {
-        if (permitsPerMinute == 0 || NeverLimited.Any(path => context.Request.Path.StartsWithSegments(path)))
+        if (permitsPerMinute == 0 || Telemetry.ApiTelemetry.IsProbe(context.Request.Path))
             return RateLimitPartition.GetNoLimiter("");
         return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{CallerOf(context)}", _ => Bucket(permitsPerMinute));
     }
@@ -33,7 +31,7 @@ public static class RateLimits
     /// </summary>
     public static RateLimitPartition<string> PerTenant(HttpContext context, int permitsPerMinute)
     {
-        if (permitsPerMinute == 0 || NeverLimited.Any(path => context.Request.Path.StartsWithSegments(path))
+        if (permitsPerMinute == 0 || Telemetry.ApiTelemetry.IsProbe(context.Request.Path)
             || context.User.Identity?.IsAuthenticated != true || Caller.From(context.User).TenantId is not { } tenant)
             return RateLimitPartition.GetNoLimiter("");
         return RateLimitPartition.GetTokenBucketLimiter($"tenant|{tenant}", _ => Bucket(permitsPerMinute));

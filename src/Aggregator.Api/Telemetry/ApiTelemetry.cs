@@ -37,6 +37,7 @@ public static class ApiTelemetry
         return app;
     }
 
-    private static bool IsProbe(PathString path) =>
+    /// <summary>Health probes and metrics scrapes: never rate limited, never traced, never counted as requests.</summary>
+    public static bool IsProbe(PathString path) =>
         path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
 }

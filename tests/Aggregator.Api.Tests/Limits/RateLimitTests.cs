@@ -118,7 +118,7 @@ public sealed class RateLimitTests(ApiFixture api, ITestOutputHelper output)
         using var metrics = await probe.GetAsync("/metrics");
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.NotEqual(HttpStatusCode.TooManyRequests, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         output.WriteLine("requests limited: 0");
     }
 

@@ -95,8 +95,12 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
             .ShouldHaveStatus(HttpStatusCode.UnprocessableEntity);
         await (await reporter.GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.Unit}")).ShouldHaveStatus(HttpStatusCode.OK);
 
-        var text = await (await api.Client().GetAsync("/metrics")).Content.ReadAsStringAsync();
+        using var scrape = await api.Client().GetAsync("/metrics");
+        await scrape.ShouldHaveStatus(HttpStatusCode.OK);
+        var text = await scrape.Content.ReadAsStringAsync();
 
+        // The requests above were recorded (by route template), and nothing names what they were about.
+        Assert.Contains("http_route=\"api/v1/tenants/{tenant}/org-units/{org}\"", text);
         Assert.DoesNotContain(district.Tenant, text);
         Assert.DoesNotContain(district.Unit, text);
         Assert.DoesNotContain(district.TenantId.ToString(), text);

@@ -10,4 +10,8 @@ public static class Codes
 
     public static readonly string[] OrgUnitKinds =
         ["province", "city", "district", "county", "sub-district", "township", "town", "department", "office", "other"];
+
+    /// <summary>A comma-separated list of codes as a query string gives it (indicators=1.1,3.1): trimmed, empty entries dropped.</summary>
+    public static IReadOnlyList<string> CommaList(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Get;
@@ -11,7 +12,7 @@ namespace Aggregator.Api.Features.Rollups.Get;
 public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupAnswers answers) : Endpoint<Request, Response>
 {
     /// <summary>Clients and shared caches may keep the answer, and must ask (If-None-Match) before reusing it.</summary>
-    public const string CacheControl = "private, max-age=0, must-revalidate";
+    public const string CacheControl = FigureAnswers.CacheControl;
 
     public override void Configure()
     {
@@ -34,8 +35,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupA
 
         // The hot path, one round trip: the scope check and the generation. Figures that have not moved since the
         // client's copy, or since an answer was cached, need nothing more.
-        var probe = await Data.FindAsync(tenantDb, caller, tenantId, req.Org, req.Year, ct);
-        if (probe is { HasChildren: true, Generation: { } seen })
+        var probe = await Data.FindAsync(tenantDb, caller, tenantId, req.Org, req.Year, ct) ?? throw UnitNotFound(req);
+        if (!probe.HasChildren) throw NoRollup(req);
+        if (probe.Generation is { } seen)
         {
             // Sets the ETag header, which the cached answer below carries too.
             if (ConditionalGet.IsNotModified(HttpContext, answers.ETagOf(probe.OrgUnitId, seen)))
@@ -45,16 +47,15 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupA
             }
             if (answers.Find(tenantId, req.Year, probe.OrgUnitId, seen) is { } cached)
             {
-                await Send.BytesAsync(cached, contentType: "application/json; charset=utf-8", cancellation: ct);
+                await Send.BytesAsync(cached, contentType: FigureAnswers.JsonContentType, cancellation: ct);
                 return;
             }
         }
 
         // Otherwise one snapshot: the answer is read at the generation it is cached under, whatever a job commits meanwhile.
         await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
-        var target = await Data.FindAsync(db, caller, req.Org, req.Year) ?? throw ProblemException.NotFound($"Org unit '{req.Org}'");
-        if (!target.HasChildren)
-            throw ProblemException.NotFound($"A rollup of '{req.Org}' (a unit with no units below it; read its report)");
+        var target = await Data.FindAsync(db, caller, req.Org, req.Year) ?? throw UnitNotFound(req);
+        if (!target.HasChildren) throw NoRollup(req);
         var generation = target.Generation ?? throw await NotStoredAsync(db, req);
 
         var etag = answers.ETagOf(target.OrgUnitId, generation);
@@ -68,7 +69,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupA
         var body = answers.Find(tenantId, req.Year, target.OrgUnitId, generation)
                    ?? answers.Add(tenantId, req.Year, target.OrgUnitId, generation, await ReadAsync(db, req, target, generation));
         await db.CommitAsync();
-        await Send.BytesAsync(body, contentType: "application/json; charset=utf-8", cancellation: ct);
+        await Send.BytesAsync(body, contentType: FigureAnswers.JsonContentType, cancellation: ct);
     }
 
     private async Task<Response> ReadAsync(DbSession db, Request req, Data.Target target, FiguresGeneration generation)
@@ -87,6 +88,11 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupA
         return new Response(target.Code, req.Year, generation.Template, generation.ComputedAt, generation.Stale,
             new CompletenessView(completeness.Expected, completeness.Reported, completeness.Missing, completeness.AwaitingReview), values);
     }
+
+    private static ProblemException UnitNotFound(Request req) => ProblemException.NotFound($"Org unit '{req.Org}'");
+
+    private static ProblemException NoRollup(Request req) =>
+        ProblemException.NotFound($"A rollup of '{req.Org}' (a unit with no units below it; read its report)");
 
     private static Task<ProblemException> NotStoredAsync(DbSession db, Request req) =>
         FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");

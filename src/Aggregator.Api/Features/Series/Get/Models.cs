@@ -23,7 +23,7 @@ public sealed class Request
 
     public IReadOnlyList<string> Codes => Indicator is { Length: > 0 } one
         ? [one]
-        : (Indicators ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        : Shared.Codes.CommaList(Indicators);
 
     public sealed class Validator : Validator<Request>
     {

@@ -19,7 +19,7 @@ public sealed class Request
     /// <summary>children (default): the units directly below; leaves: every unit with no units below it, at any depth.</summary>
     [QueryParam] public string Level { get; init; } = Levels.Children;
 
-    public IReadOnlyList<string> Codes => Indicators.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    public IReadOnlyList<string> Codes => Shared.Codes.CommaList(Indicators);
 
     public sealed class Validator : Validator<Request>
     {
@@ -27,10 +27,9 @@ public sealed class Request
         {
             RuleFor(r => r.Indicators).NotEmpty().MaximumCharacters(2_000);
             RuleFor(r => r.Indicators)
-                .Must(list => new Request { Indicators = list }.Codes.Count > 0).WithMessage("name at least one indicator code (commas alone name none).")
-                .Must(list => new Request { Indicators = list }.Codes.Count <= MaxIndicators).WithMessage($"at most {MaxIndicators} indicators.")
-                .Must(list => new Request { Indicators = list }.Codes.Distinct(StringComparer.Ordinal).Count() == new Request { Indicators = list }.Codes.Count)
-                .WithMessage("each indicator at most once.");
+                .Must((r, _) => r.Codes.Count > 0).WithMessage("name at least one indicator code (commas alone name none).")
+                .Must((r, _) => r.Codes.Count <= MaxIndicators).WithMessage($"at most {MaxIndicators} indicators.")
+                .Must((r, _) => r.Codes.Distinct(StringComparer.Ordinal).Count() == r.Codes.Count).WithMessage("each indicator at most once.");
             RuleFor(r => r.Level).Must(level => level is Levels.Children or Levels.Leaves).WithMessage($"level must be {Levels.Children} or {Levels.Leaves}.");
         }
     }
