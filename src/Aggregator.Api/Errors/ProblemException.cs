@@ -12,6 +12,9 @@ public sealed class ProblemException(int status, string detail, IReadOnlyDiction
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
     public string? Type { get; } = type;
 
+    /// <summary>Seconds after which a retry may succeed, sent as Retry-After (a request still in flight, say).</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public static ProblemException NotFound(string what) => new(StatusCodes.Status404NotFound, $"{what} was not found.");
     public static ProblemException Forbidden(string detail) => new(StatusCodes.Status403Forbidden, detail);
     public static ProblemException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);

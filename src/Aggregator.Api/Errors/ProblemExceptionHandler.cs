@@ -16,6 +16,8 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         switch (exception)
         {
             case ProblemException problem:
+                if (problem.RetryAfterSeconds is { } seconds)
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await ProblemWriter.WriteAsync(context, problem.Status, problem.Message, problem.Extensions, problem.Type);
                 return true;
             case BadHttpRequestException bad:

@@ -75,7 +75,7 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             {
                 Name = header.Name,
                 In = ParameterLocation.Header,
-                Required = false,
+                Required = header.Required,
                 Description = header.Description,
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
@@ -84,8 +84,12 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         // The request DTO is described as parameters and body; its own schema would mislead. The body alone
         // takes its name, so that generated clients get a named type rather than Body1, Body2…
         if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
-        // A request with a file is a form upload; any other body is JSON.
-        var contentType = body.Any(p => p.PropertyType == typeof(IFormFile)) ? "multipart/form-data" : "application/json";
+        // A request with a file is a form upload; any other body is JSON, of the JSON media type the endpoint accepts
+        // (application/merge-patch+json for a PATCH).
+        var contentType = body.Any(p => p.PropertyType == typeof(IFormFile)) ? "multipart/form-data"
+            : context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()
+                  .SelectMany(accepts => accepts.ContentTypes).LastOrDefault(type => type.EndsWith("+json", StringComparison.Ordinal))
+              ?? "application/json";
         operation.RequestBody = bodyless || body.Count == 0 ? null : new OpenApiRequestBody
         {
             Required = true,
@@ -93,7 +97,7 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             {
                 [contentType] = new OpenApiMediaType
                 {
-                    Schema = contentType == "application/json"
+                    Schema = contentType != "multipart/form-data"
                         ? context.SchemaRepository.AddDefinition(SchemaIds.For(definition.ReqDtoType!), BodySchema(body, context))
                         : BodySchema(body, context),
                 },
@@ -187,6 +191,16 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         AddUnavailable(operation, Add);
         foreach (var declared in metadata.OfType<ProblemResponses>())
             Add(declared.Status, declared.Description);
+        foreach (var header in metadata.OfType<ResponseHeader>())
+        {
+            if (operation.Responses[header.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not OpenApiResponse answered) continue;
+            answered.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            answered.Headers[header.Name] = new OpenApiHeader
+            {
+                Description = header.Description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            };
+        }
 
         if (operation.Responses["429"] is OpenApiResponse limited)
             limited.Headers = new Dictionary<string, IOpenApiHeader>
@@ -243,7 +257,9 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
     private static IReadOnlyList<PropertyInfo> RequestProperties(Type? requestType) =>
         requestType is null || requestType == typeof(EmptyRequest)
             ? []
-            : requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+            : requestType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                // [JsonExtensionData] gathers the members a body must not have, to refuse them by name: not a member to document.
+                .Where(p => p.CanWrite && p.GetCustomAttribute<System.Text.Json.Serialization.JsonExtensionDataAttribute>() is null).ToList();
 
     [GeneratedRegex(@"\{(?<name>[A-Za-z0-9_]+)(:[^}]*)?\}")]
     private static partial Regex RouteParameters();

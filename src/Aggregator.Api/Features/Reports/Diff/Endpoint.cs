@@ -14,7 +14,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
         Get("/org-units/{org}/reports/{year}/versions/{v}/diff");
         Group<TenantGroup>();
         Description(d => d.WithTags("Reports").AllowedForAnyKey());
-        Summary(s => s.Summary = "The cells changed, added and removed between two versions (?against=u).");
+        Summary(s => s.Summary =
+            "The cells changed, added and removed from version `against` to version v. `against` is optional: by default the " +
+            "previous version (v − 1), and for version 1 an empty report (every cell added). An unknown version (v or against) is a 404.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
@@ -23,15 +25,18 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var newer = await VersionReads.FindAsync(db, caller, req, req.V);
-        var older = await VersionReads.FindAsync(db, caller, req, req.Against);
+        // Version 1 has no previous version: by default it is compared with an empty report.
+        var against = req.Against ?? req.V - 1;
+        var older = req.Against is null && against == 0 ? null : await VersionReads.FindAsync(db, caller, req, against);
         await db.CommitAsync();
 
         await Send.OkAsync(Compare(newer, older), ct);
     }
 
-    private Response Compare(VersionRow version, VersionRow against)
+    private Response Compare(VersionRow version, VersionRow? against)
     {
         var to = version.ValuesInOrder(catalog);
+        if (against is null) return new Response(version.Version, null, version.Template, null, [], to.Select(Cell).ToList(), []);
         var from = against.ValuesInOrder(catalog);
         if (version.Template != against.Template)
         {

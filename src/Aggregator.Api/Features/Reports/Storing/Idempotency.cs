@@ -12,6 +12,12 @@ namespace Aggregator.Api.Features.Reports.Storing;
 internal static class Idempotency
 {
     /// <summary>
+    /// Retry-After of the 409 for a key still in flight: a write holds its key for the few milliseconds of its
+    /// transaction, so a second is ample and a client's retry then gets the first answer.
+    /// </summary>
+    public const int InFlightRetryAfterSeconds = 1;
+
+    /// <summary>
     /// Claims the key for this transaction. Returns the recorded answer of an earlier identical request, or
     /// null when this request is the first; throws 409 while another request with the key is in flight and
     /// 422 when the key was used for a different request.
@@ -39,7 +45,11 @@ internal static class Idempotency
 
         var parameters = new { tenantId, tenant = tenantId.ToString(), apiKeyId, key, requestHash };
         if (!await db.QuerySingleAsync<bool>(tryLock, parameters))
-            throw ProblemException.Conflict("A request with this Idempotency-Key is still being processed; retry when it has finished.");
+            throw new ProblemException(StatusCodes.Status409Conflict,
+                "A request with this Idempotency-Key is still being processed; retry when it has finished (Retry-After).")
+            {
+                RetryAfterSeconds = InFlightRetryAfterSeconds,
+            };
 
         await db.ExecuteAsync(dropExpired, parameters);
         if (await db.ExecuteAsync(claim, parameters) == 1) return null;

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
@@ -12,8 +13,8 @@ using Aggregator.Domain.Validation;
 namespace Aggregator.Api.Features.Reports.Storing;
 
 /// <summary>
-/// Stores a validated report as a new immutable version, shared by the POST of versions and the storing
-/// import: idempotency key, If-Match, the version, the current pointer and value rows, the audit entry and
+/// Stores a validated report as a new immutable version, shared by the POST of versions, the PATCH of a report
+/// and the storing import: idempotency key, If-Match, the version, the current pointer and value rows, the audit entry and
 /// the observers, all in one transaction.
 /// </summary>
 public sealed class VersionWriter(
@@ -31,14 +32,26 @@ public sealed class VersionWriter(
     /// when the submission is identical to it (200, <see cref="StoredVersion.Unchanged"/>), or the recorded answer
     /// of the first request with the same Idempotency-Key.
     /// </summary>
-    public async Task<StoredAnswer> StoreAsync(Submission s, Func<StoredVersion, object> answer, CancellationToken ct)
+    public Task<StoredAnswer> StoreAsync(Submission s, Func<StoredVersion, object> answer, CancellationToken ct) =>
+        StoreAsync(Write.Of(s), (stored, _) => answer(stored), ct);
+
+    /// <summary>
+    /// A correction, answered like a submission: its submission is made from the current version once that is locked
+    /// and If-Match has named it (404 when there is no version to correct). <paramref name="answer"/> gets the
+    /// submission that was made, so that it can say what the correction changed.
+    /// </summary>
+    public Task<StoredAnswer> StoreAsync(Correction c, Func<StoredVersion, Submission, object> answer, CancellationToken ct) =>
+        StoreAsync(Write.Of(c), answer, ct);
+
+    private async Task<StoredAnswer> StoreAsync(Write w, Func<StoredVersion, Submission, object> answer, CancellationToken ct)
     {
-        var (caller, tenantId, preconditions) = (s.Caller, s.TenantId, s.Preconditions);
+        var (caller, tenantId, preconditions) = (w.Caller, w.TenantId, w.Preconditions);
         StoredAnswer result;
+        Submission s;
         bool appended;
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
-            var orgUnitId = await ReportUnit.FindAsync(db, caller, s.OrgCode);
+            var orgUnitId = await ReportUnit.FindAsync(db, caller, w.OrgCode);
             if (preconditions.IdempotencyKey is { } key)
             {
                 if (await Idempotency.ClaimAsync(db, tenantId, caller.KeyId, key, preconditions.RequestHash) is { } recorded)
@@ -46,11 +59,11 @@ public sealed class VersionWriter(
                 if (Idempotency.SweepDue()) await Idempotency.SweepExpiredAsync(db, tenantId);
             }
 
-            var stored = await StoreInAsync(db, s, orgUnitId, ct);
+            (s, var stored) = await StoreInAsync(db, w, orgUnitId, ct);
             appended = !stored.Unchanged;
 
             result = new StoredAnswer(appended ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                JsonSerializer.Serialize(answer(stored), Json), appended ? stored.Location : null, stored.ETag);
+                JsonSerializer.Serialize(answer(stored, s), Json), appended ? stored.Location : null, stored.ETag);
             if (preconditions.IdempotencyKey is { } storedKey) await Idempotency.RecordAsync(db, tenantId, caller.KeyId, storedKey, result);
             // Last before the commit: marking the year dirty locks its rollup_state row, which every version of the
             // tenant's year needs, until the commit. The shorter that hold, the more versions of one year commit per second.
@@ -65,6 +78,18 @@ public sealed class VersionWriter(
             await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
         }
         return result;
+    }
+
+    /// <summary>
+    /// One write as the transaction sees it: who, where, the preconditions, and what to store once the current version
+    /// is locked — a submission as sent, or a correction applied to that version.
+    /// </summary>
+    private sealed record Write(Caller Caller, Guid TenantId, string OrgCode, int Year, Preconditions Preconditions,
+        Submission? Whole, Correction? Correction)
+    {
+        public static Write Of(Submission s) => new(s.Caller, s.TenantId, s.OrgCode, s.Year, s.Preconditions, s, null);
+
+        public static Write Of(Correction c) => new(c.Caller, c.TenantId, c.OrgCode, c.Year, c.Preconditions, null, c);
     }
 
     /// <summary>What became of one submission of a batch: a new version, unchanged, or refused (nothing of it kept).</summary>
@@ -87,7 +112,7 @@ public sealed class VersionWriter(
                 await db.ExecuteAsync("SAVEPOINT submission");
                 try
                 {
-                    var stored = await StoreInAsync(db, s, await ReportUnit.FindAsync(db, s.Caller, s.OrgCode), ct);
+                    var (_, stored) = await StoreInAsync(db, Write.Of(s), await ReportUnit.FindAsync(db, s.Caller, s.OrgCode), ct);
                     await db.ExecuteAsync("RELEASE SAVEPOINT submission");
                     outcomes.Add(new BatchOutcome(s, !stored.Unchanged, null));
                 }
@@ -111,28 +136,38 @@ public sealed class VersionWriter(
     private static void CountStored(Submission s) =>
         AggregatorTelemetry.VersionsStored.Add(1, new KeyValuePair<string, object?>(AggregatorTelemetry.TemplateAttribute, s.Content.Template));
 
-    /// <summary>Within the caller's transaction: If-Match, the lock, then a new version or the identical current one.</summary>
-    private async Task<StoredVersion> StoreInAsync(DbSession db, Submission s, long orgUnitId, CancellationToken ct)
+    /// <summary>
+    /// Within the caller's transaction: If-Match, the lock, then a new version or the identical current one. A correction
+    /// is applied here, to the current version as locked: 404 without one, after If-Match has named it.
+    /// </summary>
+    private async Task<(Submission, StoredVersion)> StoreInAsync(DbSession db, Write w, long orgUnitId, CancellationToken ct)
     {
         // The tenants row before the report row, in the order turning review off locks them (the setting, then the
         // reports waiting for a reviewer): the other order deadlocks a version of a report waiting for review with it.
-        var reviewMode = await Data.ReviewModeAsync(db, s.TenantId);
-        var current = await Data.LockCurrentAsync(db, s.TenantId, orgUnitId, s.Year);
+        var reviewMode = await Data.ReviewModeAsync(db, w.TenantId);
+        var current = await Data.LockCurrentAsync(db, w.TenantId, orgUnitId, w.Year);
+        if (w.Correction is { } correction && current is null) throw NothingToCorrect(correction);
         // If-Match is evaluated before the content is compared, so a stale If-Match is a 412 even when the
         // content equals the current version's. RFC 9110 §13.1.1 would allow a 2xx there ("the change is
         // already in effect"), but the client's view is stale: someone else wrote since it read, and it
         // should read what they wrote before it concludes anything. A retry of its own successful write is
         // what Idempotency-Key is for, and that replay is answered above, before any precondition.
-        CheckIfMatch(s.Preconditions.IfMatch, current);
+        CheckIfMatch(w.Preconditions.IfMatch, current);
+        var s = w.Whole ?? w.Correction!.Apply(new CurrentVersion(current!.Version, current.Template,
+            JsonSerializer.Deserialize<Dictionary<string, decimal?>>(current.Values) ?? []));
 
         // The same figures as a returned version are a resubmission ("they were right"), not a retry: a new version.
         var identical = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash)
                         && current.Status != ReviewStatus.Returned;
         if (current is { Locked: true } && !identical) throw Locked(s);
-        return identical
+        return (s, identical
             ? Unchanged(s, current!)
-            : await AppendAsync(db, s, orgUnitId, current, reviewMode, ct);
+            : await AppendAsync(db, s, orgUnitId, current, reviewMode, ct));
     }
+
+    /// <summary>404: a correction of a report that has no version yet; the first version is POSTed whole.</summary>
+    private static ProblemException NothingToCorrect(Correction c) => new(StatusCodes.Status404NotFound,
+        $"The report of '{c.OrgCode}' for {c.Year} has no version to correct; send its first version whole (POST …/reports/{c.Year}/versions).");
 
     /// <summary>The new version, the current pointer and value rows and its audit entry (the observers are told by the caller, last).</summary>
     private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current,
