@@ -103,9 +103,10 @@ REVIEWER=$(call 201 POST /api/v1/tenants/110102/api-keys -H "X-Api-Key: $ADMIN" 
      -d '{"orgUnit":"110102","role":"reviewer","name":"西城区 政务公开办"}' | jq -r .key)
 call 200 PUT /api/v1/tenants/110102/settings -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
      -d '{"review":"required"}'
-call 201 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions -H "X-Api-Key: $REPORTER" \
-     -H 'Content-Type: application/json' \
-     -d '{"template":"bj-gip-2017","values":{"1.1":976,"3.1":3,"3.1.1":0,"3.1.2":0,"3.1.3":2,"3.1.4":1},"note":"1.1 corrected"}'
+# A correction names only what it changes (a PATCH: every other figure is kept), against the version read (If-Match).
+ETAG=$(curl -s -o /dev/null -w '%header{etag}' "$B/api/v1/tenants/110102/org-units/110102003/reports/2017" -H "X-Api-Key: $REPORTER")
+call 201 PATCH /api/v1/tenants/110102/org-units/110102003/reports/2017 -H "X-Api-Key: $REPORTER" -H "If-Match: $ETAG" \
+     -H 'Content-Type: application/merge-patch+json' -d '{"values":{"1.1":976},"note":"1.1 corrected"}'
 call 200 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions/3/accept -H "X-Api-Key: $REVIEWER" \
      -H 'Content-Type: application/json' -d '{"comment":"核对无误"}'
 

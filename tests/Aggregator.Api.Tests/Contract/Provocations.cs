@@ -45,6 +45,8 @@ public static class Provocations
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import"] = w => new Call(w.TenantAdmin, w.Route(org: NewUnitCode),
             Body: Form(Encoding.UTF8.GetBytes(SeedReport.Text))),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = w => new Call(w.Reporter, w.Route()),
+        ["PATCH /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = w => new Call(w.Reporter, w.Route(),
+            Body: MergePatch(new { values = new Dictionary<string, decimal?> { ["7"] = 5 }, note = "7 corrected" })).WithHeader("If-Match", "*"),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions"] = w => new Call(w.Reporter, w.Route()),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}"] = w => new Call(w.Reporter, w.Route()),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/diff"] = w => new Call(w.Reporter, w.Route(), "?against=1"),
@@ -108,6 +110,18 @@ public static class Provocations
                 .WithHeader("If-Match", "\"1-0000\"")),
             [422] = (w, ok, send) => send(ok with { Route = w.Route(), Body = JsonBody(TestData.ReportFor().With("3.1", 99_999).ToJson()) }),
         },
+        ["PATCH /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = new Dictionary<int, Provocation>
+        {
+            [201] = (_, ok, send) => send(ok with { Body = MergePatch(new { values = new Dictionary<string, decimal?> { ["7"] = Random.Shared.Next(10, 1_000_000) } }) }),
+            [200] = (_, ok, send) => SentTwiceAsync(ok, send),
+            [400] = (_, ok, send) => send(ok with { Body = MergePatch(new { values = new Dictionary<string, decimal?> { ["7"] = 5 }, colour = "red" }) }),
+            [409] = (w, ok, send) => WhileKeyIsInFlightAsync(w, ok, send),
+            [412] = (_, ok, send) => send(ok.WithHeader("If-Match", "\"1-0000\"")),
+            [413] = (_, ok, send) => send(ok with { Body = () => new StringContent(
+                $"{{\"note\":\"{new string('x', (int)ApiRegistration.MaxRequestBodyBytes + 1024)}\"}}", Encoding.UTF8, "application/merge-patch+json") }),
+            [422] = (_, ok, send) => send(ok with { Body = MergePatch(new { values = new Dictionary<string, decimal?> { ["3.1"] = 99_999 } }) }),
+            [428] = (_, ok, send) => send(ok with { Headers = null }),
+        },
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import"] = new Dictionary<int, Provocation>
         {
             [200] = (_, ok, send) => send(ok with { Query = "?dryRun=true" }),
@@ -141,7 +155,7 @@ public static class Provocations
         },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/diff"] = new Dictionary<int, Provocation>
         {
-            [400] = (_, ok, send) => send(ok with { Query = "?against=0" }),
+            [400] = (_, ok, send) => send(ok with { Query = "?against=two" }),
         },
         ["GET /api/v1/tenants/{tenant}/reports"] = new Dictionary<int, Provocation>
         {
@@ -212,6 +226,10 @@ public static class Provocations
         },
     };
 
+    /// <summary>A merge patch (RFC 7396) body, as PATCH of a report takes it.</summary>
+    private static Func<HttpContent> MergePatch(object body) =>
+        () => System.Net.Http.Json.JsonContent.Create(body, new System.Net.Http.Headers.MediaTypeHeaderValue("application/merge-patch+json"));
+
     /// <summary>The unit code a call names when it needs a unit of its own (a first version, every time).</summary>
     public static bool NeedsNewUnit(Call call) => call.Route.TryGetValue("org", out var org) && org == NewUnitCode;
 
@@ -228,6 +246,8 @@ public static class Provocations
         }
         var response = await send(call.WithHeader("Idempotency-Key", idempotencyKey));
         await transaction.RollbackAsync();
+        if ((int)response.StatusCode == 409 && response.Headers.RetryAfter?.Delta is not { TotalSeconds: >= 1 })
+            throw new InvalidOperationException("A 409 for an Idempotency-Key in flight without Retry-After in seconds.");
         return response;
     }
 

@@ -38,7 +38,7 @@ public sealed class Request
 
 /// <summary>
 /// One write or transition. <c>actor</c>: <c>key:&lt;id&gt;</c>, <c>admin</c> or <c>system</c>. <c>action</c>, e.g.
-/// report.version-submitted, report.version-accepted, report.version-returned, report.reopened, settings.changed,
+/// report.version-submitted, report.version-patched, report.version-accepted, report.version-returned, report.reopened, settings.changed,
 /// deadline.set, api-key.created. <c>orgUnit</c>/<c>year</c>: what it is about, when it is about a unit or a year.
 /// </summary>
 public sealed record Entry(long Id, DateTime At, string Actor, string Action, string Subject, string? OrgUnit, int? Year, JsonElement Details);
