@@ -60,5 +60,6 @@ public sealed class RedirectTests(ApiFixture api)
     public void Should_leave_a_relative_location_as_it_is(string location) =>
         Assert.Null(RelativeRedirects.Relative(location));
 
-    private HttpClient NotFollowing() => api.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    private HttpClient NotFollowing() =>
+        api.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = api.Client().BaseAddress! });
 }
