@@ -65,6 +65,7 @@ public sealed partial class EmbeddedRestartTests(ITestOutputHelper output) : IDi
         var restarted = int.Parse((await File.ReadAllLinesAsync(pidFile))[0], CultureInfo.InvariantCulture);
         Assert.NotEqual(killed, restarted);
         var restartLine = await api.WaitForLineAsync(line => line.Contains("is back after", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        output.WriteLine(restartLine);
         Assert.Equal("Warning", JsonDocument.Parse(restartLine).RootElement.GetProperty("LogLevel").GetString());
 
         // SIGTERM: PostgreSQL is stopped with the API, and not taken for a crash and started again.

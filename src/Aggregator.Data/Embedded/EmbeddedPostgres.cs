@@ -205,10 +205,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task EndOrphanedBackendsAsync(CancellationToken ct)
     {
         if (_clusterCwd is null) return;
-        for (var waited = 0; waited < 2_000; waited += 100)
+        for (var waited = 0; waited < 1_000; waited += 50)
         {
             if (ProcessesIn(_clusterCwd).Count == 0) return;
-            await Task.Delay(100, ct);
+            await Task.Delay(50, ct);
         }
         foreach (var pid in ProcessesIn(_clusterCwd))
         {

@@ -1,7 +1,6 @@
 using System.Net;
 using Aggregator.Api.Limits;
 using Aggregator.Api.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Aggregator.Api.Tests.Limits;
 
@@ -60,6 +59,7 @@ public sealed class RedirectTests(ApiFixture api)
     public void Should_leave_a_relative_location_as_it_is(string location) =>
         Assert.Null(RelativeRedirects.Relative(location));
 
+    /// <summary>A plain client on the API's Kestrel port that shows a redirect instead of following it.</summary>
     private HttpClient NotFollowing() =>
-        api.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = api.Client().BaseAddress! });
+        new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = api.Client().BaseAddress! };
 }
