@@ -313,6 +313,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         var options = $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories='' " +
                       "-c max_connections=200 -c shared_buffers=128MB -c fsync=on";
+        // After a crash PostgreSQL first fsyncs every file of the cluster, one by one: seconds on a busy disk, most of a
+        // restart's time. syncfs (PostgreSQL 14+, Linux) flushes the file system at once, with the same guarantee.
+        if (int.TryParse(File.ReadAllText(Path.Combine(_clusterDirectory, "PG_VERSION")).Trim(), out var major) && major >= 14)
+            options += " -c recovery_init_sync_method=syncfs";
         await RunPgCtlAsync(["start", "-D", _clusterDirectory, "-w", "-t", "60", "-l",
             Path.Combine(_clusterDirectory, "server.log"), "-o", options], ct, throwOnFailure: true);
         // The folder as the kernel names it (symbolic links resolved), to recognise the cluster's processes by it.
