@@ -225,7 +225,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>The processes whose working folder is the cluster's: the postmaster and its backends (PostgreSQL chdirs there).</summary>
+    /// <summary>
+    /// The postgres processes whose working folder is the cluster's: the postmaster and its backends (PostgreSQL chdirs
+    /// there). Anything else that happens to sit in the folder (an operator's shell) is left alone.
+    /// </summary>
     private static List<int> ProcessesIn(string directory)
     {
         var found = new List<int>();
@@ -234,7 +237,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
             try
             {
-                if (File.ResolveLinkTarget(Path.Combine(entry, "cwd"), returnFinalTarget: false)?.FullName == directory) found.Add(pid);
+                if (File.ResolveLinkTarget(Path.Combine(entry, "cwd"), returnFinalTarget: false)?.FullName == directory
+                    && File.ReadAllText(Path.Combine(entry, "comm")).Trim() == "postgres")
+                    found.Add(pid);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
