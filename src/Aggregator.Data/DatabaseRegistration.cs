@@ -61,7 +61,8 @@ public static class DatabaseRegistration
             return new DatabaseEndpoint(configured, builder.Configuration.GetConnectionString("AggregatorOwner"), Embedded: false);
 
         var dataDirectory = builder.Configuration["Aggregator:DataDirectory"] ?? DefaultDataDirectory;
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        // The host's logging is not built yet: these lines go out in its format (JSON outside Development) all the same.
+        using var loggerFactory = Telemetry.TelemetryRegistration.CreateStartupLoggerFactory(builder.Configuration, builder.Environment);
         var server = EmbeddedPostgres.StartAsync(dataDirectory, loggerFactory.CreateLogger<EmbeddedPostgres>(),
             binDirectory: builder.Configuration["Aggregator:PostgresBinDirectory"]).GetAwaiter().GetResult();
         builder.Services.AddSingleton(server);
@@ -71,22 +72,36 @@ public static class DatabaseRegistration
 }
 
 /// <summary>
-/// Stops the embedded cluster when the host stops (registered first, so stopped last), and, once a web host
+/// Supervises the embedded cluster while the host runs — a postmaster that dies is started again on the same folder
+/// and port, and the pool drops the dead server's connections — and stops it when the host stops (registered first,
+/// so stopped last; supervision ends before the stop, so a shutdown is never taken for a crash). Once a web host
 /// listens, notes its URLs with the folder lock, for the message that refuses a second instance.
 /// </summary>
-internal sealed class EmbeddedPostgresLifetime(EmbeddedPostgres server, IHostApplicationLifetime lifetime, IServiceProvider services) : IHostedService
+internal sealed class EmbeddedPostgresLifetime(
+    EmbeddedPostgres server, IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<EmbeddedPostgres> logger) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _supervision = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        server.LogTo(logger);
         lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
             if (addresses is { Count: > 0 }) server.RecordUrls(addresses.ToList());
         });
+        _supervision = Task.Run(() => server.SuperviseAsync(
+            () => services.GetRequiredService<NpgsqlDataSource>().Clear(), _stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => server.StopAsync();
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _supervision;
+        await server.StopAsync();
+    }
 }
 
 /// <summary>Applies pending migrations before the server takes requests.</summary>

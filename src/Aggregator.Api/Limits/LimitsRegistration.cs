@@ -55,13 +55,21 @@ public static class LimitsRegistration
         return builder;
     }
 
-    /// <summary>Security headers on every answer, then CORS (a preflight is answered here, before any key is looked at).</summary>
+    /// <summary>
+    /// Security headers and relative redirects on every answer, then CORS (a preflight is answered here, before any
+    /// key is looked at) with <c>Vary: Origin</c>.
+    /// </summary>
     public static WebApplication UseBrowserPolicies(this WebApplication app)
     {
         app.Use(SecurityHeaders.AddAsync);
+        app.Use(RelativeRedirects.AddAsync);
         // No origins configured: no CORS middleware, so no answer carries any Access-Control header.
         if (app.Services.GetRequiredService<IOptions<CorsOriginOptions>>().Value.Origins.Length > 0)
+        {
+            // Before UseCors: its Vary is added as the answer starts, after the CORS middleware's own headers.
+            app.Use(VaryByOrigin.AddAsync);
             app.UseCors(DashboardCorsPolicy);
+        }
         return app;
     }
 

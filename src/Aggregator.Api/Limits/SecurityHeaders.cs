@@ -53,6 +53,10 @@ public static class SecurityHeaders
             {
                 headers.ContentSecurityPolicy = DashboardPolicy;
             }
+            else if (path == Landing.LandingPage.Path)
+            {
+                headers.ContentSecurityPolicy = Landing.LandingPage.Policy;
+            }
             return Task.CompletedTask;
         });
         return next();

@@ -23,10 +23,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private readonly string _binDirectory;
     private readonly string _clusterDirectory;
-    private readonly ILogger _logger;
     private readonly DataFolderLock _folderLock;
     private readonly Lock _stopLock = new();
+    // One start, restart or stop of the server at a time: supervision never restarts a server being stopped.
+    private readonly SemaphoreSlim _control = new(1, 1);
+    private ILogger _logger;
     private Task? _stop;
+    private string? _clusterCwd;
 
     private EmbeddedPostgres(string binDirectory, string clusterDirectory, int port, Credentials credentials, DataFolderLock folderLock, ILogger logger)
     {
@@ -84,6 +87,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Notes where the service using this cluster listens, for the message that refuses a second instance.</summary>
     public void RecordUrls(IReadOnlyList<string> urls) => _folderLock.Record(Port, urls);
 
+    /// <summary>Where this cluster logs from now on (the host's logging, once it is built).</summary>
+    public void LogTo(ILogger logger) => _logger = logger;
+
     /// <summary>Stops the cluster and returns once it is down. Every caller awaits the same stop.</summary>
     public Task StopAsync()
     {
@@ -95,6 +101,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task StopServerAsync()
     {
+        // A restart under way finishes first; after this none begins (_stop is set).
+        await _control.WaitAsync();
+        _control.Release();
         var result = await RunPgCtlAsync(["stop", "-D", _clusterDirectory, "-m", "fast", "-w", "-t", "60"], CancellationToken.None, throwOnFailure: false);
         // pg_ctl can return before the postmaster has removed its pid file; the folder is free only then.
         var pidFile = Path.Combine(_clusterDirectory, "postmaster.pid");
@@ -115,9 +124,160 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync(CancellationToken ct = default)
     {
-        await RunPgCtlAsync(["restart", "-D", _clusterDirectory, "-m", "fast", "-w", "-t", "60", "-l",
-            Path.Combine(_clusterDirectory, "server.log")], ct, throwOnFailure: true);
+        await _control.WaitAsync(ct);
+        try
+        {
+            await RunPgCtlAsync(["restart", "-D", _clusterDirectory, "-m", "fast", "-w", "-t", "60", "-l",
+                Path.Combine(_clusterDirectory, "server.log")], ct, throwOnFailure: true);
+        }
+        finally
+        {
+            _control.Release();
+        }
         _logger.LogInformation("Embedded PostgreSQL on port {Port} restarted", Port);
+    }
+
+    /// <summary>
+    /// Watches the postmaster until <paramref name="ct"/> is cancelled, and starts the cluster again, on the same
+    /// folder and port, whenever it has died (a kill -9, the OOM killer): PostgreSQL recovers from its WAL by itself
+    /// on start. Failed starts are tried again after 0.5 s, 1 s, 2 s … at most 30 s. <paramref name="restarted"/>
+    /// runs after each restart (the application's pool drops the connections of the dead server).
+    /// </summary>
+    public async Task SuperviseAsync(Action restarted, CancellationToken ct, TimeSpan? pollInterval = null)
+    {
+        var interval = pollInterval ?? TimeSpan.FromMilliseconds(250);
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var delay = failures == 0 ? interval : TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, failures - 1)));
+            try
+            {
+                await Task.Delay(delay, ct);
+                await _control.WaitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                lock (_stopLock)
+                {
+                    if (_stop is not null) return;
+                }
+                if (PostmasterPid() is { } pid && IsPostmaster(pid)) continue;
+                await StartAgainAsync(failures + 1, ct);
+                failures = 0;
+                restarted();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is EmbeddedPostgresException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                failures++;
+                _logger.LogError("Embedded PostgreSQL on port {Port} did not start again (attempt {Attempt}): {Reason}", Port, failures, e.Message);
+            }
+            finally
+            {
+                _control.Release();
+            }
+        }
+    }
+
+    private async Task StartAgainAsync(int attempt, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var pidFile = Path.Combine(_clusterDirectory, "postmaster.pid");
+        _logger.LogError("Embedded PostgreSQL on port {Port} is down (its postmaster has exited); starting it again (attempt {Attempt})", Port, attempt);
+
+        // Its backends notice the postmaster's death and exit; one busy in a long statement may not for a while, and
+        // while any holds the shared memory a new postmaster refuses to start. They serve nothing any more: ended.
+        await EndOrphanedBackendsAsync(ct);
+        // The dead postmaster's pid file: its pid may be reused by now, which would make the new one refuse to start.
+        if (File.Exists(pidFile)) File.Delete(pidFile);
+        await StartServerAsync(ct);
+        _logger.LogWarning("Embedded PostgreSQL on port {Port} is back after {Elapsed} ms (attempt {Attempt}); it recovered from its WAL on start",
+            Port, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+    }
+
+    private async Task EndOrphanedBackendsAsync(CancellationToken ct)
+    {
+        if (_clusterCwd is null) return;
+        for (var waited = 0; waited < 1_000; waited += 50)
+        {
+            if (ProcessesIn(_clusterCwd).Count == 0) return;
+            await Task.Delay(50, ct);
+        }
+        foreach (var pid in ProcessesIn(_clusterCwd))
+        {
+            try
+            {
+                using var orphan = Process.GetProcessById(pid);
+                orphan.Kill();
+                await orphan.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(2), ct);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already, or not ours to end: the start below says what is in the way.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The postgres processes whose working folder is the cluster's: the postmaster and its backends (PostgreSQL chdirs
+    /// there). Anything else that happens to sit in the folder (an operator's shell) is left alone.
+    /// </summary>
+    private static List<int> ProcessesIn(string directory)
+    {
+        var found = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
+            try
+            {
+                if (File.ResolveLinkTarget(Path.Combine(entry, "cwd"), returnFinalTarget: false)?.FullName == directory
+                    && File.ReadAllText(Path.Combine(entry, "comm")).Trim() == "postgres")
+                    found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exited meanwhile, or another user's process: not one of this cluster's.
+            }
+        }
+        return found;
+    }
+
+    /// <summary>The pid on the first line of postmaster.pid, or null when there is none.</summary>
+    private int? PostmasterPid()
+    {
+        try
+        {
+            var first = File.ReadLines(Path.Combine(_clusterDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(first, out var pid) ? pid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// True while <paramref name="pid"/> is a live postgres started on this cluster: its command line names the cluster's
+    /// folder (a zombie's is empty, and a reused pid names something else).
+    /// </summary>
+    private bool IsPostmaster(int pid)
+    {
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+            return commandLine.Split('\0').Contains(_clusterDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private async Task InitDbAsync(string superuserPassword, CancellationToken ct)
@@ -158,8 +318,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         var options = $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories='' " +
                       "-c max_connections=200 -c shared_buffers=128MB -c fsync=on";
+        // After a crash PostgreSQL first fsyncs every file of the cluster, one by one: seconds on a busy disk, most of a
+        // restart's time. syncfs (PostgreSQL 14+, Linux) flushes the file system at once, with the same guarantee.
+        if (int.TryParse(File.ReadAllText(Path.Combine(_clusterDirectory, "PG_VERSION")).Trim(), out var major) && major >= 14)
+            options += " -c recovery_init_sync_method=syncfs";
         await RunPgCtlAsync(["start", "-D", _clusterDirectory, "-w", "-t", "60", "-l",
             Path.Combine(_clusterDirectory, "server.log"), "-o", options], ct, throwOnFailure: true);
+        // The folder as the kernel names it (symbolic links resolved), to recognise the cluster's processes by it.
+        if (PostmasterPid() is { } pid)
+        {
+            try { _clusterCwd = File.ResolveLinkTarget($"/proc/{pid}/cwd", returnFinalTarget: false)?.FullName ?? _clusterCwd; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
         _logger.LogInformation("Embedded PostgreSQL started on 127.0.0.1:{Port} ({Directory})", Port, _clusterDirectory);
     }
 

@@ -58,12 +58,26 @@ public static class TelemetryRegistration
         return builder;
     }
 
-    private static void AddJsonConsoleLogs(IHostApplicationBuilder builder)
+    /// <summary>
+    /// A logger factory for what a process logs before its host is built (the embedded PostgreSQL's start, a refusal
+    /// to start), writing the console lines the host will write: JSON outside Development, with the same options
+    /// and the same Logging levels. Dispose it to flush its lines before the host's first one.
+    /// </summary>
+    public static ILoggerFactory CreateStartupLoggerFactory(IConfiguration configuration, IHostEnvironment environment) =>
+        LoggerFactory.Create(logging =>
+        {
+            logging.AddConfiguration(configuration.GetSection("Logging"));
+            AddJsonConsoleLogs(logging, environment);
+        });
+
+    private static void AddJsonConsoleLogs(IHostApplicationBuilder builder) => AddJsonConsoleLogs(builder.Logging, builder.Environment);
+
+    private static void AddJsonConsoleLogs(ILoggingBuilder logging, IHostEnvironment environment)
     {
-        builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
+        logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
-        builder.Logging.AddConsole();
-        builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
+        logging.AddConsole();
+        logging.Services.Configure<JsonConsoleFormatterOptions>(json =>
         {
             // The trace ids travel in the scopes.
             json.IncludeScopes = true;
@@ -72,10 +86,10 @@ public static class TelemetryRegistration
             // Report text is Chinese: keep it readable in the log rather than \uXXXX.
             json.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         });
-        if (!builder.Environment.IsDevelopment())
+        if (!environment.IsDevelopment())
         {
             // Only when Logging:Console:FormatterName is not given: an operator's choice stands.
-            builder.Services.PostConfigure<ConsoleLoggerOptions>(console => console.FormatterName ??= ConsoleFormatterNames.Json);
+            logging.Services.PostConfigure<ConsoleLoggerOptions>(console => console.FormatterName ??= ConsoleFormatterNames.Json);
         }
     }
 }

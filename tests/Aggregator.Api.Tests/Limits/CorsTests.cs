@@ -79,6 +79,73 @@ public sealed class CorsTests(ApiFixture api)
         Assert.Contains("Aggregator:Cors:Origins", error.Message);
     }
 
+    [Theory]
+    [InlineData(Dashboard)]
+    [InlineData("https://evil.example.com")]
+    public async Task Should_say_the_answer_varies_by_origin_whether_or_not_the_origin_is_allowed(string origin)
+    {
+        await using var host = LimitsHost.Start(api, new Dictionary<string, string?> { ["Aggregator:Cors:Origins:0"] = Dashboard });
+        var client = host.CreateClient();
+        using var read = new HttpRequestMessage(HttpMethod.Get, "/api/v1/templates");
+        read.Headers.Add("Origin", origin);
+        read.Headers.Add("X-Api-Key", ApiFixture.AdminKey);
+        using var refused = new HttpRequestMessage(HttpMethod.Get, "/api/v1/templates");
+        refused.Headers.Add("Origin", origin);
+
+        using var answer = await client.SendAsync(read);
+        using var unauthorized = await client.SendAsync(refused);
+        using var preflight = await client.SendAsync(Preflight(origin, "GET", "x-api-key"));
+
+        await answer.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        foreach (var response in new[] { answer, unauthorized, preflight })
+            Assert.Equal(["Origin"], response.Headers.Vary.Where(v => v.Equals("Origin", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(origin == Dashboard, answer.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Should_add_origin_to_what_an_answer_already_varies_by(int origins)
+    {
+        // Two origins: ASP.NET's CORS middleware then adds a Vary: Origin of its own, which must not be doubled.
+        var settings = new Dictionary<string, string?> { ["Aggregator:Cors:Origins:0"] = Dashboard };
+        if (origins == 2) settings["Aggregator:Cors:Origins:1"] = "https://screen.xicheng.example.gov.cn";
+        await using var host = LimitsHost.Start(api, settings);
+        // The landing page varies by Accept (HTML or JSON), as figure reads do (JSON or CSV).
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Origin", Dashboard);
+
+        using var answer = await host.CreateClient().SendAsync(request);
+
+        await answer.ShouldHaveStatus(HttpStatusCode.OK);
+        var vary = answer.Headers.Vary.Select(v => v.ToLowerInvariant()).Order().ToList();
+        Assert.Equal(["accept", "origin"], vary);
+    }
+
+    [Fact]
+    public async Task Should_say_an_answer_varies_by_origin_even_to_a_request_without_one()
+    {
+        await using var host = LimitsHost.Start(api, new Dictionary<string, string?> { ["Aggregator:Cors:Origins:0"] = Dashboard });
+
+        using var answer = await host.Client(ApiFixture.AdminKey).GetAsync("/api/v1/templates");
+
+        await answer.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Contains("Origin", answer.Headers.Vary);
+    }
+
+    [Fact]
+    public async Task Should_not_vary_by_origin_when_no_origin_is_configured()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/templates");
+        request.Headers.Add("Origin", Dashboard);
+
+        using var answer = await api.Admin().SendAsync(request);
+
+        await answer.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.DoesNotContain("Origin", answer.Headers.Vary);
+    }
+
     private static HttpRequestMessage Preflight(string origin, string method, string headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, "/api/v1/templates");
