@@ -1,4 +1,5 @@
 using Aggregator.Api.Errors;
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -84,4 +85,14 @@ public static class RequestBodies
 
     private static bool HasNoBody(HttpContext context) =>
         context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false || context.Request.ContentLength == 0;
+}
+
+public static class OptionalBodyExtensions
+{
+    /// <summary>
+    /// The operation reads a JSON body if one is sent, and runs without one (no body, no Content-Type): a review move
+    /// whose comment is optional. Replaces FastEndpoints' required JSON body; the OpenAPI document says it is optional.
+    /// </summary>
+    public static RouteHandlerBuilder WithOptionalBody<TRequest>(this RouteHandlerBuilder builder) where TRequest : notnull =>
+        builder.ClearDefaultAccepts().Accepts<TRequest>(isOptional: true, "application/json");
 }

@@ -86,9 +86,12 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         // A request with a file is a form upload; any other body is JSON.
         var contentType = body.Any(p => p.PropertyType == typeof(IFormFile)) ? "multipart/form-data" : "application/json";
+        // Required unless the operation declares its body optional (a review move's comment: WithOptionalBody).
+        var optional = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()
+            .LastOrDefault()?.IsOptional == true;
         operation.RequestBody = bodyless || body.Count == 0 ? null : new OpenApiRequestBody
         {
-            Required = true,
+            Required = !optional,
             Content = new Dictionary<string, IOpenApiMediaType>
             {
                 [contentType] = new OpenApiMediaType
