@@ -31,6 +31,15 @@ public static class RequestBodies
     public static Task RequireTheBodyAnOperationTakes(HttpContext context, RequestDelegate next)
     {
         var accepts = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>();
+        // An optional body not sent (WithOptionalBody): the operation reads the empty JSON object, as FastEndpoints would
+        // otherwise answer a request without a JSON Content-Type 415.
+        if (accepts is { IsOptional: true } && HasNoBody(context))
+        {
+            context.Request.ContentType = "application/json";
+            context.Request.Body = new MemoryStream("{}"u8.ToArray(), writable: false);
+            context.Request.ContentLength = 2;
+            return next(context);
+        }
         // */* is FastEndpoints' mark of an operation whose request lives in its route and query alone.
         if (accepts is { IsOptional: false, ContentTypes.Count: > 0 } && !accepts.ContentTypes.Contains("*/*")
             && (HasNoBody(context) || context.Request.ContentType is null))

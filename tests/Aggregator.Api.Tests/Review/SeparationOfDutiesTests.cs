@@ -29,11 +29,11 @@ public sealed class SeparationOfDutiesTests(ApiFixture api)
         var ownReviewer = await MoveAsync(district, "reviewer@a", district.SubDistrictA, 1, "accept");
         var ownReturn = await MoveAsync(district, "reviewer@a", district.SubDistrictA, 1, "return", "请核对");
 
-        foreach (var refused in new[] { self, ownReviewer, ownReturn })
+        foreach (var (refused, reason) in new[] { (self, "自己报送"), (ownReviewer, "上级单位"), (ownReturn, "上级单位") })
         {
             var problem = await refused.ShouldBeProblem(HttpStatusCode.Forbidden);
             Assert.Equal(SeparationOfDuties, problem.GetProperty("type").GetString());
-            Assert.Contains("上级单位", problem.GetProperty("detail").GetString());
+            Assert.Contains(reason, problem.GetProperty("detail").GetString());
         }
         Assert.Equal("submitted", (await CurrentAsync(district, district.SubDistrictA)).GetProperty("status").GetString());
 
