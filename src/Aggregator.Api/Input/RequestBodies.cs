@@ -40,6 +40,9 @@ public static class RequestBodies
             context.Request.ContentLength = 2;
             return next(context);
         }
+        if (accepts is { IsOptional: true } && !context.Request.HasJsonContentType())
+            return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
+                $"This operation reads no body, or a JSON one (application/json); the request sent {context.Request.ContentType ?? "a body without a Content-Type"}.");
         // */* is FastEndpoints' mark of an operation whose request lives in its route and query alone.
         if (accepts is { IsOptional: false, ContentTypes.Count: > 0 } && !accepts.ContentTypes.Contains("*/*")
             && (HasNoBody(context) || context.Request.ContentType is null))
