@@ -174,7 +174,8 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             if (access is null || !access.OpenToEveryRole)
                 Add(403, access is null || access.Roles.Count == 0
                     ? "Only the platform admin's key may do this."
-                    : $"The key's role may not do this; it takes: {string.Join(", ", access.Roles)} (or the platform admin).");
+                    : $"The key's role may not do this; it takes: {string.Join(", ", access.Roles)}" +
+                      (access.PlatformAdmin ? " (or the platform admin)." : "; not the platform admin (/problems/separation-of-duties)."));
         }
         if (hasPathParameters) Add(404, "Not found, or outside the key's scope.");
         if (hasBody)
@@ -238,6 +239,7 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         {
             StatusCodes.Status400BadRequest => typeof(ValidationProblem),
             StatusCodes.Status404NotFound => typeof(NotFoundProblem),
+            StatusCodes.Status409Conflict => typeof(ConflictProblem),
             StatusCodes.Status412PreconditionFailed => typeof(PreconditionProblem),
             StatusCodes.Status422UnprocessableEntity => typeof(RuleProblem),
             _ => typeof(Problem),
