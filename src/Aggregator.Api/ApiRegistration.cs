@@ -53,6 +53,10 @@ public static class ApiRegistration
         builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
                 $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
+            .Validate(o => o.MaxPerTenant >= 1, "Aggregator:OrgUnits:MaxPerTenant must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<Features.ApiKeys.ApiKeyOptions>().BindConfiguration(Features.ApiKeys.ApiKeyOptions.Section)
+            .Validate(o => o.MaxPerTenant >= 1, "Aggregator:ApiKeys:MaxPerTenant must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddQualityThresholds();
 

@@ -139,11 +139,12 @@ public sealed class AccessTests(ApiFixture api)
     {
         var district = await _data.DistrictAsync();
         var client = api.Client(district.Keys["tenant-admin@a"]);
+        var belowA = await _data.OrgUnitAsync(district.Tenant, district.SubDistrictA, "陶然亭社区", "office");
 
         var outside = await client.PostAsJsonAsync($"/api/v1/tenants/{district.Tenant}/api-keys",
             new { orgUnit = district.SubDistrictB, role = "reporter", name = "x" });
         var inside = await client.PostAsJsonAsync($"/api/v1/tenants/{district.Tenant}/api-keys",
-            new { orgUnit = district.SubDistrictA, role = "reporter", name = "x" });
+            new { orgUnit = belowA, role = "reporter", name = "x" });
 
         await outside.ShouldBeProblem(HttpStatusCode.BadRequest);
         await inside.ShouldHaveStatus(HttpStatusCode.Created);

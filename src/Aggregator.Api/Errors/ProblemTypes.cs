@@ -21,6 +21,13 @@ public static class ProblemTypes
     public const string ReportLocked = "report-locked";
     /// <summary>409: a review transition the version's status does not allow (accepting a returned version, say).</summary>
     public const string ReviewConflict = "review-conflict";
+    /// <summary>
+    /// 403: an act that must be someone else's: reviewing a unit's version from a unit not above it or with the key that
+    /// reported it, a tenant-admin minting keys at its own unit, the platform admin writing or reviewing reports.
+    /// </summary>
+    public const string SeparationOfDuties = "separation-of-duties";
+    /// <summary>409: a tenant at its cap of API keys or org units; the problem names the setting.</summary>
+    public const string TenantCap = "tenant-cap";
     /// <summary>429: the key (or, without one, the address) made too many requests; Retry-After says when to try again.</summary>
     public const string RateLimited = "rate-limited";
     /// <summary>503: the database is unreachable or restarting, takes no writes (read-only, disk full) or lacks resources; Retry-After says when to try again.</summary>

@@ -86,13 +86,15 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         if (definition.ReqDtoType is { } requestType) context.SchemaRepository.Schemas.Remove(SchemaIds.For(requestType));
         // A request with a file is a form upload; any other body is JSON, of the JSON media type the endpoint accepts
         // (application/merge-patch+json for a PATCH).
+        var accepts = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().ToList();
         var contentType = body.Any(p => p.PropertyType == typeof(IFormFile)) ? "multipart/form-data"
-            : context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()
-                  .SelectMany(accepts => accepts.ContentTypes).LastOrDefault(type => type.EndsWith("+json", StringComparison.Ordinal))
+            : accepts.SelectMany(accept => accept.ContentTypes).LastOrDefault(type => type.EndsWith("+json", StringComparison.Ordinal))
               ?? "application/json";
+        // Required unless the operation declares its body optional (a review move's comment: WithOptionalBody).
+        var optional = accepts.LastOrDefault()?.IsOptional == true;
         operation.RequestBody = bodyless || body.Count == 0 ? null : new OpenApiRequestBody
         {
-            Required = true,
+            Required = !optional,
             Content = new Dictionary<string, IOpenApiMediaType>
             {
                 [contentType] = new OpenApiMediaType
@@ -175,7 +177,8 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             if (access is null || !access.OpenToEveryRole)
                 Add(403, access is null || access.Roles.Count == 0
                     ? "Only the platform admin's key may do this."
-                    : $"The key's role may not do this; it takes: {string.Join(", ", access.Roles)} (or the platform admin).");
+                    : $"The key's role may not do this; it takes: {string.Join(", ", access.Roles)}" +
+                      (access.PlatformAdmin ? " (or the platform admin)." : "; not the platform admin (/problems/separation-of-duties)."));
         }
         if (hasPathParameters) Add(404, "Not found, or outside the key's scope.");
         if (hasBody)
@@ -249,6 +252,7 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         {
             StatusCodes.Status400BadRequest => typeof(ValidationProblem),
             StatusCodes.Status404NotFound => typeof(NotFoundProblem),
+            StatusCodes.Status409Conflict => typeof(ConflictProblem),
             StatusCodes.Status412PreconditionFailed => typeof(PreconditionProblem),
             StatusCodes.Status422UnprocessableEntity => typeof(RuleProblem),
             _ => typeof(Problem),

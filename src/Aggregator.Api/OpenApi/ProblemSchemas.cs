@@ -98,6 +98,16 @@ public sealed class PreconditionProblem : Problem
     public string? CurrentEtag { get; init; }
 }
 
+/// <summary>409: the request conflicts with the state of the resource; a tenant at a cap (<c>/problems/tenant-cap</c>) names the setting.</summary>
+public sealed class ConflictProblem : Problem
+{
+    /// <summary>tenant-cap: the setting that caps what the tenant may create, e.g. <c>Aggregator:ApiKeys:MaxPerTenant</c>.</summary>
+    public string? Setting { get; init; }
+
+    /// <summary>tenant-cap: the setting's value, which the tenant has reached.</summary>
+    public int? Limit { get; init; }
+}
+
 /// <summary>404: nothing there, or nothing the key may know exists. <c>reason</c> tells figures that are on their way from figures that cannot exist.</summary>
 public sealed class NotFoundProblem : Problem
 {

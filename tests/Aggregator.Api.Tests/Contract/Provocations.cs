@@ -35,6 +35,7 @@ public static class Provocations
         ["POST /api/v1/tenants/{tenant}/api-keys"] = w => new Call(w.TenantAdmin, w.Route(),
             Body: JsonBody(new { orgUnit = w.UnitA, role = "viewer", name = "dashboard" })),
         ["GET /api/v1/tenants/{tenant}/api-keys"] = w => new Call(w.TenantAdmin, w.Route()),
+        ["GET /api/v1/me"] = w => new Call(w.Reporter, w.Route()),
         ["DELETE /api/v1/tenants/{tenant}/api-keys/{id}"] = w => new Call(w.TenantAdmin, w.Route()).WithRoute("id", w.VictimKeyId),
         ["GET /api/v1/templates"] = w => new Call(w.Reporter, w.Route()),
         ["GET /api/v1/templates/{code}"] = w => new Call(w.Reporter, w.Route()),
@@ -95,6 +96,7 @@ public static class Provocations
         ["POST /api/v1/tenants/{tenant}/api-keys"] = new Dictionary<int, Provocation>
         {
             [400] = (w, ok, send) => send(ok with { Body = JsonBody(new { orgUnit = w.UnitA, role = "admin", name = "" }) }),
+            [409] = KeyCapReachedAsync,
         },
         ["POST /api/v1/templates/{code}/validate"] = new Dictionary<int, Provocation>
         {
@@ -229,6 +231,14 @@ public static class Provocations
     /// <summary>A merge patch (RFC 7396) body, as PATCH of a report takes it.</summary>
     private static Func<HttpContent> MergePatch(object body) =>
         () => System.Net.Http.Json.JsonContent.Create(body, new System.Net.Http.Headers.MediaTypeHeaderValue("application/merge-patch+json"));
+
+    /// <summary>409: the tenant at its cap of keys, on a host of its own whose cap (1) the world's tenant already passed.</summary>
+    private static async Task<HttpResponseMessage> KeyCapReachedAsync(ContractWorld world, Call ok, Send send)
+    {
+        await using var capped = Limits.LimitsHost.Start(world.Api, new Dictionary<string, string?> { ["Aggregator:ApiKeys:MaxPerTenant"] = "1" });
+        using var client = Limits.LimitsHost.Client(capped, ok.Key);
+        return await client.PostAsync($"/api/v1/tenants/{world.Tenant}/api-keys", ok.Body!());
+    }
 
     /// <summary>The unit code a call names when it needs a unit of its own (a first version, every time).</summary>
     public static bool NeedsNewUnit(Call call) => call.Route.TryGetValue("org", out var org) && org == NewUnitCode;

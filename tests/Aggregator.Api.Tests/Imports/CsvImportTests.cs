@@ -196,13 +196,16 @@ public sealed class CsvImportTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Should_let_the_platform_admin_import_and_hide_the_job_from_other_tenants()
+    public async Task Should_refuse_the_platform_admins_import_and_hide_a_tenants_job_from_other_tenants()
     {
         var district = await _data.DistrictAsync();
         var other = await _data.DistrictAsync();
         var file = new ImportCsv().Report(district.SubDistrictA, 2017).Bytes();
 
-        var response = await ImportCsv.SendAsync(api.Admin(), district.Tenant, file);
+        // The platform admin manages tenants; it imports no reports (SeparationOfDutiesTests).
+        var refused = await ImportCsv.SendAsync(api.Admin(), district.Tenant, file);
+        Assert.Equal("/problems/separation-of-duties", (await refused.ShouldBeProblem(HttpStatusCode.Forbidden)).GetProperty("type").GetString());
+        var response = await ImportCsv.SendAsync(api.Client(district.Keys["tenant-admin@root"]), district.Tenant, file);
         await response.ShouldHaveStatus(HttpStatusCode.Accepted);
         var location = response.Headers.Location!.OriginalString;
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();

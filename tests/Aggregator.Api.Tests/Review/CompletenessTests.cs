@@ -82,7 +82,7 @@ public sealed class CompletenessTests(ApiFixture api)
             .ShouldHaveStatus(HttpStatusCode.OK);
         await Task.Delay(TimeSpan.FromSeconds(1.1));
         await (await TestData.PostReportAsync(admin, district.Tenant, district.SubDistrictB, TestData.ReportFor())).ShouldHaveStatus(HttpStatusCode.Created);
-        await (await admin.PostAsJsonAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictB)}/versions/1/accept", new { comment = "ok" }))
+        await (await Client(district, "reviewer@root").PostAsJsonAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictB)}/versions/1/accept", new { comment = "ok" }))
             .ShouldHaveStatus(HttpStatusCode.OK);
 
         var completeness = await CompletenessAsync(district);
@@ -146,7 +146,7 @@ public sealed class CompletenessTests(ApiFixture api)
                 TestData.ReportFor().With("1.1", value))).ShouldHaveStatus(HttpStatusCode.Created);
         }
         await (await TestData.PostReportAsync(admin, district.Tenant, district.SubDistrictB, TestData.ReportFor())).ShouldHaveStatus(HttpStatusCode.Created);
-        await (await Client(district, "reviewer@a").PostAsJsonAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/versions/3/return",
+        await (await Client(district, "reviewer@root").PostAsJsonAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/versions/3/return",
             new { comment = "请核对 1.1" })).ShouldHaveStatus(HttpStatusCode.OK);
 
         // Paged by two, newest first, with every entry exactly once.

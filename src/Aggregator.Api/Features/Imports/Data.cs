@@ -40,6 +40,16 @@ internal static class Data
         return db.ExecuteAsync(sql, new { tenantId, importId, summary = JsonSerializer.Serialize(summary, ImportJob.Json) });
     }
 
+    /// <summary>Refused (the key that sent it was revoked): the file dropped, no summary; the job's error says why.</summary>
+    public static Task RefuseAsync(DbSession db, Guid tenantId, Guid importId)
+    {
+        const string sql = """
+            UPDATE csv_imports SET content = NULL, finished_at = now()
+            WHERE tenant_id = @tenantId AND import_id = @importId
+            """;
+        return db.ExecuteAsync(sql, new { tenantId, importId });
+    }
+
     /// <summary>The codes of the units the importing key reaches, with their ids.</summary>
     public static async Task<Dictionary<string, long>> UnitsAsync(DbSession db, OrgScope scope)
     {

@@ -6,6 +6,7 @@ using Aggregator.Api.Features.Reports.Storing;
 using Aggregator.Data;
 using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
+using Aggregator.Jobs;
 using Hangfire;
 
 namespace Aggregator.Api.Features.Imports;
@@ -54,6 +55,7 @@ public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, Versio
         {
             import = await Data.FindAsync(db, tenantId, importId) ?? throw new InvalidOperationException($"Import {importId} is gone.");
             if (import.Content is null) throw new InvalidOperationException($"Import {importId} has already run.");
+            await CheckKeyAsync(db, tenantId, importId, import);
             (tenantCode, var timeZone) = await Data.TenantAsync(db, tenantId);
             zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
             caller = await CallerAsync(db, tenantId, tenantCode, timeZone, import);
@@ -88,7 +90,8 @@ public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, Versio
             foreach (var batch in planned.Chunk(BatchSize))
             {
                 ct.ThrowIfCancellationRequested();
-                var outcomes = await writer.StoreBatchAsync(tenantId, batch.Select(r => Submission(caller, tenantId, tenantCode, r, note)).ToList(), ct);
+                var outcomes = await writer.StoreBatchAsync(tenantId, batch.Select(r => Submission(caller, tenantId, tenantCode, r, note)).ToList(), ct,
+                    guard: db => CheckKeyAsync(db, tenantId, importId, import));
                 foreach (var (report, outcome) in batch.Zip(outcomes))
                 {
                     // A reviewer locked the year (409), or the unit went away since the plan: this report only.
@@ -113,6 +116,29 @@ public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, Versio
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
+    /// <summary>
+    /// The key that sent the file must still be live, at the start and in every batch's transaction (<see cref="QueuingKey"/>):
+    /// a key revoked since stores nothing more. Refused, the import is closed (its file dropped) and the job fails with the reason.
+    /// </summary>
+    private async Task CheckKeyAsync(DbSession db, Guid tenantId, Guid importId, Data.ImportRow import)
+    {
+        try
+        {
+            await QueuingKey.RequireActiveAsync(db, import.ApiKeyId);
+        }
+        catch (JobRefusedException refused)
+        {
+            // The refusal's transaction is rolled back with the exception: close the import in one of its own.
+            await using (var closing = await tenantDb.BeginAsync(tenantId, CancellationToken.None))
+            {
+                await Data.RefuseAsync(closing, tenantId, importId);
+                await closing.CommitAsync();
+            }
+            logger.LogWarning("CSV import {ImportId} refused: {Reason}", importId, refused.Message);
+            throw;
+        }
+    }
+
     private static Submission Submission(Caller caller, Guid tenantId, string tenantCode, PlannedReport report, string note) =>
         new(caller, tenantId, tenantCode, report.Org, report.Year, report.Content, report.Warnings, note, AuditAction,
             new Preconditions(IfMatch: null, IdempotencyKey: null, RequestHash: []))
@@ -124,10 +150,9 @@ public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, Versio
     private static ImportRejection Rejection(PlannedReport report, ProblemException problem) =>
         new(report.Org, report.Year, report.Line, [$"line {report.Line}: {problem.Message}"]);
 
-    /// <summary>The key that sent the file, as the job acts: its role, and its unit's scope (the platform admin: the tenant).</summary>
+    /// <summary>The key that sent the file, as the job acts: its role, and its unit's scope (a tenant key: <see cref="CheckKeyAsync"/> ran first).</summary>
     private static async Task<Caller> CallerAsync(DbSession db, Guid tenantId, string tenantCode, string timeZone, Data.ImportRow import)
     {
-        if (import.Role == KeyRoles.Admin) return Caller.Admin;
         var orgUnitId = import.OrgUnitId ?? throw new InvalidOperationException("A tenant key's import names no unit.");
         var (_, path) = await Data.KeyUnitAsync(db, tenantId, orgUnitId);
         return new Caller(import.ApiKeyId, import.Role, tenantId, tenantCode, orgUnitId, path, timeZone);

@@ -14,4 +14,7 @@ public sealed class OrgUnitOptions
 
     /// <summary>How many levels below the tenant's root a unit may sit. China's deepest administrative tree has 5.</summary>
     public int MaxDepth { get; set; } = 8;
+
+    /// <summary>Units per tenant, its root included; past it, adding one is a 409 naming this setting. A province has about 100,000 units in all.</summary>
+    public int MaxPerTenant { get; set; } = 5_000;
 }

@@ -6,11 +6,14 @@ namespace Aggregator.Api.Features.Review;
 
 public static class Data
 {
-    /// <summary>The year's report of a unit in the caller's scope, its row locked until commit.</summary>
-    public sealed record ReportRow(long OrgUnitId, int CurrentVersion, int? CountedVersion, bool Locked);
+    /// <summary>
+    /// The year's report of a unit in the caller's scope, its row locked until commit: the unit's tree path (who is above
+    /// it) and the key that reported the version that counts (who may not reopen it).
+    /// </summary>
+    public sealed record ReportRow(long OrgUnitId, int CurrentVersion, int? CountedVersion, bool Locked, string UnitPath, string? CountedBy);
 
-    /// <summary>A version as a transition needs it.</summary>
-    public sealed record VersionRow(int Version, string Template, string Values, string Status);
+    /// <summary>A version as a transition needs it, with the key that reported it.</summary>
+    public sealed record VersionRow(int Version, string Template, string Values, string Status, string ReportedBy);
 
     /// <summary>
     /// Locks the report row first and reads the version after, in two statements: a transition that waited for
@@ -23,7 +26,10 @@ public static class Data
     {
         await db.ExecuteAsync("SELECT 1 FROM tenants WHERE tenant_id = @tenantId FOR KEY SHARE", new { tenantId = db.Tenant });
         const string sql = $"""
-            SELECT o.org_unit_id AS OrgUnitId, r.current_version AS CurrentVersion, r.counted_version AS CountedVersion, r.locked AS Locked
+            SELECT o.org_unit_id AS OrgUnitId, r.current_version AS CurrentVersion, r.counted_version AS CountedVersion, r.locked AS Locked,
+                   o.path::text AS UnitPath,
+                   (SELECT v.api_key_id FROM report_versions v
+                    WHERE v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id AND v.year = r.year AND v.version = r.counted_version) AS CountedBy
             FROM org_units o
             JOIN reports r ON r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id AND r.year = @year
             WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
@@ -36,7 +42,7 @@ public static class Data
 
     public static Task<VersionRow?> FindVersionAsync(DbSession db, long orgUnitId, int year, int version) =>
         db.QuerySingleOrDefaultAsync<VersionRow>("""
-            SELECT version AS Version, template AS Template, values::text AS Values, status AS Status
+            SELECT version AS Version, template AS Template, values::text AS Values, status AS Status, api_key_id AS ReportedBy
             FROM report_versions
             WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year AND version = @version
             """, new { tenantId = db.Tenant, orgUnitId, year, version });

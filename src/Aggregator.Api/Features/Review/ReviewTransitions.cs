@@ -18,13 +18,17 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, IEnumerable<IFigu
 {
     /// <summary>
     /// The version a move names, its report row locked first (see <see cref="Data.LockReportAsync"/>); 404 when the
-    /// unit is outside the caller's scope or the report or version does not exist.
+    /// unit is outside the caller's scope or the report or version does not exist; 403 when the caller may not review
+    /// that unit's work or reported the version itself (<see cref="Auth.SeparationOfDuties"/>). <paramref name="act"/>
+    /// names the move in the refusal ("接受", "退回").
     /// </summary>
-    public static async Task<(Data.ReportRow Report, Data.VersionRow Version)> FindAsync(DbSession db, Auth.Caller caller, VersionReviewRequest req)
+    public static async Task<(Data.ReportRow Report, Data.VersionRow Version)> FindAsync(DbSession db, Auth.Caller caller, VersionReviewRequest req,
+        string act)
     {
         var notFound = ProblemException.NotFound($"Version {req.V} of the report of '{req.Org}' for {req.Year}");
         var report = await Data.LockReportAsync(db, caller, req.Org, req.Year) ?? throw notFound;
         var version = await Data.FindVersionAsync(db, report.OrgUnitId, req.Year, req.V) ?? throw notFound;
+        Auth.SeparationOfDuties.RequireMayReview(caller, report.UnitPath, version.ReportedBy, act);
         return (report, version);
     }
 

@@ -3,17 +3,20 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Dapper;
+using Aggregator.Api.OpenApi;
 using FastEndpoints;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Features.ApiKeys.Create;
 
-public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, IOptions<ApiKeyOptions> options) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Post("/api-keys");
         Group<TenantGroup>();
-        Description(d => d.WithTags("API keys").AllowedFor(KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201));
+        Description(d => d.WithTags("API keys").AllowedFor(KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201)
+            .AnswersProblem(409, "The tenant holds Aggregator:ApiKeys:MaxPerTenant active keys (/problems/tenant-cap, naming the setting); revoke one first."));
         Summary(s => s.Summary = "Creates a key bound to an org unit and a role; the answer carries the secret, once. Tenant-admin.");
     }
 
@@ -36,7 +39,8 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await db.QuerySingleOrDefaultAsync<UnitRow>(findUnit, parameters)
                    ?? throw ProblemException.Invalid("orgUnit", $"The org unit '{req.OrgUnit}' does not exist in this tenant.");
-        KeyAuthority.RequireMayManage(caller, req.Role, unit.Path, "create");
+        KeyAuthority.RequireMayManage(caller, req.Role, unit.Path, revoke: false);
+        await TenantCaps.RequireRoomAsync(db, TenantCaps.ApiKeys, options.Value.MaxPerTenant);
         var orgUnitId = unit.OrgUnitId;
         var id = Guid.CreateVersion7();
         var key = ApiKeySecret.Generate();

@@ -43,7 +43,7 @@ public sealed class Endpoint(TenantDb tenantDb, KeyCache keyCache) : Endpoint<Re
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var key = await db.QuerySingleOrDefaultAsync<KeyRow>(find, parameters)
                   ?? throw ProblemException.NotFound($"API key '{req.Id}'");
-        KeyAuthority.RequireMayManage(caller, key.Role, key.Path, "revoke");
+        KeyAuthority.RequireMayManage(caller, key.Role, key.Path, revoke: true);
         await db.ExecuteAsync(revoke, new { tenantId, req.Id });
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.revoked", req.Id.ToString());
         // Every process evicts the key when this commits; this one at once, before it answers.

@@ -22,9 +22,9 @@ public sealed class Endpoint(TenantDb tenantDb, IBackgroundJobClient jobs) : End
         AllowFileUploads();
         Options(b => b.WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit),
             new Microsoft.AspNetCore.Mvc.RequestFormLimitsAttribute { MultipartBodyLengthLimit = BodyLimit }));
-        Description(d => d.WithTags("Imports").AllowedFor(KeyRoles.TenantAdmin).RequireRateLimiting(RateLimits.StrictPolicy).ClearDefaultProduces(200).Produces<Response>(202)
+        Description(d => d.WithTags("Imports").AllowedForTenantRolesOnly(KeyRoles.TenantAdmin).RequireRateLimiting(RateLimits.StrictPolicy).ClearDefaultProduces(200).Produces<Response>(202)
             .AnswersProblem(400, $"No form field 'file', or the file is no import CSV: no header {CsvImportFile.Header}, not UTF-8, unreadable quotes.")
-            .AnswersProblem(403, "The key's role may not do this: it takes a tenant-admin key of the tenant's root unit (or the platform admin).")
+            .AnswersProblem(403, "The key's role may not do this: it takes a tenant-admin key of the tenant's root unit; the platform admin imports no reports (/problems/separation-of-duties).")
             .AnswersProblem(413, $"The file is larger than {CsvImportFile.MaxBytes / (1024 * 1024)} MiB or holds more than {CsvImportFile.MaxRows:N0} rows."));
         Summary(s =>
         {

@@ -17,7 +17,8 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
         Post("/org-units");
         Group<TenantGroup>();
         Description(d => d.WithTags("Org units").AllowedFor(KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<OrgUnitView>(201)
-            .AnswersProblem(409, "An org unit with this code exists in the tenant."));
+            .AnswersProblem(409, "An org unit with this code exists in the tenant, or the tenant holds Aggregator:OrgUnits:MaxPerTenant units " +
+                                 "(/problems/tenant-cap, naming the setting)."));
         Summary(s => s.Summary = "Adds an org unit under a parent in the caller's scope. Tenant-admin.");
     }
 
@@ -35,6 +36,7 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
         }
         if (parent.Depth + 1 > options.Value.MaxDepth)
             ThrowError(r => r.Parent, $"'{req.Parent}' is at depth {parent.Depth}: units may sit at most {options.Value.MaxDepth} levels below the tenant's root.");
+        await TenantCaps.RequireRoomAsync(db, TenantCaps.OrgUnits, options.Value.MaxPerTenant);
         if (await Data.CodeTakenAsync(db, req.Code))
             throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");
 

@@ -21,7 +21,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         Post("/org-units/{org}/reports/{year}/import");
         Group<TenantGroup>();
         AllowFileUploads();
-        Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).Produces<Response>(200).Produces<Response>(201)
+        Description(d => d.WithTags("Reports").AllowedForTenantRolesOnly(KeyRoles.Reporter, KeyRoles.TenantAdmin).Produces<Response>(200).Produces<Response>(201)
             .DocumentsReportWrite());
         Summary(s =>
         {
@@ -29,7 +29,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
                 "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
                 "and validates them; stores a version like a POST of versions unless ?dryRun=true. A document whose table is not the " +
                 "template's is refused (422 unrecognised-document); a dry run answers what it read and names that refusal in errors. " +
-                "Reporter of the unit, or tenant-admin.";
+                "Reporter of the unit, or tenant-admin; not the platform admin (403).";
             s.ResponseExamples[201] = Examples.Stored;
         });
     }

@@ -27,7 +27,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     {
         Patch("/org-units/{org}/reports/{year}");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin)
+        Description(d => d.WithTags("Reports").AllowedForTenantRolesOnly(KeyRoles.Reporter, KeyRoles.TenantAdmin)
             .ClearDefaultAccepts().Accepts<Request>(MediaType)
             .ClearDefaultProduces(200).Produces<Response>(201).Produces<Response>(200)
             .DocumentsReportWrite(ifMatchRequired: true)

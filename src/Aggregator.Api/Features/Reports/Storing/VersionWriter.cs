@@ -100,13 +100,20 @@ public sealed class VersionWriter(
     /// savepoint: one refused — a locked year, a unit gone — leaves the others, and every report stays all or nothing.
     /// One commit for the batch instead of one per report; the observers hear once per year after it.
     /// </summary>
-    public async Task<IReadOnlyList<BatchOutcome>> StoreBatchAsync(Guid tenantId, IReadOnlyList<Submission> batch, CancellationToken ct)
+    /// <param name="tenantId">The tenant of every submission.</param>
+    /// <param name="batch">The submissions.</param>
+    /// <param name="ct">Cancels before the commit.</param>
+    /// <param name="guard">Runs first in the batch's transaction; throwing stores nothing of the batch (a job's key
+    /// revoked since it was queued: <see cref="Aggregator.Jobs.QueuingKey"/>).</param>
+    public async Task<IReadOnlyList<BatchOutcome>> StoreBatchAsync(Guid tenantId, IReadOnlyList<Submission> batch, CancellationToken ct,
+        Func<DbSession, Task>? guard = null)
     {
         if (batch.Any(s => s.TenantId != tenantId || s.Preconditions.IfMatch is not null || s.Preconditions.IdempotencyKey is not null))
             throw new ArgumentException("A batch is of one tenant, without If-Match or Idempotency-Key.", nameof(batch));
         var outcomes = new List<BatchOutcome>(batch.Count);
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
+            if (guard is not null) await guard(db);
             foreach (var s in batch)
             {
                 await db.ExecuteAsync("SAVEPOINT submission");

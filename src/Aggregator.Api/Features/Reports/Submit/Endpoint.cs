@@ -18,12 +18,12 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     {
         Post("/org-units/{org}/reports/{year}/versions");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Reports").AllowedFor(KeyRoles.Reporter, KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201).Produces<Response>(200)
+        Description(d => d.WithTags("Reports").AllowedForTenantRolesOnly(KeyRoles.Reporter, KeyRoles.TenantAdmin).ClearDefaultProduces(200).Produces<Response>(201).Produces<Response>(200)
             .DocumentsReportWrite());
         Summary(s =>
         {
             s.Summary =
-                "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin. " +
+                "Stores a new version of the unit's report for the year. Reporter of the unit, or tenant-admin; not the platform admin (403). " +
                 "Idempotency-Key makes retries safe; If-Match guards against lost updates. A report identical to the current " +
                 "version stores nothing and answers 200 with that version and unchanged: true.";
             s.ExampleRequest = Examples.Request;

@@ -1,5 +1,6 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Input;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
@@ -20,18 +21,20 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
     {
         Post("/org-units/{org}/reports/{year}/versions/{v}/accept");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Review").AllowedFor(KeyRoles.Reviewer, KeyRoles.TenantAdmin).Produces(409));
+        Description(d => d.WithTags("Review").AllowedForTenantRolesOnly(KeyRoles.Reviewer, KeyRoles.TenantAdmin).Produces(409)
+            .WithOptionalBody<Request>());
         Summary(s => s.Summary =
             "Accepts the unit's newest, submitted version: from now on it is the version the figures count, and the year is locked " +
-            "(a new version is refused with 409 until it is reopened). Reviewer or tenant-admin at or above the unit. Accepting an " +
-            "accepted version changes nothing; a returned or superseded one is 409.");
+            "(a new version is refused with 409 until it is reopened). " +
+            "Reviewer or tenant-admin of a unit strictly above the unit (for the root's own report: at the root), never the key that reported the version; otherwise 403 /problems/separation-of-duties. Accepting an " +
+            "accepted version changes nothing; a returned or superseded one is 409. The body is optional: none, or {\"comment\": \"…\"}.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req);
+        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "接受");
         var outcome = await review.AcceptAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment,
             lockYear: true, "report.version-accepted", ct);
         var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);

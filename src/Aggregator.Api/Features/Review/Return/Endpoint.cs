@@ -20,10 +20,11 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
     {
         Post("/org-units/{org}/reports/{year}/versions/{v}/return");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Review").AllowedFor(KeyRoles.Reviewer, KeyRoles.TenantAdmin).Produces(409));
+        Description(d => d.WithTags("Review").AllowedForTenantRolesOnly(KeyRoles.Reviewer, KeyRoles.TenantAdmin).Produces(409));
         Summary(s => s.Summary =
             "Returns the unit's newest, submitted version with a comment saying what to correct: it never counts, and the unit " +
-            "submits a new version. Reviewer or tenant-admin at or above the unit. Returning a returned version changes nothing; " +
+            "submits a new version. " +
+            "Reviewer or tenant-admin of a unit strictly above the unit (for the root's own report: at the root), never the key that reported the version; otherwise 403 /problems/separation-of-duties. Returning a returned version changes nothing; " +
             "an accepted or superseded one is 409.");
     }
 
@@ -31,7 +32,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req);
+        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "退回");
         var outcome = await review.ReturnAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment!, ct);
         var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);
         await db.CommitAsync();
