@@ -66,12 +66,13 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
             .Select(flag => (Flag: flag, Place: FlagPlace.Of(flag, catalog)))
             .OrderBy(entry => entry.Place)
             .ToList();
-        var after = req.After;
+        var after = req.After();
         var page = flags.Where(entry => after is null || entry.Place.CompareTo(after.Value) > 0).Take(req.Limit + 1).ToList();
         var next = page.Count > req.Limit ? FlagCursor.Write(req.Org, req.Year, page[req.Limit - 1].Place) : null;
-        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, current.Count, page.Take(req.Limit).Select(entry => entry.Flag).Select(flag => new FlagView(
+        var views = page.Take(req.Limit).Select(entry => entry.Flag).Select(flag => new FlagView(
             flag.OrgUnit, names[flag.OrgUnit], flag.Indicator, flag.Value, QualityOptions.Word(flag.Kind), flag.Why, flag.Template,
-            flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList(), flags.Count, next), null, ct);
+            flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList();
+        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, current.Count, views, flags.Count, next), null, ct);
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class Request
     [QueryParam] public string? Next { get; init; }
 
     /// <summary>Where the page starts: after the flag <see cref="Next"/> names; null for the first page.</summary>
-    public FlagPlace? After => Next is null ? null : FlagCursor.Read(Next, Org, Year);
+    public FlagPlace? After() => Next is null ? null : FlagCursor.Read(Next, Org, Year);
 
     public sealed class Validator : Validator<Request>
     {
@@ -29,7 +29,7 @@ public sealed class Request
         {
             RuleFor(r => r.Limit).InclusiveBetween(1, MostLimit);
             RuleFor(r => r.Next).MaximumCharacters(FlagCursor.MaxLength)
-                .Must((r, next) => next is null || r.After is not null)
+                .Must((r, next) => next is null || r.After() is not null)
                 .WithMessage("next must be the next of an earlier answer about the same unit and year, as it was given.");
         }
     }
