@@ -127,6 +127,7 @@ public sealed class QualityPagingTests(ApiFixture api)
         // base64url of [1,2,3]: not a place.
         { "?next=WzEsMiwzXQ", "next" },
         { $"?next={new string('A', 1004)}", "next" },
+        { "?next=WyJ4Ig%00", "next" },
     };
 
     [Theory]
