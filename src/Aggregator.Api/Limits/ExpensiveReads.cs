@@ -11,9 +11,9 @@ namespace Aggregator.Api.Limits;
 /// cells — run at most <see cref="RateLimitOptions.ExpensiveConcurrency"/> at a time per tenant, whoever of its keys
 /// asks, so that one tenant's dashboards cannot take another tenant's share of the shared database. One more is
 /// answered at once (no queue: a waiting request would hold a connection and a thread for nothing) with 429
-/// <c>/problems/too-many-expensive-reads</c> and Retry-After. A slot is held until the request ends, whether it
-/// answered, failed or the client went away (released with the request, not by the handler); a request the
-/// resilience middleware runs again keeps the slot it holds.
+/// <c>/problems/too-many-expensive-reads</c> and Retry-After. A slot is held until the answer starts, or the request
+/// ends, whichever comes first: whether it answered, failed or the client went away (given back by the request, not
+/// by the handler's last line); a request the resilience middleware runs again keeps the slot it holds.
 /// </summary>
 public sealed class ExpensiveReads : IDisposable
 {
@@ -55,8 +55,17 @@ public sealed class ExpensiveReads : IDisposable
         var lease = Acquire(tenantId);
         if (lease.IsAcquired)
         {
-            context.Items[HeldSlot] = lease;
-            context.Response.RegisterForDispose(lease);
+            var slot = new Slot(lease);
+            context.Items[HeldSlot] = slot;
+            // Given back as the answer starts (the work is done and its bytes are ready), so that a client reading page
+            // after page never finds its own last read still holding the slot; and, whatever happened before (a
+            // failure, a client gone away), when the request ends.
+            context.Response.OnStarting(() =>
+            {
+                slot.Dispose();
+                return Task.CompletedTask;
+            });
+            context.Response.RegisterForDispose(slot);
             return true;
         }
         lease.Dispose();
@@ -70,6 +79,14 @@ public sealed class ExpensiveReads : IDisposable
     }
 
     public void Dispose() => _limiter.Dispose();
+
+    /// <summary>A taken slot, given back once however many of its ends come.</summary>
+    private sealed class Slot(RateLimitLease lease) : IDisposable
+    {
+        private RateLimitLease? _lease = lease;
+
+        public void Dispose() => Interlocked.Exchange(ref _lease, null)?.Dispose();
+    }
 }
 
 /// <summary>Endpoint metadata: the endpoint is an expensive read (<see cref="ExpensiveReads"/>), for its 429 in the OpenAPI document.</summary>

@@ -81,6 +81,25 @@ public sealed class ExpensiveReadTests(ApiFixture api, ITestOutputHelper output)
         output.WriteLine($"expensive reads refused: {refused.Count} of {refused.Count + served.Count}");
     }
 
+    /// <summary>A dashboard that reads one page after another never finds its own last read still holding the one slot.</summary>
+    [Fact]
+    public async Task Should_serve_one_reader_expensive_read_after_expensive_read_with_a_single_slot()
+    {
+        var (district, _) = await ReportedDistrictAsync();
+        await using var host = Host();
+        var viewer = host.Client(district.Keys["viewer@root"]);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await viewer.GetAsync($"{UnitPath(district)}/{(i % 2 == 0 ? $"quality/{SeedReport.Year}" : $"rollups/{SeedReport.Year}.csv")}");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 20), statuses);
+        output.WriteLine("expensive reads refused: 0 of 20 in a row");
+    }
+
     /// <summary>15 sub-districts: 66 indicators make 990 cells (not expensive), 67 make 1,005 (expensive).</summary>
     [Fact]
     public async Task Should_count_a_table_as_an_expensive_read_only_beyond_1000_cells()
