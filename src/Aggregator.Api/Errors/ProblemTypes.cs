@@ -30,6 +30,8 @@ public static class ProblemTypes
     public const string TenantCap = "tenant-cap";
     /// <summary>429: the key (or, without one, the address) made too many requests; Retry-After says when to try again.</summary>
     public const string RateLimited = "rate-limited";
+    /// <summary>429: the tenant already runs as many expensive reads (quality, downloads, big tables) as it may at once; Retry-After says when to try again.</summary>
+    public const string TooManyExpensiveReads = "too-many-expensive-reads";
     /// <summary>503: the database is unreachable or restarting, takes no writes (read-only, disk full) or lacks resources; Retry-After says when to try again.</summary>
     public const string Unavailable = "unavailable";
 

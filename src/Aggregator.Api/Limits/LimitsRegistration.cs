@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Limits;
 
-/// <summary>What the API does against abuse: per-key rate limits, security headers and CORS for dashboards.</summary>
+/// <summary>
+/// What the API does against abuse: per-key and per-unit rate limits, a per-tenant limit of expensive reads running
+/// at once, security headers and CORS for dashboards.
+/// </summary>
 public static class LimitsRegistration
 {
     private const string DashboardCorsPolicy = "dashboards";
@@ -19,22 +22,28 @@ public static class LimitsRegistration
                 $"Aggregator:RateLimit:PermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
             .Validate(o => o.StrictPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
                 $"Aggregator:RateLimit:StrictPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
-            .Validate(o => o.TenantPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
-                $"Aggregator:RateLimit:TenantPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
+            .Validate(o => o.UnitPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
+                $"Aggregator:RateLimit:UnitPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
+            .Validate(o => o.ExpensiveConcurrency is >= 0 and <= RateLimitOptions.MostConcurrency,
+                $"Aggregator:RateLimit:ExpensiveConcurrency must be between 0 (off) and {RateLimitOptions.MostConcurrency}.")
+            .Validate(o => o.TenantPermitsPerMinute is null,
+                "Aggregator:RateLimit:TenantPermitsPerMinute is gone: the keys of each org unit share a bucket of their own " +
+                "(Aggregator:RateLimit:UnitPermitsPerMinute), so that no unit can spend its district's permits. Remove the setting.")
             .ValidateOnStart();
         builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddSingleton<ExpensiveReads>();
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, settings) =>
         {
             var limits = settings.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RateLimits.RejectAsync;
-            // Each key's bucket, then its tenant's: a request goes through only with a permit from both.
-            var tenantLimit = limits.PermitsPerMinute == 0 ? 0 : limits.TenantPermitsPerMinute;
+            // Each key's bucket, then its unit's: a request goes through only with a permit from both.
+            var unitLimit = limits.PermitsPerMinute == 0 ? 0 : limits.UnitPermitsPerMinute;
             limiter.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.CreateChained(
                 System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(
                     context => RateLimits.PerCaller(context, "all", limits.PermitsPerMinute)),
                 System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(
-                    context => RateLimits.PerTenant(context, tenantLimit)));
+                    context => RateLimits.PerUnit(context, unitLimit)));
             // Off with the general limit too: 0 turns every limit off.
             var strict = limits.PermitsPerMinute == 0 ? 0 : limits.StrictPermitsPerMinute;
             limiter.AddPolicy(RateLimits.StrictPolicy, context => RateLimits.PerCaller(context, RateLimits.StrictPolicy, strict));

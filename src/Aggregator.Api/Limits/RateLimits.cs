@@ -8,8 +8,8 @@ namespace Aggregator.Api.Limits;
 
 /// <summary>
 /// Per-key rate limits with ASP.NET Core's rate limiter: a token bucket per API key (per remote address for a
-/// request without a valid key) that holds a minute's permits and refills them evenly over the minute, and for
-/// imports and recomputes a second, stricter bucket. A refused request is a 429 problem with Retry-After.
+/// request without a valid key) that holds a minute's permits and refills them evenly over the minute, a bucket
+/// per org unit that all its keys share, and for imports and recomputes a second, stricter bucket per key. A refused request is a 429 problem with Retry-After.
 /// Health probes and metrics scrapes are never limited: an orchestrator must always see the process.
 /// </summary>
 public static class RateLimits
@@ -26,15 +26,19 @@ public static class RateLimits
     }
 
     /// <summary>
-    /// All keys of a tenant together; no limiter for the platform admin, requests without a valid key (limited by
-    /// address above), health probes and scrapes, or when <paramref name="permitsPerMinute"/> is 0.
+    /// All keys of one org unit together, in a bucket of the unit's own (tenant and unit, from the authenticated
+    /// key): a unit that floods spends its own permits only, never its district's, its siblings' or the root's. No
+    /// limiter for the platform admin, requests without a valid key (limited by address above), health probes and
+    /// scrapes, or when <paramref name="permitsPerMinute"/> is 0.
     /// </summary>
-    public static RateLimitPartition<string> PerTenant(HttpContext context, int permitsPerMinute)
+    public static RateLimitPartition<string> PerUnit(HttpContext context, int permitsPerMinute)
     {
         if (permitsPerMinute == 0 || Telemetry.ApiTelemetry.IsProbe(context.Request.Path)
-            || context.User.Identity?.IsAuthenticated != true || Caller.From(context.User).TenantId is not { } tenant)
+            || context.User.Identity?.IsAuthenticated != true
+            || Caller.From(context.User) is not { TenantId: { } tenant, OrgUnitId: { } unit })
             return RateLimitPartition.GetNoLimiter("");
-        return RateLimitPartition.GetTokenBucketLimiter($"tenant|{tenant}", _ => Bucket(permitsPerMinute));
+        return RateLimitPartition.GetTokenBucketLimiter(
+            $"unit|{tenant}|{unit.ToString(CultureInfo.InvariantCulture)}", _ => Bucket(permitsPerMinute));
     }
 
     /// <summary>
@@ -72,12 +76,14 @@ public static class RateLimits
         var context = rejected.HttpContext;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var who = context.User.Identity?.IsAuthenticated == true
-            ? "This API key (or all keys of its tenant together) has"
-            : "Requests without a valid API key from this address have";
+            ? ("该 API 密钥（或其所属单位的全部密钥合计）", "This API key (or all keys of its org unit together) has")
+            : ("来自该地址、未带有效 API 密钥的请求", "Requests without a valid API key from this address have");
         var strict = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == StrictPolicy
-            ? " (imports and recomputes also have a stricter limit of their own)"
-            : "";
+            ? ("（导入和重新计算另有更严格的限额）", " (imports and recomputes also have a stricter limit of their own)")
+            : ("", "");
         await ProblemWriter.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-            $"{who} made too many requests in the last minute{strict}; try again in {seconds} s.", type: ProblemTypes.RateLimited);
+            $"{who.Item1}在过去一分钟内请求过多{strict.Item1}，请 {seconds} 秒后重试。" +
+            $"({who.Item2} made too many requests in the last minute{strict.Item2}; try again in {seconds} s.)",
+            type: ProblemTypes.RateLimited);
     }
 }

@@ -189,7 +189,11 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         // Every operation counts against its key's rate limit (Limits/RateLimits); imports and recomputes against a stricter one too.
         Add(429, metadata.OfType<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>().Any(a => a.PolicyName == Limits.RateLimits.StrictPolicy)
             ? "The key made too many requests, or too many imports and recomputes, in the last minute; try again after Retry-After seconds."
-            : "The key (or, without a valid key, the address) made too many requests in the last minute; try again after Retry-After seconds.");
+            : metadata.OfType<Limits.ExpensiveRead>().FirstOrDefault() is { } expensive
+                ? "The key or its org unit made too many requests in the last minute (type /problems/rate-limited), or, " + expensive.When +
+                  " the tenant already runs Aggregator:RateLimit:ExpensiveConcurrency expensive reads at once (type " +
+                  "/problems/too-many-expensive-reads); try again after Retry-After seconds."
+                : "The key, its org unit (or, without a valid key, the address) made too many requests in the last minute; try again after Retry-After seconds.");
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
         AddUnavailable(operation, Add);
         foreach (var declared in metadata.OfType<ProblemResponses>())
@@ -210,7 +214,7 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             {
                 ["Retry-After"] = new OpenApiHeader
                 {
-                    Description = "Seconds until the key's limit lets a request through again.",
+                    Description = "Seconds until the limit lets a request through again.",
                     Required = true,
                     Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
                 },

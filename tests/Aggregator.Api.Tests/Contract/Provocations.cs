@@ -190,6 +190,7 @@ public static class Provocations
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/quality/{year}"] = new Dictionary<int, Provocation>
         {
             [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
+            [400] = (_, ok, send) => send(ok with { Query = "?limit=0" }),
         },
         ["PUT /api/v1/tenants/{tenant}/settings"] = new Dictionary<int, Provocation>
         {

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
@@ -38,27 +40,82 @@ public sealed class RateLimitTests(ApiFixture api, ITestOutputHelper output)
         output.WriteLine("requests limited: 1");
     }
 
+    /// <summary>
+    /// The incident of issue 17: a sub-district's tenant-admin mints viewer keys and floods with them. Each key is far
+    /// within its own limit, but together they spend their unit's bucket and are refused; the district root's viewer
+    /// and tenant-admin (list the keys, revoke one, read the rollup) and a sibling sub-district's key go on.
+    /// </summary>
     [Fact]
-    public async Task Should_limit_all_keys_of_a_tenant_together_so_that_new_keys_bring_no_new_share()
+    public async Task Should_refuse_a_sub_districts_flood_of_new_keys_while_the_root_and_a_sibling_unit_keep_their_own_permits()
     {
+        // Three a minute: one permit back every 20 s, far longer than the test takes to send its requests.
+        const int unitPermits = 3;
         var district = await _data.DistrictAsync();
-        var other = await _data.DistrictAsync();
+        await (await TestData.PostReportAsync(api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, TestData.ReportFor()))
+            .ShouldHaveStatus(HttpStatusCode.Created);
+        await new Rollups.ReportRows(api).WaitForFiguresAsync(await _data.TenantIdAsync(district.Tenant), SeedReport.Year);
+        var flooders = new List<(string Id, string Key)>();
+        for (var i = 0; i < 14; i++) flooders.Add(await _data.KeyAsync(district.Tenant, district.SubDistrictA, "viewer"));
+        var sibling = (await _data.KeyAsync(district.Tenant, district.SubDistrictB, "viewer")).Key;
         await using var host = LimitsHost.Start(api, new Dictionary<string, string?>
         {
             ["Aggregator:RateLimit:PermitsPerMinute"] = "100",
-            ["Aggregator:RateLimit:TenantPermitsPerMinute"] = $"{Permits}",
+            ["Aggregator:RateLimit:UnitPermitsPerMinute"] = $"{unitPermits}",
+        });
+        var units = $"/api/v1/tenants/{district.Tenant}/org-units";
+
+        // 14 keys, one request each: the unit's three permits go to the first three, whichever keys they are.
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        foreach (var (_, key) in flooders)
+        {
+            var response = await host.Client(key).GetAsync(units);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) refused ??= response;
+        }
+        var rootAdmin = host.Client(district.Keys["tenant-admin@root"]);
+        using var keys = await rootAdmin.GetAsync($"/api/v1/tenants/{district.Tenant}/api-keys");
+        using var revoked = await rootAdmin.DeleteAsync($"/api/v1/tenants/{district.Tenant}/api-keys/{flooders[0].Id}");
+        using var rollup = await host.Client(district.Keys["viewer@root"])
+            .GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/rollups/{SeedReport.Year}");
+        using var siblingRead = await host.Client(sibling).GetAsync(units);
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, unitPermits).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 14 - unitPermits)), statuses);
+        Assert.NotNull(refused);
+        var problem = await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests);
+        Assert.Equal("/problems/rate-limited", problem.GetProperty("type").GetString());
+        Assert.Contains("所属单位", problem.GetProperty("detail").GetString());
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        await keys.ShouldHaveStatus(HttpStatusCode.OK);
+        var listed = (await keys.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()
+            .Select(key => key.GetProperty("id").GetString()).ToList();
+        Assert.Contains(flooders[0].Id, listed);
+        Assert.True(revoked.IsSuccessStatusCode, $"revoking a flooding key: {(int)revoked.StatusCode}");
+        await rollup.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Equal(SeedReport.Values.Single(v => v.Key == "1.1").Value,
+            (await rollup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("values").GetProperty("1.1").GetProperty("value").GetDecimal());
+        await siblingRead.ShouldHaveStatus(HttpStatusCode.OK);
+        output.WriteLine($"requests limited: {14 - unitPermits} of 14 from the flooding unit; 0 of 4 elsewhere");
+    }
+
+    [Fact]
+    public async Task Should_give_each_key_of_a_unit_its_own_limit_inside_the_units_bucket()
+    {
+        var district = await _data.DistrictAsync();
+        await using var host = LimitsHost.Start(api, new Dictionary<string, string?>
+        {
+            ["Aggregator:RateLimit:PermitsPerMinute"] = $"{Permits}",
+            ["Aggregator:RateLimit:UnitPermitsPerMinute"] = "100",
         });
         var path = $"/api/v1/tenants/{district.Tenant}/org-units";
+        var viewer = host.Client(district.Keys["viewer@a"]);
 
-        // Two keys of the tenant share its two permits: the third request is refused, whichever key sends it.
-        await (await host.Client(district.Keys["viewer@root"]).GetAsync(path)).ShouldHaveStatus(HttpStatusCode.OK);
-        await (await host.Client(district.Keys["reviewer@root"]).GetAsync(path)).ShouldHaveStatus(HttpStatusCode.OK);
-        using var refused = await host.Client(district.Keys["reporter@root"]).GetAsync(path);
-        using var elsewhere = await host.Client(other.Keys["viewer@root"]).GetAsync($"/api/v1/tenants/{other.Tenant}/org-units");
+        for (var i = 0; i < Permits; i++) await (await viewer.GetAsync(path)).ShouldHaveStatus(HttpStatusCode.OK);
+        using var refused = await viewer.GetAsync(path);
+        using var sameUnit = await host.Client(district.Keys["reviewer@a"]).GetAsync(path);
 
         await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests);
-        Assert.NotNull(refused.Headers.RetryAfter);
-        await elsewhere.ShouldHaveStatus(HttpStatusCode.OK);
+        await sameUnit.ShouldHaveStatus(HttpStatusCode.OK);
         output.WriteLine("requests limited: 1");
     }
 
@@ -145,6 +202,10 @@ public sealed class RateLimitTests(ApiFixture api, ITestOutputHelper output)
     [InlineData("Aggregator:RateLimit:PermitsPerMinute", "-1")]
     [InlineData("Aggregator:RateLimit:StrictPermitsPerMinute", "-5")]
     [InlineData("Aggregator:RateLimit:PermitsPerMinute", "1000001")]
+    [InlineData("Aggregator:RateLimit:UnitPermitsPerMinute", "-1")]
+    [InlineData("Aggregator:RateLimit:ExpensiveConcurrency", "-1")]
+    [InlineData("Aggregator:RateLimit:ExpensiveConcurrency", "1001")]
+    [InlineData("Aggregator:RateLimit:TenantPermitsPerMinute", "6000")]
     public void Should_refuse_to_start_with_a_rate_that_is_no_rate(string setting, string value)
     {
         using var factory = new ApiFactory(new Dictionary<string, string?>

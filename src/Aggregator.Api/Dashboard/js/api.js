@@ -26,22 +26,34 @@ export class ApiError extends Error {
   }
 }
 
+// A 429 that asks for a short wait (another expensive read of the tenant still running, say) is waited out and
+// sent again, at most this often; a longer wait is shown as it is.
+const RETRIES_AFTER_429 = 3;
+const LONGEST_WAIT_SECONDS = 5;
+
 async function send(path, accept, key = session.key) {
-  let response;
-  try {
-    response = await fetch(path, { headers: { "X-Api-Key": key ?? "", Accept: accept }, cache: "no-cache" });
-  } catch (e) {
-    throw new ApiError(0, `无法连接服务器：${e.message}`, null);
+  for (let attempt = 0; ; attempt++) {
+    let response;
+    try {
+      response = await fetch(path, { headers: { "X-Api-Key": key ?? "", Accept: accept }, cache: "no-cache" });
+    } catch (e) {
+      throw new ApiError(0, `无法连接服务器：${e.message}`, null);
+    }
+    if (response.ok) return response;
+    const wait = Number(response.headers.get("Retry-After"));
+    if (response.status === 429 && attempt < RETRIES_AFTER_429 && wait >= 0 && wait <= LONGEST_WAIT_SECONDS) {
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      continue;
+    }
+    let problem = null;
+    try {
+      problem = await response.json();
+    } catch {
+      // Not a problem document (a proxy's page, say): the status line is all there is to show.
+    }
+    const message = problem?.detail || problem?.title || `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message, problem);
   }
-  if (response.ok) return response;
-  let problem = null;
-  try {
-    problem = await response.json();
-  } catch {
-    // Not a problem document (a proxy's page, say): the status line is all there is to show.
-  }
-  const message = problem?.detail || problem?.title || `${response.status} ${response.statusText}`;
-  throw new ApiError(response.status, message, problem);
 }
 
 export async function getJson(path, key) {
@@ -91,7 +103,8 @@ export const paths = {
   xlsx: (t, org, year) => `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/rollups/${year}.xlsx`,
   comparison: (t, org, year) => `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/comparisons/${year}`,
   completeness: (t, org, year) => `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/completeness/${year}`,
-  quality: (t, org, year) => `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/quality/${year}`,
+  quality: (t, org, year, limit, next) => `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/quality/${year}` +
+    `?limit=${limit}${next ? `&next=${segment(next)}` : ""}`,
   breakdown: (t, org, year, indicator) =>
     `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/rollups/${year}/breakdown?indicator=${segment(indicator)}`,
   series: (t, org, indicator) => `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/series?indicator=${segment(indicator)}`,

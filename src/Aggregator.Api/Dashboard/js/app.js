@@ -6,6 +6,9 @@ import { $, dateTime, el, number, show, showError } from "./dom.js";
 import { chartable, tableRows, templateLines } from "./figures.js";
 
 const FIRST_YEAR = 2008; // the first year of the oldest template (bj-gip-2017: 2008–2018)
+// The quality flags come in pages: this many flags a page, and at most this many pages (the rest is counted, not shown).
+const QUALITY_PAGE = 500;
+const QUALITY_PAGES = 20;
 
 const state = {
   tenant: null, // { code, name }
@@ -102,7 +105,7 @@ async function loadYear() {
       getJsonOrNull(paths.rollup(tenant, org, year)),
       getJsonOrNull(paths.comparison(tenant, org, year)).catch(() => null), // no base year: no change column
       getJsonOrNull(paths.completeness(tenant, org, year)),
-      getJsonOrNull(paths.quality(tenant, org, year)),
+      qualityOf(tenant, org, year),
     ]);
     const template = rollup ? await templateOf(rollup.template) : null;
     if (ticket !== state.loading) return;
@@ -207,6 +210,20 @@ async function loadCharts() {
   }
 }
 
+/** The year's quality flags, page after page (following next), as one answer; null when nothing was there to check. */
+async function qualityOf(tenant, org, year) {
+  const first = await getJsonOrNull(paths.quality(tenant, org, year, QUALITY_PAGE));
+  if (!first) return null;
+  const flags = [...first.flags];
+  let next = first.next;
+  for (let pages = 1; next && pages < QUALITY_PAGES; pages++) {
+    const page = await getJson(paths.quality(tenant, org, year, QUALITY_PAGE, next));
+    flags.push(...page.flags);
+    next = page.next;
+  }
+  return { ...first, flags, next };
+}
+
 function renderQuality(q) {
   const body = $("quality-table").tBodies[0];
   const flags = q?.flags ?? [];
@@ -214,12 +231,17 @@ function renderQuality(q) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: "5", class: "empty", text: q ? "未发现需要复核的数据。" : "该年度暂无可检查的报告。" })));
     return;
   }
-  body.replaceChildren(...flags.map((f) => el("tr", { class: `flag-${f.kind}` },
+  const rows = flags.map((f) => el("tr", { class: `flag-${f.kind}` },
     el("td", { text: f.name }),
     el("td", { class: "kind", text: flagNames[f.kind] ?? f.kind }),
     el("td", { text: f.indicator }),
     el("td", { class: "num", text: number(f.value) }),
-    el("td", { class: "why", text: f.why }))));
+    el("td", { class: "why", text: f.why })));
+  if (q.next) {
+    rows.push(el("tr", { class: "more" },
+      el("td", { colspan: "5", class: "empty", text: `另有 ${q.total - flags.length} 条提示未显示（共 ${q.total} 条）。` })));
+  }
+  body.replaceChildren(...rows);
 }
 
 async function onDownload() {

@@ -7,6 +7,7 @@ using Aggregator.Data;
 using Aggregator.Domain.Quality;
 using Aggregator.Domain.Templates;
 using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Limits;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 
@@ -20,17 +21,20 @@ namespace Aggregator.Api.Features.Quality.Get;
 /// sub-district gives its swings and warnings only — a unit's figures are never compared with figures the
 /// caller may not read.
 /// </summary>
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOptions<QualityThresholds> thresholds, FigureAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOptions<QualityThresholds> thresholds, FigureAnswers answers,
+    ExpensiveReads expensiveReads) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/quality/{year}");
         Group<TenantGroup>();
         Description(d => d.WithTags("Quality").AllowedFor(FigureScope.ReadRoles).Produces(304)
+            .WithMetadata(new ExpensiveRead("this being an expensive read,"))
             .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc));
         Summary(s =>
         {
-            s.Summary = "Data-quality flags of the counted reports at or below a unit: swings against last year, outliers among the units, stored warnings. Flags never block a report.";
+            s.Summary = "Data-quality flags of the counted reports at or below a unit: swings against last year, outliers among the units, stored warnings. " +
+                        "Flags never block a report. Paged: limit flags at a time, in a stable order; next (in the answer, null on the last page) asks for the next page.";
             s.ResponseExamples[200] = Examples.Flags;
         });
     }
@@ -38,6 +42,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
         var previousYear = req.Year - 1;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
@@ -56,10 +61,18 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
         var lastYear = reports.Where(report => report.Year == previousYear).ToDictionary(report => report.OrgUnit, Figures, StringComparer.Ordinal);
         var names = current.ToDictionary(report => report.OrgUnit, report => report.Name, StringComparer.Ordinal);
 
-        var flags = QualityCheck.Flags(catalog, current.Select(Figures).ToList(), lastYear, thresholds.Value);
-        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, current.Count, flags.Select(flag => new FlagView(
+        // Every page is computed from all the flags (an outlier is judged against every unit), then cut at its place.
+        var flags = QualityCheck.Flags(catalog, current.Select(Figures).ToList(), lastYear, thresholds.Value)
+            .Select(flag => (Flag: flag, Place: FlagPlace.Of(flag, catalog)))
+            .OrderBy(entry => entry.Place)
+            .ToList();
+        var after = req.After();
+        var page = flags.Where(entry => after is null || entry.Place.CompareTo(after.Value) > 0).Take(req.Limit + 1).ToList();
+        var next = page.Count > req.Limit ? FlagCursor.Write(req.Org, req.Year, page[req.Limit - 1].Place) : null;
+        var views = page.Take(req.Limit).Select(entry => entry.Flag).Select(flag => new FlagView(
             flag.OrgUnit, names[flag.OrgUnit], flag.Indicator, flag.Value, QualityOptions.Word(flag.Kind), flag.Why, flag.Template,
-            flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList()), null, ct);
+            flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList();
+        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, current.Count, views, flags.Count, next), null, ct);
     }
 
     /// <summary>

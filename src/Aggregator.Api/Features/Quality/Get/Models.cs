@@ -1,16 +1,46 @@
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
+using FastEndpoints;
+using FluentValidation;
 
 namespace Aggregator.Api.Features.Quality.Get;
 
 public sealed class Request
 {
+    public const int DefaultLimit = 200;
+    public const int MostLimit = 1_000;
+
     public string Tenant { get; init; } = "";
     public string Org { get; init; } = "";
     public int Year { get; init; }
+
+    /// <summary>At most this many flags in the answer (1–1000, default 200).</summary>
+    [QueryParam] public int Limit { get; init; } = DefaultLimit;
+
+    /// <summary>The next page: the <c>next</c> of the previous answer, as it was given (opaque). Without it, the first page.</summary>
+    [QueryParam] public string? Next { get; init; }
+
+    /// <summary>Where the page starts: after the flag <see cref="Next"/> names; null for the first page.</summary>
+    public FlagPlace? After() => Next is null ? null : FlagCursor.Read(Next, Org, Year);
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Limit).InclusiveBetween(1, MostLimit);
+            RuleFor(r => r.Next).MaximumCharacters(FlagCursor.MaxLength)
+                .Must((r, next) => next is null || r.After() is not null)
+                .WithMessage("next must be the next of an earlier answer about the same unit and year, as it was given.");
+        }
+    }
 }
 
-/// <summary>units: how many counted reports at or below the unit were checked.</summary>
-public sealed record Response(string OrgUnit, int Year, int Units, IReadOnlyList<FlagView> Flags);
+/// <summary>
+/// A page of the flags, in a stable order (unit code, then indicator in template order, kind, rule). units: how
+/// many counted reports at or below the unit were checked; total: how many flags there are on all pages; next:
+/// the cursor of the next page, null on the last one.
+/// </summary>
+public sealed record Response(string OrgUnit, int Year, int Units, IReadOnlyList<FlagView> Flags, int Total, string? Next);
 
 /// <summary>
 /// One figure worth a second look; it never blocks a report. swing: far from the unit's own figure of the year
@@ -45,5 +75,5 @@ internal static class Examples
         new("110102007", "陶然亭街道", "9.3", 510, "outlier",
             "接受培训人员数(9.3) 为 510，远高于填报此项的 15 个单位的中位数 51。 (510 is far above the median of 51 over the 15 units that gave this figure.)",
             "bj-gip-2017", null, 51, 14, null),
-    ]);
+    ], 3, null);
 }

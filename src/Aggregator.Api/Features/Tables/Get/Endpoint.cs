@@ -3,6 +3,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Api.Features.Rollups.Export;
 using Aggregator.Api.Features.Shared;
+using Aggregator.Api.Limits;
 using Aggregator.Api.OpenApi;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
@@ -10,13 +11,14 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Tables.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers, ExpensiveReads expensiveReads) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/table/{year}");
         Group<TenantGroup>();
         Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles)
+            .WithMetadata(new ExpensiveRead($"for a table of more than {ExpensiveReads.TableCells} cells (rows × indicators),"))
             .Produces<Response>(200, "application/json", "text/csv").Produces(304)
             .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc));
         Summary(s =>
@@ -47,6 +49,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         }
 
         var rows = InTreeOrder((await Data.SubtreeAsync(db, unit.OrgUnitId)).ToList(), unit.OrgUnitId, req.Level);
+        // Its size is known before its figures are read: a big table is an expensive read, a chart's few cells are not.
+        if ((long)rows.Count * codes.Length > ExpensiveReads.TableCells && !await expensiveReads.TryEnterAsync(HttpContext, tenantId))
+            return;
         var values = (await Data.ValuesAsync(db, req.Year, header.Template,
                 [unit.OrgUnitId, .. rows.Where(row => row.HasChildren).Select(row => row.OrgUnitId)],
                 rows.Where(row => !row.HasChildren).Select(row => row.OrgUnitId).ToArray(), codes))

@@ -1,17 +1,18 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.Limits;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Export.Csv;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads) : Endpoint<Request>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/rollups/{year}.csv");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles)
+        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles).WithMetadata(new ExpensiveRead("this being an expensive read,"))
             .ClearDefaultProduces(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv"));
         Summary(s => s.Summary =
@@ -21,6 +22,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var rollup = await StoredRollup.ReadAsync(db, catalog, caller, req.Org, req.Year);

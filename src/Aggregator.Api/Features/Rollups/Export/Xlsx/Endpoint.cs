@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.Limits;
 using Aggregator.Api.Features.Completeness;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
@@ -6,13 +7,13 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Export.Xlsx;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpoint<Request>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads) : Endpoint<Request>
 {
     public override void Configure()
     {
         Get("/org-units/{org}/rollups/{year}.xlsx");
         Group<TenantGroup>();
-        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles)
+        Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles).WithMetadata(new ExpensiveRead("this being an expensive read,"))
             .ClearDefaultProduces(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status200OK, typeof(Stream), XlsxWorkbook.ContentType));
         Summary(s => s.Summary =
@@ -22,6 +23,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog) : Endpo
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var timeZone = ProcessorState<RequestAccess>().TimeZone;
