@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Tests.Infrastructure;
 using Dapper;
 
@@ -16,6 +17,7 @@ public sealed class AuditPagingTests(ApiFixture api, Xunit.Abstractions.ITestOut
 {
     private const int Writers = 6;
     private const int VersionsPerWriter = 20;
+    private const int SlowEntries = 3;
     private readonly TestData _data = new(api);
 
     [Fact]
@@ -26,8 +28,15 @@ public sealed class AuditPagingTests(ApiFixture api, Xunit.Abstractions.ITestOut
         var units = new List<string>();
         for (var i = 0; i < Writers; i++) units.Add(await _data.OrgUnitAsync(tenant, name: $"街道{i}"));
 
-        // Each writer posts version after version of its own unit's report; the reader pages meanwhile.
-        var writing = Task.WhenAll(units.Select(unit => Task.Run(async () =>
+        var tenantId = await _data.TenantIdAsync(tenant);
+
+        // Each writer posts version after version of its own unit's report; the reader pages meanwhile. One more writer
+        // is slow on purpose: it writes its entry, then commits only after the reader has finished another pass, so that
+        // entries written after its own commit before it (the case that put entries below a cursor already read).
+        var passDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Should the reader fail, the slow writer gives up (and rolls back) instead of holding its transaction open.
+        using var stop = new CancellationTokenSource();
+        var posting = units.Select(unit => Task.Run(async () =>
         {
             var writer = api.Client((await _data.KeyAsync(tenant, unit, "reporter")).Key);
             for (var version = 0; version < VersionsPerWriter; version++)
@@ -35,25 +44,52 @@ public sealed class AuditPagingTests(ApiFixture api, Xunit.Abstractions.ITestOut
                 await (await TestData.PostReportAsync(writer, tenant, unit, TestData.ReportFor().With("1.1", 1000 + version)))
                     .ShouldHaveStatus(HttpStatusCode.Created);
             }
-        })));
+        })).ToList();
+        var slow = Task.Run(async () =>
+        {
+            var slowUnit = await _data.OrgUnitAsync(tenant, name: "慢街道");
+            var writer = api.Client((await _data.KeyAsync(tenant, slowUnit, "reporter")).Key);
+            for (var i = 0; i < SlowEntries; i++)
+            {
+                await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
+                await AuditLog.AppendAsync(db, tenantId, "system", "test.slow-writer", $"slow/{i}");
+                await (await TestData.PostReportAsync(writer, tenant, slowUnit, TestData.ReportFor().With("1.1", 2000 + i)))
+                    .ShouldHaveStatus(HttpStatusCode.Created);
+                // The pass in progress ends, then a whole pass runs that began after that version committed.
+                await Volatile.Read(ref passDone).Task.WaitAsync(stop.Token);
+                await Volatile.Read(ref passDone).Task.WaitAsync(stop.Token);
+                await db.CommitAsync();
+            }
+        });
+        var writing = Task.WhenAll(posting.Append(slow));
 
         // Every pass reads the whole log from the top, in pages of 7. What a pass lists must be what the previous pass
         // listed, with new entries above it only: an entry that turned up below one already read is one a follower missed.
         List<string> previous = [];
         var passes = 0;
         var grew = 0;
-        while (true)
+        try
         {
-            var done = writing.IsCompleted;
-            var listed = await ReadAllAsync(admin, tenant);
-            Assert.Equal(listed.Count, listed.Distinct().Count());
-            var added = listed.Count - previous.Count;
-            Assert.True(added >= 0, $"pass {passes}: the log shrank from {previous.Count} to {listed.Count} entries");
-            Assert.Equal(previous, listed.Skip(added));
-            if (added > 0) grew++;
-            previous = listed;
-            passes++;
-            if (done) break;
+            while (true)
+            {
+                var done = writing.IsCompleted;
+                var listed = await ReadAllAsync(admin, tenant);
+                Assert.Equal(listed.Count, listed.Distinct().Count());
+                var added = listed.Count - previous.Count;
+                Assert.True(added >= 0, $"pass {passes}: the log shrank from {previous.Count} to {listed.Count} entries");
+                Assert.Equal(previous, listed.Skip(added));
+                if (added > 0) grew++;
+                previous = listed;
+                passes++;
+                var ended = passDone;
+                Volatile.Write(ref passDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                ended.SetResult();
+                if (done) break;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
         }
         await writing;
         output.WriteLine($"{passes} passes while writing, {grew} of them found new entries");
@@ -61,7 +97,8 @@ public sealed class AuditPagingTests(ApiFixture api, Xunit.Abstractions.ITestOut
 
         // Once the writers are done, the follower catches up with every entry the tenant's log holds, each once.
         var stored = await StoredEntriesAsync(tenant);
-        Assert.Equal(Writers * VersionsPerWriter, stored.Count(entry => entry.Action == "report.version-submitted"));
+        Assert.Equal(Writers * VersionsPerWriter + SlowEntries, stored.Count(entry => entry.Action == "report.version-submitted"));
+        Assert.Equal(SlowEntries, stored.Count(entry => entry.Action == "test.slow-writer"));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (previous.Count < stored.Count && DateTime.UtcNow < deadline)
         {
