@@ -7,8 +7,8 @@
 # dump reads through the tenant's own scope (app.tenant_id), and the restore writes through it: neither can
 # touch another tenant's rows. The restore is one transaction; it fails, changing nothing, if any of the
 # tenant's rows are still there (delete the tenant's rows first, or restore into another database).
-# Hangfire's queue is not dumped: the restored rollup_state rows keep their dirty flags, and the hourly sweep
-# (or POST …/recompute) brings any stale figures up to date.
+# Hangfire's queue is not dumped, nor the job ids that name its jobs (job_handles): the restored rollup_state rows
+# keep their dirty flags, and the hourly sweep (or POST …/recompute) brings any stale figures up to date.
 set -euo pipefail
 code="${1:?usage: tenant-dump.sh TENANT_CODE > tenant.sql}"
 
@@ -43,6 +43,10 @@ for entry in "${tables[@]}"; do
   psql -X -q -v ON_ERROR_STOP=1 -c "SET app.tenant_id = '$tenant_id'" \
        -c "COPY (SELECT * FROM $table WHERE tenant_id = '$tenant_id' $order) TO STDOUT"
   echo "\\."
+  # An audit entry's position counts in the transaction ids of the cluster it was written in; restored, the entries
+  # take the restore's transaction (their audit_id keeps their order), or they would be held back, or sort above
+  # entries written later, in a cluster whose transaction ids are lower.
+  if [ "$table" = audit_log ]; then echo "UPDATE restore_audit_log SET xact_id = pg_current_xact_id();"; fi
   echo "INSERT INTO $table SELECT * FROM restore_$table;"
 done
 # Identity columns: a restore into another database must not hand out ids the restored rows already use.

@@ -9,6 +9,7 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
     private const string TenantSetting = "app.tenant_id";
     private const string ScopeSetting = "app.scope";
     private const string KeyHashSetting = "app.key_hash";
+    private const string JobIdSetting = "app.job_id";
 
     /// <summary>A transaction that sees and writes only the rows of <paramref name="tenantId"/>.</summary>
     public Task<DbSession> BeginAsync(Guid tenantId, CancellationToken ct) =>
@@ -73,6 +74,10 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
     /// <summary>A transaction that may read the one API key whose hash it presents.</summary>
     public Task<DbSession> BeginKeyLookupAsync(byte[] keyHash, CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [KeyHashSetting] = Convert.ToHexStringLower(keyHash) }, tenantId: null, ct);
+
+    /// <summary>A transaction that may read the one job handle whose id it presents (the platform admin following a job).</summary>
+    public Task<DbSession> BeginJobLookupAsync(Guid jobId, CancellationToken ct) =>
+        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [JobIdSetting] = jobId.ToString() }, tenantId: null, ct);
 
     /// <summary>Within a key-lookup transaction, switch to the key's tenant once the key is known.</summary>
     public static Task EnterTenantAsync(DbSession db, Guid tenantId) =>

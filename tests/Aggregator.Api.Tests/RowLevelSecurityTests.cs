@@ -20,7 +20,7 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
     [
         "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
         "rollup_state", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values", "deadlines",
-        "csv_imports",
+        "csv_imports", "job_handles",
     ];
 
     public static TheoryData<string> TenantTables => new(Tables);

@@ -22,6 +22,8 @@ public sealed partial class TenantFilterTests
         ["FROM api_keys WHERE key_hash = @hash"] = "the tenant is what this lookup finds out",
         // /metrics: the oldest stale figures of any tenant, one aggregate through rollup_state's monitoring policy.
         ["FROM rollup_state WHERE dirty_since IS NOT NULL"] = "the staleness gauge is across tenants by definition",
+        // The platform admin following a job: the job-lookup policy shows only the handle with that id.
+        ["FROM job_handles WHERE job_id = @jobId"] = "the tenant is what this lookup finds out",
     };
 
     [Fact]

@@ -1,5 +1,6 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Jobs;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Limits;
 using Aggregator.Api.OpenApi;
@@ -66,7 +67,9 @@ public sealed class Endpoint(TenantDb tenantDb, IBackgroundJobClient jobs) : End
         }
 
         // Ids only: the file waits in csv_imports, not in the job's arguments; the tenant first, as for every tenant job.
-        var jobId = jobs.Create<ImportJob>(job => job.ExecuteAsync(tenantId, importId, CancellationToken.None), new EnqueuedState(ImportJob.Queue));
+        var hangfireJobId = jobs.Create<ImportJob>(job => job.ExecuteAsync(tenantId, importId, CancellationToken.None), new EnqueuedState(ImportJob.Queue));
+        // Not the request's token: the job is queued, and the client must get its id even if it is hanging up.
+        var jobId = await JobHandles.ForAsync(tenantDb, tenantId, hangfireJobId, CancellationToken.None);
         HttpContext.Response.Headers.Location = $"/api/v1/jobs/{jobId}";
         await Send.ResponseAsync(new Response(jobId, "queued", rows.Count, req.DryRun), StatusCodes.Status202Accepted, ct);
     }

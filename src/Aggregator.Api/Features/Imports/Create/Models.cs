@@ -31,5 +31,5 @@ public sealed record Response(string JobId, string Status, int Rows, bool DryRun
 
 internal static class Examples
 {
-    public static readonly Response Queued = new("4711", "queued", 1_250, DryRun: false);
+    public static readonly Response Queued = new("5f0c6a2e9d1b4c7e8a3f6b2d1c0e9a87", "queued", 1_250, DryRun: false);
 }

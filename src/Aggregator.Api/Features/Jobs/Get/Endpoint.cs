@@ -30,19 +30,20 @@ public sealed class Endpoint(JobStorage storage, TenantDb tenantDb) : Endpoint<R
         Get("/api/v1/jobs/{id}");
         Description(d => d.WithTags("Jobs").AllowedForAnyKey());
         Summary(s => s.Summary = "A background job queued by this API: its state, times and error, and an import's summary once it has " +
-                                 "succeeded. Keys see their own tenant's jobs.");
+                                 "succeeded. Keys see their own tenant's jobs. The id is the one a 202 named (Location, jobId): 32 hex digits of the tenant's own.");
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var caller = ProcessorState<RequestAccess>().Caller;
         var notFound = ProblemException.NotFound($"Job '{req.Id}'");
-        if (!long.TryParse(req.Id, out _)) throw notFound;
+        // The id is the tenant's handle of the job (job_handles), never Hangfire's number: a key finds its own tenant's jobs only.
+        if (caller is { IsAdmin: false, TenantId: null }) throw notFound;
+        var handle = await JobHandles.FindAsync(tenantDb, caller.IsAdmin ? null : caller.TenantId, req.Id, ct) ?? throw notFound;
 
-        var details = storage.GetMonitoringApi().JobDetails(req.Id);
+        var details = storage.GetMonitoringApi().JobDetails(handle.HangfireJobId);
         // Jobs carry ids only; the tenant id is the first argument of every tenant job.
-        if (details?.Job is not { } job || job.Args.Count == 0 || job.Args[0] is not Guid tenantId) throw notFound;
-        if (!caller.IsAdmin && caller.TenantId != tenantId) throw notFound;
+        if (details?.Job is not { } job || job.Args.Count == 0 || job.Args[0] is not Guid tenantId || tenantId != handle.TenantId) throw notFound;
 
         var history = details.History ?? [];
         var current = history.FirstOrDefault();

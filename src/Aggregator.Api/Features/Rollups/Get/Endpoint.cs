@@ -40,7 +40,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupA
         if (probe.Generation is { } seen)
         {
             // Sets the ETag header, which the cached answer below carries too.
-            if (ConditionalGet.IsNotModified(HttpContext, answers.ETagOf(probe.OrgUnitId, seen)))
+            if (ConditionalGet.IsNotModified(HttpContext, answers.ETagOf(tenantId, req.Year, probe.OrgUnitId, seen)))
             {
                 await Send.NotModifiedAsync(ct);
                 return;
@@ -58,7 +58,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupA
         if (!target.HasChildren) throw NoRollup(req);
         var generation = target.Generation ?? throw await NotStoredAsync(db, req);
 
-        var etag = answers.ETagOf(target.OrgUnitId, generation);
+        var etag = answers.ETagOf(tenantId, req.Year, target.OrgUnitId, generation);
         if (ConditionalGet.IsNotModified(HttpContext, etag))
         {
             await db.CommitAsync();

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Domain.Templates;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -38,11 +40,13 @@ public sealed class RollupAnswers(TemplateCatalog catalog) : IDisposable
     public void UseJson(JsonSerializerOptions options) => json = options;
 
     /// <summary>
-    /// The strong ETag of a unit's answer: the generation and the unit, and a fingerprint of how the answer is
-    /// written (this build, and the template's indicators in their order), so a deploy never reuses a tag.
+    /// The strong ETag of a unit's answer: a digest of the generation and the unit, and a fingerprint of how the answer
+    /// is written (this build, and the template's indicators in their order), so a deploy never reuses a tag. A digest,
+    /// not the parts: the unit's internal id and the run counter are no business of the client's.
     /// </summary>
-    public string ETagOf(long orgUnitId, FiguresGeneration generation) =>
-        $"\"r{generation.Runs}-{generation.ComputedAt.Ticks:x}-{(generation.Stale ? 's' : 'c')}-u{orgUnitId}-{RepresentationOf(generation.Template)}\"";
+    public string ETagOf(Guid tenant, int year, long orgUnitId, FiguresGeneration generation) =>
+        "\"r" + ETags.Digest(string.Create(CultureInfo.InvariantCulture,
+            $"rollup\n{tenant}\n{year}\n{orgUnitId}\n{generation.Runs}\n{generation.ComputedAt.Ticks}\n{generation.Stale}\n{RepresentationOf(generation.Template)}")) + "\"";
 
     public byte[]? Find(Guid tenant, int year, long orgUnitId, FiguresGeneration generation) =>
         cache.TryGetValue(new Key(tenant, year, orgUnitId, generation), out byte[]? body) ? body : null;

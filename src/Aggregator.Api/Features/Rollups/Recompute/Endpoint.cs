@@ -2,6 +2,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Limits;
 using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Jobs;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
@@ -49,7 +50,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, TenantC
 
         // The job recomputes the whole (tenant, year): every unit's figures come from the same run. While one
         // is still waiting to run, a further request gets that job rather than queuing another.
-        var jobId = await recomputes.EnsureQueuedAsync(tenantId, req.Year);
+        var jobId = await JobHandles.ForAsync(tenantDb, tenantId, await recomputes.EnsureQueuedAsync(tenantId, req.Year), CancellationToken.None);
         HttpContext.Response.Headers.Location = $"/api/v1/jobs/{jobId}";
         await Send.ResponseAsync(new Response(jobId, "queued"), StatusCodes.Status202Accepted, ct);
     }
