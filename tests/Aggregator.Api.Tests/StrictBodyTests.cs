@@ -49,7 +49,7 @@ public sealed class StrictBodyTests(ApiFixture api)
         await ShouldNameAsync(await SendAsync(district.Keys["tenant-admin@root"], HttpMethod.Put, $"{tenant}/settings",
             new JsonObject { ["review"] = "required", ["reveiw"] = "off" }), "reveiw");
         await ShouldNameAsync(await SendAsync(district.Keys["tenant-admin@root"], HttpMethod.Put, $"{tenant}/deadlines/{SeedReport.Year}",
-            new JsonObject { ["due"] = "2018-01-31T23:59:59+08:00", ["grace"] = "P3D" }), "grace");
+            new JsonObject { ["due"] = "2018-02-28T23:59:59+08:00", ["grace"] = "P3D" }), "grace");
 
         var admin = api.Admin();
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/tenants/{newTenant}")).StatusCode);
@@ -59,7 +59,7 @@ public sealed class StrictBodyTests(ApiFixture api)
         var settings = await api.Client(district.Keys["viewer@root"]).GetFromJsonAsync<JsonElement>($"{tenant}/settings");
         Assert.Equal("off", settings.GetProperty("review").GetString());
         var deadline = await api.Client(district.Keys["viewer@root"]).GetAsync($"{tenant}/deadlines/{SeedReport.Year}");
-        Assert.DoesNotContain("2018-01-31", await deadline.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("2018-02-28", await deadline.Content.ReadAsStringAsync());
     }
 
     [Fact]
