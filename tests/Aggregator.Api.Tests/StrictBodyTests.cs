@@ -97,6 +97,28 @@ public sealed class StrictBodyTests(ApiFixture api)
         await (await SendAsync(district.Keys["reporter@a"], HttpMethod.Post, path, known)).ShouldHaveStatus(HttpStatusCode.Created);
     }
 
+    [Theory]
+    [InlineData("\\u0000", "\uFFFD")]
+    [InlineData("\\udc00", "")]
+    [InlineData("\\ud840\\udc00", "\U00020000")]
+    [InlineData("long", null)]
+    public async Task Should_echo_an_unknown_members_name_only_as_printable_text_of_bounded_length(string escaped, string? echoed)
+    {
+        var district = await _data.DistrictAsync();
+        var name = escaped == "long" ? new string('x', 5_000) : escaped;
+
+        var response = await SendRawAsync(district.Keys["reporter@a"], $"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/versions",
+            $"{{\"template\":\"bj-gip-2017\",\"{name}\":1,\"values\":{{\"1.1\":975}}}}");
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors").EnumerateArray().ToList();
+        if (echoed == "")
+            Assert.Empty(errors); // a lone surrogate in a member name: the serializer cannot read the name at all
+        else
+            Assert.Equal(echoed ?? new string('x', 100) + "…", Assert.Single(errors).GetProperty("name").GetString());
+        Assert.Equal(0, await _data.VersionCountAsync(district, district.SubDistrictA));
+    }
+
     // --- notes are content
 
     [Fact]

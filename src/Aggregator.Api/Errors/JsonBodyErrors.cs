@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentValidation.Results;
@@ -21,9 +22,8 @@ public static partial class JsonBodyErrors
         // System.Text.Json names the member only in its message (and the .NET type, which is no business of a client's).
         if (UnmappedMember().Match(error.Message) is { Success: true } unmapped)
         {
-            // A member name is the client's text: echoed at most this long.
-            var member = unmapped.Groups["member"].Value is { Length: > MaxEchoed } name ? name[..MaxEchoed] + "…" : unmapped.Groups["member"].Value;
-            var field = Within(error.Path, member);
+            var member = unmapped.Groups["member"].Value;
+            var field = Within(error.Path, member) is { Length: > 0 } parent ? $"{parent}.{Echo(member)}" : Echo(member);
             return new ValidationFailure(field,
                 $"'{field}' is not a member of this request: unknown members are refused rather than ignored. Check its spelling against the operation's schema.")
             {
@@ -36,12 +36,28 @@ public static partial class JsonBodyErrors
             error.InnerException?.Message ?? error.Message);
     }
 
-    /// <summary>The member's dotted path: <c>parent.member</c> inside a nested object, <c>member</c> at the top.</summary>
+    /// <summary>
+    /// A member name is the client's text: echoed at most <see cref="MaxEchoed"/> characters long, a control character or a
+    /// lone surrogate (which no JSON writer can write) as U+FFFD.
+    /// </summary>
+    private static string Echo(string name)
+    {
+        var runes = name.EnumerateRunes().Take(MaxEchoed + 1).ToList();
+        var echoed = string.Concat(runes.Take(MaxEchoed).Select(rune => Rune.IsControl(rune) ? "\uFFFD" : rune.ToString()));
+        return runes.Count > MaxEchoed ? echoed + "…" : echoed;
+    }
+
+    /// <summary>
+    /// The path of the object holding the member (<c>parent</c> of <c>parent.member</c>), empty at the top. The serializer's
+    /// path ends with the member itself (<c>$.parent.member</c> or <c>$.parent['odd member']</c>): that part is the client's
+    /// text, the rest is made of members the request knows.
+    /// </summary>
     private static string Within(string? path, string member)
     {
-        if (path is null || !path.StartsWith("$.", StringComparison.Ordinal)) return member;
-        var parent = path[2..];
-        return parent == member || parent.EndsWith($".{member}", StringComparison.Ordinal) ? parent : $"{parent}.{member}";
+        if (path is null || !path.StartsWith('$')) return "";
+        foreach (var last in new[] { $".{member}", $"['{member}']" })
+            if (path.EndsWith(last, StringComparison.Ordinal)) path = path[..^last.Length];
+        return path.Length <= 1 ? "" : path.TrimStart('$').TrimStart('.');
     }
 
     [GeneratedRegex(@"^The JSON property '(?<member>.*)' could not be mapped to any \.NET member contained in type '", RegexOptions.Singleline)]
