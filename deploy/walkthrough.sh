@@ -69,8 +69,12 @@ for attempt in first retry; do
        -d '{"template":"bj-gip-2017","values":{"1.1":975,"3.1":3,"3.1.1":0,"3.1.2":0,"3.1.3":2,"3.1.4":1,"7":null}}'
 done
 
-# Or the annual report as published (.txt or .docx): its statistics table is read and mapped. A dry run
-# only shows what would be stored; the import itself stores the document's figures as version 2.
+# Or the annual report as published (.txt or .docx): its statistics table is read and mapped. A .txt may be
+# UTF-8 (BOM or not), UTF-16 with a BOM, or GB18030/GBK (Notepad's "ANSI" on a Chinese Windows); the answer's
+# `encoding` says which was read. A document that names its year (title "…2017年…年度报告", table header
+# "（2017年度）"; the header wins if they differ, with a warning) is refused in another year: 422 `year-mismatch`
+# with `documentYear` and `year`. A file without any text is 422 `empty-document`. A dry run only shows what would
+# be stored (another year's document gets the same 422); the import itself stores its figures as version 2.
 call 200 POST "/api/v1/tenants/110102/org-units/110102003/reports/2017/import?dryRun=true" -H "X-Api-Key: $REPORTER" \
      -F file=@tests/fixtures/taoranting-2017-gip-annual-report.txt
 call 201 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/import -H "X-Api-Key: $REPORTER" \

@@ -94,6 +94,9 @@ public static class ApiRegistration
             // {"1.1":1,"1.1":2} or two "template" keys: which one did the client mean? Refused (400), at any depth
             // (JsonElement members such as a report's values included), rather than guessed.
             config.Serializer.Options.AllowDuplicateProperties = false;
+            // {"notes": "…"} for note: refused (400 naming it) rather than ignored, so a misspelt member never stores something else.
+            config.Serializer.Options.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            config.Binding.JsonExceptionTransformer = JsonBodyErrors.Failure;
             config.Serializer.SerializerErrorsField = FieldErrors.SerializerErrorsField;
             app.Services.GetRequiredService<Features.Rollups.Get.RollupAnswers>().UseJson(config.Serializer.Options);
             app.Services.GetRequiredService<Features.Shared.FigureAnswers>().UseJson(config.Serializer.Options);

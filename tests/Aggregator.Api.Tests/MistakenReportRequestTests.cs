@@ -110,7 +110,7 @@ public sealed class MistakenReportRequestTests(ApiFixture api)
         var tenantId = await _data.TenantIdAsync(district.Tenant);
         var dirtyBefore = await DirtyGenerationAsync(tenantId);
 
-        var again = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().WithNote("nochmal"));
+        var again = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor());
 
         await again.ShouldHaveStatus(HttpStatusCode.OK);
         var body = await again.Content.ReadFromJsonAsync<JsonElement>();

@@ -20,7 +20,7 @@ public static class FieldErrors
         var unreadable = failures.RemoveAll(failure =>
             string.Equals(failure.PropertyName, SerializerErrorsField, StringComparison.OrdinalIgnoreCase)) > 0;
         var errors = failures
-            .GroupBy(failure => JsonName(failure.PropertyName), StringComparer.Ordinal)
+            .GroupBy(failure => failure.ErrorCode == JsonBodyErrors.UnknownMemberCode ? failure.PropertyName : JsonName(failure.PropertyName), StringComparer.Ordinal)
             .Select(field => new FieldError(field.Key, field.First().ErrorMessage))
             .ToList();
         var problem = new ProblemDetails

@@ -13,6 +13,10 @@ public static class ProblemTypes
     public const string EmptyReport = "empty-report";
     /// <summary>422: an imported document whose table is not the template's.</summary>
     public const string UnrecognisedDocument = "unrecognised-document";
+    /// <summary>422: an imported document without any text (an empty file, blanks only, a .docx without text).</summary>
+    public const string EmptyDocument = "empty-document";
+    /// <summary>422: an imported document naming another year (title, table header) than the one it was sent to.</summary>
+    public const string YearMismatch = "year-mismatch";
     /// <summary>422: an imported document beyond the reader's limits (rows, parts, size, nesting).</summary>
     public const string DocumentTooLarge = "document-too-large";
     /// <summary>422: an Idempotency-Key already used for a different request.</summary>

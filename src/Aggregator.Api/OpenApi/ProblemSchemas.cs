@@ -71,8 +71,18 @@ public sealed class RuleProblem : Problem
     /// <summary>Import only: indicators of the template the document had no row for.</summary>
     public IReadOnlyList<string>? NotFound { get; init; }
 
-    /// <summary>unrecognised-document: how the document was read (<c>text</c> or <c>docx</c>).</summary>
+    /// <summary>Import: how the document was read (<c>text</c> or <c>docx</c>).</summary>
     public string? Format { get; init; }
+
+    /// <summary>Import of a .txt: how its bytes were decoded.</summary>
+    [Vocabulary(Vocabularies.TextEncodings)]
+    public string? Encoding { get; init; }
+
+    /// <summary>year-mismatch: the year the document names (its statistics table's header, else its title).</summary>
+    public int? DocumentYear { get; init; }
+
+    /// <summary>year-mismatch: the year of the route the document was sent to.</summary>
+    public int? Year { get; init; }
 
     /// <summary>unrecognised-document: the table rows read from the document.</summary>
     public int? RowsRead { get; init; }

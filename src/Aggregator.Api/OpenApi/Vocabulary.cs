@@ -33,6 +33,8 @@ public enum Vocabularies
     UnitReportStates,
     /// <summary>What a data-quality flag is: swing, outlier, warning.</summary>
     QualityFlagKinds,
+    /// <summary>How an imported .txt was decoded: utf-8, utf-16le, utf-16be, gb18030.</summary>
+    TextEncodings,
 }
 
 /// <summary>Documents a string member as one of the words of a vocabulary.</summary>

@@ -52,6 +52,7 @@ public sealed class VocabularySchemaFilter(TemplateCatalog catalog) : ISchemaFil
         Vocabularies.ReviewModes => Features.Reports.Shared.ReviewModes.All,
         Vocabularies.UnitReportStates => [.. Features.Reports.Shared.ReviewStatus.All, "missing"],
         Vocabularies.QualityFlagKinds => Features.Quality.QualityOptions.Words,
+        Vocabularies.TextEncodings => Features.Reports.Import.TextDecoding.All,
         _ => throw new ArgumentOutOfRangeException(nameof(vocabulary)),
     };
 }

@@ -27,6 +27,9 @@ public sealed partial class ContractTests
             (versions, "empty-report", new Call(world.TenantAdmin, world.Route(), Body: JsonBody(new { template = "bj-gip-2017", values = new { } }))),
             (import, "empty-report", new Call(world.TenantAdmin, world.Route(), Body: Form(SeedDocx.Build(row => row with { Value = "" }), "blank.docx"))),
             (import, "unrecognised-document", new Call(world.TenantAdmin, national, Body: Form(Encoding.UTF8.GetBytes(SeedReport.Text)))),
+            (import, "year-mismatch", new Call(world.TenantAdmin, new Dictionary<string, string>(world.Route()) { ["year"] = "2018" },
+                Body: Form(Encoding.UTF8.GetBytes(SeedReport.Text)))),
+            (import, "empty-document", new Call(world.TenantAdmin, world.Route(), Body: Form(Encoding.UTF8.GetBytes(" \n\u3000\n")))),
         };
 
         var failures = new List<string>();

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Reports.Storing;
 using Aggregator.Data;
 using Aggregator.Data.Telemetry;
@@ -67,12 +68,14 @@ public sealed class ImportJob(TenantDb tenantDb, TemplateCatalog catalog, Versio
         var now = clock.GetUtcNow();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = CsvImportFile.Read(import.Content);
-        var planner = new ImportPlanner(catalog, units, TimeZoneInfo.ConvertTime(now, zone).Year, zone, now);
+        // The note every version of the file is stored with, and so part of what makes a report unchanged: the file's
+        // name, within the note limit whatever the name (one queued before names were bounded may be longer).
+        var note = ReportNotes.Clip($"CSV import {import.FileName}");
+        var planner = new ImportPlanner(catalog, units, TimeZoneInfo.ConvertTime(now, zone).Year, zone, now, note);
         var (planned, rejections) = planner.Plan(rows);
         var rejected = rejections.ToList();
         var planning = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         int stored = 0, unchanged = 0;
-        var note = $"CSV import {import.FileName}";
         if (current is not null)
         {
             // A dry run: what storing would do, from the stored content hashes and locks.

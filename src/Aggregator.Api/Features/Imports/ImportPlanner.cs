@@ -19,7 +19,7 @@ public sealed record PlannedReport(string Org, long OrgUnitId, int Year, int Lin
 /// no number or no date. Any of it rejects the whole report; the other reports are unaffected.
 /// </summary>
 public sealed class ImportPlanner(TemplateCatalog catalog, IReadOnlyDictionary<string, long> orgUnits, int currentYear,
-    TimeZoneInfo zone, DateTimeOffset now)
+    TimeZoneInfo zone, DateTimeOffset now, string note)
 {
     /// <summary>Reasons listed per rejected report; beyond, one reason counts the rest.</summary>
     public const int MaxReasons = 20;
@@ -84,7 +84,7 @@ public sealed class ImportPlanner(TemplateCatalog catalog, IReadOnlyDictionary<s
             var input = ReportInput.From(entries);
             var validation = ReportRules.Check(template, input);
             ReportRules.RequireFigures(template, input);
-            return new PlannedReport(org, orgUnitId, year.Value, first, ReportContent.From(template.Code, input.Entries),
+            return new PlannedReport(org, orgUnitId, year.Value, first, ReportContent.From(template.Code, input.Entries, note),
                 RuleFinding.From(validation.Warnings), reportedAt);
         }
         catch (ProblemException problem)

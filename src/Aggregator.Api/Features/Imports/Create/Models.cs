@@ -1,3 +1,5 @@
+using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
 
@@ -22,6 +24,8 @@ public sealed class Request
         public Validator()
         {
             RuleFor(r => r.File).NotNull().WithMessage($"Send the CSV as the form field 'file' (header {CsvImportFile.Header}).");
+            RuleFor(r => r.File).Must(file => file is null || CharacterLength.Of(file.FileName) <= ReportNotes.MaxFileNameCharacters)
+                .WithMessage((_, file) => ReportNotes.FileNameMessage(CharacterLength.Of(file!.FileName)));
         }
     }
 }

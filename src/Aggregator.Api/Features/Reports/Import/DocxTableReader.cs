@@ -7,12 +7,16 @@ namespace Aggregator.Api.Features.Reports.Import;
 /// <summary>
 /// Finds the statistics table in a Word document: the table whose header row starts with 统计指标 (or,
 /// without one, the table with the most rows). Each row's first cell is the label and its last cell the value.
+/// The document's paragraphs are read too, in order (those in table cells included): its title and the table's
+/// header name the year.
 /// </summary>
 public static class DocxTableReader
 {
+    public const string Format = "docx";
+
     /// <exception cref="InvalidDataException">The stream is not a Word document.</exception>
     /// <exception cref="DocumentTooLargeException">The document is beyond <see cref="DocumentLimits"/>.</exception>
-    public static IReadOnlyList<TableRow> Read(Stream docx)
+    public static ReadDocument Read(Stream docx)
     {
         try
         {
@@ -20,19 +24,20 @@ public static class DocxTableReader
             // A 1 MiB upload can inflate a thousandfold; a statistics table needs a few hundred KB of XML at most.
             using var document = WordprocessingDocument.Open(docx, isEditable: false,
                 new OpenSettings { MaxCharactersInPart = DocumentLimits.MaxXmlCharacters });
-            if (document.MainDocumentPart is not { } main) return [];
+            if (document.MainDocumentPart is not { } main) return new ReadDocument(Format, null, [], []);
             Survey(main);
             var body = main.Document?.Body;
-            if (body is null) return [];
+            if (body is null) return new ReadDocument(Format, null, [], []);
 
+            var lines = body.Descendants<Paragraph>().Select(paragraph => string.Concat(paragraph.Descendants<Text>().Select(text => text.Text))).ToList();
             var tables = body.Descendants<Table>().ToList();
             var table = tables.FirstOrDefault(t => Rows(t).FirstOrDefault() is { } first && Compact(first.Label) == "统计指标")
                         ?? tables.MaxBy(t => t.Elements<DocumentFormat.OpenXml.Wordprocessing.TableRow>().Count());
-            if (table is null) return [];
+            if (table is null) return new ReadDocument(Format, null, [], lines);
             if (table.Elements<DocumentFormat.OpenXml.Wordprocessing.TableRow>().Skip(DocumentLimits.MaxTableRows).Any())
                 throw new DocumentTooLargeException(
                     $"The statistics table has more than {DocumentLimits.MaxTableRows:N0} rows; the official table has fewer than 300.");
-            return Rows(table).Where(row => Compact(row.Label) != "统计指标").ToList();
+            return new ReadDocument(Format, null, Rows(table).Where(row => Compact(row.Label) != "统计指标").ToList(), lines);
         }
         catch (Exception error) when (IsPartTooLarge(error))
         {

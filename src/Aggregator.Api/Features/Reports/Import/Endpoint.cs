@@ -26,10 +26,12 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         Summary(s =>
         {
             s.Summary =
-                "Reads the statistics table of an annual report (.txt or .docx, form field 'file'), maps its rows to indicators " +
-                "and validates them; stores a version like a POST of versions unless ?dryRun=true. A document whose table is not the " +
-                "template's is refused (422 unrecognised-document); a dry run answers what it read and names that refusal in errors. " +
-                "Reporter of the unit, or tenant-admin; not the platform admin (403).";
+                "Reads the statistics table of an annual report (.txt in UTF-8, UTF-16 with BOM or GB18030/GBK, or .docx; form field " +
+                "'file', its name at most 255 characters), maps its rows to indicators and validates them; stores a version like a POST " +
+                "of versions unless ?dryRun=true. A file without any text is refused (422 empty-document), a document whose table is " +
+                "not the template's too (422 unrecognised-document), and one that names another year in its title or table header " +
+                "(422 year-mismatch, naming documentYear and year, on a dry run too); a dry run answers what it read and names an " +
+                "unrecognised table in errors. Reporter of the unit, or tenant-admin; not the platform admin (403).";
             s.ResponseExamples[201] = Examples.Stored;
         });
     }
@@ -47,28 +49,35 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var bytes = await ReadAsync(req.File!, ct);
-        var (format, rows) = ReadTable(req.File!.FileName, bytes);
-        var match = LayoutMatcher.Match(template, rows);
-        var recognition = DocumentRecognition.Of(catalog, template, req.Year, format, rows, match);
+        var document = ReadDocument(req.File!.FileName, bytes);
+        // Nothing to show even on a dry run: no table, no year, no rows to explain.
+        if (document.IsBlank) throw DocumentProblems.Empty(req.File!.FileName, document);
+        var match = LayoutMatcher.Match(template, document.Rows);
+        var recognition = DocumentRecognition.Of(catalog, template, req.Year, document.Format, document.Rows, match);
+        var documentYear = DocumentYear.Find(document.Lines);
         var input = ReportInput.From(match.Values);
         var validation = ReportValidator.Validate(template, input);
-        var found = Found(template, format, match, validation);
+        var found = Found(template, document, documentYear, match, validation);
 
         if (req.DryRun)
         {
+            // A table of this template that names another year is refused on a dry run exactly as on a storing import:
+            // the same 422 year-mismatch, so a client that checks first sees what the import would answer.
+            if (recognition.Recognised) DocumentProblems.RequireYear(documentYear, req.Year, template.Code, document);
             // A dry run answers what it read even when a storing import would refuse the document: the rows
             // read and not mapped are what the user needs to see why. Its errors name those refusals first.
-            await Send.OkAsync(found with { Errors = [.. Refusals(template, recognition, input), .. found.Errors] }, ct);
+            await Send.OkAsync(found with { Errors = [.. Refusals(template, recognition, documentYear, req.Year, input), .. found.Errors] }, ct);
             return;
         }
 
         recognition.Require();
-        ReportRules.Check(template, input, new Dictionary<string, object?>
-        {
-            ["values"] = found.Values, ["unmapped"] = found.Unmapped, ["notFound"] = found.NotFound,
-        });
+        // After recognition: a table of another template's years is answered with that template's years (unrecognised-document).
+        DocumentProblems.RequireYear(documentYear, req.Year, template.Code, document);
+        var read = new Dictionary<string, object?> { ["values"] = found.Values, ["unmapped"] = found.Unmapped, ["notFound"] = found.NotFound };
+        if (document.Encoding is { } encoding) read["encoding"] = encoding;
+        ReportRules.Check(template, input, read);
         ReportRules.RequireFigures(template, input);
-        var content = ReportContent.From(template.Code, input.Entries);
+        var content = ReportContent.From(template.Code, input.Entries, req.Note);
         var requestHash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"import\n{req.Tenant}\n{req.Org}\n{req.Year}\n{template.Code}\n{req.Note}\n"), .. bytes]);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, found.Warnings, req.Note,
                 "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));
@@ -82,35 +91,42 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         await StoredAnswers.SendAsync(HttpContext, answer, ct);
     }
 
-    private static Response Found(ReportTemplate template, string format, LayoutMatch match, ValidationResult validation) => new(
+    private static Response Found(ReportTemplate template, ReadDocument document, DocumentYear documentYear, LayoutMatch match,
+        ValidationResult validation) => new(
         template.Code,
-        format,
+        document.Format,
+        document.Encoding,
+        documentYear.Year,
         new OrderedValues(match.Values.Where(v => v.Kind is RawValueKind.Number or RawValueKind.Missing)
             .Select(v => KeyValuePair.Create(v.Code, v.Kind == RawValueKind.Number ? ReportContent.Normalise(v.Number) : (decimal?)null)).ToList()),
         match.Unmapped.Select(row => new UnmappedText(row.Label, row.Value)).ToList(),
         match.NotFound,
         RuleFinding.From(validation.Errors),
-        RuleFinding.From(validation.Warnings),
+        documentYear.Conflict() is { } conflict ? [.. RuleFinding.From(validation.Warnings), conflict] : RuleFinding.From(validation.Warnings),
         Stored: null,
         Unchanged: false);
 
-    private static IEnumerable<RuleFinding> Refusals(ReportTemplate template, DocumentRecognition recognition, ReportInput input)
+    private static IEnumerable<RuleFinding> Refusals(ReportTemplate template, DocumentRecognition recognition, DocumentYear documentYear,
+        int year, ReportInput input)
     {
         if (recognition.AsFinding() is { } unrecognised) yield return unrecognised;
-        else if (!input.HasFigures) yield return new RuleFinding(ProblemTypes.EmptyReport, [], ReportRules.EmptyReportDetail(template));
+        if (DocumentProblems.YearMismatch(documentYear, year) is { } mismatch) yield return mismatch;
+        if (recognition.Recognised && !input.HasFigures) yield return new RuleFinding(ProblemTypes.EmptyReport, [], ReportRules.EmptyReportDetail(template));
     }
 
-    private static (string Format, IReadOnlyList<TableRow> Rows) ReadTable(string fileName, byte[] bytes)
+    private static ReadDocument ReadDocument(string fileName, byte[] bytes)
     {
         try
         {
             // A .docx is a zip: "PK". Trust the content over the name.
             if (bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K')
             {
-                try { return ("docx", DocxTableReader.Read(new MemoryStream(bytes))); }
+                try { return DocxTableReader.Read(new MemoryStream(bytes)); }
                 catch (InvalidDataException error) { throw ProblemException.Invalid("file", $"{fileName}: {error.Message}"); }
             }
-            return ("text", TextTableReader.Read(new UTF8Encoding(false).GetString(bytes)));
+            var (text, encoding) = TextDecoding.Decode(bytes);
+            var lines = TextTableReader.Lines(text);
+            return new ReadDocument(TextTableReader.Format, encoding, TextTableReader.Read(lines), lines);
         }
         catch (DocumentTooLargeException error)
         {

@@ -9,11 +9,15 @@ namespace Aggregator.Api.Features.Reports.Import;
 public static class TextTableReader
 {
     public const string Title = "政府信息公开情况统计表";
+    public const string Format = "text";
 
+    /// <summary>The lines of a document's text, whatever its line breaks.</summary>
+    public static string[] Lines(string text) => text.ReplaceLineEndings("\n").Split('\n');
+
+    /// <param name="lines">The document's text as <see cref="Lines"/> splits it.</param>
     /// <exception cref="DocumentTooLargeException">The table has more than <see cref="DocumentLimits.MaxTableRows"/> rows.</exception>
-    public static IReadOnlyList<TableRow> Read(string text)
+    public static IReadOnlyList<TableRow> Read(string[] lines)
     {
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
         var title = Array.FindIndex(lines, line => Compact(line).Contains(Title, StringComparison.Ordinal));
         if (title < 0) return [];
         var header = Array.FindIndex(lines, title, line => Compact(line).StartsWith("统计指标", StringComparison.Ordinal));

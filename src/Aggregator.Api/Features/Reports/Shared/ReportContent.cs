@@ -8,17 +8,21 @@ namespace Aggregator.Api.Features.Reports.Shared;
 
 /// <summary>
 /// The canonical form of a report: template and values sorted by code, numbers without trailing zeros,
-/// nulls kept as sent. Equal reports have equal hashes whatever the key order or number spelling, and
-/// whether an empty cell was sent as null or left out: both are a missing value.
+/// nulls kept as sent, and the note. Equal reports have equal hashes whatever the key order or number spelling, and
+/// whether an empty cell was sent as null or left out: both are a missing value. The note is content: the same
+/// figures with another note ("1.1 corrected") are another version, not an unchanged one.
 /// </summary>
 public sealed class ReportContent
 {
-    private ReportContent(string template, IReadOnlyList<KeyValuePair<string, decimal?>> values)
+    private ReportContent(string template, IReadOnlyList<KeyValuePair<string, decimal?>> values, string? note)
     {
         Template = template;
         Values = values;
         ValuesJson = WriteValues(values);
-        Hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{template}\n{WriteValues(values.Where(pair => pair.Value is not null).ToList())}"));
+        var figures = $"{template}\n{WriteValues(values.Where(pair => pair.Value is not null).ToList())}";
+        // Without a note the hash is the figures' alone, as it was before notes counted: versions stored then keep
+        // comparing equal to the same figures sent again without a note.
+        Hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.IsNullOrEmpty(note) ? figures : $"{figures}\nnote\n{note}"));
     }
 
     public string Template { get; }
@@ -29,15 +33,18 @@ public sealed class ReportContent
     /// <summary>The values as one JSON object, as stored in report_versions.values.</summary>
     public string ValuesJson { get; }
 
-    /// <summary>Over the template and the reported figures; an empty cell counts the same sent as null or left out.</summary>
+    /// <summary>Over the template, the reported figures and the note; an empty cell counts the same sent as null or left out, no note the same as an empty one.</summary>
     public byte[] Hash { get; }
 
-    /// <summary>Only for input that passed validation: every entry a number or missing, no code twice.</summary>
-    public static ReportContent From(string template, IEnumerable<RawValue> entries) =>
+    /// <summary>
+    /// Only for input that passed validation: every entry a number or missing, no code twice. <paramref name="note"/> is the
+    /// note the version will be stored with: an identical version is one with the same figures and the same note.
+    /// </summary>
+    public static ReportContent From(string template, IEnumerable<RawValue> entries, string? note) =>
         new(template, entries
             .Select(entry => KeyValuePair.Create(entry.Code, entry.Kind == RawValueKind.Number ? Normalise(entry.Number) : (decimal?)null))
             .OrderBy(pair => pair.Key, StringComparer.Ordinal)
-            .ToList());
+            .ToList(), note);
 
     /// <summary>975.00 → 975: the value, not its spelling.</summary>
     public static decimal Normalise(decimal value) => value / 1.000000000000000000000000000000000m;

@@ -16,5 +16,7 @@ public static class ReportWriteDocs
         .AnswersProblem(412, "If-Match is not the current version's ETag.")
         .AnswersProblem(422, "The figures break the template's rules (every failing rule in errors), the report holds no figure " +
             "(type /problems/empty-report), an imported document's table is not the template's (type /problems/unrecognised-document), " +
-            "or the Idempotency-Key was used with another body. Nothing was stored.");
+            "an imported document names another year than the route's (type /problems/year-mismatch, with documentYear and year), " +
+            "an imported file holds no text (type /problems/empty-document), or the Idempotency-Key was used with another body. " +
+            "Nothing was stored.");
 }

@@ -44,7 +44,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var validation = ReportRules.Check(template, input);
         ReportRules.RequireFigures(template, input);
 
-        var content = ReportContent.From(template.Code, input.Entries);
+        var content = ReportContent.From(template.Code, input.Entries, req.Note);
         var warnings = RuleFinding.From(validation.Warnings);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, warnings, req.Note,
                 "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));

@@ -30,7 +30,7 @@ public sealed class Request
                 .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
             RuleFor(r => r.Template).NotEmpty();
             RuleFor(r => r.Values).WithinEntryBound();
-            RuleFor(r => r.Note).MaximumCharacters(2000);
+            RuleFor(r => r.Note).MaximumCharacters(ReportNotes.MaxCharacters);
         }
     }
 }

@@ -1,0 +1,11 @@
+namespace Aggregator.Api.Features.Reports.Import;
+
+/// <summary>
+/// An uploaded document as read: <see cref="Format"/> (<c>text</c> or <c>docx</c>), how a text was decoded (<see cref="TextDecoding"/>;
+/// null for a .docx), the rows of its statistics table (none when no table was found) and its lines of text in order.
+/// </summary>
+public sealed record ReadDocument(string Format, string? Encoding, IReadOnlyList<TableRow> Rows, IReadOnlyList<string> Lines)
+{
+    /// <summary>No character but blanks anywhere: an empty file, a file of spaces and line breaks, a .docx without text.</summary>
+    public bool IsBlank => Rows.Count == 0 && Lines.All(line => line.All(c => char.IsWhiteSpace(c) || c is '\uFEFF' or '\u200B'));
+}
