@@ -14,6 +14,8 @@ bin="$tools/node_modules/.bin"
 document=${CONTRACT_DOCUMENT:-openapi/aggregator.v1.json}
 if [ $# -eq 0 ]; then steps=(lint prism); else steps=("$@"); fi
 failed=0
+# Redocly asks the network for updates and sends usage data unless told not to.
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 
 install_tools() {
   command -v npm >/dev/null 2>&1 || { echo "contract check: npm is missing (Node.js 20 or later is needed)"; return 1; }

@@ -152,7 +152,13 @@ public sealed class ContractWorld
     {
         // Names quoted, as browsers and curl send them (Prism's multipart parser fails on .NET's bare tokens).
         var form = new MultipartFormDataContent();
-        if (file is not null) form.Add(FormPart(new ByteArrayContent(file), "file", fileName));
+        if (file is not null)
+        {
+            // A file part with its media type, as browsers and curl send it (Prism's parser needs one too).
+            var part = new ByteArrayContent(file);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            form.Add(FormPart(part, "file", fileName));
+        }
         if (note is not null) form.Add(FormPart(new StringContent(note), "note"));
         return form;
     };
