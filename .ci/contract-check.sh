@@ -81,7 +81,8 @@ prism() {
   forwarded=$(grep -c 'Forwarding' "$log")
   violations=$(grep -c 'Violation: response' "$log")
   if [ "$tested" -ne 0 ]; then
-    echo "Prism run FAILED: the contract test failed through the proxy:"; grep -E 'Failed |error|differ' "$results/test.log" | head -n 60; status=1
+    echo "Prism run FAILED: the contract test failed through the proxy:"; grep -E 'Failed |error|differ' "$results/test.log" | head -n 60
+    echo "  the proxy's last lines:"; grep -v '\[CLI\]' "$log" | tail -n 25; status=1
   fi
   if [ "$forwarded" -lt 100 ]; then
     echo "Prism run FAILED: only $forwarded requests went through the proxy"; tail -n 30 "$log"; status=1
