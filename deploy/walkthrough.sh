@@ -51,6 +51,7 @@ REPORTER=$(call 201 POST /api/v1/tenants/110102/api-keys -H "X-Api-Key: $ADMIN" 
      -d '{"orgUnit":"110102003","role":"reporter","name":"陶然亭街道 reporting system"}' | jq -r .key)
 VIEWER=$(call 201 POST /api/v1/tenants/110102/api-keys -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
      -d '{"orgUnit":"110102","role":"viewer","name":"西城区 dashboard"}' | jq -r .key)
+echo "export REPORTER=$REPORTER VIEWER=$VIEWER"   # keep them: the examples further down use them
 
 # What the reporter's key can see, the templates it reports in, and a check of figures that stores nothing.
 call 200 GET /api/v1/tenants/110102/org-units -H "X-Api-Key: $REPORTER"
@@ -105,6 +106,7 @@ call 200 GET /api/v1/tenants/110102/org-units/110102/quality/2017 -H "X-Api-Key:
 # counts from then on and the year is locked until reopened) or returns it with a comment.
 REVIEWER=$(call 201 POST /api/v1/tenants/110102/api-keys -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
      -d '{"orgUnit":"110102","role":"reviewer","name":"西城区 政务公开办"}' | jq -r .key)
+echo "export REVIEWER=$REVIEWER"
 call 200 PUT /api/v1/tenants/110102/settings -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
      -d '{"review":"required"}'
 # A correction names only what it changes (a PATCH: every other figure is kept), against the version read (If-Match).

@@ -28,6 +28,9 @@ public partial class AggregatorApiException
     /// <summary>The fields a 400 names, each with its reason; empty for any other answer.</summary>
     public IReadOnlyList<FieldError> Errors => Body is ValidationProblem { Errors: { } errors } ? errors.AsReadOnly() : [];
 
+    /// <summary>The rules a 422 names, each with its id, its indicators and its message; empty for any other answer.</summary>
+    public IReadOnlyList<ReportsSharedRuleFinding> Rules => Body is RuleProblem { Rules: { } rules } ? rules.AsReadOnly() : [];
+
     /// <summary>The typed body of the answer, when the document names one for its status.</summary>
     protected virtual object? Body => null;
 }

@@ -126,6 +126,61 @@ public sealed partial class OpenApiTests(ApiFixture api)
                 Assert.True(operation!["responses"]!.AsObject().ContainsKey("415"), $"{method.ToUpperInvariant()} {path} does not document 415");
     }
 
+    [Fact]
+    public async Task Should_describe_every_operation_and_tag_and_document_a_400_wherever_a_parameter_can_be_malformed()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var failures = new List<string>();
+
+        Assert.Equal("/", document["servers"]?[0]?["url"]?.GetValue<string>());
+        foreach (var tag in document["tags"]!.AsArray())
+            if (string.IsNullOrWhiteSpace(tag!["description"]?.GetValue<string>())) failures.Add($"tag {tag["name"]} has no description");
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in operations!.AsObject())
+            {
+                var name = $"{method.ToUpperInvariant()} {path}";
+                var summary = operation!["summary"]?.GetValue<string>() ?? "";
+                var description = operation["description"]?.GetValue<string>() ?? "";
+                if (summary.Length == 0 || description.Length <= summary.Length) failures.Add($"{name}: summary '{summary}', description '{description}'");
+                var malformable = (operation["parameters"]?.AsArray() ?? []).Where(p => p!["in"]!.GetValue<string>() == "query"
+                    || (p["in"]!.GetValue<string>() == "path" && (p["schema"]!["type"]?.GetValue<string>() != "string" || p["schema"]!["format"] is not null)));
+                var responses = operation["responses"]!.AsObject();
+                if (malformable.Any() && responses["400"]?["content"]?["application/problem+json"] is null)
+                    failures.Add($"{name} takes {string.Join(", ", malformable.Select(p => p!["name"]))} but documents no 400 problem");
+                foreach (var (status, response) in responses)
+                    foreach (var (mediaType, media) in response!["content"]?.AsObject() ?? [])
+                    {
+                        var schema = media!["schema"]!;
+                        if (mediaType.StartsWith("text/", StringComparison.Ordinal) && schema.ToJsonString() != """{"type":"string"}""")
+                            failures.Add($"{name} {status} {mediaType}: {schema.ToJsonString()}");
+                        if (!mediaType.Contains("json", StringComparison.Ordinal) && !mediaType.StartsWith("text/", StringComparison.Ordinal)
+                            && schema.ToJsonString() != """{"type":"string","format":"binary"}""")
+                            failures.Add($"{name} {status} {mediaType}: {schema.ToJsonString()}");
+                    }
+            }
+        }
+        var revoke = document["paths"]!["/api/v1/tenants/{tenant}/api-keys/{id}"]!["delete"]!;
+        Assert.StartsWith("Revokes a key", revoke["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("Who may call it: a key with the role tenant-admin (or the platform admin's key).", revoke["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Should_document_a_nullable_reference_as_one_of_the_reference_and_null_that_linters_and_validators_accept()
+    {
+        var document = JsonNode.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"))!;
+        var schemas = new Contract.DocumentSchemas(document);
+        var stored = document["components"]!["schemas"]!["ReportsImportResponse"]!["properties"]!["stored"]!;
+
+        Assert.Null(stored["nullable"]);
+        Assert.Equal(2, stored["oneOf"]!.AsArray().Count);
+        using var none = JsonDocument.Parse("null");
+        using var number = JsonDocument.Parse("5");
+        Assert.Empty(schemas.Check(stored, none.RootElement));
+        Assert.NotEmpty(schemas.Check(stored, number.RootElement));
+    }
+
     private static string Normalise(string json) => JsonNode.Parse(json)!.ToJsonString(Indented).ReplaceLineEndings("\n");
 
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]

@@ -29,6 +29,10 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             operation.Summary = summary.Summary;
             if (!string.IsNullOrWhiteSpace(summary.Description)) operation.Description = summary.Description;
         }
+        operation.Description = OperationText.Describe(operation.Summary, operation.Description,
+            context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Auth.EndpointAccess>().FirstOrDefault(),
+            anonymous: definition.AnonymousVerbs is { Length: > 0 });
+        operation.Summary = OperationText.FirstSentence(operation.Summary);
 
         if (definition.EndpointType is { } endpointType) operation.OperationId = OperationIds.For(endpointType);
 
@@ -106,10 +110,18 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             },
         };
         operation.Parameters = parameters;
+        // A path parameter that is not free text (a year, a version number, a key id) can be malformed: FastEndpoints
+        // answers 400 before the endpoint runs. Free-text codes (tenant, org, template) name nothing and answer 404.
+        var malformablePath = parameters.Any(p => p.In == ParameterLocation.Path && !IsFreeText(p.Schema));
         AddProblemResponses(operation, context, definition, hasPathParameters: routeNames.Count > 0,
-            hasInput: remaining.Count > 0, hasBody: operation.RequestBody is not null);
+            hasInput: remaining.Count > 0 || malformablePath, hasBody: operation.RequestBody is not null);
         AddExamples(operation, definition.EndpointSummary);
+        DownloadSchemas.Apply(operation);
     }
+
+    /// <summary>A string without a format: any text is well formed, however little it names.</summary>
+    private static bool IsFreeText(IOpenApiSchema? schema) =>
+        schema is null || (schema.Type == JsonSchemaType.String && string.IsNullOrEmpty(schema.Format) && schema.Pattern is null);
 
     /// <summary>The examples an endpoint gives in its Summary(): the request body's and each answer's.</summary>
     private static void AddExamples(OpenApiOperation operation, EndpointSummary? summary)
@@ -168,7 +180,7 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             operation.Responses[key] = new OpenApiResponse { Description = description, Content = content };
         }
 
-        if (hasInput) Add(400, "The request is malformed or a field is invalid; errors names each field.");
+        if (hasInput) Add(400, "The request is malformed (a path or query parameter that is not of its type, a body that cannot be read) or a field is invalid; errors names each field.");
         if (definition.AnonymousVerbs is null || definition.AnonymousVerbs.Length == 0)
         {
             Add(401, "No X-Api-Key header, or the key is unknown or revoked.");
@@ -197,7 +209,10 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         Add(500, "The server failed; the answer carries a traceId, never a stack trace.");
         AddUnavailable(operation, Add);
         foreach (var declared in metadata.OfType<ProblemResponses>())
-            Add(declared.Status, declared.Description);
+            Add(declared.Status, declared.Status == StatusCodes.Status400BadRequest && hasInput
+                // The endpoint's own 400 comes on top of the malformed request every input can be.
+                ? $"{declared.Description} Or the request is malformed (a path or query parameter not of its type, a body that cannot be read); errors names each field."
+                : declared.Description);
         foreach (var header in metadata.OfType<ResponseHeader>())
         {
             if (operation.Responses[header.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not OpenApiResponse answered) continue;

@@ -27,6 +27,7 @@ public static class OpenApiRegistration
             options.SchemaFilter<VocabularySchemaFilter>();
             options.SchemaFilter<RequiredMembersSchemaFilter>();
             options.OperationFilter<FastEndpointsOperationFilter>();
+            options.DocumentFilter<ContractDocumentFilter>();
             options.AddSecurityDefinition("ApiKey", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,

@@ -109,6 +109,10 @@ public sealed class GeneratedClientTests(ApiFixture api)
 
         Assert.Equal(422, refused.Result.Status);
         Assert.Contains(refused.Result.Rules!, rule => rule.RuleId == "sum:3.1" && rule.Indicators.Contains("3.1"));
+        // What the README's example prints for a 422, from the exception as caught without its type.
+        var finding = Assert.Single(((AggregatorApiException)refused).Rules, rule => rule.RuleId == "sum:3.1");
+        Assert.Contains("3.1.1", finding.Indicators);
+        Assert.False(string.IsNullOrWhiteSpace(finding.Message));
         Assert.Empty(refused.Errors);
         Assert.Equal(0, await _data.VersionCountAsync(district, district.SubDistrictA));
     }

@@ -138,11 +138,28 @@ public sealed class ContractWorld
 
     public static Func<HttpContent> Text(string text) => () => new StringContent(text, Encoding.UTF8, "text/plain");
 
+    private static HttpContent FormPart(HttpContent part, string name, string? fileName = null)
+    {
+        part.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data")
+        {
+            Name = $"\"{name}\"",
+            FileName = fileName is null ? null : $"\"{fileName}\"",
+        };
+        return part;
+    }
+
     public static Func<HttpContent> Form(byte[]? file, string fileName = "report.txt", string? note = null) => () =>
     {
+        // Names quoted, as browsers and curl send them (Prism's multipart parser fails on .NET's bare tokens).
         var form = new MultipartFormDataContent();
-        if (file is not null) form.Add(new ByteArrayContent(file), "file", fileName);
-        if (note is not null) form.Add(new StringContent(note), "note");
+        if (file is not null)
+        {
+            // A file part with its media type, as browsers and curl send it (Prism's parser needs one too).
+            var part = new ByteArrayContent(file);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            form.Add(FormPart(part, "file", fileName));
+        }
+        if (note is not null) form.Add(FormPart(new StringContent(note), "note"));
         return form;
     };
 }

@@ -241,6 +241,22 @@ public static class Provocations
         return await client.PostAsync($"/api/v1/tenants/{world.Tenant}/api-keys", ok.Body!());
     }
 
+    /// <summary>
+    /// 400 of an operation whose path takes a value that is not free text (a year, a version, a key id): that value
+    /// replaced by one not of its type, so that the request cannot be bound. Null when every path value is free text.
+    /// </summary>
+    public static Provocation? MalformedPath(System.Text.Json.Nodes.JsonObject operation)
+    {
+        var malformable = (operation["parameters"]?.AsArray() ?? [])
+            .Select(parameter => parameter!.AsObject())
+            .FirstOrDefault(parameter => parameter["in"]!.GetValue<string>() == "path"
+                                         && (parameter["schema"]?["type"]?.GetValue<string>() != "string" || parameter["schema"]?["format"] is not null));
+        if (malformable is null) return null;
+        var name = malformable["name"]!.GetValue<string>();
+        var value = malformable["schema"]?["format"]?.GetValue<string>() == "uuid" ? "not-a-uuid" : "twenty-seventeen";
+        return (_, ok, send) => send(ok.WithRoute(name, value));
+    }
+
     /// <summary>The unit code a call names when it needs a unit of its own (a first version, every time).</summary>
     public static bool NeedsNewUnit(Call call) => call.Route.TryGetValue("org", out var org) && org == NewUnitCode;
 

@@ -20,11 +20,20 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "agg_test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
+    /// <summary>
+    /// The port the shared API listens on (default: one the kernel picks), so that a proxy started before the tests can
+    /// forward to it (deploy/contract-check.sh puts Prism in front of the contract test).
+    /// </summary>
+    public const string PortVariable = "AGGREGATOR_TEST_API_PORT";
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-tests-{Guid.NewGuid():N}");
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private EmbeddedPostgres? _postgres;
 
-    public ApiFixture() : this(new Dictionary<string, string?>()) { }
+    private readonly int _port;
+
+    public ApiFixture() : this(new Dictionary<string, string?>()) =>
+        _port = int.TryParse(Environment.GetEnvironmentVariable(PortVariable), out var port) ? port : 0;
 
     private ApiFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
@@ -54,7 +63,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Aggregator:Jobs:RecomputeWorkerCount"] = "1",
             // Tests post far more than a person would; the limits have tests of their own, on hosts of their own.
             ["Aggregator:RateLimit:PermitsPerMinute"] = "0",
-        }.Concat(_settings).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value));
+        }.Concat(_settings).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value), _port);
         Factory.StartServer();
     }
 
@@ -77,13 +86,13 @@ public sealed class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API on a real Kestrel port (not the in-memory test server), so limits such as the body size apply.</summary>
-public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings, int port = 0) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
-        UseKestrel(0);
+        UseKestrel(port);
         builder.ConfigureServices(services => services.AddHttpContextAccessor().AddSingleton<IClaimsTransformation, FailureOnRequest>());
     }
 }
