@@ -21,6 +21,7 @@ public sealed class ContractDocumentFilter : IDocumentFilter
         ["Deadlines"] = "When a year's reports are due.",
         ["Imports"] = "Past years' reports from a CSV file, checked and stored by a background job.",
         ["Jobs"] = "Background jobs queued by the API (recomputes, imports): state, times, result.",
+        ["Me"] = "Who the calling key is: its tenant, org unit, role and name.",
         ["Org units"] = "The tenant's tree of reporting units: the district or city at the root, sub-districts, townships and departments below.",
         ["Quality"] = "Plausibility flags of counted reports: swings against last year, outliers among units, stored warnings.",
         ["Reports"] = "A unit's yearly report: append-only versions, their history and differences, document imports, the tenant's list of reports.",

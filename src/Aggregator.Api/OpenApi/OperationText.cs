@@ -28,7 +28,8 @@ public static partial class OperationText
         var who = anonymous ? "No key needed."
             : access is null || access.Roles.Count == 0 ? "Only the platform admin's key may call it."
             : access.OpenToEveryRole ? "Any valid key may call it."
-            : $"Who may call it: a key with the role {string.Join(" or ", access.Roles)} (or the platform admin's key).";
+            : $"Who may call it: a key with the role {string.Join(" or ", access.Roles)}" +
+              (access.PlatformAdmin ? " (or the platform admin's key)." : "; not the platform admin's key.");
         return text.Length == 0 ? who : $"{text}\n\n{who}";
     }
 

@@ -71,7 +71,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
             var input = FigurePatch.Apply(current.Values, patch);
             var validation = ReportRules.Check(template, input);
             ReportRules.RequireFigures(template, input);
-            var content = ReportContent.From(template.Code, input.Entries);
+            var content = ReportContent.From(template.Code, input.Entries, req.Note);
             changed = FigurePatch.Changed(current.Values, content, template);
             return new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, RuleFinding.From(validation.Warnings), req.Note,
                 "report.version-patched", preconditions);
