@@ -19,9 +19,11 @@ namespace Aggregator.Api.Tests.Limits;
 /// Property-based fuzzing (FsCheck) of every write endpoint — read from the running API, as the access matrix
 /// does, so a new one cannot be left out: random and malformed bodies (wrong types, huge numbers, deep nesting,
 /// NUL and lone surrogates, very long strings, unknown and repeated fields, broken JSON, garbage under any
-/// Content-Type, random multipart files), random route values, keys and headers. Every answer is below 500, every
-/// 4xx is problem+json, and a refused request changes nothing: the tenant's rows (units, keys, reports, versions,
-/// values, idempotency records, deadlines, imports, audit) and the number of tenants are as they were.
+/// Content-Type, random multipart files), random route values, keys and headers. Every answer is below 500 and one
+/// the operation documents in the live OpenAPI document, every 4xx is problem+json, and a refused request changes
+/// nothing: the tenant's rows (units, keys, reports, versions, values, idempotency records, deadlines, imports, audit)
+/// and the number of tenants are as they were. And the fuzz is worth its run: it is accepted often enough to write
+/// (2xx on most write endpoints), refused for its shape (400) and its content (422), and reaches every endpoint.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
@@ -52,8 +54,9 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         var world = await WorldAsync();
         var routes = WriteRoutes();
         Assert.True(routes.Count >= 10, "the write endpoints were read from the running API");
+        var documented = await DocumentedStatusesAsync();
         var statuses = new SortedDictionary<int, int>();
-        var perRoute = routes.ToDictionary(r => $"{r.Method} {r.Pattern}", _ => 0);
+        var perRoute = routes.ToDictionary(r => $"{r.Method} {r.Pattern}", _ => new SortedDictionary<int, int>());
         var cases = 0;
 
         var requests = from route in Gen.Elements(routes.ToArray())
@@ -62,17 +65,47 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         Prop.ForAll(requests.ToArbitrary(), request =>
             {
                 cases++;
-                perRoute[$"{request.Route.Method} {request.Route.Pattern}"]++;
                 var status = Task.Run(() => CheckAsync(request, world)).GetAwaiter().GetResult();
+                var route = $"{request.Route.Method} {request.Route.Pattern}";
+                Assert.True(documented.TryGetValue(route, out var answers) && answers.Contains(status),
+                    $"{status} is not documented for {route} (documented: {string.Join(", ", answers ?? [])}); to {request}");
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                perRoute[route][status] = perRoute[route].GetValueOrDefault(status) + 1;
             })
             .Check(WithReplay(Config.QuickThrowOnFailure.WithMaxTest(Cases)));
 
         output.WriteLine($"fuzz cases run: {cases} over {routes.Count} write endpoints");
-        output.WriteLine("answers: " + string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
-        foreach (var (route, count) in perRoute) output.WriteLine($"  {count,4}  {route}");
-        // A replay runs the one case it names.
-        Assert.Equal(Environment.GetEnvironmentVariable("AGGREGATOR_FUZZ_REPLAY") is { Length: > 0 } ? 1 : Cases, cases);
+        output.WriteLine("answers: " + Tally(statuses));
+        foreach (var (route, answers) in perRoute) output.WriteLine($"  {answers.Values.Sum(),4}  {route}: {Tally(answers)}");
+        // A replay runs the one case it names; the mix below is a property of a whole run.
+        if (Environment.GetEnvironmentVariable("AGGREGATOR_FUZZ_REPLAY") is { Length: > 0 }) return;
+
+        // A fuzz that only ever hears 401 or 400 exercises nothing behind the door: it must write, and be refused
+        // for its shape and for its content, in measure, and reach every endpoint.
+        int Count(Func<int, bool> which) => statuses.Where(s => which(s.Key)).Sum(s => s.Value);
+        Assert.True(Count(s => s is >= 200 and < 300) >= Cases / 20, $"accepted (2xx) at least {Cases / 20} times: {Tally(statuses)}");
+        Assert.True(Count(s => s == 400) >= Cases / 10, $"refused as malformed (400) at least {Cases / 10} times: {Tally(statuses)}");
+        Assert.True(Count(s => s == 422) >= 1, $"refused by a rule (422) at least once: {Tally(statuses)}");
+        Assert.True(Count(s => s is 401 or 403 or 404) >= 1, $"refused for the key or the resource at least once: {Tally(statuses)}");
+        var unreached = perRoute.Where(r => r.Value.Values.Sum() == 0).Select(r => r.Key).ToList();
+        Assert.True(unreached.Count == 0, "write endpoints the fuzz never called: " + string.Join(", ", unreached));
+        var neverAccepted = perRoute.Where(r => !r.Value.Keys.Any(s => s is >= 200 and < 300)).Select(r => r.Key).ToList();
+        Assert.True(neverAccepted.Count <= routes.Count / 2,
+            $"most write endpoints accept something of the fuzz; never accepted: {string.Join(", ", neverAccepted)}");
+    }
+
+    private static string Tally(IDictionary<int, int> statuses) => string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"));
+
+    /// <summary>Each write operation's documented statuses, from the live OpenAPI document, by "METHOD /pattern".</summary>
+    private async Task<Dictionary<string, HashSet<int>>> DocumentedStatusesAsync()
+    {
+        using var document = JsonDocument.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"));
+        var documented = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty("responses", out _)))
+                documented[$"{operation.Name.ToUpperInvariant()} {path.Name}"] = operation.Value.GetProperty("responses").EnumerateObject()
+                    .Select(r => int.TryParse(r.Name, out var status) ? status : 0).ToHashSet();
+        return documented;
     }
 
     /// <summary>
