@@ -144,10 +144,19 @@ public sealed partial class TenantFilterTests
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .ToDictionary(f => f, File.ReadAllText);
 
-        var constants = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var text in files.Values)
+        // By "Type.Name" (two types may both have a Columns), by file and name (unqualified use), and by name alone.
+        var qualified = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inFile = new Dictionary<(string File, string Name), string>();
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (file, text) in files)
             foreach (Match m in Constant().Matches(text))
-                constants[m.Groups["name"].Value] = m.Groups["raw"].Success ? m.Groups["raw"].Value : m.Groups["plain"].Value;
+            {
+                var value = m.Groups["raw"].Success ? m.Groups["raw"].Value : m.Groups["plain"].Value;
+                var type = TypeDeclaration().Matches(text[..m.Index]).LastOrDefault()?.Groups["type"].Value;
+                qualified[$"{type}.{m.Groups["name"].Value}"] = value;
+                inFile[(file, m.Groups["name"].Value)] = value;
+                byName[m.Groups["name"].Value] = value;
+            }
 
         foreach (var (file, text) in files)
         {
@@ -156,7 +165,10 @@ public sealed partial class TenantFilterTests
                 var sql = m.Groups["raw"].Success ? m.Groups["raw"].Value : m.Groups["plain"].Value;
                 if (!SqlStart().IsMatch(sql)) continue;
                 for (var depth = 0; depth < 3; depth++)
-                    sql = Interpolation().Replace(sql, i => constants.GetValueOrDefault(i.Groups["name"].Value, i.Value));
+                    sql = Interpolation().Replace(sql, i => (i.Groups["type"].Success
+                            ? qualified.GetValueOrDefault($"{i.Groups["type"].Value}.{i.Groups["name"].Value}")
+                            : inFile.GetValueOrDefault((file, i.Groups["name"].Value)))
+                        ?? byName.GetValueOrDefault(i.Groups["name"].Value, i.Value));
                 yield return new Statement(Path.GetRelativePath(RepositoryPaths.Root, file), sql);
             }
         }
@@ -168,8 +180,11 @@ public sealed partial class TenantFilterTests
     [GeneratedRegex(@"\$*(?:""""""(?<raw>.*?)""""""|""(?<plain>(?:[^""\\\n]|\\.)*)"")", RegexOptions.Singleline)]
     private static partial Regex Literal();
 
-    [GeneratedRegex(@"\{(?:\w+\.)?(?<name>\w+)\}")]
+    [GeneratedRegex(@"\{(?:(?<type>\w+)\.)?(?<name>\w+)\}")]
     private static partial Regex Interpolation();
+
+    [GeneratedRegex(@"\b(?:class|record|struct|interface)\s+(?<type>\w+)")]
+    private static partial Regex TypeDeclaration();
 
     [GeneratedRegex(@"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SqlStart();

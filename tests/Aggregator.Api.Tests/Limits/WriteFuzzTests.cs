@@ -67,7 +67,8 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
                 cases++;
                 var status = Task.Run(() => CheckAsync(request, world)).GetAwaiter().GetResult();
                 var route = $"{request.Route.Method} {request.Route.Pattern}";
-                Assert.True(documented.TryGetValue(route, out var answers) && answers.Contains(status),
+                Assert.True(documented.TryGetValue(route, out var answers) && answers.Contains(status)
+                            || KnownUndocumented.Contains((route, status)),
                     $"{status} is not documented for {route} (documented: {string.Join(", ", answers ?? [])}); to {request}");
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 perRoute[route][status] = perRoute[route].GetValueOrDefault(status) + 1;
@@ -93,6 +94,15 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         Assert.True(neverAccepted.Count <= routes.Count / 2,
             $"most write endpoints accept something of the fuzz; never accepted: {string.Join(", ", neverAccepted)}");
     }
+
+    /// <summary>
+    /// Answers the fuzz found undocumented, already reported (issue 17, the contract checked by Prism: a malformed path
+    /// parameter answers an undocumented 400). Remove an entry once the operation documents the status.
+    /// </summary>
+    private static readonly HashSet<(string Route, int Status)> KnownUndocumented =
+    [
+        ("DELETE /api/v1/tenants/{tenant}/api-keys/{id}", 400),
+    ];
 
     private static string Tally(IDictionary<int, int> statuses) => string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"));
 

@@ -61,9 +61,10 @@ public sealed class RollupBurstTests(ApiFixture api, Xunit.Abstractions.ITestOut
         // At most one job is queued at a time: every job but the last one or two of the burst finds new versions
         // to roll up, whatever the machine's speed. One job per version would queue 300.
         Assert.InRange(jobs, runs, runs + 3);
-        // Runs follow the burst's length over one run's: 4 to 9 measured here (2 cores, 8 test runs at once);
-        // the bound has margin for a slower machine and still fails long before one run per version or per unit.
-        Assert.InRange(runs, 1, 20);
+        // Runs follow the burst's length over one run's: 12 runs of a 15 s burst measured on 2 cores shared by 8
+        // test runs (load 30). The bound leaves twice that for a slower machine and still fails long before one run
+        // per version (300) or per unit (150).
+        Assert.InRange(runs, 1, 25);
         Assert.Equal(Enumerable.Range(0, Units).Sum(), trained);
         Assert.Equal(3 * Units, applications);
         Assert.Equal(Units, reporters);
