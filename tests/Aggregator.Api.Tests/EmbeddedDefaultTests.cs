@@ -75,7 +75,7 @@ public sealed class EmbeddedDefaultTests : IDisposable
     {
         await using (var killed = StartApiProcess())
         {
-            await killed.WaitForLineAsync(line => line.Contains("Now listening on"), TimeSpan.FromMinutes(2));
+            await killed.ListeningAsync();
             await killed.KillAsync();
         }
         // Left behind: the lock file, postmaster.pid, and a PostgreSQL still running unless it died too.
@@ -100,7 +100,7 @@ public sealed class EmbeddedDefaultTests : IDisposable
     public async Task Should_print_where_the_generated_admin_key_is_kept_but_not_the_key()
     {
         await using var api = StartApiProcess();
-        await api.WaitForLineAsync(line => line.Contains("Now listening on"), TimeSpan.FromMinutes(2));
+        await api.ListeningAsync();
         var file = Path.Combine(_dataDirectory, "bootstrap-admin-key");
         var key = (await File.ReadAllTextAsync(file)).Trim();
         await StopGracefullyAsync(api);

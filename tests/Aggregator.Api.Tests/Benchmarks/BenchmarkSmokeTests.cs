@@ -7,19 +7,25 @@ namespace Aggregator.Api.Tests.Benchmarks;
 
 /// <summary>
 /// The benchmark suite (`-- all`) once on tiny sizes, as a process of its own: every scenario runs and gives
-/// sane counts. No timing is asserted. Without wrk on PATH the HTTP scenarios report themselves skipped
-/// (the test does not install it; .ci/run does).
+/// sane counts. No timing is asserted: the suite's own targets (p95, freshness in seconds) are for RESULTS.md, and
+/// the only time limit here is a guard against a hung process, generous enough for a loaded machine. Without wrk on
+/// PATH the HTTP scenarios cannot run (the test does not install it; .ci/run does): the other scenarios are still
+/// checked, and then the test reports itself skipped, naming what was not smoked, rather than passing.
 /// </summary>
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("aggregator-bench-smoke-").FullName;
 
-    [Fact]
+    /// <summary>A hung suite, not a slow one: tiny sizes take well under a minute on an idle machine.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(15);
+
+    [SkippableFact]
     public async Task Every_scenario_runs_on_tiny_sizes_and_counts_what_it_wrote()
     {
         var markdown = Path.Combine(_folder, "RESULTS.md");
         var json = Path.Combine(_folder, "results.json");
         var (exitCode, printed) = await RunAsync(BenchmarksAssembly, "all", "--size", "tiny", "--no-install", "--out", markdown, "--json", json);
+        output.WriteLine(printed);
         Assert.True(exitCode == 0, $"the benchmark exited with {exitCode}:\n{printed}");
 
         var results = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement.EnumerateArray()
@@ -30,11 +36,9 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.True(Number("data generator", "rowsWritten") > 0);
         Assert.Equal(Number("data generator", "rowsExpected"), Number("data generator", "rowsWritten"));
 
-        if (Skipped("ingest"))
-        {
-            output.WriteLine("wrk is not on PATH: the read and ingest scenarios were skipped (install wrk, as .ci/run does, to smoke them too).");
-        }
-        else
+        var withoutWrk = Skipped("ingest");
+        Assert.Equal(withoutWrk, Skipped("read: "));
+        if (!withoutWrk)
         {
             Assert.True(Number("read: ", "requests") > 0);
             Assert.Equal(0, Number("read: ", "non2xx"));
@@ -57,6 +61,9 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         var http = Skipped("ingest") ? [] : new[] { "read: ", "If-None-Match", "ingest", "memory" };
         foreach (var scenario in new[] { "Commit:", "Machine:", "freshness", "recompute", "sweep", "growth" }.Concat(http))
             Assert.Contains(scenario, table);
+
+        Skip.If(withoutWrk, "wrk is not on PATH: the read, If-None-Match, ingest and memory scenarios were not smoked " +
+                            "(the others passed). Install wrk (apt-get install -y wrk), as .ci/run does.");
     }
 
     /// <summary>Built with the solution (the tests' project references it for the build order only).</summary>
@@ -80,7 +87,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(HangGuard);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -88,7 +95,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the benchmark did not finish in 3 minutes:\n{await stdout}{await stderr}");
+            throw new TimeoutException($"the benchmark hung (not finished in {HangGuard.TotalMinutes} minutes):\n{await stdout}{await stderr}");
         }
         return (process.ExitCode, await stdout + await stderr);
     }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data.Embedded;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aggregator.Api.Tests.Deployment;
 
@@ -21,7 +20,9 @@ public sealed class PublishedImage : IAsyncLifetime
 
     public string Source => Path.Combine(_folder, "source");
     public string App => Path.Combine(_folder, "app");
-    public EmbeddedPostgres Postgres { get; private set; } = null!;
+    private ScratchCluster? _cluster;
+
+    public EmbeddedPostgres Postgres => _cluster!.Postgres;
     public DockerStage Final { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -51,8 +52,7 @@ public sealed class PublishedImage : IAsyncLifetime
         foreach (var copy in final.All("COPY").Where(c => !c.Has("--from=")))
             CopyFromContext(copy, App);
 
-        var postgresFolder = Path.Combine(_folder, "postgres");
-        Postgres = await EmbeddedPostgres.StartAsync(postgresFolder, NullLogger.Instance);
+        _cluster = await ScratchCluster.StartAsync("aggregator-image-postgres");
     }
 
     /// <summary>A path inside the image, on this machine.</summary>
@@ -125,7 +125,7 @@ public sealed class PublishedImage : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Postgres is not null) await Postgres.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data.Embedded;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Deployment;
@@ -66,7 +65,7 @@ public sealed class PublishedImageTests(PublishedImage image) : IClassFixture<Pu
 
         // deploy/tenant-dump.sh: the tenant's rows out as the owner, and into another, freshly migrated database.
         var dump = await RunScriptAsync(DeploymentFiles.Path("tenant-dump.sh"), [tenant], Libpq(image.Postgres.OwnerConnectionString));
-        await using var target = await EmbeddedPostgres.StartAsync(Path.Combine(image.App, "..", "restore-target"), NullLogger.Instance);
+        await using var target = await ScratchCluster.StartAsync("aggregator-restore-target");
         var migrateTarget = new Dictionary<string, string>(EnvironmentOf("migrate"))
         {
             ["ConnectionStrings__AggregatorOwner"] = target.OwnerConnectionString,
@@ -191,18 +190,8 @@ public sealed class PublishedImageTests(PublishedImage image) : IClassFixture<Pu
 
     private static async Task WaitUntilReadyAsync(AppProcess program, int port)
     {
-        await program.WaitForLineAsync(line => line.Contains("Application started"), StartTimeout);
-        using var client = new HttpClient();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if ((await client.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (attempt < 100) { }
-            if (attempt >= 100) throw new TimeoutException($"not ready on {port}:\n{program.Output}");
-            await Task.Delay(200);
-        }
+        var address = await program.ReadyAsync(StartTimeout);
+        Assert.Equal(port, address.Port);   // the image's ASPNETCORE_HTTP_PORTS, moved as compose maps it
     }
 
     private static async Task<JsonElement> PostAsync(HttpClient http, string key, string path, object body)

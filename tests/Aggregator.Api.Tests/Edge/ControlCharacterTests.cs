@@ -44,6 +44,7 @@ public sealed class ControlCharacterTests(ApiFixture api)
     public async Task Should_refuse_a_control_character_with_a_400_naming_the_field(string place, string field)
     {
         var district = await _data.DistrictAsync();
+        var stored = await StoredAsync(district);
 
         foreach (var character in new[] { "\u0001", "\u001b", "\u0000", "\u007f", "\u0085", "\u009b" })
         {
@@ -64,7 +65,9 @@ public sealed class ControlCharacterTests(ApiFixture api)
             var names = problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
             Assert.True(names.Contains(field), $"{place}, U+{(int)character[0]:X4}: {problem}");
         }
+        // Refused is refused: no version, unit, key, tenant, import or idempotency record came of any of them.
         Assert.Equal(0, await _data.VersionCountAsync(district, district.SubDistrictA));
+        Assert.Equal(stored, await StoredAsync(district));
     }
 
     [Fact]
@@ -73,10 +76,16 @@ public sealed class ControlCharacterTests(ApiFixture api)
         var district = await _data.DistrictAsync();
         var reporter = api.Client(district.Keys["reporter@a"]);
 
-        var response = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA,
-            TestData.ReportFor().WithNote("第一行\r\n\t第二行\n"));
+        const string note = "第一行\r\n\t第二行\n";
+
+        var response = await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor().WithNote(note));
 
         await response.ShouldHaveStatus(HttpStatusCode.Created);
+        // Stored as sent, not trimmed or normalised: the current version and the history read it back unchanged.
+        var current = await reporter.GetFromJsonAsync<JsonElement>(TestData.ReportPath(district.Tenant, district.SubDistrictA));
+        Assert.Equal(note, current.GetProperty("note").GetString());
+        var history = await reporter.GetFromJsonAsync<JsonElement>($"{TestData.ReportPath(district.Tenant, district.SubDistrictA)}/versions");
+        Assert.Equal(note, Assert.Single(history.GetProperty("items").EnumerateArray()).GetProperty("note").GetString());
     }
 
     [Fact]
@@ -102,6 +111,7 @@ public sealed class ControlCharacterTests(ApiFixture api)
         var places = Places.Select(row => (string)row[0]).ToArray();
         var failures = new ConcurrentBag<string>();
         var refused = 0;
+        var attackerStored = await StoredAsync(attacker);
 
         await Parallel.ForEachAsync(Enumerable.Range(0, 160), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
@@ -123,7 +133,29 @@ public sealed class ControlCharacterTests(ApiFixture api)
 
         Assert.Empty(failures);
         Assert.Equal(80, refused);
-        Assert.Equal(80, await _data.VersionCountAsync(victim, victim.SubDistrictA));
+        // Every one of the victim's versions stored with its own note, exactly; nothing of the attacker's.
+        var history = await victimReporter.GetFromJsonAsync<JsonElement>($"{TestData.ReportPath(victim.Tenant, victim.SubDistrictA)}/versions");
+        var notes = history.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("note").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 160).Where(i => i % 2 == 1).Select(i => $"第{i}次").Order(StringComparer.Ordinal), notes);
+        Assert.Equal(attackerStored, await StoredAsync(attacker));
+    }
+
+    /// <summary>What the district's requests could have left behind: its rows per table, and the number of tenants.</summary>
+    private async Task<string> StoredAsync(District district)
+    {
+        var tenantId = await _data.TenantIdAsync(district.Tenant);
+        await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
+        var rows = await db.QuerySingleAsync<string>("""
+            SELECT concat_ws(' ',
+                (SELECT count(*) FROM org_units WHERE tenant_id = @tenantId), (SELECT count(*) FROM api_keys WHERE tenant_id = @tenantId),
+                (SELECT count(*) FROM report_versions WHERE tenant_id = @tenantId), (SELECT count(*) FROM csv_imports WHERE tenant_id = @tenantId),
+                (SELECT count(*) FROM idempotency_keys WHERE tenant_id = @tenantId), (SELECT count(*) FROM audit_log WHERE tenant_id = @tenantId))
+            """, new { tenantId });
+        await db.CommitAsync();
+        await using var platform = await api.TenantDb.BeginPlatformAsync(CancellationToken.None);
+        var tenants = await platform.QuerySingleAsync<long>("SELECT count(*) FROM tenants");
+        await platform.CommitAsync();
+        return $"{rows}; tenants {tenants}";
     }
 
     /// <summary>A request of the district's own keys that is valid but for <paramref name="bad"/> at <paramref name="place"/>.</summary>

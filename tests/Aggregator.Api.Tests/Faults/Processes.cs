@@ -1,11 +1,10 @@
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using Aggregator.Api.Tests.Infrastructure;
 
 namespace Aggregator.Api.Tests.Faults;
 
 /// <summary>The API and the worker as processes of their own over a test's cluster, as an operator runs several.</summary>
-public static partial class Processes
+public static class Processes
 {
     /// <summary>A worker over the fixture's database; a killed worker's job is taken again after <paramref name="invisibility"/>.</summary>
     public static async Task<AppProcess> StartWorkerAsync(ApiFixture api, TimeSpan invisibility)
@@ -17,7 +16,7 @@ public static partial class Processes
             // The sweep would hide a lost rollup: these tests must see the job itself come back.
             ["Aggregator__Jobs__SweepCron"] = "0 0 31 2 *",
         });
-        await worker.WaitForLineAsync(line => line.Contains("Application started"), TimeSpan.FromMinutes(2));
+        await worker.ReadyAsync();
         return worker;
     }
 
@@ -32,8 +31,7 @@ public static partial class Processes
             // The replicas carry the load of many clients on one key.
             ["Aggregator__RateLimit__PermitsPerMinute"] = "0",
         }, "--urls", "http://127.0.0.1:0");
-        var line = await process.WaitForLineAsync(line => line.Contains("Now listening on"), TimeSpan.FromMinutes(2));
-        return (process, new Uri(ListeningOn().Match(line).Value));
+        return (process, await process.ListeningAsync());
     }
 
     public static HttpClient Client(Uri address, string key)
@@ -43,7 +41,4 @@ public static partial class Processes
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
     }
-
-    [GeneratedRegex(@"http://[0-9.]+:[0-9]+")]
-    private static partial Regex ListeningOn();
 }

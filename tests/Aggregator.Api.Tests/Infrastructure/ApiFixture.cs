@@ -7,7 +7,6 @@ using Aggregator.Data.Embedded;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Infrastructure;
@@ -26,9 +25,9 @@ public sealed class ApiFixture : IAsyncLifetime
     /// </summary>
     public const string PortVariable = "AGGREGATOR_TEST_API_PORT";
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-tests-{Guid.NewGuid():N}");
     private readonly IReadOnlyDictionary<string, string?> _settings;
-    private EmbeddedPostgres? _postgres;
+    private ScratchCluster? _cluster;
+    private Dictionary<string, string?> _applied = [];
 
     private readonly int _port;
 
@@ -41,7 +40,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public static ApiFixture With(IReadOnlyDictionary<string, string?> settings) => new(settings);
 
     public ApiFactory Factory { get; private set; } = null!;
-    public EmbeddedPostgres Postgres => _postgres!;
+    public EmbeddedPostgres Postgres => _cluster!.Postgres;
 
     /// <summary>Connects as the application's role: subject to row-level security.</summary>
     public NpgsqlDataSource AppDataSource => Factory.Services.GetRequiredService<NpgsqlDataSource>();
@@ -49,11 +48,11 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _postgres = await EmbeddedPostgres.StartAsync(_dataDirectory, NullLogger.Instance);
-        Factory = new ApiFactory(new Dictionary<string, string?>
+        _cluster = await ScratchCluster.StartAsync("aggregator-tests");
+        _applied = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Aggregator"] = _postgres.AppConnectionString,
-            ["ConnectionStrings:AggregatorOwner"] = _postgres.OwnerConnectionString,
+            ["ConnectionStrings:Aggregator"] = _cluster.AppConnectionString,
+            ["ConnectionStrings:AggregatorOwner"] = _cluster.OwnerConnectionString,
             ["Aggregator:BootstrapAdminKey"] = AdminKey,
             // The hourly sweep would race the tests that look at stale figures; the sweep has a test of its own.
             ["Aggregator:Jobs:SweepCron"] = "0 0 31 2 *",
@@ -63,15 +62,27 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Aggregator:Jobs:RecomputeWorkerCount"] = "1",
             // Tests post far more than a person would; the limits have tests of their own, on hosts of their own.
             ["Aggregator:RateLimit:PermitsPerMinute"] = "0",
-        }.Concat(_settings).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value), _port);
+        }.Concat(_settings).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value);
+        Factory = new ApiFactory(_applied, port: _port);
         Factory.StartServer();
+    }
+
+    /// <summary>
+    /// A second API over this fixture's database with services of a test's own (a <c>FakeTimeProvider</c>, say) on top;
+    /// it runs no jobs: the fixture's API runs them. The caller disposes it.
+    /// </summary>
+    public ApiFactory Replica(Action<IServiceCollection> services)
+    {
+        var settings = new Dictionary<string, string?>(_applied) { ["Aggregator:Jobs:RunServer"] = "false" };
+        var replica = new ApiFactory(settings, services);
+        replica.StartServer();
+        return replica;
     }
 
     public async Task DisposeAsync()
     {
-        await Factory.DisposeAsync();
-        if (_postgres is not null) await _postgres.DisposeAsync();
-        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (Factory is not null) await Factory.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
     public HttpClient Client(string? apiKey = null)
@@ -86,14 +97,15 @@ public sealed class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API on a real Kestrel port (not the in-memory test server), so limits such as the body size apply.</summary>
-public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings, int port = 0) : WebApplicationFactory<Program>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, int port = 0) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
         UseKestrel(port);
-        builder.ConfigureServices(services => services.AddHttpContextAccessor().AddSingleton<IClaimsTransformation, FailureOnRequest>());
+        builder.ConfigureServices(s => s.AddHttpContextAccessor().AddSingleton<IClaimsTransformation, FailureOnRequest>());
+        if (services is not null) builder.ConfigureServices(services);
     }
 }
 

@@ -19,9 +19,11 @@ namespace Aggregator.Api.Tests.Limits;
 /// Property-based fuzzing (FsCheck) of every write endpoint — read from the running API, as the access matrix
 /// does, so a new one cannot be left out: random and malformed bodies (wrong types, huge numbers, deep nesting,
 /// NUL and lone surrogates, very long strings, unknown and repeated fields, broken JSON, garbage under any
-/// Content-Type, random multipart files), random route values, keys and headers. Every answer is below 500, every
-/// 4xx is problem+json, and a refused request changes nothing: the tenant's rows (units, keys, reports, versions,
-/// values, idempotency records, deadlines, imports, audit) and the number of tenants are as they were.
+/// Content-Type, random multipart files), random route values, keys and headers. Every answer is below 500 and one
+/// the operation documents in the live OpenAPI document, every 4xx is problem+json, and a refused request changes
+/// nothing: the tenant's rows (units, keys, reports, versions, values, idempotency records, deadlines, imports, audit)
+/// and the number of tenants are as they were. And the fuzz is worth its run: it is accepted often enough to write
+/// (2xx on most write endpoints), refused for its shape (400) and its content (422), and reaches every endpoint.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
@@ -52,9 +54,11 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         var world = await WorldAsync();
         var routes = WriteRoutes();
         Assert.True(routes.Count >= 10, "the write endpoints were read from the running API");
+        var documented = await DocumentedStatusesAsync();
         var statuses = new SortedDictionary<int, int>();
-        var perRoute = routes.ToDictionary(r => $"{r.Method} {r.Pattern}", _ => 0);
+        var perRoute = routes.ToDictionary(r => $"{r.Method} {r.Pattern}", _ => new SortedDictionary<int, int>());
         var cases = 0;
+        var undocumented = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
         var requests = from route in Gen.Elements(routes.ToArray())
                        from request in Requests(route, world)
@@ -62,17 +66,66 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         Prop.ForAll(requests.ToArbitrary(), request =>
             {
                 cases++;
-                perRoute[$"{request.Route.Method} {request.Route.Pattern}"]++;
                 var status = Task.Run(() => CheckAsync(request, world)).GetAwaiter().GetResult();
+                var route = $"{request.Route.Method} {request.Route.Pattern}";
+                // Collected rather than thrown at once, so that one run lists every undocumented answer.
+                if (!(documented.TryGetValue(route, out var answers) && answers.Contains(status)) && !KnownUndocumented.Contains((route, status)))
+                    undocumented.TryAdd($"{status} to {route} (documented: {string.Join(", ", answers ?? [])})", request.ToString());
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                perRoute[route][status] = perRoute[route].GetValueOrDefault(status) + 1;
             })
             .Check(WithReplay(Config.QuickThrowOnFailure.WithMaxTest(Cases)));
 
         output.WriteLine($"fuzz cases run: {cases} over {routes.Count} write endpoints");
-        output.WriteLine("answers: " + string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
-        foreach (var (route, count) in perRoute) output.WriteLine($"  {count,4}  {route}");
-        // A replay runs the one case it names.
-        Assert.Equal(Environment.GetEnvironmentVariable("AGGREGATOR_FUZZ_REPLAY") is { Length: > 0 } ? 1 : Cases, cases);
+        output.WriteLine("answers: " + Tally(statuses));
+        foreach (var (route, answers) in perRoute) output.WriteLine($"  {answers.Values.Sum(),4}  {route}: {Tally(answers)}");
+        Assert.True(undocumented.Count == 0, "Answers the operation does not document:\n" +
+                                             string.Join("\n", undocumented.Select(u => $"{u.Key}, e.g. to {Shorten(u.Value, 600)}")));
+        // A replay runs the one case it names; the mix below is a property of a whole run.
+        if (Environment.GetEnvironmentVariable("AGGREGATOR_FUZZ_REPLAY") is { Length: > 0 }) return;
+
+        // A fuzz that only ever hears 401 or 400 exercises nothing behind the door: it must write, and be refused
+        // for its shape and for its content, in measure, and reach every endpoint.
+        // Measured before the valid body was added to the mix: 600 cases, 19 × 2xx on 6 of 14 endpoints, 226 × 400, 6 × 422.
+        int Count(Func<int, bool> which) => statuses.Where(s => which(s.Key)).Sum(s => s.Value);
+        Assert.True(Count(s => s is >= 200 and < 300) >= Cases / 60, $"accepted (2xx) at least {Cases / 60} times: {Tally(statuses)}");
+        Assert.True(Count(s => s == 400) >= Cases / 10, $"refused as malformed (400) at least {Cases / 10} times: {Tally(statuses)}");
+        Assert.True(Count(s => s == 422) >= 1, $"refused by a rule (422) at least once: {Tally(statuses)}");
+        Assert.True(Count(s => s is 401 or 403 or 404) >= Cases / 20, $"refused for the key or the resource at least {Cases / 20} times: {Tally(statuses)}");
+        var unreached = perRoute.Where(r => r.Value.Values.Sum() == 0).Select(r => r.Key).ToList();
+        Assert.True(unreached.Count == 0, "write endpoints the fuzz never called: " + string.Join(", ", unreached));
+        var accepting = perRoute.Count(r => r.Value.Keys.Any(s => s is >= 200 and < 300));
+        Assert.True(accepting >= 4, $"at least 4 write endpoints accepted something of the fuzz, not {accepting}");
+    }
+
+    /// <summary>
+    /// Answers the fuzz found undocumented, already reported (issue 17, the contract checked by Prism: a malformed path
+    /// parameter answers an undocumented 400). Remove an entry once the operation documents the status.
+    /// </summary>
+    private static readonly HashSet<(string Route, int Status)> KnownUndocumented =
+    [
+        ("DELETE /api/v1/tenants/{tenant}/api-keys/{id}", 400),
+        // Found by this test, not yet in an issue: a DELETE sent with a body of an unreadable charset; a recompute
+        // (no body of its own) sent one over the size limit.
+        ("DELETE /api/v1/tenants/{tenant}/api-keys/{id}", 415),
+        ("POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute", 413),
+        ("POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute", 415),
+        // An empty id makes the path the key list's, which has no DELETE: routing's 405, not the operation's.
+        ("DELETE /api/v1/tenants/{tenant}/api-keys/{id}", 405),
+    ];
+
+    private static string Tally(IDictionary<int, int> statuses) => string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"));
+
+    /// <summary>Each write operation's documented statuses, from the live OpenAPI document, by "METHOD /pattern".</summary>
+    private async Task<Dictionary<string, HashSet<int>>> DocumentedStatusesAsync()
+    {
+        using var document = JsonDocument.Parse(await api.Admin().GetStringAsync("/swagger/v1/swagger.json"));
+        var documented = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object && o.Value.TryGetProperty("responses", out _)))
+                documented[$"{operation.Name.ToUpperInvariant()} {path.Name}"] = operation.Value.GetProperty("responses").EnumerateObject()
+                    .Select(r => int.TryParse(r.Name, out var status) ? status : 0).ToHashSet();
+        return documented;
     }
 
     /// <summary>
@@ -253,6 +306,8 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
             return Gen.Frequency((6, multipart), (2, garbage), (1, none));
         }
         var json = Gen.Frequency(
+            // The body itself now and then, so that the fuzz also writes (and what it writes is checked after).
+            (2, Gen.Constant("{" + string.Join(",", valid.Select(pair => $"{JsonSerializer.Serialize(pair.Key)}:{pair.Value}")) + "}")),
             (5, route.Pattern.EndsWith("/versions", StringComparison.Ordinal) ? ReportValues : Mutated(valid)),
             (3, Mutated(valid)),
             (2, Values(4, valid.Keys.ToArray())),
@@ -321,7 +376,7 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
             "/api/v1/tenants/{tenant}/api-keys/{id}" => new Dictionary<string, string>(),
             "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions" => new Dictionary<string, string>
             {
-                ["template"] = J(SeedReport.Template), ["values"] = "{\"3.1\":4}", ["note"] = J("说明"), ["reportedAt"] = J("2018-01-15T09:00:00+08:00"),
+                ["template"] = J(SeedReport.Template), ["values"] = "{\"3.1\":4}", ["note"] = J("说明"),
             },
             "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/import" or "/api/v1/tenants/{tenant}/imports" => null,
             "/api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute" => new Dictionary<string, string>(),

@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aggregator.Api.Features.Deadlines;
 using Aggregator.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Aggregator.Api.Tests.Review;
 
@@ -70,18 +73,29 @@ public sealed class CompletenessTests(ApiFixture api)
         var c = await _data.OrgUnitAsync(district.Tenant, district.Tenant, "椿树街道");
         var admin = Client(district, "tenant-admin@root");
         await (await admin.PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/settings", new { review = "required" })).ShouldHaveStatus(HttpStatusCode.OK);
+        // The reports go through an API whose clock the test moves (the versions are stamped by the injected TimeProvider).
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var onClock = api.Replica(services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(clock));
+        HttpClient OnClock(string key)
+        {
+            var client = onClock.CreateClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", district.Keys[key]);
+            return client;
+        }
 
         // A reports first and stays submitted; the deadline is then set to the very second A first reported, so A is on time
-        // at the boundary; B reports after that second and is late; C never reports.
-        await (await TestData.PostReportAsync(Client(district, "reporter@a"), district.Tenant, district.SubDistrictA, TestData.ReportFor()))
+        // at the boundary; B reports a second later and is late; C never reports.
+        await (await TestData.PostReportAsync(OnClock("reporter@a"), district.Tenant, district.SubDistrictA, TestData.ReportFor()))
             .ShouldHaveStatus(HttpStatusCode.Created);
         var first = await CompletenessAsync(district);
         var aReportedAt = Unit(first, district.SubDistrictA).GetProperty("firstReportedAt").GetDateTimeOffset();
+        Assert.Equal(clock.GetUtcNow(), aReportedAt, TimeSpan.FromMilliseconds(1));   // stamped by the test's clock, not the database's
         var due = new DateTimeOffset(aReportedAt.UtcTicks - aReportedAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         await (await admin.PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/deadlines/{Year}", new { due = due.ToString("yyyy-MM-dd'T'HH:mm:ssK") }))
             .ShouldHaveStatus(HttpStatusCode.OK);
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
-        await (await TestData.PostReportAsync(admin, district.Tenant, district.SubDistrictB, TestData.ReportFor())).ShouldHaveStatus(HttpStatusCode.Created);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await (await TestData.PostReportAsync(OnClock("tenant-admin@root"), district.Tenant, district.SubDistrictB, TestData.ReportFor()))
+            .ShouldHaveStatus(HttpStatusCode.Created);
         await (await Client(district, "reviewer@root").PostAsJsonAsync($"{TestData.ReportPath(district.Tenant, district.SubDistrictB)}/versions/1/accept", new { comment = "ok" }))
             .ShouldHaveStatus(HttpStatusCode.OK);
 

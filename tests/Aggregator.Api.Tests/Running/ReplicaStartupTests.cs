@@ -1,3 +1,4 @@
+using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data;
 using Aggregator.Data.Embedded;
 using Aggregator.Jobs;
@@ -7,17 +8,12 @@ using Npgsql;
 namespace Aggregator.Api.Tests.Running;
 
 /// <summary>Replicas of the API or the worker that start together on one database, each holding the owner connection.</summary>
-public sealed class ReplicaStartupTests : IAsyncLifetime
+public sealed class ReplicaStartupTests(ScratchCluster cluster) : IClassFixture<ScratchCluster>
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-replicas-{Guid.NewGuid():N}");
-    private EmbeddedPostgres _postgres = null!;
-
-    public async Task InitializeAsync() => _postgres = await EmbeddedPostgres.StartAsync(_dataDirectory, NullLogger.Instance);
-
     [Fact]
     public async Task Should_migrate_an_empty_database_when_three_replicas_start_at_once()
     {
-        var owner = _postgres.OwnerConnectionString;
+        var owner = cluster.OwnerConnectionString;
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var replicas = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
         {
@@ -34,11 +30,5 @@ public sealed class ReplicaStartupTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var applied = new NpgsqlCommand("SELECT count(*) FROM schemaversions", connection);
         Assert.Equal(DatabaseMigrator.ScriptNames.Count, Convert.ToInt32(await applied.ExecuteScalarAsync()));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _postgres.DisposeAsync();
-        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -1,36 +1,24 @@
 using Aggregator.Api.Tests.Infrastructure;
-using Aggregator.Data.Embedded;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aggregator.Api.Tests.Running;
 
 /// <summary>The worker as an operator runs it: its own process over the API's database.</summary>
-public sealed class WorkerTests : IAsyncLifetime
+public sealed class WorkerTests(ScratchCluster cluster) : IClassFixture<ScratchCluster>
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-worker-{Guid.NewGuid():N}");
-    private EmbeddedPostgres _postgres = null!;
-
-    public async Task InitializeAsync() => _postgres = await EmbeddedPostgres.StartAsync(_dataDirectory, NullLogger.Instance);
-
     [Fact]
     public async Task Should_not_log_every_sql_statement_by_default()
     {
         await using var worker = AppProcess.Start(AppProcess.WorkerAssembly, new Dictionary<string, string>
         {
-            ["ConnectionStrings__Aggregator"] = _postgres.AppConnectionString,
-            ["ConnectionStrings__AggregatorOwner"] = _postgres.OwnerConnectionString,
+            ["ConnectionStrings__Aggregator"] = cluster.AppConnectionString,
+            ["ConnectionStrings__AggregatorOwner"] = cluster.OwnerConnectionString,
         });
 
-        // By then it has migrated, registered its recurring jobs and started the Hangfire server: all SQL.
-        await worker.WaitForLineAsync(line => line.Contains("Application started"), TimeSpan.FromMinutes(2));
+        // Before it listens it has migrated, registered its recurring jobs and started the Hangfire server (hosted
+        // services start before the server): all SQL.
+        await worker.ReadyAsync();
 
         Assert.DoesNotContain("Npgsql", worker.Output);
         Assert.DoesNotContain("SELECT", worker.Output);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _postgres.DisposeAsync();
-        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

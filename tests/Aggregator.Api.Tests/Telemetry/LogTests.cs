@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Tests.Infrastructure;
 using Dapper;
@@ -15,7 +14,7 @@ namespace Aggregator.Api.Tests.Telemetry;
 /// database (without a Hangfire server: the fixture's runs the jobs), every line it prints kept.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed partial class LogTests(ApiFixture api)
+public sealed class LogTests(ApiFixture api)
 {
     [Fact]
     public async Task Should_write_json_lines_carrying_the_trace_id_of_the_request()
@@ -127,8 +126,7 @@ public sealed partial class LogTests(ApiFixture api)
         };
         foreach (var (name, value) in logging) environment[name] = value;
         var process = AppProcess.Start(AppProcess.ApiAssembly, environment);
-        var listening = await process.WaitForLineAsync(line => line.Contains("Now listening on", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
-        return new LoggedApi(process, new Uri(ListeningUrl().Match(listening).Value));
+        return new LoggedApi(process, await process.ListeningAsync());
     }
 
     private sealed class LoggedApi(AppProcess process, Uri address) : IAsyncDisposable
@@ -151,7 +149,4 @@ public sealed partial class LogTests(ApiFixture api)
 
         public ValueTask DisposeAsync() => process.DisposeAsync();
     }
-
-    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
-    private static partial Regex ListeningUrl();
 }

@@ -7,8 +7,6 @@ using System.Text.RegularExpressions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data;
-using Aggregator.Data.Embedded;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Telemetry;
@@ -38,6 +36,18 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
     {
         var district = await api.DistrictAsync();
         var reporter = api.Client(district.ReporterKey);
+        // The counters are the process's: read them before and compare the difference (the class's tests run one at a time).
+        const string versionsRoute = "api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions";
+        var counters = new Dictionary<string, Func<List<Sample>, double>>
+        {
+            ["versions stored"] = m => Sum(m, "aggregator_versions_stored_total", ("aggregator_template", "bj-gip-2017")),
+            ["sum:3.1 broken"] = m => Sum(m, "aggregator_validation_failures_total", ("aggregator_rule", "sum:3.1"), ("aggregator_template", "bj-gip-2017")),
+            ["rollups computed"] = m => Sum(m, "aggregator_rollup_duration_seconds_count", ("aggregator_outcome", "computed")),
+        };
+        foreach (var status in new[] { "201", "404", "422" })
+            counters[$"POST versions {status}"] = m => Sum(m, "http_server_request_duration_seconds_count",
+                ("http_route", versionsRoute), ("http_request_method", "POST"), ("http_response_status_code", status));
+        var before = await api.SettledScrapeAsync(counters.Values);
 
         await (await TestData.PostReportAsync(reporter, district.Tenant, district.Unit, TestData.ReportFor()))
             .ShouldHaveStatus(HttpStatusCode.Created);
@@ -46,17 +56,14 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
         await (await TestData.PostReportAsync(reporter, district.Tenant, district.Unit, TestData.ReportFor().With("3.1", 4)))
             .ShouldHaveStatus(HttpStatusCode.UnprocessableEntity);
 
-        // The rollup the version queued runs in the process's Hangfire server; wait for its duration to be recorded.
-        var metrics = await api.ScrapeUntilAsync(m => Sum(m, "aggregator_rollup_duration_seconds_count", ("aggregator_outcome", "computed")) >= 1);
-
-        Assert.True(Sum(metrics, "aggregator_versions_stored_total", ("aggregator_template", "bj-gip-2017")) >= 1);
-        Assert.True(Sum(metrics, "aggregator_validation_failures_total", ("aggregator_rule", "sum:3.1"), ("aggregator_template", "bj-gip-2017")) >= 1);
-        Assert.True(Sum(metrics, "aggregator_rollup_duration_seconds_count", ("aggregator_outcome", "computed")) >= 1);
+        // Each of the above once: one version stored, one sum rule broken, one request per status, and the one rollup
+        // the version queued (run by the process's Hangfire server). Scraped until all are seen and settled (the
+        // exporter caches a scrape briefly), then compared exactly: a double count shows.
+        await api.ScrapeUntilAsync(m => counters.Values.All(counter => counter(m) - counter(before) >= 1));
+        var metrics = await api.SettledScrapeAsync(counters.Values);
+        var deltas = counters.ToDictionary(c => c.Key, c => c.Value(metrics) - c.Value(before));
+        Assert.True(deltas.Values.All(delta => delta == 1), string.Join(", ", deltas.Select(d => $"{d.Key} +{d.Value}")));
         Assert.Contains(metrics, s => s.Name == "aggregator_rollup_duration_seconds_bucket" && s.Labels.ContainsKey("le"));
-        const string versionsRoute = "api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions";
-        foreach (var status in new[] { "201", "404", "422" })
-            Assert.True(Sum(metrics, "http_server_request_duration_seconds_count",
-                ("http_route", versionsRoute), ("http_request_method", "POST"), ("http_response_status_code", status)) >= 1, status);
         Assert.Contains(metrics, s => s.Name == "aggregator_jobs_queue_depth" && s.Labels.GetValueOrDefault("aggregator_queue") == "rollups");
         Assert.Contains(metrics, s => s.Name == "aggregator_jobs_queue_lag_seconds");
         Assert.Contains(metrics, s => s.Name == "db_client_operation_duration_seconds_count");
@@ -116,8 +123,7 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
     /// <summary>The API as an operator starts it, over an embedded PostgreSQL of its own, for this class's tests.</summary>
     public sealed class ApiProcess : IAsyncLifetime
     {
-        private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aggregator-metrics-{Guid.NewGuid():N}");
-        private EmbeddedPostgres _postgres = null!;
+        private ScratchCluster _cluster = null!;
         private AppProcess _process = null!;
         private NpgsqlDataSource _dataSource = null!;
         private Uri _address = null!;
@@ -127,19 +133,18 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
 
         public async Task InitializeAsync()
         {
-            _postgres = await EmbeddedPostgres.StartAsync(_dataDirectory, NullLogger.Instance);
-            _dataSource = NpgsqlDataSource.Create(_postgres.AppConnectionString);
+            _cluster = await ScratchCluster.StartAsync("aggregator-metrics");
+            _dataSource = NpgsqlDataSource.Create(_cluster.AppConnectionString);
             TenantDb = new TenantDb(_dataSource);
             _process = AppProcess.Start(AppProcess.ApiAssembly, new Dictionary<string, string>
             {
-                ["ConnectionStrings__Aggregator"] = _postgres.AppConnectionString,
-                ["ConnectionStrings__AggregatorOwner"] = _postgres.OwnerConnectionString,
+                ["ConnectionStrings__Aggregator"] = _cluster.AppConnectionString,
+                ["ConnectionStrings__AggregatorOwner"] = _cluster.OwnerConnectionString,
                 ["Aggregator__BootstrapAdminKey"] = AdminKey,
                 ["Aggregator__Jobs__SweepCron"] = "0 0 31 2 *",
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             });
-            var listening = await _process.WaitForLineAsync(line => line.Contains("Now listening on", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
-            _address = new Uri(ListeningUrl().Match(listening).Value);
+            _address = await _process.ListeningAsync();
         }
 
         public HttpClient Client(string? key = null)
@@ -182,12 +187,30 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
             }
         }
 
+        /// <summary>
+        /// A scrape whose <paramref name="counters"/> read the same as in one taken after the exporter's cache (300 ms)
+        /// expired: nothing recorded late (a request's duration is recorded as it ends) is still on its way.
+        /// </summary>
+        public async Task<List<Sample>> SettledScrapeAsync(IEnumerable<Func<List<Sample>, double>> counters)
+        {
+            var read = counters.ToList();
+            var previous = await ScrapeUntilAsync(_ => true);
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(400));
+                var next = await ScrapeUntilAsync(_ => true);
+                if (read.All(counter => counter(next) == counter(previous))) return next;
+                if (waited.Elapsed > TimeSpan.FromMinutes(1)) throw new TimeoutException("the counters did not settle within a minute");
+                previous = next;
+            }
+        }
+
         public async Task DisposeAsync()
         {
             await _process.DisposeAsync();
             await _dataSource.DisposeAsync();
-            await _postgres.DisposeAsync();
-            try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            await _cluster.DisposeAsync();
         }
     }
 
@@ -220,7 +243,4 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
 
     [GeneratedRegex(@"(?<name>[a-zA-Z_][a-zA-Z0-9_]*)=""(?<value>(?:[^""\\]|\\.)*)""")]
     private static partial Regex LabelPair();
-
-    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
-    private static partial Regex ListeningUrl();
 }

@@ -59,7 +59,12 @@ internal static class Results
         return text.ToString();
     }
 
-    public static string Json(IReadOnlyList<ScenarioResult> results) => JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
+    /// <summary>
+    /// A ratio over a baseline that did nothing on a loaded machine (0 requests/s) is infinite: written as "Infinity"
+    /// rather than crashing the suite after every scenario ran.
+    /// </summary>
+    public static string Json(IReadOnlyList<ScenarioResult> results) => JsonSerializer.Serialize(results,
+        new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
 
     /// <summary>The repository's root (holding Aggregator.sln) above the working or the output folder.</summary>
     public static string? RepositoryRoot()
