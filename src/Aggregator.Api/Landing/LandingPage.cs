@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Limits;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -68,21 +69,10 @@ public static class LandingPage
     }
 
     /// <summary>JSON when Accept ranks application/json (or a +json type) above text/html; a browser gets the page.</summary>
-    public static bool PrefersJson(HttpRequest request)
-    {
-        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)) return false;
-        var ranked = accepted
-            .Select((type, order) => (Type: type, Order: order, Quality: type.Quality ?? 1.0))
-            .Where(entry => entry.Quality > 0)
-            .OrderByDescending(entry => entry.Quality).ThenBy(entry => entry.Order);
-        foreach (var (type, _, _) in ranked)
-        {
-            if (type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)) return false;
-            if (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                || type.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)) return true;
-        }
-        return false;
-    }
+    public static bool PrefersJson(HttpRequest request) =>
+        FigureAnswers.RanksFirst(request,
+            type => type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase),
+            type => type.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     private static string Html(string? readmeUrl)
     {

@@ -60,7 +60,15 @@ public sealed class FigureAnswers
     /// True when Accept ranks text/csv above application/json (quality first, then the order given); a client that
     /// names neither, or only */*, gets JSON.
     /// </summary>
-    public static bool PrefersCsv(HttpRequest request)
+    public static bool PrefersCsv(HttpRequest request) =>
+        RanksFirst(request, type => type.Equals("text/csv", StringComparison.OrdinalIgnoreCase),
+            type => type.Equals("application/json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// True when the first media type of Accept (quality first, then the order given) that is either kind is of the
+    /// wanted kind; false when it is of the other kind, or when Accept names neither.
+    /// </summary>
+    public static bool RanksFirst(HttpRequest request, Func<string, bool> wanted, Func<string, bool> other)
     {
         if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)) return false;
         var ranked = accepted
@@ -69,8 +77,9 @@ public sealed class FigureAnswers
             .OrderByDescending(entry => entry.Quality).ThenBy(entry => entry.Order);
         foreach (var (type, _, _) in ranked)
         {
-            if (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)) return true;
-            if (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)) return false;
+            var mediaType = type.MediaType.ToString();
+            if (wanted(mediaType)) return true;
+            if (other(mediaType)) return false;
         }
         return false;
     }
