@@ -56,8 +56,9 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var ifMatch = HttpContext.Request.Headers.IfMatch.ToString();
         if (ifMatch.Length == 0)
             throw new ProblemException(StatusCodes.Status428PreconditionRequired,
-                "A patch needs If-Match with the ETag of the current version (GET …/reports/{year} answers it), so that it corrects " +
-                "the figures the client read and not a version someone else stored since. Nothing was stored.");
+                "更正须带 If-Match：当前版本的 ETag（GET …/reports/{year} 的应答中有），以免改动别人在此之后保存的版本。未保存任何内容。" +
+                "(A patch needs If-Match with the ETag of the current version, so that it corrects the figures the client read and " +
+                "not a version someone else stored since. Nothing was stored.)");
         var preconditions = Preconditions.From(HttpContext.Request, RequestHash(req, patch, ifMatch));
 
         IReadOnlyList<string> changed = [];
