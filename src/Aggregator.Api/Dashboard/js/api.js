@@ -1,19 +1,15 @@
-// Calls to the API with the officer's key in X-Api-Key. The key and the tenant code live in sessionStorage
-// only (gone with the tab), never in a URL.
+// Calls to the API with the officer's key in X-Api-Key. The key lives in sessionStorage only (gone with the tab),
+// never in a URL; the tenant and the unit are the key's own, asked of GET /api/v1/me.
 
 const KEY = "aggregator.dashboard.key";
-const TENANT = "aggregator.dashboard.tenant";
 
 export const session = {
   get key() { return sessionStorage.getItem(KEY); },
-  get tenant() { return sessionStorage.getItem(TENANT); },
-  save(key, tenant) {
+  save(key) {
     sessionStorage.setItem(KEY, key);
-    sessionStorage.setItem(TENANT, tenant);
   },
   clear() {
     sessionStorage.removeItem(KEY);
-    sessionStorage.removeItem(TENANT);
   },
 };
 
@@ -95,6 +91,7 @@ const segment = encodeURIComponent;
 
 /** The paths of the tenant's reads, one place for their shapes. */
 export const paths = {
+  me: () => "/api/v1/me",
   tenant: (t) => `/api/v1/tenants/${segment(t)}`,
   orgUnits: (t) => `/api/v1/tenants/${segment(t)}/org-units`,
   latestReport: (t, org) => `/api/v1/tenants/${segment(t)}/reports?orgUnit=${segment(org)}&pageSize=1`,

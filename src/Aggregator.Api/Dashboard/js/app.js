@@ -5,7 +5,8 @@ import { drawBreakdown, drawSeries } from "./charts.js";
 import { $, dateTime, el, number, show, showError } from "./dom.js";
 import { chartable, tableRows, templateLines } from "./figures.js";
 
-const FIRST_YEAR = 2008; // the first year of the oldest template (bj-gip-2017: 2008–2018)
+// Any indicator every template has: its series answers the years that have figures.
+const YEARS_INDICATOR = "1.1";
 // The quality flags come in pages: this many flags a page, and at most this many pages (the rest is counted, not shown).
 const QUALITY_PAGE = 500;
 const QUALITY_PAGES = 20;
@@ -28,12 +29,14 @@ document.addEventListener("DOMContentLoaded", () => {
   $("year").addEventListener("change", () => loadYear());
   $("indicator").addEventListener("change", () => loadCharts());
   $("download").addEventListener("click", onDownload);
-  if (session.key && session.tenant) start().catch(failed);
+  if (session.key) start().catch(failed);
   else logOut();
 });
 
 function logOut(message) {
   session.clear();
+  state.tenant = null;
+  $("download").disabled = true;
   show($("board"), false);
   show($("who"), false);
   show($("login"), true);
@@ -41,45 +44,85 @@ function logOut(message) {
   showError($("login-error"), message);
 }
 
+/** A sign-in that failed, said in Chinese (the API's own words are English for programs). */
+function signInMessage(e) {
+  if (e instanceof SignInRefused) return e.message;
+  if (!(e instanceof ApiError)) return `登录失败：${e.message}`;
+  if (e.status === 401) return "登录失败：密钥无效或已撤销，请核对后重新粘贴。";
+  if (e.status === 0) return "登录失败：无法连接服务器，请检查网络后重试。";
+  if (e.status === 429) return "登录失败：请求过于频繁，请稍后再试。";
+  return `登录失败：服务器返回错误（HTTP ${e.status}），请稍后再试或联系管理员。`;
+}
+
+/** The key is valid but not one this page serves: a reporter's, or the platform admin's. */
+class SignInRefused extends Error {}
+
+const officerRoles = new Set(["viewer", "reviewer", "tenant-admin"]);
+
 async function onLogin(event) {
   event.preventDefault();
-  const tenant = $("login-tenant").value.trim();
   const key = $("login-key").value.trim();
   showError($("login-error"), null);
   $("login-submit").disabled = true;
   try {
-    // Any key of the tenant may read the tenant: a wrong key or a wrong tenant answers here, in the API's words.
-    await getJson(paths.tenant(tenant), key);
-    session.save(key, tenant);
+    // The key alone: who it is, its tenant and its unit come from GET /api/v1/me.
+    const me = await getJson(paths.me(), key);
+    refuseIfNotAnOfficer(me);
+    session.save(key);
     $("login-key").value = "";
-    await start();
+    await start(me);
   } catch (e) {
-    showError($("login-error"), `登录失败：${e.message}`);
+    if (e instanceof ApiError && e.status === 401) session.clear();
+    if (!session.key) logOut(signInMessage(e));
+    else failed(e);
   } finally {
     $("login-submit").disabled = false;
   }
 }
 
-/** Whoever the key is: its tenant, its unit (the shallowest it sees) and the years to offer. */
-async function start() {
-  const tenantCode = session.tenant;
+function refuseIfNotAnOfficer(me) {
+  if (!me.tenant) {
+    throw new SignInRefused("此密钥是平台管理员密钥，不属于任何区，没有可显示的区级数据。请使用区政务公开办的查看者或审核者密钥登录。");
+  }
+  if (!officerRoles.has(me.role)) {
+    throw new SignInRefused(`此页面供区政务公开办（区级查看者、审核者）使用。此密钥是${me.orgUnit?.name ?? ""}的填报密钥，请在填报系统中报送，` +
+      "或向区政务公开办申请查看者密钥。");
+  }
+}
+
+/** The reporting year districts work on now: the year before this one on the tenant's calendar. */
+function currentReportingYear(timeZone) {
+  const year = Number(new Intl.DateTimeFormat("en-US", { year: "numeric", timeZone: timeZone || undefined }).format(new Date()));
+  return year - 1;
+}
+
+/** Whoever the key is: its tenant, its unit and the years to offer. */
+async function start(known) {
+  const me = known ?? await getJson(paths.me());
+  refuseIfNotAnOfficer(me);
+  const tenantCode = me.tenant.code;
   const [tenant, units] = await Promise.all([getJson(paths.tenant(tenantCode)), getJson(paths.orgUnits(tenantCode))]);
   state.tenant = tenant;
   state.units = units.items;
-  if (state.units.length === 0) throw new ApiError(403, "此密钥看不到任何单位。", null);
+  if (state.units.length === 0) throw new SignInRefused("此密钥看不到任何单位。");
 
   const parents = new Set(state.units.map((u) => u.parent).filter(Boolean));
-  const own = state.units[0];
+  const own = state.units.find((u) => u.code === me.orgUnit?.code) ?? state.units[0];
   const choices = state.units.filter((u) => u === own || parents.has(u.code));
   $("unit").replaceChildren(...choices.map((u) => el("option", { value: u.code, text: `${u.name}（${u.code}）` })));
 
-  const latest = await getJsonOrNull(paths.latestReport(tenantCode, own.code));
+  // The years worth a choice: those with figures (the series of any indicator lists them, one request) and the
+  // newest year anyone reported (a report still awaiting review has no figures yet), plus the year being reported now.
+  const [latest, series] = await Promise.all([
+    getJsonOrNull(paths.latestReport(tenantCode, own.code)),
+    getJsonOrNull(paths.series(tenantCode, own.code, YEARS_INDICATOR)),
+  ]);
   const newestReported = latest?.items?.[0]?.year;
-  const thisYear = new Date().getFullYear();
-  const years = [];
-  for (let year = Math.max(thisYear, newestReported ?? 0); year >= FIRST_YEAR; year--) years.push(year);
-  $("year").replaceChildren(...years.map((y) => el("option", { value: String(y), text: `${y}年度` })));
-  $("year").value = String(newestReported ?? thisYear - 1);
+  const reporting = currentReportingYear(tenant.timeZone);
+  const years = [...new Set([reporting, ...(newestReported ? [newestReported] : []), ...(series?.points ?? []).map((p) => p.year)])]
+    .sort((a, b) => b - a);
+  $("year").replaceChildren(...years.map((y) => el("option", { value: String(y), text: y === reporting ? `${y}年度（本期）` : `${y}年度` })));
+  $("year").value = String(newestReported ?? reporting);
 
   $("who-text").textContent = `${tenant.name}（${tenant.code}） · ${own.name}`;
   show($("login"), false);
@@ -89,7 +132,8 @@ async function start() {
 }
 
 function failed(e) {
-  if (e instanceof ApiError && e.status === 401) logOut(`请重新登录：${e.message}`);
+  if (e instanceof ApiError && e.status === 401) logOut("请重新登录：密钥无效或已撤销。");
+  else if (e instanceof SignInRefused || !state.tenant) logOut(signInMessage(e));
   else showError($("board-error"), e.message);
 }
 
@@ -254,6 +298,6 @@ async function onDownload() {
   } catch (e) {
     failed(e);
   } finally {
-    $("download").disabled = false;
+    $("download").disabled = !state.tenant;
   }
 }
