@@ -62,13 +62,33 @@ public sealed class DashboardPageTests(ApiFixture api, Chromium chromium) : ICla
         return (page, faults);
     }
 
-    private static async Task LogInAsync(IPage page, string tenant, string key)
+    /// <summary>Signs in as an officer does: the key alone, no tenant code (the page asks GET /api/v1/me).</summary>
+    private static async Task LogInAsync(IPage page, string key)
     {
         await page.GotoAsync("/dashboard");
-        await page.GetByLabel("租户代码（区代码）").FillAsync(tenant);
+        await Expect(page.GetByLabel("租户代码（区代码）")).ToHaveCountAsync(0);
         await page.GetByLabel("API 密钥").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
     }
+
+    /// <summary>The year districts report in now: the calendar year before this one in the tenant's time zone.</summary>
+    private async Task<int> ReportingYearAsync(District district)
+    {
+        var tenant = await api.Client(district.Keys["viewer@root"]).GetFromJsonAsync<JsonElement>($"/api/v1/tenants/{district.Tenant}");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(tenant.GetProperty("timeZone").GetString()!);
+        return TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).Year - 1;
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "artifacts", $"dashboard-{name}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+    }
+
+    /// <summary>What the page shows a person, without the codes and key names it prints: no English sentence in it.</summary>
+    private static void AssertNoEnglishSentence(string text) =>
+        Assert.DoesNotMatch(@"[A-Za-z]{3,}(\s+[A-Za-z]{2,}){2,}", text);
 
     private static string Figure(decimal value) => value.ToString("#,0.####", CultureInfo.InvariantCulture);
 
@@ -80,7 +100,13 @@ public sealed class DashboardPageTests(ApiFixture api, Chromium chromium) : ICla
         var (district, missing) = await DistrictWithTwoOfThreeReportedAsync();
         var (page, faults) = await OpenAsync();
 
-        await LogInAsync(page, district.Tenant, district.Keys["viewer@root"]);
+        await LogInAsync(page, district.Keys["viewer@root"]);
+
+        // The tenant and the unit come from the key; the years offered are the two with figures and the reporting year.
+        await Expect(page.Locator("#who-text")).ToContainTextAsync("西城区");
+        var reporting = await ReportingYearAsync(district);
+        var years = await page.Locator("#year option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        Assert.Equal(new[] { reporting, 2017, 2016 }.Distinct().Select(y => y.ToString(CultureInfo.InvariantCulture)), years);
 
         // The consolidated table in template order: sums of the two reports, headings between them, 2016 beside them.
         var table = page.Locator("#rollup-table");
@@ -176,36 +202,81 @@ public sealed class DashboardPageTests(ApiFixture api, Chromium chromium) : ICla
     }
 
     [Fact]
-    public async Task Should_show_the_APIs_own_message_when_the_key_is_wrong()
+    public async Task Should_sign_in_with_a_viewer_key_alone_name_the_district_and_offer_only_the_reporting_year_when_nothing_was_reported()
     {
         var district = await _data.DistrictAsync();
-        const string wrongKey = "agg_not-a-key-of-anyone-0123456789abcdefghijklmnopqrstuvwx";
-        var problem = await api.Client(wrongKey).GetAsync($"/api/v1/tenants/{district.Tenant}");
-        var detail = (await problem.ShouldBeProblem(HttpStatusCode.Unauthorized)).GetProperty("detail").GetString()!;
         var (page, faults) = await OpenAsync();
 
-        await LogInAsync(page, district.Tenant, wrongKey);
+        await LogInAsync(page, district.Keys["viewer@root"]);
 
-        await Expect(page.Locator("#login-error")).ToBeVisibleAsync();
-        await Expect(page.Locator("#login-error")).ToContainTextAsync(detail);
-        await Expect(page.Locator("#board")).ToBeHiddenAsync();
-        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('aggregator.dashboard.key')"));
+        await Expect(page.Locator("#board")).ToBeVisibleAsync();
+        await Expect(page.Locator("#who-text")).ToContainTextAsync($"西城区（{district.Tenant}）");
+        var reporting = (await ReportingYearAsync(district)).ToString(CultureInfo.InvariantCulture);
+        var years = await page.Locator("#year option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        Assert.Equal([reporting], years);
+        await Expect(page.Locator("#year")).ToHaveValueAsync(reporting);
+        await Expect(page.Locator("#download")).ToBeDisabledAsync(); // nothing to download yet
+        await ScreenshotAsync(page, "viewer-nothing-reported");
         Assert.Empty(faults);
         await page.Context.CloseAsync();
     }
 
     [Fact]
-    public async Task Should_show_the_APIs_own_message_when_a_reporter_key_asks_for_the_districts_figures()
+    public async Task Should_say_in_Chinese_that_the_key_is_invalid_and_show_no_English_sentence_when_the_key_is_wrong()
+    {
+        const string wrongKey = "agg_not-a-key-of-anyone-0123456789abcdefghijklmnopqrstuvwx";
+        var problem = await api.Client(wrongKey).GetAsync("/api/v1/me");
+        var detail = (await problem.ShouldBeProblem(HttpStatusCode.Unauthorized)).GetProperty("detail").GetString()!;
+        var (page, faults) = await OpenAsync();
+
+        await LogInAsync(page, wrongKey);
+
+        await Expect(page.Locator("#login-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("密钥无效或已撤销");
+        await Expect(page.Locator("#login-error")).Not.ToContainTextAsync(detail);
+        AssertNoEnglishSentence(await page.Locator("body").InnerTextAsync());
+        await Expect(page.Locator("#board")).ToBeHiddenAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('aggregator.dashboard.key')"));
+        await ScreenshotAsync(page, "wrong-key");
+        Assert.Empty(faults);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Should_tell_a_reporter_in_Chinese_that_the_page_is_for_district_officers_and_leave_nothing_enabled()
     {
         var (district, _) = await DistrictWithTwoOfThreeReportedAsync();
-        var problem = await api.Client(district.Keys["reporter@a"])
-            .GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.SubDistrictA}/rollups/{SeedReport.Year}");
-        var detail = (await problem.ShouldBeProblem(HttpStatusCode.Forbidden)).GetProperty("detail").GetString()!;
-        var (page, _) = await OpenAsync();
+        var (page, faults) = await OpenAsync();
 
-        await LogInAsync(page, district.Tenant, district.Keys["reporter@a"]);
+        await LogInAsync(page, district.Keys["reporter@a"]);
 
-        await Expect(page.Locator("#board-error")).ToContainTextAsync(detail);
+        await Expect(page.Locator("#login-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("区政务公开办");
+        AssertNoEnglishSentence(await page.Locator("body").InnerTextAsync());
+        await Expect(page.Locator("#board")).ToBeHiddenAsync();
+        await Expect(page.Locator("#download")).ToBeDisabledAsync();
+        Assert.Equal(0, await page.Locator("#board button:enabled, #board select:enabled").CountAsync());
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('aggregator.dashboard.key')"));
+        await ScreenshotAsync(page, "reporter-refused");
+        Assert.Empty(faults);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Should_tell_the_platform_admin_in_Chinese_that_its_key_has_no_district_to_show()
+    {
+        var (page, faults) = await OpenAsync();
+
+        await LogInAsync(page, ApiFixture.AdminKey);
+
+        await Expect(page.Locator("#login-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("平台管理员");
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("没有可显示的区");
+        AssertNoEnglishSentence(await page.Locator("body").InnerTextAsync());
+        await Expect(page.Locator("#board")).ToBeHiddenAsync();
+        await Expect(page.Locator("#download")).ToBeDisabledAsync();
+        await ScreenshotAsync(page, "admin-refused");
+        Assert.Empty(faults);
         await page.Context.CloseAsync();
     }
 }

@@ -36,7 +36,8 @@ document.addEventListener("DOMContentLoaded", () => {
 function logOut(message) {
   session.clear();
   state.tenant = null;
-  $("download").disabled = true;
+  // Nothing stays usable without a key the page serves: a refused key leaves every control disabled.
+  for (const id of ["unit", "year", "indicator", "download"]) $(id).disabled = true;
   show($("board"), false);
   show($("who"), false);
   show($("login"), true);
@@ -123,6 +124,8 @@ async function start(known) {
     .sort((a, b) => b - a);
   $("year").replaceChildren(...years.map((y) => el("option", { value: String(y), text: y === reporting ? `${y}年度（本期）` : `${y}年度` })));
   $("year").value = String(newestReported ?? reporting);
+  $("unit").disabled = false;
+  $("year").disabled = false;
 
   $("who-text").textContent = `${tenant.name}（${tenant.code}） · ${own.name}`;
   show($("login"), false);
