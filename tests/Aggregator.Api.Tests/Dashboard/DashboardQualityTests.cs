@@ -40,7 +40,6 @@ public sealed partial class DashboardQualityTests(ApiFixture api, Chromium chrom
         });
 
         await page.GotoAsync("/dashboard");
-        await page.GetByLabel("租户代码（区代码）").FillAsync(district.Tenant);
         await page.GetByLabel("API 密钥").FillAsync(district.Keys["viewer@root"]);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
 
