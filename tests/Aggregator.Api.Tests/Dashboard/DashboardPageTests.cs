@@ -238,6 +238,11 @@ public sealed class DashboardPageTests(ApiFixture api, Chromium chromium) : ICla
         await Expect(page.Locator("#board")).ToBeHiddenAsync();
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('aggregator.dashboard.key')"));
         await ScreenshotAsync(page, "wrong-key");
+
+        // A key no header can carry (pasted with Chinese text in it) is named as malformed, not as a network failure.
+        await page.GetByLabel("API 密钥").FillAsync("agg_密钥");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("密钥格式不正确");
         Assert.Empty(faults);
         await page.Context.CloseAsync();
     }

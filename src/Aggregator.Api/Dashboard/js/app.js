@@ -66,6 +66,8 @@ async function onLogin(event) {
   showError($("login-error"), null);
   $("login-submit").disabled = true;
   try {
+    // A header carries printable ASCII only: anything else would fail in fetch as if the server were down.
+    if (!/^[\x21-\x7e]+$/.test(key)) throw new SignInRefused("登录失败：密钥格式不正确（应为 agg_ 开头的一串字母、数字和符号），请核对后重新粘贴。");
     // The key alone: who it is, its tenant and its unit come from GET /api/v1/me.
     const me = await getJson(paths.me(), key);
     refuseIfNotAnOfficer(me);
