@@ -170,6 +170,11 @@ public sealed class DashboardPageTests(ApiFixture api, Chromium chromium) : ICla
         File.Delete(saved);
         Assert.Contains("西城区", sheet.Text(0, 0));
 
+        // A reload keeps the tab's key: the page asks /me again and comes back to the same district.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#who-text")).ToContainTextAsync("西城区");
+        await Expect(page.Locator("#rollup-table tr[data-code='1.1.2'] td.value")).ToHaveTextAsync("74");
+
         // Logging out forgets the key.
         await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).ClickAsync();
         await Expect(page.Locator("#login")).ToBeVisibleAsync();
