@@ -86,6 +86,13 @@ public sealed partial class PrintTests
                 $"-env:UserInstallation=file://{directory.FullName}/profile", "--headless", "--convert-to", "pdf", "--outdir", directory.FullName, xlsx);
             var pdf = Path.Combine(directory.FullName, "rollup.pdf");
             Assert.True(File.Exists(pdf), "soffice wrote no PDF");
+            // AGGREGATOR_PRINT_OUT=dir keeps the workbook and its PDF to look at.
+            if (Environment.GetEnvironmentVariable("AGGREGATOR_PRINT_OUT") is { Length: > 0 } keep)
+            {
+                Directory.CreateDirectory(keep);
+                File.Copy(xlsx, Path.Combine(keep, "rollup.xlsx"), overwrite: true);
+                File.Copy(pdf, Path.Combine(keep, "rollup.pdf"), overwrite: true);
+            }
 
             var info = await RunAsync("pdfinfo", "pdfinfo (poppler-utils) is not installed", "-f", "1", "-l", "100", pdf);
             var pages = int.Parse(PagesLine().Match(info).Groups[1].Value, CultureInfo.InvariantCulture);

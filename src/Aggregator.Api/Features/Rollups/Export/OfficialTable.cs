@@ -20,7 +20,7 @@ public static class OfficialTable
 
     private static Sheet Flat(StoredRollup rollup, TimeZoneInfo timeZone)
     {
-        var sheet = new Sheet(SheetName, [8, 70, 10, 14, 10]);
+        var sheet = new Sheet(SheetName, [8, 90, 10, 14, 10]);
         AddTitle(sheet, rollup, timeZone);
         var heading = sheet.Add(RowKind.ColumnHeading, "序号", "指标名称", "计量单位", "数值", "代码");
         // The codes (the last column) are for programs: the printed form stops before them.

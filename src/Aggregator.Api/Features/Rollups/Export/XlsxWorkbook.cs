@@ -91,7 +91,8 @@ public static class XlsxWorkbook
             yield return new DefinedName($"{quoted}!${from + 1}:${to + 1}") { Name = "_xlnm.Print_Titles", LocalSheetId = index };
     }
 
-    // Points per line of 11-point text, and the width of a CJK character in column-width units (the width of a '0').
+    // Points per line of 11-point text, and the width of a CJK character in column-width units (the width of a '0'):
+    // about 2 in Excel and WPS; LibreOffice sets CJK text narrower, so its rows come out a little taller than needed.
     private const double LineHeight = 15, WideCharacter = 2.1;
 
     /// <summary>
@@ -169,6 +170,6 @@ public static class XlsxWorkbook
                 Format(1, 1, new Alignment { Vertical = VerticalAlignmentValues.Center, WrapText = true }),
                 Format(1, 1, new Alignment { Horizontal = HorizontalAlignmentValues.Center, Vertical = VerticalAlignmentValues.Center, WrapText = true }),
                 Format(0, 1, new Alignment { Vertical = VerticalAlignmentValues.Center, WrapText = true }),
-                Format(0, 1)));
+                Format(0, 1, new Alignment { Vertical = VerticalAlignmentValues.Center })));
     }
 }
