@@ -161,24 +161,19 @@ public static class OfficialTable
     }
 
     /// <summary>
-    /// The block the form is signed in, under the table: what the data knows is filled in (填报单位 the unit's name,
-    /// 填报日期 the day the figures were consolidated, in the tenant's zone); the rest is a line to sign on. Nobody is
-    /// named as 审核人: the reviews accept each unit's report, not the consolidated table.
+    /// The line the form is signed on, under the table and one row tall so that a page break never splits it: what
+    /// the data knows is filled in (填报单位 the unit's name, 填报日期 the day the figures were consolidated, in the
+    /// tenant's zone); the rest is a line to sign on. Nobody is named as 审核人: reviews accept each unit's report,
+    /// not the consolidated table.
     /// </summary>
     private static void AddSignatures(Sheet sheet, StoredRollup rollup, TimeZoneInfo timeZone, int columns)
     {
-        const string line = "＿＿＿＿＿＿＿＿＿＿";
+        const string line = "＿＿＿＿＿＿＿＿";
         var day = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(rollup.ComputedAt, DateTimeKind.Utc), timeZone);
         sheet.Add(RowKind.Signature);
-        foreach (var text in new[]
-                 {
-                     $"填报单位：{rollup.Name}",
-                     $"单位负责人：{line}",
-                     $"填报人：{line}",
-                     $"审核人：{line}",
-                     $"填报日期：{day.Year}年{day.Month}月{day.Day}日",
-                 })
-            sheet.Merge(sheet.Add(RowKind.Signature, text), 0, 1, columns);
+        var text = string.Join("　　", $"填报单位：{rollup.Name}", $"单位负责人：{line}", $"填报人：{line}", $"审核人：{line}",
+            $"填报日期：{day.Year}年{day.Month}月{day.Day}日");
+        sheet.Merge(sheet.Add(RowKind.Signature, text), 0, 1, columns);
     }
 
     /// <summary>（单位：件）when every column counts in one unit and no column label names it already.</summary>
