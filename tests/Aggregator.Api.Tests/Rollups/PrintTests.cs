@@ -68,35 +68,43 @@ public sealed partial class PrintTests
             lines[signatures]);
         Assert.Contains($"A{signatures + 1}:D{signatures + 1}", table.Merges);
 
+        // A name typed without end makes the line tall, never taller than Excel allows (409 points).
+        var endless = Rollup() with { Name = string.Concat(Enumerable.Repeat("西城区", 2000)) };
+        using var document = SpreadsheetDocument.Open(new MemoryStream(Workbook(endless)), false);
+        var heights = document.WorkbookPart!.WorksheetParts.SelectMany(part => part.Worksheet.Descendants<Row>()).Select(row => row.Height?.Value ?? 0).ToList();
+        Assert.Equal(409d, heights.Max());
+
         // The national format (matrices, no code column) signs the same way and prints every column.
         var national = SheetRead.ReadWorkbook(Workbook(Rollup("cn-gip-2021")))[OfficialTable.SheetName];
         Assert.EndsWith("填报日期：2018年2月1日", national.Text(national.Rows.Count - 1, 0), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Should_render_in_libreoffice_as_a_few_landscape_pages_each_with_labels_and_figures_side_by_side()
+    [Theory]
+    [InlineData(SeedReport.Template, 3)]
+    [InlineData("cn-gip-2021", 4)]
+    public async Task Should_render_in_libreoffice_as_a_few_landscape_pages_each_with_labels_and_figures_side_by_side(string template, int mostPages)
     {
         var directory = Directory.CreateTempSubdirectory("aggregator-print-");
         try
         {
             var xlsx = Path.Combine(directory.FullName, "rollup.xlsx");
             // Only the official table: LibreOffice prints every sheet, so the file holds just that one.
-            await File.WriteAllBytesAsync(xlsx, XlsxWorkbook.Write([OfficialTable.Build(Rollup(), Beijing)]));
+            await File.WriteAllBytesAsync(xlsx, XlsxWorkbook.Write([OfficialTable.Build(Rollup(template), Beijing)]));
             await RunAsync("soffice", "libreoffice-calc (soffice) is not installed; .ci/run installs it (apt-get install -y libreoffice-calc)",
                 $"-env:UserInstallation=file://{directory.FullName}/profile", "--headless", "--convert-to", "pdf", "--outdir", directory.FullName, xlsx);
             var pdf = Path.Combine(directory.FullName, "rollup.pdf");
             Assert.True(File.Exists(pdf), "soffice wrote no PDF");
-            // AGGREGATOR_PRINT_OUT=dir keeps the workbook and its PDF to look at.
+            // AGGREGATOR_PRINT_OUT=dir keeps the workbooks and their PDFs to look at.
             if (Environment.GetEnvironmentVariable("AGGREGATOR_PRINT_OUT") is { Length: > 0 } keep)
             {
                 Directory.CreateDirectory(keep);
-                File.Copy(xlsx, Path.Combine(keep, "rollup.xlsx"), overwrite: true);
-                File.Copy(pdf, Path.Combine(keep, "rollup.pdf"), overwrite: true);
+                File.Copy(xlsx, Path.Combine(keep, $"{template}.xlsx"), overwrite: true);
+                File.Copy(pdf, Path.Combine(keep, $"{template}.pdf"), overwrite: true);
             }
 
             var info = await RunAsync("pdfinfo", "pdfinfo (poppler-utils) is not installed", "-f", "1", "-l", "100", pdf);
             var pages = int.Parse(PagesLine().Match(info).Groups[1].Value, CultureInfo.InvariantCulture);
-            Assert.InRange(pages, 1, 3);
+            Assert.InRange(pages, 1, mostPages);
             foreach (Match size in PageSize().Matches(info))
             {
                 var (width, height) = (double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture));
@@ -107,14 +115,17 @@ public sealed partial class PrintTests
             // One page wide: the first page holds the labels and their figures, the codes not at all.
             var first = await RunAsync("pdftotext", "pdftotext (poppler-utils) is not installed", "-f", "1", "-l", "1", "-layout", pdf, "-");
             Assert.Contains("主动公开", first, StringComparison.Ordinal);
-            Assert.Contains("序号", first, StringComparison.Ordinal);
-            var documents = SeedReport.Values.Single(pair => pair.Key == "1.1.2").Value!.Value;
-            Assert.Matches($@"制发规范性文件总数[^\n]*\s{Figures.Text(documents)}(\s|$)", first);
-            Assert.DoesNotContain("代码", first, StringComparison.Ordinal);
+            if (template == SeedReport.Template)
+            {
+                Assert.Contains("序号", first, StringComparison.Ordinal);
+                var documents = SeedReport.Values.Single(pair => pair.Key == "1.1.2").Value!.Value;
+                Assert.Matches($@"制发规范性文件总数[^\n]*\s{Figures.Text(documents)}(\s|$)", first);
+                Assert.DoesNotContain("代码", first, StringComparison.Ordinal);
+            }
 
             var all = await RunAsync("pdftotext", "pdftotext (poppler-utils) is not installed", "-layout", pdf, "-");
             Assert.Matches(@"填报单位：西城区\s+单位负责人：＿+\s+填报人：＿+\s+审核人：＿+\s+填报日期：2018年2月1日", all);
-            if (pages > 1)
+            if (pages > 1 && template == SeedReport.Template)
             {
                 var last = await RunAsync("pdftotext", "pdftotext is not installed", "-f", $"{pages}", "-l", $"{pages}", "-layout", pdf, "-");
                 Assert.Contains("序号", last, StringComparison.Ordinal); // the headings repeat

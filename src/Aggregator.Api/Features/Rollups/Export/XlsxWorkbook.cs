@@ -54,7 +54,7 @@ public static class XlsxWorkbook
             var line = new Row { RowIndex = (uint)r + 1 };
             if (Lines(sheet, row, r) is > 1 and var lines)
             {
-                line.Height = lines * LineHeight + 3;
+                line.Height = Math.Min(lines * LineHeight + 3, MaxRowHeight);
                 line.CustomHeight = true;
             }
             for (var c = 0; c < row.Cells.Count; c++)
@@ -94,6 +94,9 @@ public static class XlsxWorkbook
     // Points per line of 11-point text, and the width of a CJK character in column-width units (the width of a '0'):
     // about 2 in Excel and WPS; LibreOffice sets CJK text narrower, so its rows come out a little taller than needed.
     private const double LineHeight = 15, WideCharacter = 2.1;
+
+    // The tallest row Excel allows, in points: a longer text (a unit's name typed without end) is cut, not refused.
+    private const double MaxRowHeight = 409;
 
     /// <summary>
     /// How many lines the tallest cell of a row wraps onto: its text's width over its column's (or merged columns')
