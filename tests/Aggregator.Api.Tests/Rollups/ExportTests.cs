@@ -270,6 +270,8 @@ public sealed class ExportTests(ApiFixture api)
         Assert.Equal([3m, 2m, 1m, 1m, 1m, 0m, 1m], Enumerable.Range(0, 7).Select(c => sheet[counts, c]!.Number));
         var late = sheet.RowWhere(0, "110102011");
         Assert.Equal(["110102011", "广安门内街道", "待审核", "2018-02-01 09:00", "逾期"], Enumerable.Range(0, 5).Select(c => sheet.Text(late, c)));
+        // The dashboard page's word for an accepted report (Dashboard/js/app.js), not a second one.
+        Assert.Equal("已采用", sheet.Text(sheet.RowWhere(0, "110102003"), 2));
         var missing = sheet.RowWhere(0, "110102015");
         Assert.Equal("未报送", sheet.Text(missing, 2));
         Assert.Null(sheet[missing, 3]);
