@@ -34,12 +34,15 @@ public static class CompletenessTable
         return sheet;
     }
 
-    /// <summary>The reader's status words in the sheet's language; a word it adds later shows as it is.</summary>
+    /// <summary>
+    /// The reader's status words as the dashboard page shows them (statusNames in Dashboard/js/app.js); a word it
+    /// adds later shows as it is.
+    /// </summary>
     private static string Status(string status) => status switch
     {
         "missing" => "未报送",
         "submitted" => "待审核",
-        "accepted" => "已通过",
+        "accepted" => "已采用",
         "returned" => "已退回",
         _ => status,
     };

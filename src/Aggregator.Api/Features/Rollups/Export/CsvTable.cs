@@ -18,7 +18,8 @@ public static class CsvTable
     {
         using var table = new DataTable();
         for (var column = 0; column < sheet.Width; column++) table.Columns.Add($"c{column}", typeof(string));
-        foreach (var row in sheet.Rows)
+        // The signature block belongs to the printed form, not to the data a program reads.
+        foreach (var row in sheet.Rows.Where(row => row.Kind != RowKind.Signature))
             table.Rows.Add(Enumerable.Range(0, sheet.Width).Select(column => (object?)Field(column < row.Cells.Count ? row.Cells[column] : null)).ToArray());
 
         using var text = new StringWriter(CultureInfo.InvariantCulture);

@@ -20,9 +20,11 @@ public static class OfficialTable
 
     private static Sheet Flat(StoredRollup rollup, TimeZoneInfo timeZone)
     {
-        var sheet = new Sheet(SheetName, [10, 70, 10, 14, 10]);
+        var sheet = new Sheet(SheetName, [8, 90, 10, 14, 10]);
         AddTitle(sheet, rollup, timeZone);
-        sheet.Add(RowKind.ColumnHeading, "序号", "指标名称", "计量单位", "数值", "代码");
+        var heading = sheet.Add(RowKind.ColumnHeading, "序号", "指标名称", "计量单位", "数值", "代码");
+        // The codes (the last column) are for programs: the printed form stops before them.
+        sheet.Print = new PrintLayout(sheet.Width - 1, heading, heading);
         var indicators = rollup.Template.Indicators.ToDictionary(indicator => indicator.Code, StringComparer.Ordinal);
         foreach (var row in rollup.Template.Layout)
         {
@@ -31,6 +33,7 @@ public static class OfficialTable
             else
                 sheet.Add(RowKind.Figures, row.Numbering, row.Label, indicators[row.Code].Unit, rollup.ValueOf(row.Code), row.Code);
         }
+        AddSignatures(sheet, rollup, timeZone, sheet.Width - 1);
         return sheet;
     }
 
@@ -51,6 +54,8 @@ public static class OfficialTable
             if (table.PrintedAsOneRow) AddOneRow(sheet, table, rollup);
             else AddGrid(sheet, table, rollup);
         }
+        sheet.Print = new PrintLayout(sheet.Width);
+        AddSignatures(sheet, rollup, timeZone, sheet.Width);
         return sheet;
     }
 
@@ -153,6 +158,22 @@ public static class OfficialTable
         var note = $"应报单位 {rollup.Expected} 个，已计入汇总 {rollup.Reported} 个；数据截至 {computedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}（{timeZone.Id}）"
                    + (rollup.Stale ? "，其后又有报送，正在重新汇总" : "");
         sheet.Merge(sheet.Add(RowKind.Title, note), 0, 1, sheet.Width);
+    }
+
+    /// <summary>
+    /// The line the form is signed on, under the table and one row tall so that a page break never splits it: what
+    /// the data knows is filled in (填报单位 the unit's name, 填报日期 the day the figures were consolidated, in the
+    /// tenant's zone); the rest is a line to sign on. Nobody is named as 审核人: reviews accept each unit's report,
+    /// not the consolidated table.
+    /// </summary>
+    private static void AddSignatures(Sheet sheet, StoredRollup rollup, TimeZoneInfo timeZone, int columns)
+    {
+        const string line = "＿＿＿＿＿＿＿＿";
+        var day = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(rollup.ComputedAt, DateTimeKind.Utc), timeZone);
+        sheet.Add(RowKind.Signature);
+        var text = string.Join("　　", $"填报单位：{rollup.Name}", $"单位负责人：{line}", $"填报人：{line}", $"审核人：{line}",
+            $"填报日期：{day.Year}年{day.Month}月{day.Day}日");
+        sheet.Merge(sheet.Add(RowKind.Signature, text), 0, 1, columns);
     }
 
     /// <summary>（单位：件）when every column counts in one unit and no column label names it already.</summary>

@@ -6,7 +6,17 @@ public enum RowKind
     Heading,
     ColumnHeading,
     Figures,
+
+    /// <summary>The signature block under the printed form (填报单位, 单位负责人, …): text without borders, not data.</summary>
+    Signature,
 }
+
+/// <summary>
+/// How a sheet prints: A4 landscape, one page wide; only its first <paramref name="Columns"/> columns (the columns
+/// after them, such as the indicator codes, stay in the file for programs), and the rows from
+/// <paramref name="RepeatFrom"/> to <paramref name="RepeatTo"/> (zero-based) repeated at the top of every page.
+/// </summary>
+public sealed record PrintLayout(int Columns, int? RepeatFrom = null, int? RepeatTo = null);
 
 /// <summary>A line of a sheet; a cell holds a string, a number (decimal or int) or null for an empty cell.</summary>
 public sealed record SheetRow(RowKind Kind, IReadOnlyList<object?> Cells);
@@ -40,6 +50,9 @@ public sealed class Sheet(string name, IReadOnlyList<double> columnWidths)
     public IReadOnlyList<MergedCells> Merges => merges;
 
     public int Width => ColumnWidths.Count;
+
+    /// <summary>How the sheet prints; null for the sheet printing as the spreadsheet program chooses.</summary>
+    public PrintLayout? Print { get; set; }
 
     /// <summary>Adds a row padded to the sheet's width; returns its index.</summary>
     public int Add(RowKind kind, params object?[] cells)

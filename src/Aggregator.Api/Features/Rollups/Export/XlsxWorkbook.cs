@@ -6,14 +6,16 @@ namespace Aggregator.Api.Features.Rollups.Export;
 
 /// <summary>
 /// Writes sheets as an .xlsx with the OpenXML SDK: strings inline, figures as numeric cells, empty cells left out,
-/// headings merged over the columns they head, bold headings and thin borders round the table.
+/// headings merged over the columns they head, bold headings and thin borders round the table; rows as tall as
+/// their wrapped text. A sheet with a <see cref="PrintLayout"/> prints on A4 landscape, one page wide, its heading
+/// rows repeated on every page (the print area and print titles as defined names).
 /// </summary>
 public static class XlsxWorkbook
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     // Indexes into the CellFormats of Styles(), by what the cell is.
-    private const uint TitleStyle = 1, HeadingStyle = 2, ColumnHeadingStyle = 3, TextStyle = 4, NumberStyle = 5;
+    private const uint PlainStyle = 0, TitleStyle = 1, HeadingStyle = 2, ColumnHeadingStyle = 3, TextStyle = 4, NumberStyle = 5;
 
     public static byte[] Write(IReadOnlyList<Sheet> sheets)
     {
@@ -24,8 +26,10 @@ public static class XlsxWorkbook
             workbook.Workbook = new Workbook();
             workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
             var list = workbook.Workbook.AppendChild(new Sheets());
+            var names = new DefinedNames();
             foreach (var (sheet, index) in sheets.Select((sheet, index) => (sheet, index)))
             {
+                if (sheet.Print is { } print) names.Append(PrintNames(sheet, print, (uint)index));
                 var part = workbook.AddNewPart<WorksheetPart>();
                 part.Worksheet = Worksheet(sheet);
                 list.Append(new DocumentFormat.OpenXml.Spreadsheet.Sheet
@@ -35,6 +39,7 @@ public static class XlsxWorkbook
                     Name = sheet.Name,
                 });
             }
+            if (names.HasChildren) workbook.Workbook.Append(names);
         }
         return buffer.ToArray();
     }
@@ -47,6 +52,11 @@ public static class XlsxWorkbook
         foreach (var (row, r) in sheet.Rows.Select((row, r) => (row, r)))
         {
             var line = new Row { RowIndex = (uint)r + 1 };
+            if (Lines(sheet, row, r) is > 1 and var lines)
+            {
+                line.Height = Math.Min(lines * LineHeight + 3, MaxRowHeight);
+                line.CustomHeight = true;
+            }
             for (var c = 0; c < row.Cells.Count; c++)
             {
                 if (Cell(row.Kind, row.Cells[c], Reference(r, c)) is { } cell) line.Append(cell);
@@ -55,10 +65,56 @@ public static class XlsxWorkbook
         }
 
         var worksheet = new Worksheet(columns, data);
+        if (sheet.Print is not null)
+            worksheet.PrependChild(new SheetProperties(new PageSetupProperties { FitToPage = true }));
         if (sheet.Merges.Count > 0)
             worksheet.Append(new MergeCells(sheet.Merges.Select(m =>
                 new MergeCell { Reference = $"{Reference(m.Row, m.Column)}:{Reference(m.Row + m.Rows - 1, m.Column + m.Columns - 1)}" })));
+        if (sheet.Print is not null)
+        {
+            worksheet.Append(
+                new PrintOptions { HorizontalCentered = true },
+                new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 },
+                // 9 is A4; fitting to 1 page wide and 0 (as many as it takes) tall.
+                new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+        }
         return worksheet;
+    }
+
+    private static IEnumerable<DefinedName> PrintNames(Sheet sheet, PrintLayout print, uint index)
+    {
+        var quoted = $"'{sheet.Name.Replace("'", "''", StringComparison.Ordinal)}'";
+        var last = Reference(sheet.RowCount - 1, print.Columns - 1);
+        var lastColumn = last.TrimEnd("0123456789".ToCharArray());
+        yield return new DefinedName($"{quoted}!$A$1:${lastColumn}${sheet.RowCount}") { Name = "_xlnm.Print_Area", LocalSheetId = index };
+        if (print is { RepeatFrom: { } from, RepeatTo: { } to })
+            yield return new DefinedName($"{quoted}!${from + 1}:${to + 1}") { Name = "_xlnm.Print_Titles", LocalSheetId = index };
+    }
+
+    // Points per line of 11-point text, and the width of a CJK character in column-width units (the width of a '0'):
+    // about 2 in Excel and WPS; LibreOffice sets CJK text narrower, so its rows come out a little taller than needed.
+    private const double LineHeight = 15, WideCharacter = 2.1;
+
+    // The tallest row Excel allows, in points: a longer text (a unit's name typed without end) is cut, not refused.
+    private const double MaxRowHeight = 409;
+
+    /// <summary>
+    /// How many lines the tallest cell of a row wraps onto: its text's width over its column's (or merged columns')
+    /// width. A program that lays text out itself may differ a little; a row too tall beats text cut off.
+    /// </summary>
+    private static int Lines(Sheet sheet, SheetRow row, int r)
+    {
+        var lines = 1;
+        for (var c = 0; c < row.Cells.Count; c++)
+        {
+            if (row.Cells[c] is not string text) continue;
+            var merge = sheet.Merges.FirstOrDefault(m => m.Row == r && m.Column == c);
+            if (merge is { Rows: > 1 }) continue;
+            var width = sheet.ColumnWidths.Skip(c).Take(merge?.Columns ?? 1).Sum() - 1;
+            var needed = text.Sum(ch => ch > '\u2E80' ? WideCharacter : 1);
+            lines = Math.Max(lines, (int)Math.Ceiling(needed / Math.Max(width, 1)));
+        }
+        return lines;
     }
 
     private static Cell? Cell(RowKind kind, object? value, string reference)
@@ -68,12 +124,13 @@ public static class XlsxWorkbook
             RowKind.Title => TitleStyle,
             RowKind.Heading => HeadingStyle,
             RowKind.ColumnHeading => ColumnHeadingStyle,
+            RowKind.Signature => PlainStyle,
             _ => value is string ? TextStyle : NumberStyle,
         };
         return value switch
         {
             // A title line is text on its own; an empty cell inside the table still gets its border.
-            null when kind == RowKind.Title => null,
+            null when kind is RowKind.Title or RowKind.Signature => null,
             null => new Cell { CellReference = reference, StyleIndex = style },
             string text => new Cell(new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }))
             {
@@ -116,6 +173,6 @@ public static class XlsxWorkbook
                 Format(1, 1, new Alignment { Vertical = VerticalAlignmentValues.Center, WrapText = true }),
                 Format(1, 1, new Alignment { Horizontal = HorizontalAlignmentValues.Center, Vertical = VerticalAlignmentValues.Center, WrapText = true }),
                 Format(0, 1, new Alignment { Vertical = VerticalAlignmentValues.Center, WrapText = true }),
-                Format(0, 1)));
+                Format(0, 1, new Alignment { Vertical = VerticalAlignmentValues.Center })));
     }
 }
