@@ -40,12 +40,10 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     {
         var access = ProcessorState<RequestAccess>();
         var (caller, tenantId) = access;
-        await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
-        var currentYear = calendar.YearIn(access.TimeZone);
+        await ReportUnit.RequireWritableAsync(tenantDb, access, calendar, req.Org, req.Year, ct);
         // Two documents in one upload: reading one and silently dropping the other would store the wrong one.
         if (HttpContext.Request.Form.Files.Count > 1)
             ThrowError(r => r.File!, $"Send one document per import; this upload holds {HttpContext.Request.Form.Files.Count} files.");
-        if (!ReportYears.Accepts(req.Year, currentYear)) ThrowError(r => r.Year, ReportYears.Message(currentYear));
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var bytes = await ReadAsync(req.File!, ct);

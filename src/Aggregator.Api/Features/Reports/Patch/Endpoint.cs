@@ -48,9 +48,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     {
         var access = ProcessorState<RequestAccess>();
         var (caller, tenantId) = access;
-        await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
-        var currentYear = calendar.YearIn(access.TimeZone);
-        if (!ReportYears.Accepts(req.Year, currentYear)) ThrowError(r => r.Year, ReportYears.Message(currentYear));
+        await ReportUnit.RequireWritableAsync(tenantDb, access, calendar, req.Org, req.Year, ct);
 
         var patch = req.Values.ValueKind == JsonValueKind.Object ? ReportInput.FromJson(req.Values) : ReportInput.From(Array.Empty<RawValue>());
         var ifMatch = HttpContext.Request.Headers.IfMatch.ToString();

@@ -1,5 +1,6 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Dapper;
 
@@ -29,6 +30,18 @@ public static class ReportUnit
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         await FindAsync(db, caller, orgCode);
         await db.CommitAsync();
+    }
+
+    /// <summary>
+    /// What every write of a report (a version, a patch, an imported document) checks first: the route's unit is in the
+    /// caller's scope (else 404) and the year has begun where the tenant is (else 400 naming <c>year</c>).
+    /// </summary>
+    public static async Task RequireWritableAsync(TenantDb tenantDb, RequestAccess access, TenantCalendar calendar, string orgCode,
+        int year, CancellationToken ct)
+    {
+        await RequireAsync(tenantDb, access.TenantId, access.Caller, orgCode, ct);
+        var currentYear = calendar.YearIn(access.TimeZone);
+        if (!ReportYears.Accepts(year, currentYear)) throw ProblemException.Invalid("year", ReportYears.Message(currentYear));
     }
 
     public static async Task<long> FindAsync(DbSession db, Caller caller, string orgCode)

@@ -35,9 +35,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     {
         var access = ProcessorState<RequestAccess>();
         var (caller, tenantId) = access;
-        await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
-        var currentYear = calendar.YearIn(access.TimeZone);
-        if (!ReportYears.Accepts(req.Year, currentYear)) ThrowError(r => r.Year, ReportYears.Message(currentYear));
+        await ReportUnit.RequireWritableAsync(tenantDb, access, calendar, req.Org, req.Year, ct);
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var input = ReportInput.FromJson(req.Values);
