@@ -77,8 +77,8 @@ public static class LandingPage
     private static string Html(string? readmeUrl)
     {
         var readme = readmeUrl is null
-            ? """代码仓库根目录的 <code>README.md</code> <span class="en">(README.md at the repository's root)</span>"""
-            : $"""<a href="{HtmlEncoder.Default.Encode(readmeUrl)}">使用说明 README</a> <span class="en">(how to run, the walk-through, every route)</span>""";
+            ? """代码仓库根目录的 <code>README.md</code>：部署、试用流程与全部接口"""
+            : $"""<a href="{HtmlEncoder.Default.Encode(readmeUrl)}">使用说明 README</a>：部署、试用流程与全部接口""";
         return $$"""
             <!doctype html>
             <html lang="zh-CN">
@@ -90,14 +90,13 @@ public static class LandingPage
             </head>
             <body>
             <h1>Aggregator<small>政府信息公开工作年度报告统计汇总服务</small></h1>
-            <p>各街道、乡镇和部门按年报送“政府信息公开情况统计表”，本服务校验、留存每一版，并汇总全区数据。
-            <span class="en">Collects each reporting unit's yearly disclosure statistics, keeps every version and consolidates the district's figures.</span></p>
+            <p>各街道、乡镇和部门按年报送“政府信息公开情况统计表”，本服务校验、留存每一版，并汇总全区数据。</p>
             <ul>
-            <li><a href="/dashboard/">区级看板</a> <span class="en">(district dashboard)</span></li>
-            <li><a href="/swagger">接口文档 Swagger UI</a> <span class="en">(API documentation; OpenAPI at <a href="{{OpenApi.OpenApiRegistration.DocumentPath}}">{{OpenApi.OpenApiRegistration.DocumentPath}}</a>)</span></li>
+            <li><a href="/dashboard/">区级看板</a>：报送情况、汇总表、历年走势</li>
+            <li><a href="/swagger">接口文档（Swagger UI）</a>：OpenAPI 文档见 <a href="{{OpenApi.OpenApiRegistration.DocumentPath}}">{{OpenApi.OpenApiRegistration.DocumentPath}}</a></li>
             <li>{{readme}}</li>
             </ul>
-            <p>调用 <code>/api/v1</code> 需在请求头 <code>X-Api-Key</code> 中提供密钥。<span class="en">Calls to /api/v1 carry a key in the X-Api-Key header.</span></p>
+            <p>调用 <code>/api/v1</code> 需在请求头 <code>X-Api-Key</code> 中提供密钥。</p>
             </body>
             </html>
             """;
