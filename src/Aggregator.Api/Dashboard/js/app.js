@@ -4,6 +4,7 @@ import { ApiError, download, getJson, getJsonOrNull, paths, session } from "./ap
 import { drawBreakdown, drawSeries } from "./charts.js";
 import { $, dateTime, el, number, show, showError } from "./dom.js";
 import { chartable, tableRows, templateLines } from "./figures.js";
+import "./review.js";
 
 // Any indicator every template has: its series answers the years that have figures.
 const YEARS_INDICATOR = "1.1";
@@ -29,6 +30,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("year").addEventListener("change", () => loadYear());
   $("indicator").addEventListener("change", () => loadCharts());
   $("download").addEventListener("click", onDownload);
+  $("completeness-units").addEventListener("click", openUnit);
+  $("completeness-units").addEventListener("keydown", (e) => (e.key === "Enter" || e.key === " ") && openUnit(e));
+  document.addEventListener("figures-changed", () => state.tenant && loadYear());
   if (session.key) start().catch(failed);
   else logOut();
 });
@@ -88,7 +92,7 @@ function refuseIfNotAnOfficer(me) {
     throw new SignInRefused("此密钥是平台管理员密钥，不属于任何区，没有可显示的区级数据。请使用区政务公开办的查看者或审核者密钥登录。");
   }
   if (!officerRoles.has(me.role)) {
-    throw new SignInRefused(`此页面供区政务公开办（区级查看者、审核者）使用。此密钥是${me.orgUnit?.name ?? ""}的填报密钥，请在填报系统中报送，` +
+    throw new SignInRefused(`此页面供区政务公开办的查看者、审核者或管理员使用。此密钥是${me.orgUnit?.name ?? ""}的填报密钥，请在填报系统中报送，` +
       "或向区政务公开办申请查看者密钥。");
   }
 }
@@ -199,12 +203,22 @@ function renderCompleteness(c) {
   const timing = (u) => (u.onTime === null ? "—" : u.onTime ? "按时" : "逾期");
   units.replaceChildren(el("table", { class: "units-table", id: "completeness-table" },
     el("thead", {}, el("tr", {}, ["单位", "状态", "首次报送", "时效", "采用版本"].map((h) => el("th", { text: h })))),
-    el("tbody", {}, c.units.map((u) => el("tr", { class: `status-${u.status}`, "data-org": u.orgUnit },
+    el("tbody", {}, c.units.map((u) => el("tr", { class: `status-${u.status} opens`, "data-org": u.orgUnit, "data-org-code": u.orgUnit,
+      "data-name": u.name, "data-status": u.status, tabindex: "0", title: "查看本单位的报告、版本与审核" },
       el("td", { text: u.name }),
       el("td", { class: "status", text: statusNames[u.status] ?? u.status }),
       el("td", { text: dateTime(u.firstReportedAt, state.tenant.timeZone) }),
       el("td", { class: u.onTime === false ? "late" : "", text: timing(u) }),
       el("td", { class: "num", text: u.countedVersion === null ? "—" : `v${u.countedVersion}` }))))));
+}
+
+/** A unit's row opens its report (js/review.js listens). */
+function openUnit(event) {
+  const row = event.target.closest("[data-org-code]");
+  if (!row) return;
+  event.preventDefault();
+  const { orgCode: code, name, status } = row.dataset;
+  document.dispatchEvent(new CustomEvent("unit-open", { detail: { code, name, status } }));
 }
 
 function renderTable(template, rollup, comparison) {
