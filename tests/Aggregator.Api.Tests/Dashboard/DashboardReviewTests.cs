@@ -29,11 +29,12 @@ public sealed partial class DashboardReviewTests(ApiFixture api, Chromium chromi
 
     /// <summary>
     /// Review required. 陶然亭街道 (A): v1 accepted, the year reopened, v2 submitted with 1.1 raised far above the channels
-    /// of 1.3 (a warning) and 1.1.2 changed. 广安门内街道 (B): v1 submitted, nothing counted yet.
+    /// of 1.3 (a warning) and 1.1.2 changed. 广安门内街道 (B): v1 submitted, nothing counted yet. 白纸坊街道: nothing.
     /// </summary>
     private async Task<District> DistrictAwaitingReviewAsync()
     {
         var district = await _data.DistrictAsync();
+        await _data.OrgUnitAsync(district.Tenant, name: "白纸坊街道");
         var admin = api.Client(district.Keys["tenant-admin@root"]);
         var reviewer = api.Client(district.Keys["reviewer@root"]);
         var reporter = api.Client(district.Keys["reporter@a"]);
@@ -277,6 +278,12 @@ public sealed partial class DashboardReviewTests(ApiFixture api, Chromium chromi
         await panel.GetByRole(AriaRole.Tab, new() { Name = "审核" }).ClickAsync();
         AssertNoEnglishSentence(await panel.InnerTextAsync());
         await ScreenshotAsync(page, "viewer");
+
+        // A unit that sent nothing: said so, with nothing to compare.
+        await panel.GetByRole(AriaRole.Button, new() { Name = "关闭" }).ClickAsync();
+        await page.Locator("[data-org-code]", new() { HasText = "白纸坊街道" }).ClickAsync();
+        await Expect(panel.Locator("#review-notice")).ToContainTextAsync("尚未报送 2017 年度报告");
+        await Expect(panel.Locator("#review-diff tbody tr[data-code]")).ToHaveCountAsync(0);
 
         Assert.Empty(faults);
         await page.Context.CloseAsync();

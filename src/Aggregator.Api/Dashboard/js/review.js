@@ -43,6 +43,8 @@ const panel = {
 document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("unit-open", (event) => open(event.detail).catch(() => {}));
   $("review-close").addEventListener("click", close);
+  // Another unit or year on the board: the panel's report is no longer the one in view.
+  for (const id of ["unit", "year"]) $(id).addEventListener("change", close);
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && !$("review-panel").hidden) close();
   });
@@ -62,6 +64,14 @@ function close() {
   disableMoves();
   $("review-fields").disabled = true;
   show($("review-panel"), false);
+  split(false);
+}
+
+/** On a wide screen the page moves left of the panel, so the completeness list stays in sight beside it. */
+function split(on) {
+  if (document.body.classList.contains("reviewing") === on) return;
+  document.body.classList.toggle("reviewing", on);
+  window.dispatchEvent(new Event("resize")); // the charts take their new width
 }
 
 /** The key's role and tenant (GET /me, then the tenant for its time zone), asked again only for another key. */
@@ -104,6 +114,7 @@ async function open(detail) {
   select("review");
   $("review-fields").disabled = false;
   show($("review-panel"), true);
+  split(true);
   $("review-close").focus();
 
   try {
@@ -189,7 +200,7 @@ function renderState(current, counted) {
       ? `v${current.version} 待审核：请先核对下面的逐项比较和校验提示，再审核通过或退回。`
       : `v${current.version} 待审核。`, "warn");
   } else if (current.status === "returned") {
-    showNotice(`v${current.version} 已于 ${when(current.statusAt)} 退回，审核意见：${current.statusComment ?? "（无）"}。等待单位报送新版本。`, "bad");
+    showNotice(`v${current.version} 已于 ${when(current.statusAt)} 退回，等待单位报送新版本。审核意见：${current.statusComment ?? "（无）"}`, "bad");
   } else {
     const lockedNote = counted ? `v${counted.version} 已采用，计入汇总。` : "";
     showNotice(`${lockedNote}没有待审核的版本。`, "good");
@@ -347,7 +358,7 @@ async function move(kind) {
     document.dispatchEvent(new CustomEvent("figures-changed"));
     const next = { code: unit.code, name: unit.name, status: kind === "accept" ? "accepted" : "returned" };
     await open(next);
-    $("review-status").textContent = kind === "accept" ? `已审核通过 v${version}，已计入汇总。` : `已退回 v${version}，意见已送达单位。`;
+    $("review-status").textContent = kind === "accept" ? `已审核通过 v${version}，已计入汇总。` : `已退回 v${version}，单位查看该版本时可看到审核意见。`;
   } catch (e) {
     if (e instanceof ApiError && e.status === 409) {
       // Someone moved first (the unit sent a newer version, another reviewer decided): show the report as it is now.
@@ -398,7 +409,7 @@ function readFailure(e) {
   }
   if (e.status === 403) return chinese.test(said) ? `操作被拒绝：${said}` : "操作被拒绝：此密钥无权审核该单位的报告。";
   if (e.status === 404) return "未找到该单位本年度的报告或版本，可能已被更改，请刷新后重试。";
-  if (e.status === 400) return "提交的内容不符合要求：退回时必须填写审核意见，且不超过 2000 字。";
+  if (e.status === 400) return "审核意见不符合要求：退回时必须填写，不超过 2000 字，且不能含控制字符。";
   if (e.status === 429) return "请求过于频繁，请稍后再试。";
   return chinese.test(said) ? said : `服务器返回错误（HTTP ${e.status}），请稍后再试或联系管理员。`;
 }
