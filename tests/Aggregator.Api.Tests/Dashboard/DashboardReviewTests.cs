@@ -174,6 +174,8 @@ public sealed partial class DashboardReviewTests(ApiFixture api, Chromium chromi
         await Expect(panel.Locator("#review-warnings li[data-rule='gte:1.3']")).ToHaveCountAsync(1);
         await Expect(panel.Locator("#review-return")).ToBeDisabledAsync(); // no comment yet
         AssertNoEnglishSentence(await panel.InnerTextAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            "the page scrolls sideways at 1366×768 with the panel open");
         await ScreenshotAsync(page, "diff");
 
         await panel.Locator("#review-accept").ClickAsync();

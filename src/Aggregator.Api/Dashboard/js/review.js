@@ -100,7 +100,7 @@ async function open(detail) {
   const year = Number($("year").value);
   panel.unit = { ...detail, year };
   disableMoves();
-  $("review-title").textContent = `${detail.name}（${detail.code}） · ${year}年度报告`;
+  $("review-title").textContent = `${detail.name || detail.code}（${detail.code}） · ${year}年度报告`;
   $("review-versions").replaceChildren();
   $("review-diff").tBodies[0].replaceChildren(emptyRow(5, "加载中…"));
   $("review-warnings").replaceChildren();
