@@ -156,7 +156,9 @@ async function open(detail) {
       enableMoves();
     }
   } catch (e) {
-    if (ticket === panel.ticket) showError($("review-error"), readFailure(e));
+    if (ticket !== panel.ticket) return;
+    $("review-diff").tBodies[0].replaceChildren(emptyRow(5, "未能读取本单位的报告。"));
+    showError($("review-error"), readFailure(e));
   }
 }
 
