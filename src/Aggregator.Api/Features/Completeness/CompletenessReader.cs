@@ -27,9 +27,10 @@ public static class CompletenessReader
                 WHERE top.tenant_id = @tenantId AND top.org_unit_id = @orgUnitId
             )
             SELECT b.code AS OrgUnit, b.name AS Name, v.status AS Status, r.counted_version AS CountedVersion,
-                   r.current_version AS CurrentVersion, CASE WHEN v.status = 'returned' THEN v.status_comment END AS ReturnComment,
+                   r.current_version AS CurrentVersion,
                    (SELECT min(coalesce(x.reported_at, x.created_at)) FROM report_versions x
-                    WHERE x.tenant_id = @tenantId AND x.org_unit_id = b.org_unit_id AND x.year = @year) AS FirstReportedAt
+                    WHERE x.tenant_id = @tenantId AND x.org_unit_id = b.org_unit_id AND x.year = @year) AS FirstReportedAt,
+                   CASE WHEN v.status = 'returned' THEN v.status_comment END AS ReturnComment
             FROM below b
             LEFT JOIN reports r ON r.tenant_id = @tenantId AND r.org_unit_id = b.org_unit_id AND r.year = @year
             LEFT JOIN report_versions v ON v.tenant_id = @tenantId AND v.org_unit_id = b.org_unit_id AND v.year = @year
