@@ -2,7 +2,7 @@
 
 import { ApiError, download, getJson, getJsonOrNull, paths, session } from "./api.js";
 import { drawBreakdown, drawSeries } from "./charts.js";
-import { $, dateTime, el, number, show, showError } from "./dom.js";
+import { $, dateTime, el, minute, number, show, showError } from "./dom.js";
 import { chartable, coverage, gridRows, tableRows, templateLines } from "./figures.js";
 
 // Any indicator every template has: its series answers the years that have figures.
@@ -228,7 +228,7 @@ function renderCompleteness(c, deadline) {
         type: "button", class: "link unit-open", "data-org-code": u.orgUnit, title: `查看${u.name}的报送与审核`, text: u.name,
       })),
       el("td", { class: "status", text: statusNames[u.status] ?? u.status }),
-      el("td", { text: dateTime(u.firstReportedAt, state.tenant.timeZone) }),
+      el("td", { class: "when", text: minute(u.firstReportedAt, state.tenant.timeZone) }),
       el("td", { class: u.onTime === false ? "late" : "", text: timing(u) }),
       el("td", { class: "num", text: u.countedVersion === null ? "—" : `v${u.countedVersion}` }),
       el("td", { class: "comment", text: u.returnComment ?? "" }))))));
@@ -311,7 +311,7 @@ function renderTable(template, rollup, comparison) {
     state.lines = [];
     state.shown = null;
     $("table-meta").textContent = "";
-    body.replaceChildren(el("tr", {}, el("td", { colspan: "9", class: "empty", text: "该年度尚无汇总数据（还没有单位报送，或正在计算）。" })));
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "8", class: "empty", text: "该年度尚无汇总数据（还没有单位报送，或正在计算）。" })));
     fillIndicators([]);
     return;
   }

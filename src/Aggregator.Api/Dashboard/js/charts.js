@@ -52,12 +52,11 @@ export function drawSeries(node, label, series) {
     chart.setOption(empty("暂无历年数据"));
     return;
   }
-  const differing = points.filter((p) => cover.get(p.year)?.differs);
   chart.setOption({
     animation: false,
     title: { text: label, left: "center", textStyle: { fontSize: 12, fontWeight: "normal" } },
     tooltip: { trigger: "axis" },
-    grid: { left: 56, right: 16, top: 36, bottom: 40 },
+    grid: { left: 56, right: 24, top: 36, bottom: 40 },
     xAxis: {
       type: "category",
       data: points.map((p) => `${p.year}年`),
@@ -65,18 +64,21 @@ export function drawSeries(node, label, series) {
         interval: 0,
         formatter: (_, i) => {
           const c = cover.get(points[i].year);
-          return c ? `${points[i].year}年\n{${c.differs ? "odd" : "n"}|${c.text}${c.differs ? " 口径不同" : ""}}` : `${points[i].year}年`;
+          return c ? `${points[i].year}年\n{${c.differs ? "odd" : "n"}|${c.text} 个单位}` : `${points[i].year}年`;
         },
         rich: { n: { color: "#66788a", fontSize: 11 }, odd: { color: "#c53030", fontSize: 11, fontWeight: "bold" } },
       },
     },
     yAxis: { type: "value" },
+    // A year of other coverage: a red diamond, named beside it.
     series: [{
-      type: "line", name: label, data: points.map((p) => p.value), connectNulls: false, symbolSize: 7,
-      markPoint: differing.length === 0 ? undefined : {
-        symbol: "pin", symbolSize: 36, itemStyle: { color: "#c53030" }, label: { fontSize: 10, formatter: "口径\n不同" },
-        data: differing.filter((p) => p.value !== null).map((p) => ({ coord: [`${p.year}年`, p.value], value: p.value })),
-      },
+      type: "line", name: label, connectNulls: false, symbolSize: 7,
+      data: points.map((p) => (cover.get(p.year)?.differs
+        ? {
+          value: p.value, symbol: "diamond", symbolSize: 12, itemStyle: { color: "#c53030" },
+          label: { show: true, position: "top", color: "#c53030", fontWeight: "bold", formatter: "口径不同" },
+        }
+        : p.value)),
     }],
   });
 }

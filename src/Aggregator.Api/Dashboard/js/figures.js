@@ -54,7 +54,7 @@ function matrixLines(template) {
 export function tableRows(lines, rollup, comparison, { likeForLike = true, expected = 0 } = {}) {
   return lines.map((line) => {
     if (line.heading !== undefined) {
-      return el("tr", { class: `heading depth-${Math.min(line.depth, 3)}` }, el("th", { colspan: "9", text: line.heading }));
+      return el("tr", { class: `heading depth-${Math.min(line.depth, 3)}` }, el("th", { colspan: "8", text: line.heading }));
     }
     const total = rollup.values[line.code] ?? null;
     const all = comparison?.values?.[line.code];
@@ -62,15 +62,14 @@ export function tableRows(lines, rollup, comparison, { likeForLike = true, expec
     const units = !all ? null : likeForLike ? all.likeForLike.units : total?.reporters ?? 0;
     const trend = change?.delta > 0 ? "up" : change?.delta < 0 ? "down" : "";
     return el("tr", { "data-code": line.code },
-      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, text: line.label }),
+      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, title: `指标代码 ${line.code}`, text: line.label }),
       el("td", { class: "unit", text: line.unit }),
       el("td", { class: "num value", text: number(total?.value ?? null) }),
       el("td", { class: "num now lfl-only", text: likeForLike ? number(change?.value) : "" }),
       el("td", { class: "num base", text: number(change?.baseValue) }),
       el("td", { class: `num delta ${trend}`, text: signed(change?.delta) }),
       el("td", { class: `num pct ${trend}`, text: percent(change?.pctChange) }),
-      el("td", { class: "num cover", text: units === null ? "" : coverage(units, expected) }),
-      el("td", { class: "code", text: line.code }));
+      el("td", { class: "num cover", text: units === null ? "" : coverage(units, expected) }));
   });
 }
 
@@ -90,7 +89,7 @@ export function gridRows(lines, table) {
     }
     const i = column.get(line.code);
     return el("tr", { "data-code": line.code },
-      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, text: line.label }),
+      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, title: `指标代码 ${line.code}`, text: line.label }),
       ...table.rows.map((row) => el("td", { class: "num", "data-org-code": row.orgUnit, text: number(row.values[i]) })),
       el("td", { class: "num value total", text: number(table.total[i]) }));
   }).filter((row, i, rows) => !(row.classList.contains("heading") && (i === rows.length - 1 || rows[i + 1].classList.contains("heading")
