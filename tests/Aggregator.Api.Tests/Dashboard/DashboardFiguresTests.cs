@@ -202,7 +202,8 @@ public sealed class DashboardFiguresTests(ApiFixture api, Chromium chromium) : I
         await Expect(table.Locator("tr[data-code='1.1.2'] td.base")).ToHaveTextAsync("30");
         await Expect(table.Locator("tr[data-code='1.1.2'] td.delta")).ToHaveTextAsync("+4");
         await Expect(table.Locator("tr[data-code='1.1.2'] td.pct")).ToHaveTextAsync("+13.3%");
-        await Expect(table.Locator("tr[data-code='1.1.2'] td.cover")).ToHaveTextAsync("3/7 个单位");
+        await Expect(table.Locator("tr[data-code='1.1.2'] td.cover")).ToHaveTextAsync("3/7");
+        await Expect(table.Locator("tr[data-code='1.1.2'] td.cover")).ToHaveAttributeAsync("title", "3/7 个单位");
         await Expect(page.Locator("#table-meta")).ToContainTextAsync("本年合计计入 4/7 个单位");
         await Expect(page.Locator("#table-meta")).ToContainTextAsync("同口径");
         // Every row as the API's likeForLike answers it.
@@ -215,7 +216,7 @@ public sealed class DashboardFiguresTests(ApiFixture api, Chromium chromium) : I
             await Expect(row.Locator("td.base")).ToHaveTextAsync(Figure(Decimal(lfl.GetProperty("baseValue"))));
             await Expect(row.Locator("td.delta")).ToHaveTextAsync(Signed(Decimal(lfl.GetProperty("delta"))));
             await Expect(row.Locator("td.pct")).ToHaveTextAsync(Percent(Decimal(lfl.GetProperty("pctChange"))));
-            await Expect(row.Locator("td.cover")).ToHaveTextAsync($"{lfl.GetProperty("units").GetInt32()}/7 个单位");
+            await Expect(row.Locator("td.cover")).ToHaveTextAsync($"{lfl.GetProperty("units").GetInt32()}/7");
         }
         // The history chart marks each year's coverage and flags 2016, which covers fewer units.
         await page.Locator("#indicator").SelectOptionAsync("1.1.2");
@@ -228,7 +229,7 @@ public sealed class DashboardFiguresTests(ApiFixture api, Chromium chromium) : I
         await Expect(table.Locator("tr[data-code='1.1.2'] td.base")).ToHaveTextAsync("30");
         await Expect(table.Locator("tr[data-code='1.1.2'] td.delta")).ToHaveTextAsync("+24");
         await Expect(table.Locator("tr[data-code='1.1.2'] td.pct")).ToHaveTextAsync("+80%");
-        await Expect(table.Locator("tr[data-code='1.1.2'] td.cover")).ToHaveTextAsync("4/7 个单位");
+        await Expect(table.Locator("tr[data-code='1.1.2'] td.cover")).ToHaveTextAsync("4/7");
         await Expect(table.Locator("tr[data-code='1.1.2'] td.now")).ToBeHiddenAsync();
         await Expect(table.Locator("#base-head")).ToHaveTextAsync("上年合计");
         foreach (var code in new[] { "1.1", "3.1" })

@@ -69,7 +69,7 @@ export function tableRows(lines, rollup, comparison, { likeForLike = true, expec
       el("td", { class: "num base", text: number(change?.baseValue) }),
       el("td", { class: `num delta ${trend}`, text: signed(change?.delta) }),
       el("td", { class: `num pct ${trend}`, text: percent(change?.pctChange) }),
-      el("td", { class: "num cover", text: units === null ? "" : coverage(units, expected) }));
+      el("td", { class: "num cover", title: units === null ? undefined : coverage(units, expected), text: units === null ? "" : `${units}/${expected}` }));
   });
 }
 
