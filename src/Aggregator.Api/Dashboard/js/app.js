@@ -306,7 +306,7 @@ function renderTable(template, rollup, comparison) {
   const body = $("rollup-table").tBodies[0];
   const likeForLike = $("like-for-like").checked;
   $("rollup-table").classList.toggle("all-units", !likeForLike);
-  $("base-head").textContent = likeForLike ? "上年（同口径）" : "上年合计";
+  $("base-sub").textContent = likeForLike ? "（同口径）" : "合计";
   if (!rollup) {
     state.lines = [];
     state.shown = null;
