@@ -291,8 +291,9 @@ public sealed class DashboardFiguresTests(ApiFixture api, Chromium chromium) : I
         await page.Locator($"#completeness-table tr[data-org-code='{district.Returned}'] button").ClickAsync();
         await page.Locator($"#completeness-table tr[data-org-code='{district.Awaiting}'] button").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
+        await page.Locator($"[data-org-code='{district.Missing}']").ClickAsync(); // the row itself, once on the page
         var opened = await page.EvaluateAsync<string[]>("() => window.opened.map(d => `${d.code}|${d.name}|${d.status}`)");
-        Assert.Equal([$"{district.Returned}|金融街街道|returned", $"{district.Awaiting}|德胜街道|submitted"], opened);
+        Assert.Equal([$"{district.Returned}|金融街街道|returned", $"{district.Awaiting}|德胜街道|submitted", $"{district.Missing}|什刹海街道|missing"], opened);
         await ScreenshotAsync(page, "work-first");
 
         // After an accept elsewhere on the page (figures-changed), the year is read again in place, without a reload.
@@ -303,7 +304,7 @@ public sealed class DashboardFiguresTests(ApiFixture api, Chromium chromium) : I
         await page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('figures-changed'))");
         await Expect(page.Locator($"#completeness-table tr[data-org-code='{district.Awaiting}'] td.status")).ToHaveTextAsync("已采用");
         await Expect(page.Locator("#rollup-table tr[data-code='1.1.2'] td.value")).ToHaveTextAsync(Figure(Now.Take(5).Sum()));
-        await Expect(page.Locator($"#grid-table tbody tr[data-code='1.1.2'] td[data-org-code='{district.Awaiting}']")).ToHaveTextAsync("7");
+        await Expect(page.Locator($"#grid-table tbody tr[data-code='1.1.2'] td[data-unit='{district.Awaiting}']")).ToHaveTextAsync("7");
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
         Assert.Empty(faults);
         await page.Context.CloseAsync();
@@ -335,11 +336,11 @@ public sealed class DashboardFiguresTests(ApiFixture api, Chromium chromium) : I
         var rows = read.GetProperty("rows").EnumerateArray().ToList();
         foreach (var row in rows)
         {
-            var cell = grid.Locator($"tbody tr[data-code='1.1.2'] td[data-org-code='{row.GetProperty("orgUnit").GetString()}']");
+            var cell = grid.Locator($"tbody tr[data-code='1.1.2'] td[data-unit='{row.GetProperty("orgUnit").GetString()}']");
             await Expect(cell).ToHaveTextAsync(Figure(Decimal(row.GetProperty("values")[0])));
         }
-        await Expect(grid.Locator($"tbody tr[data-code='1.1.2'] td[data-org-code='{district.Accepted(3)}']")).ToHaveTextAsync("20");
-        await Expect(grid.Locator($"tbody tr[data-code='1.1.2'] td[data-org-code='{district.Returned}']")).ToHaveTextAsync("");
+        await Expect(grid.Locator($"tbody tr[data-code='1.1.2'] td[data-unit='{district.Accepted(3)}']")).ToHaveTextAsync("20");
+        await Expect(grid.Locator($"tbody tr[data-code='1.1.2'] td[data-unit='{district.Returned}']")).ToHaveTextAsync("");
         await Expect(grid.Locator("tbody tr[data-code='1.1.2'] td.total")).ToHaveTextAsync(Figure(Decimal(read.GetProperty("total")[0])));
         await grid.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "grid");

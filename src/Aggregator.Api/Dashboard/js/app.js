@@ -225,16 +225,17 @@ function renderCompleteness(c, deadline) {
     el("thead", {}, el("tr", {}, ["单位", "状态", "首次报送", "时效", "采用版本", "退回意见"].map((h) => el("th", { text: h })))),
     el("tbody", {}, ordered.map((u) => el("tr", { class: `status-${u.status}`, "data-org": u.orgUnit, "data-org-code": u.orgUnit },
       el("td", { class: "name" }, el("button", {
-        type: "button", class: "link unit-open", "data-org-code": u.orgUnit, title: `查看${u.name}的报送与审核`, text: u.name,
+        type: "button", class: "link unit-open", title: `查看${u.name}的报送与审核`, text: u.name,
       })),
       el("td", { class: "status", text: statusNames[u.status] ?? u.status }),
       el("td", { class: "when", text: minute(u.firstReportedAt, state.tenant.timeZone) }),
       el("td", { class: u.onTime === false ? "late" : "", text: timing(u) }),
       el("td", { class: "num", text: u.countedVersion === null ? "—" : `v${u.countedVersion}` }),
       el("td", { class: "comment", text: u.returnComment ?? "" }))))));
-  for (const button of units.querySelectorAll("button.unit-open")) {
-    const unit = c.units.find((u) => u.orgUnit === button.dataset.orgCode);
-    button.addEventListener("click", () => document.dispatchEvent(new CustomEvent("unit-open", {
+  // A click anywhere on a unit's row opens it (its name is the button a keyboard reaches; its click bubbles here).
+  for (const row of units.querySelectorAll("tr[data-org-code]")) {
+    const unit = c.units.find((u) => u.orgUnit === row.dataset.orgCode);
+    row.addEventListener("click", () => document.dispatchEvent(new CustomEvent("unit-open", {
       detail: { code: unit.orgUnit, name: unit.name, status: unit.status },
     })));
   }
@@ -297,7 +298,7 @@ function renderGrid(lines, grid) {
   $("grid-meta").textContent = "按汇总表的指标顺序，每个单位一列（采用的版本；空白为未填报或未采用），末列为合计。";
   table.tHead.rows[0].replaceChildren(
     el("th", { class: "label", text: "指标" }),
-    ...grid.rows.map((row) => el("th", { class: "num", "data-org-code": row.orgUnit, text: row.name })),
+    ...grid.rows.map((row) => el("th", { class: "num", "data-unit": row.orgUnit, text: row.name })),
     el("th", { class: "num", text: "合计" }));
   table.tBodies[0].replaceChildren(...gridRows(lines, grid));
 }

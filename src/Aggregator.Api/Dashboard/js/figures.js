@@ -90,7 +90,7 @@ export function gridRows(lines, table) {
     const i = column.get(line.code);
     return el("tr", { "data-code": line.code },
       el("td", { class: `label depth-${Math.min(line.depth, 3)}`, title: `指标代码 ${line.code}`, text: line.label }),
-      ...table.rows.map((row) => el("td", { class: "num", "data-org-code": row.orgUnit, text: number(row.values[i]) })),
+      ...table.rows.map((row) => el("td", { class: "num", "data-unit": row.orgUnit, text: number(row.values[i]) })),
       el("td", { class: "num value total", text: number(table.total[i]) }));
   }).filter((row, i, rows) => !(row.classList.contains("heading") && (i === rows.length - 1 || rows[i + 1].classList.contains("heading")
     && Number(rows[i + 1].className.match(/depth-(\d)/)?.[1] ?? 0) <= Number(row.className.match(/depth-(\d)/)?.[1] ?? 0))));
