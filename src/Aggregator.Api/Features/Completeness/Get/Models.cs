@@ -47,12 +47,14 @@ internal static class Examples
 {
     private static readonly DateTimeOffset Due = new(2018, 1, 31, 23, 59, 59, TimeSpan.FromHours(8));
 
-    public static readonly Response Completeness = new(2017, Due, Expected: 3, Reported: 2, Counted: 1, OnTime: 1, Late: 1,
-        AwaitingReview: 1, Returned: 0,
+    public static readonly Response Completeness = new(2017, Due, Expected: 4, Reported: 2, Counted: 1, OnTime: 1, Late: 1,
+        AwaitingReview: 1, Returned: 1,
         [new MissingUnit("110102015", "广安门外街道")],
         [
             new UnitCompleteness("110102003", "陶然亭街道", "accepted", 1, 1, new DateTimeOffset(2018, 1, 20, 10, 30, 0, TimeSpan.FromHours(8)), true),
             new UnitCompleteness("110102011", "广安门内街道", "submitted", null, 1, new DateTimeOffset(2018, 2, 1, 0, 0, 0, TimeSpan.FromHours(8)), false),
+            new UnitCompleteness("110102014", "牛街街道", "returned", null, 1, new DateTimeOffset(2018, 1, 25, 9, 0, 0, TimeSpan.FromHours(8)), true,
+                "1.2 重点领域公开信息数与分项之和不符，请核对后重新报送。"),
             new UnitCompleteness("110102015", "广安门外街道", "missing", null, null, null, null),
         ]);
 }
