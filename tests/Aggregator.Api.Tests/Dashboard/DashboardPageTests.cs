@@ -149,7 +149,7 @@ public sealed class DashboardPageTests(ApiFixture api, Chromium chromium) : ICla
         await Expect(page.Locator("#series-chart canvas")).ToHaveCountAsync(1);
         await Expect(page.Locator("#breakdown-chart canvas")).ToHaveCountAsync(1);
         await page.Locator("#indicator").SelectOptionAsync("1.1.2");
-        await Expect(page.Locator("#series-chart")).ToHaveAttributeAsync("aria-label", "2016年：8；2017年：74");
+        await Expect(page.Locator("#series-chart")).ToHaveAttributeAsync("aria-label", "2016年（2/3 个单位）：8；2017年（2/3 个单位）：74");
         await Expect(page.Locator("#breakdown-chart")).ToHaveAttributeAsync("aria-label", "广安门内街道：70；陶然亭街道：4");
 
         // Fits a 1366×768 screen: the page itself never scrolls sideways.

@@ -104,5 +104,8 @@ export const paths = {
     `?limit=${limit}${next ? `&next=${segment(next)}` : ""}`,
   breakdown: (t, org, year, indicator) =>
     `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/rollups/${year}/breakdown?indicator=${segment(indicator)}`,
+  deadline: (t, year) => `/api/v1/tenants/${segment(t)}/deadlines/${year}`,
+  table: (t, org, year, indicators) =>
+    `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/table/${year}?indicators=${indicators.map(segment).join(",")}`,
   series: (t, org, indicator) => `/api/v1/tenants/${segment(t)}/org-units/${segment(org)}/series?indicator=${segment(indicator)}`,
 };

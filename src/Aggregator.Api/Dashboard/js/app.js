@@ -2,8 +2,8 @@
 
 import { ApiError, download, getJson, getJsonOrNull, paths, session } from "./api.js";
 import { drawBreakdown, drawSeries } from "./charts.js";
-import { $, dateTime, el, number, show, showError } from "./dom.js";
-import { chartable, tableRows, templateLines } from "./figures.js";
+import { $, dateTime, el, minute, number, show, showError } from "./dom.js";
+import { chartable, coverage, gridRows, tableRows, templateLines } from "./figures.js";
 import "./review.js";
 
 // Any indicator every template has: its series answers the years that have figures.
@@ -18,7 +18,15 @@ const state = {
   templates: new Map(), // code → template
   lines: [], // the current template's lines
   loading: 0, // a counter, so that a slow answer for an older choice never overwrites a newer one
+  shown: null, // what the table shows now: { template, rollup, comparison }, redrawn when the like-for-like switch turns
 };
+
+// The table read answers at most this many indicators a call, and a table of more cells is an expensive read.
+const TABLE_INDICATORS = 100;
+const TABLE_CELLS = 1000;
+
+// The units whose reports need someone first: awaiting review, returned, missing; the accepted ones after them.
+const workOrder = { submitted: 0, returned: 1, missing: 2, accepted: 3 };
 
 const statusNames = { accepted: "已采用", submitted: "待审核", returned: "已退回", missing: "未报送" };
 const flagNames = { swing: "同比大幅波动", outlier: "明显偏离", warning: "校验提示" };
@@ -30,9 +38,14 @@ document.addEventListener("DOMContentLoaded", () => {
   $("year").addEventListener("change", () => loadYear());
   $("indicator").addEventListener("change", () => loadCharts());
   $("download").addEventListener("click", onDownload);
-  $("completeness-units").addEventListener("click", openUnit);
-  $("completeness-units").addEventListener("keydown", (e) => (e.key === "Enter" || e.key === " ") && openUnit(e));
-  document.addEventListener("figures-changed", () => state.tenant && loadYear());
+  $("like-for-like").addEventListener("change", () => {
+    if (state.shown) renderTable(state.shown.template, state.shown.rollup, state.shown.comparison);
+  });
+  $("copy-missing").addEventListener("click", onCopyMissing);
+  // The review panel (review.js) says when an accept or a return changed the figures: read the year again, in place.
+  document.addEventListener("figures-changed", () => {
+    if (state.tenant) loadYear();
+  });
   if (session.key) start().catch(failed);
   else logOut();
 });
@@ -41,7 +54,7 @@ function logOut(message) {
   session.clear();
   state.tenant = null;
   // Nothing stays usable without a key the page serves: a refused key leaves every control disabled.
-  for (const id of ["unit", "year", "indicator", "download"]) $(id).disabled = true;
+  for (const id of ["unit", "year", "indicator", "download", "like-for-like", "copy-missing"]) $(id).disabled = true;
   show($("board"), false);
   show($("who"), false);
   show($("login"), true);
@@ -132,6 +145,7 @@ async function start(known) {
   $("year").value = String(newestReported ?? reporting);
   $("unit").disabled = false;
   $("year").disabled = false;
+  $("like-for-like").disabled = false;
 
   $("who-text").textContent = `${tenant.name}（${tenant.code}） · ${own.name}`;
   show($("login"), false);
@@ -154,17 +168,21 @@ async function loadYear() {
   showError($("board-error"), null);
   $("status").textContent = "加载中…";
   try {
-    const [rollup, comparison, completeness, quality] = await Promise.all([
+    const [rollup, comparison, completeness, deadline, quality] = await Promise.all([
       getJsonOrNull(paths.rollup(tenant, org, year)),
       getJsonOrNull(paths.comparison(tenant, org, year)).catch(() => null), // no base year: no change column
       getJsonOrNull(paths.completeness(tenant, org, year)),
+      getJsonOrNull(paths.deadline(tenant, year)).catch(() => null),
       qualityOf(tenant, org, year),
     ]);
     const template = rollup ? await templateOf(rollup.template) : null;
+    const lines = template ? templateLines(template) : [];
+    const grid = rollup ? await gridOf(tenant, org, year, chartable(template, lines)) : null;
     if (ticket !== state.loading) return;
 
-    renderCompleteness(completeness);
+    renderCompleteness(completeness, deadline);
     renderTable(template, rollup, comparison);
+    renderGrid(lines, grid);
     renderQuality(quality);
     $("download").disabled = !rollup;
     $("status").textContent = "";
@@ -180,36 +198,110 @@ async function templateOf(code) {
   return state.templates.get(code);
 }
 
-function renderCompleteness(c) {
+function renderCompleteness(c, deadline) {
   const counts = $("completeness-counts");
   const units = $("completeness-units");
   if (!c) {
     counts.replaceChildren(el("p", { class: "empty", text: "该年度暂无报送情况。" }));
     units.replaceChildren();
+    renderMissing([], null);
     return;
   }
-  const card = (label, value, kind = "") =>
-    el("div", { class: `count ${kind}` }, el("span", { class: "n", text: String(value) }), el("span", { class: "l", text: label }));
+  // Each count means one thing: 应报 = 已报送 + 已退回 + 未报送; 待审核 and 已采用 are the two parts of 已报送.
+  const accepted = c.units.filter((u) => u.status === "accepted").length;
+  const card = (label, value, kind = "", title) =>
+    el("div", { class: `count ${kind}`, title }, el("span", { class: "n", text: String(value) }), el("span", { class: "l", text: label }));
   counts.replaceChildren(
-    card("应报单位", c.expected),
-    card("已报送", c.reported, "good"),
-    card("按时", c.onTime, "good"),
-    card("逾期", c.late, c.late > 0 ? "warn" : ""),
+    card("应报单位", c.expected, "", "应报 = 已报送 + 已退回 + 未报送"),
+    card("已报送", c.reported, "good", "最新版本待审核或已采用的单位（不含已退回）"),
     card("待审核", c.awaitingReview, c.awaitingReview > 0 ? "warn" : ""),
-    card("已退回", c.returned, c.returned > 0 ? "warn" : ""),
+    card("已采用", accepted, "good"),
+    card("已退回", c.returned, c.returned > 0 ? "warn" : "", "退回后尚未重新报送的单位"),
     card("未报送", c.missing.length, c.missing.length > 0 ? "bad" : ""),
-    el("p", { class: "due", text: `截止时间：${dateTime(c.due, state.tenant.timeZone)}` }));
+    card("逾期报送", c.late, c.late > 0 ? "warn" : "", "已报送单位中首次报送晚于截止时间的"));
 
   const timing = (u) => (u.onTime === null ? "—" : u.onTime ? "按时" : "逾期");
+  const ordered = [...c.units].sort((a, b) => (workOrder[a.status] ?? 9) - (workOrder[b.status] ?? 9));
   units.replaceChildren(el("table", { class: "units-table", id: "completeness-table" },
-    el("thead", {}, el("tr", {}, ["单位", "状态", "首次报送", "时效", "采用版本"].map((h) => el("th", { text: h })))),
-    el("tbody", {}, c.units.map((u) => el("tr", { class: `status-${u.status} opens`, "data-org": u.orgUnit, "data-org-code": u.orgUnit,
-      "data-name": u.name, "data-status": u.status, tabindex: "0", title: "查看本单位的报告、版本与审核" },
-      el("td", { text: u.name }),
+    el("thead", {}, el("tr", {}, ["单位", "状态", "首次报送", "时效", "采用版本", "退回意见"].map((h) => el("th", { text: h })))),
+    el("tbody", {}, ordered.map((u) => el("tr", { class: `status-${u.status}`, "data-org": u.orgUnit, "data-org-code": u.orgUnit },
+      el("td", { class: "name" }, el("button", {
+        type: "button", class: "link unit-open", title: `查看${u.name}的报送与审核`, text: u.name,
+      })),
       el("td", { class: "status", text: statusNames[u.status] ?? u.status }),
-      el("td", { text: dateTime(u.firstReportedAt, state.tenant.timeZone) }),
+      el("td", { class: "when", text: minute(u.firstReportedAt, state.tenant.timeZone) }),
       el("td", { class: u.onTime === false ? "late" : "", text: timing(u) }),
-      el("td", { class: "num", text: u.countedVersion === null ? "—" : `v${u.countedVersion}` }))))));
+      el("td", { class: "num", text: u.countedVersion === null ? "—" : `v${u.countedVersion}` }),
+      el("td", { class: "comment", text: u.returnComment ?? "" }))))));
+  // A click anywhere on a unit's row opens it (its name is the button a keyboard reaches; its click bubbles here).
+  for (const row of units.querySelectorAll("tr[data-org-code]")) {
+    const unit = c.units.find((u) => u.orgUnit === row.dataset.orgCode);
+    row.addEventListener("click", () => document.dispatchEvent(new CustomEvent("unit-open", {
+      detail: { code: unit.orgUnit, name: unit.name, status: unit.status },
+    })));
+  }
+  renderMissing(c.missing, deadline ?? { due: c.due, isDefault: true });
+}
+
+/** What to do about the missing units: the deadline, and their names to copy into a reminder. */
+function renderMissing(missing, deadline) {
+  show($("missing-todo"), missing.length > 0);
+  $("copy-missing").disabled = missing.length === 0;
+  $("copy-result").textContent = "";
+  $("missing-list").textContent = missing.map((u) => `${u.name}（${u.orgUnit}）`).join("\n");
+  if (missing.length === 0) return;
+  const due = dateTime(deadline.due, state.tenant.timeZone);
+  const passed = new Date(deadline.due) < new Date();
+  $("missing-due").textContent = `${missing.length} 个单位未报送。报送截止时间：${due}${deadline.isDefault ? "（默认截止时间）" : ""}` +
+    (passed ? "，已过截止时间，请尽快催报。" : "，请在截止前提醒报送。");
+}
+
+async function onCopyMissing() {
+  const text = $("missing-list").textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // No clipboard permission (an older browser, a page not in focus): copy the selected list the old way.
+    const range = document.createRange();
+    range.selectNodeContents($("missing-list"));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    document.execCommand("copy");
+  }
+  $("copy-result").textContent = `已复制 ${text.split("\n").length} 个单位`;
+}
+
+/** The units × indicators grid: the table read, in calls small enough to stay cheap reads. */
+async function gridOf(tenant, org, year, lines) {
+  const codes = lines.map((l) => l.code);
+  const units = state.units.filter((u) => u.parent === org).length || 1;
+  const size = Math.max(1, Math.min(TABLE_INDICATORS, Math.floor(TABLE_CELLS / units)));
+  const parts = [];
+  for (let i = 0; i < codes.length; i += size) parts.push(codes.slice(i, i + size));
+  if (parts.length === 0) return null;
+  const answers = await Promise.all(parts.map((part) => getJsonOrNull(paths.table(tenant, org, year, part))));
+  if (answers.some((a) => a === null)) return null;
+  return {
+    columns: answers.flatMap((a) => a.columns),
+    rows: answers[0].rows.map((row, r) => ({ ...row, values: answers.flatMap((a) => a.rows[r].values) })),
+    total: answers.flatMap((a) => a.total),
+  };
+}
+
+function renderGrid(lines, grid) {
+  const table = $("grid-table");
+  if (!grid || grid.rows.length === 0) {
+    $("grid-meta").textContent = "";
+    table.tHead.rows[0].replaceChildren();
+    table.tBodies[0].replaceChildren(el("tr", {}, el("td", { class: "empty", text: "该年度尚无分单位数据。" })));
+    return;
+  }
+  $("grid-meta").textContent = "按汇总表的指标顺序，每个单位一列（采用的版本；空白为未填报或未采用），末列为合计。";
+  table.tHead.rows[0].replaceChildren(
+    el("th", { class: "label", text: "指标" }),
+    ...grid.rows.map((row) => el("th", { class: "num", "data-unit": row.orgUnit, text: row.name })),
+    el("th", { class: "num", text: "合计" }));
+  table.tBodies[0].replaceChildren(...gridRows(lines, grid));
 }
 
 /** A unit's row opens its report (js/review.js listens). */
@@ -223,19 +315,27 @@ function openUnit(event) {
 
 function renderTable(template, rollup, comparison) {
   const body = $("rollup-table").tBodies[0];
+  const likeForLike = $("like-for-like").checked;
+  $("rollup-table").classList.toggle("all-units", !likeForLike);
+  $("base-sub").textContent = likeForLike ? "（同口径）" : "合计";
   if (!rollup) {
     state.lines = [];
+    state.shown = null;
     $("table-meta").textContent = "";
-    body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "empty", text: "该年度尚无汇总数据（还没有单位报送，或正在计算）。" })));
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "8", class: "empty", text: "该年度尚无汇总数据（还没有单位报送，或正在计算）。" })));
     fillIndicators([]);
     return;
   }
+  state.shown = { template, rollup, comparison };
   state.lines = templateLines(template);
-  const base = comparison ? `与 ${comparison.baseYear} 年比较` : "无上年数据可比";
+  const expected = rollup.completeness.expected;
+  const base = !comparison ? "无上年数据可比"
+    : likeForLike ? `与 ${comparison.baseYear} 年同口径比较：只比较两年均已采用的单位，各行“比较单位”为所含单位数`
+    : `与 ${comparison.baseYear} 年全部单位合计比较（两年所含单位可能不同）`;
   const stale = rollup.stale ? " · 有新报送，正在重新计算" : "";
   $("table-meta").textContent =
-    `${template.name} · 已计入 ${rollup.completeness.reported}/${rollup.completeness.expected} 个单位 · ${base} · 计算于 ${dateTime(rollup.computedAt, state.tenant.timeZone)}${stale}`;
-  body.replaceChildren(...tableRows(state.lines, rollup, comparison));
+    `${template.name} · 本年合计计入 ${coverage(rollup.completeness.reported, expected)} · ${base} · 计算于 ${dateTime(rollup.computedAt, state.tenant.timeZone)}${stale}`;
+  body.replaceChildren(...tableRows(state.lines, rollup, comparison, { likeForLike, expected }));
   fillIndicators(chartable(template, state.lines));
 }
 

@@ -24,12 +24,30 @@ const empty = (text) => ({
   xAxis: { show: false }, yAxis: { show: false }, series: [],
 });
 
-/** One indicator over the years: the series endpoint's points (null where nothing was reported). */
+/**
+ * The coverage of each year (units counted / expected, from the series answer) and the years whose coverage differs
+ * from the most common one: their figures cover other units, so their rise or fall is not like for like.
+ */
+export function coverageOf(points) {
+  const known = points.filter((p) => p.countedUnits !== null && p.countedUnits !== undefined);
+  const text = (p) => `${p.countedUnits}/${p.expectedUnits}`;
+  const tally = new Map();
+  for (const p of known) tally.set(text(p), (tally.get(text(p)) ?? 0) + 1);
+  // The most common coverage; on a tie, the newest year's.
+  const usual = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const tie = [...tally.values()].filter((n) => n === tally.get(usual)).length > 1;
+  const norm = tie && known.length > 0 ? text(known[known.length - 1]) : usual;
+  return new Map(known.map((p) => [p.year, { text: text(p), differs: text(p) !== norm }]));
+}
+
+/** One indicator over the years: the series endpoint's points (null where nothing was reported), each year's coverage marked. */
 export function drawSeries(node, label, series) {
   const points = series?.points ?? [];
   const chart = chartIn(node);
   chart.clear();
-  describe(node, points.map((p) => [`${p.year}年`, p.value]));
+  const cover = coverageOf(points);
+  const note = (p) => (cover.has(p.year) ? `（${cover.get(p.year).text} 个单位${cover.get(p.year).differs ? "，口径不同" : ""}）` : "");
+  describe(node, points.map((p) => [`${p.year}年${note(p)}`, p.value]));
   if (points.length === 0) {
     chart.setOption(empty("暂无历年数据"));
     return;
@@ -38,10 +56,30 @@ export function drawSeries(node, label, series) {
     animation: false,
     title: { text: label, left: "center", textStyle: { fontSize: 12, fontWeight: "normal" } },
     tooltip: { trigger: "axis" },
-    grid: { left: 56, right: 16, top: 36, bottom: 28 },
-    xAxis: { type: "category", data: points.map((p) => `${p.year}年`) },
+    grid: { left: 56, right: 24, top: 36, bottom: 40 },
+    xAxis: {
+      type: "category",
+      data: points.map((p) => `${p.year}年`),
+      axisLabel: {
+        interval: 0,
+        formatter: (_, i) => {
+          const c = cover.get(points[i].year);
+          return c ? `${points[i].year}年\n{${c.differs ? "odd" : "n"}|${c.text} 个单位}` : `${points[i].year}年`;
+        },
+        rich: { n: { color: "#66788a", fontSize: 11 }, odd: { color: "#c53030", fontSize: 11, fontWeight: "bold" } },
+      },
+    },
     yAxis: { type: "value" },
-    series: [{ type: "line", name: label, data: points.map((p) => p.value), connectNulls: false, symbolSize: 7 }],
+    // A year of other coverage: a red diamond, named beside it.
+    series: [{
+      type: "line", name: label, connectNulls: false, symbolSize: 7,
+      data: points.map((p) => (cover.get(p.year)?.differs
+        ? {
+          value: p.value, symbol: "diamond", symbolSize: 12, itemStyle: { color: "#c53030" },
+          label: { show: true, position: "top", color: "#c53030", fontWeight: "bold", formatter: "口径不同" },
+        }
+        : p.value)),
+    }],
   });
 }
 

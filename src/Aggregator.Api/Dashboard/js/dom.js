@@ -39,3 +39,11 @@ export function dateTime(iso, timeZone) {
   if (!iso) return "";
   return new Date(iso).toLocaleString("zh-CN", { hour12: false, timeZone: timeZone || undefined });
 }
+
+/** The same to the minute, for a list where the seconds are noise. */
+export function minute(iso, timeZone) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("zh-CN", {
+    hour12: false, timeZone: timeZone || undefined, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit",
+  });
+}

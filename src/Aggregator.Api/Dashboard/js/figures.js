@@ -46,24 +46,54 @@ function matrixLines(template) {
   return lines;
 }
 
-/** The table's body rows: this year's rollup and, where a comparison exists, the base year and the change. */
-export function tableRows(lines, rollup, comparison) {
+/**
+ * The table's body rows: this year's total and, where a comparison exists, the change on the base year. Like for like
+ * (the default), the change is over the units counted in both years only (the comparison's likeForLike), beside this
+ * year's figure over those same units; otherwise over all units. Each row says how many units its change covers.
+ */
+export function tableRows(lines, rollup, comparison, { likeForLike = true, expected = 0 } = {}) {
   return lines.map((line) => {
     if (line.heading !== undefined) {
-      return el("tr", { class: `heading depth-${Math.min(line.depth, 3)}` }, el("th", { colspan: "7", text: line.heading }));
+      return el("tr", { class: `heading depth-${Math.min(line.depth, 3)}` }, el("th", { colspan: "8", text: line.heading }));
     }
-    const value = rollup.values[line.code]?.value ?? null;
-    const change = comparison?.values?.[line.code];
+    const total = rollup.values[line.code] ?? null;
+    const all = comparison?.values?.[line.code];
+    const change = likeForLike ? all?.likeForLike : all;
+    const units = !all ? null : likeForLike ? all.likeForLike.units : total?.reporters ?? 0;
     const trend = change?.delta > 0 ? "up" : change?.delta < 0 ? "down" : "";
     return el("tr", { "data-code": line.code },
-      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, text: line.label }),
+      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, title: `指标代码 ${line.code}`, text: line.label }),
       el("td", { class: "unit", text: line.unit }),
-      el("td", { class: "num value", text: number(value) }),
+      el("td", { class: "num value", text: number(total?.value ?? null) }),
+      el("td", { class: "num now lfl-only", text: likeForLike ? number(change?.value) : "" }),
       el("td", { class: "num base", text: number(change?.baseValue) }),
       el("td", { class: `num delta ${trend}`, text: signed(change?.delta) }),
       el("td", { class: `num pct ${trend}`, text: percent(change?.pctChange) }),
-      el("td", { class: "code", text: line.code }));
+      el("td", { class: "num cover", title: units === null ? undefined : coverage(units, expected), text: units === null ? "" : `${units}/${expected}` }));
   });
+}
+
+/** How many of the expected units a figure covers: "4/7 个单位". */
+export const coverage = (units, expected) => `${units}/${expected} 个单位`;
+
+/**
+ * The units × indicators grid as the official table reads: a row per indicator in the template's order (headings
+ * between), a column per unit as the table read answers them (tree order), and the total last.
+ */
+export function gridRows(lines, table) {
+  const column = new Map(table.columns.map((code, i) => [code, i]));
+  const width = table.rows.length + 2;
+  return lines.filter((line) => line.heading !== undefined || column.has(line.code)).map((line) => {
+    if (line.heading !== undefined) {
+      return el("tr", { class: `heading depth-${Math.min(line.depth, 3)}` }, el("th", { colspan: String(width), text: line.heading }));
+    }
+    const i = column.get(line.code);
+    return el("tr", { "data-code": line.code },
+      el("td", { class: `label depth-${Math.min(line.depth, 3)}`, title: `指标代码 ${line.code}`, text: line.label }),
+      ...table.rows.map((row) => el("td", { class: "num", "data-unit": row.orgUnit, text: number(row.values[i]) })),
+      el("td", { class: "num value total", text: number(table.total[i]) }));
+  }).filter((row, i, rows) => !(row.classList.contains("heading") && (i === rows.length - 1 || rows[i + 1].classList.contains("heading")
+    && Number(rows[i + 1].className.match(/depth-(\d)/)?.[1] ?? 0) <= Number(row.className.match(/depth-(\d)/)?.[1] ?? 0))));
 }
 
 /** The indicators worth charting: those that add up across units, in the template's order. */

@@ -29,7 +29,8 @@ public static class CompletenessReader
             SELECT b.code AS OrgUnit, b.name AS Name, v.status AS Status, r.counted_version AS CountedVersion,
                    r.current_version AS CurrentVersion,
                    (SELECT min(coalesce(x.reported_at, x.created_at)) FROM report_versions x
-                    WHERE x.tenant_id = @tenantId AND x.org_unit_id = b.org_unit_id AND x.year = @year) AS FirstReportedAt
+                    WHERE x.tenant_id = @tenantId AND x.org_unit_id = b.org_unit_id AND x.year = @year) AS FirstReportedAt,
+                   CASE WHEN v.status = 'returned' THEN v.status_comment END AS ReturnComment
             FROM below b
             LEFT JOIN reports r ON r.tenant_id = @tenantId AND r.org_unit_id = b.org_unit_id AND r.year = @year
             LEFT JOIN report_versions v ON v.tenant_id = @tenantId AND v.org_unit_id = b.org_unit_id AND v.year = @year
@@ -45,9 +46,11 @@ public static class CompletenessReader
                 ? TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), zone)
                 : null;
             return new Get.UnitCompleteness(row.OrgUnit, row.Name, row.Status ?? Missing, row.CountedVersion, row.CurrentVersion,
-                first, first is { } reported ? DeadlineView.IsOnTime(reported, deadline.Due) : null);
+                first, first is { } reported ? DeadlineView.IsOnTime(reported, deadline.Due) : null, row.ReturnComment);
         }).ToList();
-        var reported = units.Where(unit => unit.Status != Missing).ToList();
+        // Reported: the newest version stands (awaiting review or accepted). A returned unit has to send a new version, so it
+        // is counted as returned, not as reported, until it does: each unit is in exactly one of reported, returned, missing.
+        var reported = units.Where(unit => unit.Status is not (Missing or ReviewStatus.Returned)).ToList();
         return new Get.Response(
             year,
             deadline.Due,
@@ -62,5 +65,5 @@ public static class CompletenessReader
             Units: units);
     }
 
-    private sealed record Row(string OrgUnit, string Name, string? Status, int? CountedVersion, int? CurrentVersion, DateTime? FirstReportedAt);
+    private sealed record Row(string OrgUnit, string Name, string? Status, int? CountedVersion, int? CurrentVersion, DateTime? FirstReportedAt, string? ReturnComment);
 }

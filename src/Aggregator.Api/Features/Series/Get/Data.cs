@@ -5,18 +5,19 @@ namespace Aggregator.Api.Features.Series.Get;
 
 internal static class Data
 {
-    public sealed record YearRow(int Year, string Template, DateTime? ComputedAt, bool? Stale);
+    public sealed record YearRow(int Year, string Template, DateTime? ComputedAt, bool? Stale, int? ExpectedUnits, int? CountedUnits);
     public sealed record ValueRow(int Year, string Indicator, decimal? Value, int? Reporters);
 
-    /// <summary>The years with stored figures that include this unit.</summary>
+    /// <summary>The years with stored figures that include this unit, with the units each year's figures count.</summary>
     public static Task<IEnumerable<YearRow>> RollupYearsAsync(DbSession db, long orgUnitId, int? from, int? to)
     {
         const string sql = $"""
-            SELECT s.year AS Year, s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale
+            SELECT s.year AS Year, s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
+                   c.expected AS ExpectedUnits, c.reported AS CountedUnits
             FROM rollup_state s
+            JOIN rollup_completeness c ON c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId
             WHERE s.tenant_id = @tenantId AND s.computed_at IS NOT NULL
               AND (@from::int IS NULL OR s.year >= @from) AND (@to::int IS NULL OR s.year <= @to)
-              AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId)
             ORDER BY s.year
             """;
         return db.QueryAsync<YearRow>(sql, new { tenantId = db.Tenant, orgUnitId, from, to });
@@ -37,7 +38,8 @@ internal static class Data
     public static Task<IEnumerable<YearRow>> ReportYearsAsync(DbSession db, long orgUnitId, int? from, int? to)
     {
         const string sql = """
-            SELECT p.year AS Year, p.counted_template AS Template, NULL::timestamptz AS ComputedAt, NULL::boolean AS Stale
+            SELECT p.year AS Year, p.counted_template AS Template, NULL::timestamptz AS ComputedAt, NULL::boolean AS Stale,
+                   NULL::int AS ExpectedUnits, NULL::int AS CountedUnits
             FROM reports p
             WHERE p.tenant_id = @tenantId AND p.org_unit_id = @orgUnitId AND p.counted_version IS NOT NULL
               AND (@from::int IS NULL OR p.year >= @from) AND (@to::int IS NULL OR p.year <= @to)

@@ -54,7 +54,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
             // A summed indicator nobody reported has no stored row: 0 reporters, as the rollup answers it.
             int? reporters = one && unit.HasChildren ? row[0]?.Reporters ?? 0 : null;
             return new Point(year.Year, year.Template, one ? row[0]?.Value : null, reporters, row.Select(value => value?.Value).ToList(),
-                year.ComputedAt, year.Stale);
+                year.ComputedAt, year.Stale, year.ExpectedUnits, year.CountedUnits);
         }).ToList();
         var answer = new Response(unit.Code, one ? codes[0] : null, codes, unit.HasChildren ? "rollup" : "report", points);
         await answers.SendAsync(HttpContext, answer, AsSheet, ct);

@@ -49,7 +49,11 @@ public sealed class Request
 /// </summary>
 public sealed record Response(string OrgUnit, string? Indicator, IReadOnlyList<string> Indicators, string Source, IReadOnlyList<Point> Points);
 
-/// <summary>reporters: units that gave the (one) indicator a value, for rollups; null for a report or several indicators.</summary>
+/// <summary>
+/// reporters: units that gave the (one) indicator a value, for rollups; null for a report or several indicators.
+/// expectedUnits and countedUnits: the year's coverage, units expected to report and units whose figures count in it
+/// (as the rollup's completeness), so that a chart can mark a year that covers fewer units; null for a report.
+/// </summary>
 public sealed record Point(
     int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, decimal? Value, int? Reporters, IReadOnlyList<decimal?> Values,
-    DateTime? ComputedAt, bool? Stale);
+    DateTime? ComputedAt, bool? Stale, int? ExpectedUnits, int? CountedUnits);
