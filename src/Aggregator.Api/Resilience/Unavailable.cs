@@ -16,7 +16,7 @@ internal static class Unavailable
     {
         var retryAfter = context.RequestServices.GetRequiredService<DatabaseRetry>().RetryAfter;
         var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        var outcomeUnknown = context.Features.Get<CommitJournal>()?.OutcomeUnknown == true;
+        var outcomeUnknown = DatabaseFaults.IsOutcomeUnknown(fault);
         logger.LogWarning("Database unavailable on {Method} {Path}: {Fault}", context.Request.Method, context.Request.Path,
             fault.GetBaseException().Message);
         var detail = outcomeUnknown
