@@ -57,7 +57,7 @@ public sealed class RoundTripCounter : IDisposable
         if (activity.Source.Name == "Npgsql")
         {
             var text = activity.GetTagItem("db.query.text") as string ?? activity.DisplayName;
-            if (text.Contains("hangfire.", StringComparison.OrdinalIgnoreCase)) _hangfire.Enqueue(text);
+            if (IsHangfire(text)) _hangfire.Enqueue(text);
             else _trips.Enqueue($"command: {Shorten(text)}");
         }
         else if (activity.Source.Name == Aggregator.Data.Telemetry.AggregatorTelemetry.Name && activity.OperationName == "COMMIT")
@@ -65,6 +65,11 @@ public sealed class RoundTripCounter : IDisposable
             _trips.Enqueue("COMMIT");
         }
     }
+
+    /// <summary>Hangfire.PostgreSql's statements: on tables of its schema (quoted or not), or waking its workers.</summary>
+    private static bool IsHangfire(string text) =>
+        text.Contains("\"hangfire\".", StringComparison.OrdinalIgnoreCase) || text.Contains("hangfire.", StringComparison.OrdinalIgnoreCase)
+        || text.TrimStart().StartsWith("NOTIFY new_job", StringComparison.OrdinalIgnoreCase);
 
     private static string Shorten(string text)
     {
