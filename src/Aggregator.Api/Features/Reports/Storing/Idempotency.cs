@@ -24,9 +24,8 @@ internal static class Idempotency
     /// at least), taken over afresh. Answers whether the lock was free, whether this request claimed the key, and the row
     /// as it was committed before (the recorded answer of an earlier request).
     /// </summary>
-    public const string ClaimSql = """
-        WITH attempt AS MATERIALIZED (
-            SELECT pg_try_advisory_xact_lock(hashtextextended(@idemTenant || '/' || @idemKeyId || '/' || @idemKey, 0)) AS free),
+    public const string ClaimSql = $"""
+        WITH attempt AS MATERIALIZED (SELECT {HeldSql} AS free),
         claimed AS (
             INSERT INTO idempotency_keys AS k (tenant_id, api_key_id, idempotency_key, request_hash)
             SELECT @idemTenantId, @idemKeyId, @idemKey, @idemRequestHash FROM attempt WHERE attempt.free
@@ -40,6 +39,9 @@ internal static class Idempotency
         FROM attempt a
         LEFT JOIN idempotency_keys k ON k.tenant_id = @idemTenantId AND k.api_key_id = @idemKeyId AND k.idempotency_key = @idemKey
         """;
+
+    /// <summary>The key's advisory lock, tried: true when this transaction holds it (or now took it).</summary>
+    public const string HeldSql = "pg_try_advisory_xact_lock(hashtextextended(@idemTenant || '/' || @idemKeyId || '/' || @idemKey, 0))";
 
     /// <summary>A key as a request presents it.</summary>
     public sealed record Claim(string ApiKeyId, string Key, byte[] RequestHash)
