@@ -5,7 +5,6 @@ using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
 using Aggregator.Api.Input;
 using Aggregator.Api.Limits;
-using Aggregator.Api.Resilience;
 using Aggregator.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Authentication;
@@ -45,6 +44,7 @@ public static class ApiRegistration
         builder.Services.AddSingleton<TenantScope>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Features.Shared.TenantCalendar>();
+        builder.Services.AddSingleton<Features.Shared.FollowUps>();
         builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
         builder.Services.AddCsvImports();
         builder.Services.AddSingleton<Features.Review.ReviewTransitions>();
@@ -76,7 +76,6 @@ public static class ApiRegistration
         app.Use(RequestBodies.RequireTheBodyAnOperationTakes);
         app.Use(RequestBodies.ReadFormWithinLimit);
         app.Use(ControlCharacterRequestCheck.InvokeAsync);
-        app.UseRequestRetry();
         app.UseFastEndpoints(config =>
         {
             // Validation failures and unreadable bodies in the problem style of every other answer.

@@ -1,13 +1,16 @@
 using System.Data;
 using Dapper;
 using Aggregator.Data.Resilience;
+using Aggregator.Data.Telemetry;
 using Npgsql;
 
 namespace Aggregator.Data;
 
 /// <summary>
-/// One explicit transaction whose row-level-security scope was set with set_config(…, true), so the scope
-/// ends with the transaction and can never leak to the next user of the pooled connection.
+/// One explicit transaction (or, from <see cref="TenantDb.ReadOneAsync{T}"/>, one command in an implicit one) whose
+/// row-level-security scope was set with set_config(…, true), so the scope ends with the transaction and can never leak
+/// to the next user of the pooled connection. The scope goes out with the session's first statement, as one command of
+/// two statements: no round trip of its own.
 /// </summary>
 /// <remarks>
 /// A session whose statement failed hands its connection back to the pool only once it is known to be clean:
@@ -16,21 +19,27 @@ namespace Aggregator.Data;
 /// text parameter, an encoding error), the Describe that would have given it a row description is skipped,
 /// and the connection keeps a "prepared" statement without one. The next command with the same SQL on that
 /// connection, whichever tenant sends it, then reads rows it has no description for ("unexpected backend
-/// message DataRow"). See <see cref="DisposeAsync"/>.
+/// message DataRow"). See <see cref="DisposeAsync"/>: the one place a connection is cleaned after a failure.
 /// </remarks>
 public sealed class DbSession : IAsyncDisposable
 {
+    private const string ScopeSql = "SELECT set_config(s.name, s.value, true) FROM unnest(@scopeNames, @scopeValues) AS s(name, value)";
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction? _transaction;
     private readonly CancellationToken _ct;
+    private (string[] Names, string[] Values)? _pendingScope;
     private bool _completed;
     private bool _failed;
-    private bool _mayHaveWritten;
 
-    internal DbSession(NpgsqlDataSource dataSource, NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? tenantId, CancellationToken ct)
+    private DbSession(NpgsqlDataSource dataSource, NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        IReadOnlyDictionary<string, string> settings, Guid? tenantId, CancellationToken ct)
     {
         _dataSource = dataSource;
-        Connection = connection;
-        Transaction = transaction;
+        _connection = connection;
+        _transaction = transaction;
+        _pendingScope = ([.. settings.Keys], [.. settings.Values]);
         TenantId = tenantId;
         _ct = ct;
     }
@@ -45,33 +54,64 @@ public sealed class DbSession : IAsyncDisposable
     public Guid Tenant => TenantId ?? throw new InvalidOperationException("This transaction is not scoped to a tenant.");
 
     /// <summary>
-    /// The session's connection, for what the methods below cannot express. A statement run on it directly
-    /// must go through <see cref="GuardAsync{T}"/>, so that its failure is noticed before the connection is pooled.
+    /// The session's connection, for tools and tests that need more than the methods below. Its scope is set before it
+    /// is handed out (a round trip of its own when no statement went first); a statement run on it directly must go
+    /// through <see cref="GuardAsync{T}"/>, so that its failure is noticed before the connection is pooled.
     /// </summary>
-    public NpgsqlConnection Connection { get; }
-    public NpgsqlTransaction Transaction { get; }
+    public NpgsqlConnection Connection
+    {
+        get
+        {
+            if (_pendingScope is { } scope)
+            {
+                _pendingScope = null;
+                _connection.Execute(new CommandDefinition(ScopeSql, new { scopeNames = scope.Names, scopeValues = scope.Values }, _transaction));
+            }
+            return _connection;
+        }
+    }
+
+    public NpgsqlTransaction? Transaction => _transaction;
 
     public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters = null) =>
-        GuardAsync(Connection.QueryAsync<T>(Command(sql, parameters)));
+        _pendingScope is null
+            ? GuardAsync(_connection.QueryAsync<T>(Command(sql, parameters)))
+            : ScopedAsync(sql, parameters, async grid => (IEnumerable<T>)(await grid.ReadAsync<T>()).AsList());
 
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null) =>
-        GuardAsync(Connection.QuerySingleOrDefaultAsync<T>(Command(sql, parameters)));
+        _pendingScope is null
+            ? GuardAsync(_connection.QuerySingleOrDefaultAsync<T>(Command(sql, parameters)))
+            : ScopedAsync(sql, parameters, grid => grid.ReadSingleOrDefaultAsync<T>());
 
     public Task<T> QuerySingleAsync<T>(string sql, object? parameters = null) =>
-        GuardAsync(Connection.QuerySingleAsync<T>(Command(sql, parameters)));
+        _pendingScope is null
+            ? GuardAsync(_connection.QuerySingleAsync<T>(Command(sql, parameters)))
+            : ScopedAsync(sql, parameters, grid => grid.ReadSingleAsync<T>());
 
-    public Task<int> ExecuteAsync(string sql, object? parameters = null) =>
-        GuardAsync(Connection.ExecuteAsync(Command(sql, parameters)));
-
+    /// <summary>The first column of the first row of a query, or default without rows.</summary>
     public Task<T?> ExecuteScalarAsync<T>(string sql, object? parameters = null) =>
-        GuardAsync(Connection.ExecuteScalarAsync<T>(Command(sql, parameters)));
+        _pendingScope is null
+            ? GuardAsync(_connection.ExecuteScalarAsync<T>(Command(sql, parameters)))
+            : ScopedAsync(sql, parameters, grid => grid.ReadFirstOrDefaultAsync<T>());
 
-    public CommandDefinition Command(string sql, object? parameters = null)
+    /// <summary>Runs a statement (or several, one command) and returns the rows they changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, object? parameters = null)
     {
-        // Once a statement may have written, the rest need no reading.
-        if (!_mayHaveWritten) _mayHaveWritten = WritingStatements.MayWrite(sql);
-        return new(sql, parameters, Transaction, cancellationToken: _ct);
+        if (_pendingScope is null) return await GuardAsync(_connection.ExecuteAsync(Command(sql, parameters)));
+        // The scope's SELECT goes first in the same command; the rows changed are counted over the statements after it.
+        return await GuardAsync(ExecuteScopedAsync(sql, parameters));
     }
+
+    /// <summary>
+    /// Several statements as one command, one round trip: <paramref name="read"/> reads their results in order (every
+    /// statement must return a result set: a write without one takes a RETURNING or a SELECT around it). Parameters are
+    /// shared by name. PostgreSQL runs them one after the other, each with its own snapshot under READ COMMITTED, so a
+    /// statement sees what a lock taken by one before it waited for.
+    /// </summary>
+    public Task<T> QueryMultipleAsync<T>(string sql, object? parameters, Func<SqlMapper.GridReader, Task<T>> read) =>
+        _pendingScope is null ? GuardAsync(MultipleAsync(sql, parameters, read)) : ScopedAsync(sql, parameters, read);
+
+    public CommandDefinition Command(string sql, object? parameters = null) => new(sql, parameters, _transaction, cancellationToken: _ct);
 
     /// <summary>Awaits a statement of this session, remembering that the connection needs cleaning if it fails.</summary>
     public async Task<T> GuardAsync<T>(Task<T> statement)
@@ -87,22 +127,65 @@ public sealed class DbSession : IAsyncDisposable
         }
     }
 
+    private async Task<T> MultipleAsync<T>(string sql, object? parameters, Func<SqlMapper.GridReader, Task<T>> read)
+    {
+        await using var grid = await _connection.QueryMultipleAsync(Command(sql, parameters));
+        return await read(grid);
+    }
+
+    private Task<T> ScopedAsync<T>(string sql, object? parameters, Func<SqlMapper.GridReader, Task<T>> read)
+    {
+        var merged = WithScope(parameters);
+        return GuardAsync(MultipleAsync($"{ScopeSql};\n{sql}", merged, async grid =>
+        {
+            await grid.ReadAsync<string>();
+            return await read(grid);
+        }));
+    }
+
+    private async Task<int> ExecuteScopedAsync(string sql, object? parameters)
+    {
+        var merged = WithScope(parameters);
+        await using var reader = await _connection.ExecuteReaderAsync(Command($"{ScopeSql};\n{sql}", merged));
+        while (await reader.NextResultAsync(_ct)) { }
+        await reader.CloseAsync();
+        // As the command's ExecuteNonQuery would say: the rows of its INSERT, UPDATE, DELETE… statements (a SELECT, such as
+        // the scope's, counts none), -1 when it has none.
+        return reader.RecordsAffected;
+    }
+
+    /// <summary>The parameters with the scope's, and the scope marked as sent (a failure fails the session anyway).</summary>
+    private DynamicParameters WithScope(object? parameters)
+    {
+        var (names, values) = _pendingScope!.Value;
+        _pendingScope = null;
+        var merged = new DynamicParameters();
+        if (parameters is not null) merged.AddDynamicParams(parameters);
+        merged.Add("scopeNames", names);
+        merged.Add("scopeValues", values);
+        return merged;
+    }
+
+    /// <summary>
+    /// Commits. A COMMIT that breaks off without PostgreSQL's answer (the connection broke, the server went down) leaves the
+    /// outcome unknown: <see cref="CommitOutcomeUnknownException"/>, never retried, so that nothing is stored twice.
+    /// PostgreSQL's ERROR answer to COMMIT means it rolled back, and is thrown as it is.
+    /// </summary>
     public async Task CommitAsync()
     {
+        if (_transaction is null) throw new InvalidOperationException("This session runs one command in an implicit transaction; there is nothing to commit.");
+        using var activity = AggregatorTelemetry.StartCommit();
         try
         {
-            await Transaction.CommitAsync(_ct);
+            await _transaction.CommitAsync(_ct);
         }
         catch (Exception error)
         {
             _failed = true;
-            // PostgreSQL's ERROR answer to COMMIT means it rolled back; anything else (the connection broke, the
-            // server went down) leaves the outcome unknown, and the unit of work must not be repeated blindly.
-            if (_mayHaveWritten && error is not PostgresException { InvariantSeverity: "ERROR" }) CommitJournal.Current?.RecordUnknownOutcome();
-            throw;
+            if (error is PostgresException { InvariantSeverity: "ERROR" } || error is OperationCanceledException) throw;
+            throw new CommitOutcomeUnknownException(error);
         }
         _completed = true;
-        if (_mayHaveWritten) CommitJournal.Current?.RecordCommit();
     }
 
     /// <summary>
@@ -124,7 +207,7 @@ public sealed class DbSession : IAsyncDisposable
         }
         finally
         {
-            await Connection.DisposeAsync();
+            await _connection.DisposeAsync();
         }
     }
 
@@ -135,13 +218,13 @@ public sealed class DbSession : IAsyncDisposable
         try
         {
             // Idle: no reader left open, no command in flight.
-            if (Connection.FullState != ConnectionState.Open) return false;
-            if (!_completed && IsTransactionOpen) await Transaction.RollbackAsync(CancellationToken.None);
+            if (_connection.FullState != ConnectionState.Open) return false;
+            if (!_completed && IsTransactionOpen) await _transaction!.RollbackAsync(CancellationToken.None);
             // A failed statement may have left a half-prepared statement behind (see the remarks above). Its
             // name and description live only in this connection's bookkeeping: forget all of them. Npgsql
             // offers this only synchronously; it is one round trip, on the failure path only.
-            if (_failed) Connection.UnprepareAll();
-            return Connection.FullState == ConnectionState.Open;
+            if (_failed) _connection.UnprepareAll();
+            return _connection.FullState == ConnectionState.Open;
         }
         catch (Exception) when (IsBroken)
         {
@@ -153,7 +236,7 @@ public sealed class DbSession : IAsyncDisposable
         }
     }
 
-    private bool IsBroken => Connection.FullState is ConnectionState.Broken or ConnectionState.Closed;
+    private bool IsBroken => _connection.FullState is ConnectionState.Broken or ConnectionState.Closed;
 
     /// <summary>
     /// False once Npgsql has ended the transaction: its Connection is null after a failed COMMIT, and the
@@ -163,9 +246,10 @@ public sealed class DbSession : IAsyncDisposable
     {
         get
         {
+            if (_transaction is null) return false;
             try
             {
-                return Transaction.Connection is not null;
+                return _transaction.Connection is not null;
             }
             catch (ObjectDisposedException)
             {
@@ -174,25 +258,23 @@ public sealed class DbSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a session: a transaction (BEGIN goes out with the first statement, as does the scope), or, with
+    /// <paramref name="transaction"/> false, one command whose statements PostgreSQL runs in one implicit transaction.
+    /// </summary>
     internal static async Task<DbSession> BeginAsync(
         NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, Guid? tenantId, CancellationToken ct,
-        IsolationLevel isolation = IsolationLevel.Unspecified)
+        IsolationLevel isolation = IsolationLevel.Unspecified, bool transaction = true)
     {
-        const string sql = "SELECT set_config(s.name, s.value, true) FROM unnest(@names, @values) AS s(name, value)";
         var connection = await dataSource.OpenConnectionAsync(ct);
-        DbSession? session = null;
         try
         {
-            var transaction = await connection.BeginTransactionAsync(isolation, ct);
-            session = new DbSession(dataSource, connection, transaction, tenantId, ct);
-            // BEGIN is sent together with this statement: one round trip.
-            await session.ExecuteAsync(sql, new { names = settings.Keys.ToArray(), values = settings.Values.ToArray() });
-            return session;
+            var begun = transaction ? await connection.BeginTransactionAsync(isolation, ct) : null;
+            return new DbSession(dataSource, connection, begun, settings, tenantId, ct);
         }
         catch
         {
-            if (session is not null) await session.DisposeAsync();
-            else await connection.DisposeAsync();
+            await connection.DisposeAsync();
             throw;
         }
     }

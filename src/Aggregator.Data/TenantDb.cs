@@ -1,10 +1,13 @@
+using Aggregator.Data.Resilience;
 using Dapper;
 using Npgsql;
 
 namespace Aggregator.Data;
 
 /// <summary>Opens transactions scoped for row-level security. The only way the app reaches tenant tables.</summary>
-public sealed class TenantDb(NpgsqlDataSource dataSource)
+/// <param name="dataSource">The process's one data source.</param>
+/// <param name="retry">Retries <see cref="RunAsync{T}"/>'s units of work; without it (tools) they run once.</param>
+public sealed class TenantDb(NpgsqlDataSource dataSource, DatabaseRetry? retry = null)
 {
     private const string TenantSetting = "app.tenant_id";
     private const string ScopeSetting = "app.scope";
@@ -14,6 +17,27 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
     /// <summary>A transaction that sees and writes only the rows of <paramref name="tenantId"/>.</summary>
     public Task<DbSession> BeginAsync(Guid tenantId, CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() }, tenantId, ct);
+
+    /// <summary>
+    /// A unit of work: <paramref name="work"/> in one tenant transaction, committed when it returns. A transient fault
+    /// before the COMMIT rolled everything back, and the whole unit runs again on a fresh transaction (Polly, with
+    /// back-off: <see cref="DatabaseRetry"/>); so <paramref name="work"/> must only read what the request already holds
+    /// — never its body — and keep what it learns in the database until it returns. A COMMIT that broke off unanswered
+    /// is not repeated (<see cref="CommitOutcomeUnknownException"/>). Follow-ups of the write (queuing a job) belong after
+    /// this returns.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Guid tenantId, Func<DbSession, Task<T>> work, CancellationToken ct)
+    {
+        async Task<T> OnceAsync(CancellationToken attempt)
+        {
+            await using var db = await BeginAsync(tenantId, attempt);
+            var result = await work(db);
+            await db.CommitAsync();
+            return result;
+        }
+
+        return retry is null ? await OnceAsync(ct) : await retry.ExecuteAsync(OnceAsync, ct);
+    }
 
     /// <summary>
     /// A tenant transaction for reads whose statements must agree with each other: REPEATABLE READ, so every
@@ -33,23 +57,9 @@ public sealed class TenantDb(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<T?> ReadOneAsync<T>(Guid tenantId, string sql, DynamicParameters parameters, CancellationToken ct)
     {
-        parameters.Add("scopeTenantId", tenantId.ToString());
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            var command = new CommandDefinition($"SELECT set_config('{TenantSetting}', @scopeTenantId, true);\n{sql}", parameters, cancellationToken: ct);
-            await using var results = await connection.QueryMultipleAsync(command);
-            await results.ReadAsync<string>();
-            return await results.ReadSingleOrDefaultAsync<T>();
-        }
-        catch when (connection.FullState == System.Data.ConnectionState.Open)
-        {
-            // A failed Bind can leave a half-prepared statement on the connection (DbSession's remarks): forget them
-            // all before the connection goes back to the pool, or keep it out of the pool if that fails too.
-            try { connection.UnprepareAll(); }
-            catch (Exception error) when (error is NpgsqlException or InvalidOperationException) { dataSource.Clear(); }
-            throw;
-        }
+        await using var db = await DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() },
+            tenantId, ct, transaction: false);
+        return await db.QuerySingleOrDefaultAsync<T>(sql, parameters);
     }
 
     /// <summary>A transaction over the platform admin's tenant registry (the tenants table only).</summary>

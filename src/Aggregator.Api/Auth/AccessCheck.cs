@@ -16,7 +16,7 @@ public sealed class AccessCheck : GlobalPreProcessor<RequestAccess>
         var http = context.HttpContext;
         var declared = http.GetEndpoint()?.Metadata.GetMetadata<EndpointAccess>()
                        ?? throw new InvalidOperationException($"{http.Request.Path}: the endpoint declares no access (AllowedFor in Configure).");
-        var caller = Caller.From(http.User);
+        var caller = Caller.Of(http);
 
         ResolvedTenant? tenant = null;
         if (http.Request.RouteValues.TryGetValue(TenantGroup.TenantRouteValue, out var route) && route is string tenantCode)

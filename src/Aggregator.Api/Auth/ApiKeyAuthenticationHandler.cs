@@ -39,7 +39,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var hashHex = Convert.ToHexStringLower(hash);
         if (!keyCache.TryGet(hashHex, out var caller))
-            // Authentication runs before the request-level retry: the lookup, a read, is retried on its own.
+            // The lookup, a read, is retried on its own after a transient fault.
             caller = await keyCache.FindAsync(hashHex, ct => retry.ExecuteAsync(attempt => FindCallerAsync(hash, attempt), ct).AsTask(),
                 Context.RequestAborted);
         return caller is null ? AuthenticateResult.Fail("The API key is not valid or was revoked.") : Success(caller);
@@ -52,8 +52,12 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, "This API key's role may not do this.");
 
-    private AuthenticateResult Success(Caller caller) =>
-        AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
+    /// <summary>The ticket for ASP.NET's authorization, and the caller itself kept on the request (<see cref="Caller.Of"/>).</summary>
+    private AuthenticateResult Success(Caller caller)
+    {
+        Context.Features.Set(caller);
+        return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
+    }
 
     private async Task<Caller?> FindCallerAsync(byte[] hash, CancellationToken ct)
     {

@@ -45,6 +45,12 @@ public sealed record Caller(string KeyId, string Role, Guid? TenantId, string? T
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, KeyIdClaim, ClaimTypes.Role));
     }
 
+    /// <summary>
+    /// The request's caller as authentication built it, once per request (<see cref="ApiKeyAuthenticationHandler"/> keeps
+    /// it on the request's features); rebuilt from the claims only where another scheme authenticated the request.
+    /// </summary>
+    public static Caller Of(Microsoft.AspNetCore.Http.HttpContext context) => context.Features.Get<Caller>() ?? From(context.User);
+
     public static Caller From(ClaimsPrincipal user)
     {
         string? Find(string type) => user.FindFirst(type)?.Value;

@@ -35,7 +35,7 @@ public static class RateLimits
     {
         if (permitsPerMinute == 0 || Telemetry.ApiTelemetry.IsProbe(context.Request.Path)
             || context.User.Identity?.IsAuthenticated != true
-            || Caller.From(context.User) is not { TenantId: { } tenant, OrgUnitId: { } unit })
+            || Caller.Of(context) is not { TenantId: { } tenant, OrgUnitId: { } unit })
             return RateLimitPartition.GetNoLimiter("");
         return RateLimitPartition.GetTokenBucketLimiter(
             $"unit|{tenant}|{unit.ToString(CultureInfo.InvariantCulture)}", _ => Bucket(permitsPerMinute));
@@ -47,7 +47,7 @@ public static class RateLimits
     /// </summary>
     private static string CallerOf(HttpContext context) =>
         context.User.Identity?.IsAuthenticated == true
-            ? "key:" + Caller.From(context.User).KeyId
+            ? "key:" + Caller.Of(context).KeyId
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     /// <summary>

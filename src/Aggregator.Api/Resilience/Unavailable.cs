@@ -15,8 +15,11 @@ internal static class Unavailable
     public static async Task WriteAsync(HttpContext context, Exception fault, ILogger logger)
     {
         var retryAfter = context.RequestServices.GetRequiredService<DatabaseRetry>().RetryAfter;
+        // A request not run as a retried unit of work met a lost connection: after a restart every idle connection of
+        // the pool went the same way, so drop them now rather than answer one 503 per dead connection.
+        if (DatabaseFaults.IsConnectionLost(fault)) context.RequestServices.GetRequiredService<Npgsql.NpgsqlDataSource>().Clear();
         var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        var outcomeUnknown = context.Features.Get<CommitJournal>()?.OutcomeUnknown == true;
+        var outcomeUnknown = DatabaseFaults.IsOutcomeUnknown(fault);
         logger.LogWarning("Database unavailable on {Method} {Path}: {Fault}", context.Request.Method, context.Request.Path,
             fault.GetBaseException().Message);
         var detail = outcomeUnknown

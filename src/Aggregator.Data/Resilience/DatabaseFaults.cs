@@ -13,29 +13,38 @@ public static class DatabaseFaults
     /// The connection broke or the server is going down or coming up (class 08, 57P01 admin_shutdown,
     /// 57P02 crash_shutdown, 57P03 cannot_connect_now, or an I/O error or timeout below PostgreSQL's
     /// protocol), or the transaction lost a race PostgreSQL resolves by aborting one side (40001
-    /// serialization_failure, 40P01 deadlock_detected). In every case the transaction was rolled back (or
-    /// its commit's outcome is unknown, which <see cref="CommitJournal"/> tracks), and running the whole of it
-    /// again on another connection may succeed. Not 57014 query_canceled: a cancelled statement was meant to stop.
+    /// serialization_failure, 40P01 deadlock_detected, or our own <see cref="ConcurrentWriteException"/>). In every case the transaction was rolled back, and running
+    /// the whole of it again on another connection may succeed. Not 57014 query_canceled: a cancelled statement was
+    /// meant to stop; not a COMMIT whose outcome is unknown (<see cref="CommitOutcomeUnknownException"/>): it may have
+    /// been stored, and a repeat could store it twice.
     /// </summary>
-    public static bool IsTransient(Exception exception) => Find(exception) switch
+    public static bool IsTransient(Exception exception) => !IsOutcomeUnknown(exception) && (exception is ConcurrentWriteException || Find(exception) switch
     {
         PostgresException postgres => IsConnectionState(postgres.SqlState)
                                       || postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
         NpgsqlException npgsql => npgsql.IsTransient,
         _ => false,
-    };
+    });
 
     /// <summary>
     /// The database cannot take this request now, but should later: it is unreachable or restarting, takes no
     /// writes (25006 read_only_sql_transaction: a read-only server, a standby, default_transaction_read_only),
     /// or lacks resources (class 53: disk full, out of memory, too many connections). Answered 503 with Retry-After.
     /// </summary>
-    public static bool IsUnavailable(Exception exception) => IsTransient(exception) || Find(exception) switch
+    public static bool IsUnavailable(Exception exception) => IsOutcomeUnknown(exception) || IsTransient(exception) || Find(exception) switch
     {
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction
                                       || postgres.SqlState.StartsWith("53", StringComparison.Ordinal),
         _ => false,
     };
+
+    /// <summary>A COMMIT broke off unanswered: what it committed, if anything, is unknown (<see cref="CommitOutcomeUnknownException"/>).</summary>
+    public static bool IsOutcomeUnknown(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+            if (current is CommitOutcomeUnknownException) return true;
+        return false;
+    }
 
     /// <summary>The database refuses writes only (read-only, or out of disk): reads still work.</summary>
     public static bool RefusesWrites(Exception exception) => Find(exception) is PostgresException postgres

@@ -9,13 +9,12 @@ namespace Aggregator.Data.Resilience;
 /// <summary>
 /// Runs a unit of work again, whole, after a transient database fault (<see cref="DatabaseFaults.IsTransient"/>),
 /// with exponential back-off and jitter: Polly's retry strategy, one pipeline per process. The unit must open
-/// its own transactions, so that each attempt starts afresh; what may be repeated is the caller's to say
-/// (<c>mayRepeat</c>), e.g. only while its <see cref="CommitJournal"/> shows nothing stored.
+/// its own transaction, so that each attempt starts afresh (<see cref="TenantDb.RunAsync{T}"/>); a fault before its
+/// COMMIT rolled everything back, and a COMMIT that broke off unanswered is not transient
+/// (<see cref="CommitOutcomeUnknownException"/>), so a repeat never stores twice.
 /// </summary>
 public sealed class DatabaseRetry
 {
-    private static readonly ResiliencePropertyKey<Func<Exception, bool>> MayRepeat = new("aggregator.may-repeat");
-
     private readonly ResiliencePipeline _pipeline;
     private long _retries;
 
@@ -30,8 +29,7 @@ public sealed class DatabaseRetry
         }
         _pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } fault && DatabaseFaults.IsTransient(fault)
-                && (!args.Context.Properties.TryGetValue(MayRepeat, out var mayRepeat) || mayRepeat(fault))),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } fault && DatabaseFaults.IsTransient(fault)),
             MaxRetryAttempts = settings.RetryAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -57,20 +55,9 @@ public sealed class DatabaseRetry
     /// <summary>Retries this process has made since it started.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    /// <summary>Runs <paramref name="work"/>, and again after a transient fault while <paramref name="mayRepeat"/> allows it.</summary>
-    public async Task ExecuteAsync(Func<CancellationToken, Task> work, CancellationToken ct, Func<Exception, bool>? mayRepeat = null)
-    {
-        var context = ResilienceContextPool.Shared.Get(ct);
-        if (mayRepeat is not null) context.Properties.Set(MayRepeat, mayRepeat);
-        try
-        {
-            await _pipeline.ExecuteAsync(static async (context, work) => await work(context.CancellationToken), context, work);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+    /// <summary>Runs <paramref name="work"/>, and again after a transient fault.</summary>
+    public async Task ExecuteAsync(Func<CancellationToken, Task> work, CancellationToken ct) =>
+        await _pipeline.ExecuteAsync(static async (work, ct) => await work(ct), work, ct);
 
     /// <summary>Runs <paramref name="work"/>, and again after a transient fault; for units that are safe to repeat whole.</summary>
     public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) =>

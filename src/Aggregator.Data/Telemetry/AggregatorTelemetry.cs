@@ -41,6 +41,16 @@ public static class AggregatorTelemetry
         description: "Wall time of one rollup job run for a tenant's year, claim to commit.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
 
+    public static readonly Counter<long> FollowUpsFailed = Meter.CreateCounter<long>(
+        "aggregator.follow_ups.failed", unit: "{follow-up}",
+        description: "Follow-ups after a committed write (queuing a rollup) that failed after their retries; the write stands, the sweep catches up.");
+
+    /// <summary>
+    /// A span around each COMMIT: Npgsql traces every command and batch it sends but not the COMMIT, so a trace shows
+    /// the whole of a unit of work's round trips only with it. Created only while something listens.
+    /// </summary>
+    public static Activity? StartCommit() => ActivitySource.StartActivity("COMMIT", ActivityKind.Client);
+
     /// <summary>Times one run, records it with its outcome, and says so on the span.</summary>
     public static void RecordRollup(TimeSpan elapsed, string outcome, Activity? activity)
     {

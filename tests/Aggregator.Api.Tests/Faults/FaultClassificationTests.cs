@@ -54,13 +54,17 @@ public sealed class FaultClassificationTests
         Assert.False(DatabaseFaults.IsTransient(new InvalidOperationException("no database here")));
     }
 
-    [Theory]
-    [InlineData("INSERT INTO reports (tenant_id) VALUES (@tenantId)", true)]
-    [InlineData("WITH gone AS (DELETE FROM x WHERE tenant_id = @tenantId RETURNING 1) SELECT count(*) FROM gone", true)]
-    [InlineData("SELECT current_version FROM reports WHERE tenant_id = @tenantId FOR UPDATE", true)]
-    [InlineData("SELECT pg_notify(@channel, @payload)", true)]
-    [InlineData("SELECT updated_at, last_update_by FROM reports WHERE tenant_id = @tenantId", false)]
-    [InlineData("SELECT set_config(s.name, s.value, true) FROM unnest(@names, @values) AS s(name, value)", false)]
-    public void Should_count_a_transaction_as_stored_only_when_a_statement_may_have_written(string sql, bool writes) =>
-        Assert.Equal(writes, WritingStatements.MayWrite(sql));
+    [Fact]
+    public void Should_answer_503_but_never_retry_a_commit_whose_outcome_is_unknown()
+    {
+        var broken = new CommitOutcomeUnknownException(new NpgsqlException("Exception while reading from stream", new IOException("reset")));
+        Assert.False(DatabaseFaults.IsTransient(broken));
+        Assert.True(DatabaseFaults.IsUnavailable(broken));
+        Assert.True(DatabaseFaults.IsOutcomeUnknown(new InvalidOperationException("wrapped", broken)));
+        Assert.False(DatabaseFaults.IsOutcomeUnknown(Postgres("08006")));
+    }
+
+    [Fact]
+    public void Should_run_again_a_unit_of_work_that_lost_a_race_for_a_first_version() =>
+        Assert.True(DatabaseFaults.IsTransient(new ConcurrentWriteException("a first version was stored meanwhile")));
 }

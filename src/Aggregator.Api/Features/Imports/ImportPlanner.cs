@@ -84,7 +84,7 @@ public sealed class ImportPlanner(TemplateCatalog catalog, IReadOnlyDictionary<s
             var input = ReportInput.From(entries);
             var validation = ReportRules.Check(template, input);
             ReportRules.RequireFigures(template, input);
-            return new PlannedReport(org, orgUnitId, year.Value, first, ReportContent.From(template.Code, input.Entries, note),
+            return new PlannedReport(org, orgUnitId, year.Value, first, ReportContent.From(template, input.Entries, note),
                 RuleFinding.From(validation.Warnings), reportedAt);
         }
         catch (ProblemException problem)

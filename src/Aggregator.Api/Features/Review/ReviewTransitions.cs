@@ -14,7 +14,7 @@ namespace Aggregator.Api.Features.Review;
 /// and reopening an accepted year. Only the newest version can be accepted or returned: an older submitted one
 /// was superseded by its unit. Repeating a move already made changes nothing (a retry is safe).
 /// </summary>
-public sealed class ReviewTransitions(TemplateCatalog catalog, IEnumerable<IFiguresObserver> observers)
+public sealed class ReviewTransitions(TemplateCatalog catalog, FollowUps followUps)
 {
     /// <summary>
     /// The version a move names, its report row locked first (see <see cref="Data.LockReportAsync"/>); 404 when the
@@ -49,7 +49,7 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, IEnumerable<IFigu
         await CountedValues.ReplaceAsync(db, template, db.Tenant, report.OrgUnitId, year, values);
         await AuditLog.AppendAsync(db, db.Tenant, actor, auditAction, AuditSubject.Report(orgCode, report.OrgUnitId, year),
             new { version = version.Version, comment, locked = lockYear });
-        foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, db.Tenant, year, ct);
+        await followUps.MarkChangingAsync(db, db.Tenant, [year], ct);
         return new Outcome(true, true);
     }
 
@@ -63,7 +63,7 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, IEnumerable<IFigu
         await AuditLog.AppendAsync(db, db.Tenant, actor, "report.version-returned", AuditSubject.Report(orgCode, report.OrgUnitId, year),
             new { version = version.Version, comment });
         // The figures do not change, but completeness does: the unit no longer awaits review.
-        foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, db.Tenant, year, ct);
+        await followUps.MarkChangingAsync(db, db.Tenant, [year], ct);
         return new Outcome(true, true);
     }
 
@@ -76,12 +76,9 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, IEnumerable<IFigu
         return new Outcome(true, false);
     }
 
-    /// <summary>After the transaction committed: queue the rollup of the year whose figures changed.</summary>
-    public async Task NotifyAsync(Guid tenantId, int year, Outcome outcome)
-    {
-        if (!outcome.FiguresChanged) return;
-        foreach (var observer in observers) await observer.OnFiguresChangedAsync(tenantId, year, CancellationToken.None);
-    }
+    /// <summary>After the transaction committed: queue the rollup of the year whose figures changed (guarded: never fails).</summary>
+    public Task NotifyAsync(Guid tenantId, int year, Outcome outcome) =>
+        outcome.FiguresChanged ? followUps.FiguresChangedAsync(tenantId, [year]) : Task.CompletedTask;
 
     private static void RequireNewestSubmitted(Data.ReportRow report, Data.VersionRow version, string orgCode, int year, string move)
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
-public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> observers,
+public sealed class Endpoint(TenantDb tenantDb, FollowUps followUps,
     IOptions<OrgUnitOptions> options)
     : Endpoint<Request, OrgUnitView>
 {
@@ -26,30 +26,31 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
 
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var parent = await Data.FindParentAsync(db, req.Parent, OrgScope.Of(caller, tenantId));
-        if (parent is null)
+        var (unit, years) = await tenantDb.RunAsync(tenantId, async db =>
         {
-            throw req.Parent is null
-                ? ProblemException.Forbidden("This key may not add units at the root; name a parent in its scope.")
-                : ProblemException.Invalid("parent", $"The parent org unit '{req.Parent}' does not exist in this tenant.");
-        }
-        if (parent.Depth + 1 > options.Value.MaxDepth)
-            ThrowError(r => r.Parent, $"'{req.Parent}' is at depth {parent.Depth}: units may sit at most {options.Value.MaxDepth} levels below the tenant's root.");
-        await TenantCaps.RequireRoomAsync(db, TenantCaps.OrgUnits, options.Value.MaxPerTenant);
-        if (await Data.CodeTakenAsync(db, req.Code))
-            throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");
+            var parent = await Data.FindParentAsync(db, req.Parent, OrgScope.Of(caller, tenantId));
+            if (parent is null)
+            {
+                throw req.Parent is null
+                    ? ProblemException.Forbidden("This key may not add units at the root; name a parent in its scope.")
+                    : ProblemException.Invalid("parent", $"The parent org unit '{req.Parent}' does not exist in this tenant.");
+            }
+            if (parent.Depth + 1 > options.Value.MaxDepth)
+                ThrowError(r => r.Parent, $"'{req.Parent}' is at depth {parent.Depth}: units may sit at most {options.Value.MaxDepth} levels below the tenant's root.");
+            await TenantCaps.RequireRoomAsync(db, TenantCaps.OrgUnits, options.Value.MaxPerTenant);
+            if (await Data.CodeTakenAsync(db, req.Code))
+                throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");
 
-        var unit = await Data.InsertAsync(db, tenantId, parent, req);
-        // Filed under the parent: the unit whose subtree changed, and whose reviewers may read the entry.
-        await AuditLog.AppendAsync(db, tenantId, caller.Actor, "org-unit.created", new AuditSubject(req.Code, parent.OrgUnitId), req);
-        // A new unit changes every reported year's completeness (and its parent may now have children).
-        var years = await Data.ReportedYearsAsync(db);
-        foreach (var year in years)
-            foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, year, ct);
-        await db.CommitAsync();
-        foreach (var year in years)
-            foreach (var observer in observers) await observer.OnFiguresChangedAsync(tenantId, year, CancellationToken.None);
+            var unit = await Data.InsertAsync(db, tenantId, parent, req);
+            // Filed under the parent: the unit whose subtree changed, and whose reviewers may read the entry.
+            await AuditLog.AppendAsync(db, tenantId, caller.Actor, "org-unit.created", new AuditSubject(req.Code, parent.OrgUnitId), req);
+            // A new unit changes every reported year's completeness (and its parent may now have children).
+            var years = (await Data.ReportedYearsAsync(db)).ToList();
+            await followUps.MarkChangingAsync(db, tenantId, years, ct);
+            return (unit, years);
+        }, ct);
+        // Committed: the rollups are queued on the guarded path, which never turns the stored unit into an error.
+        await followUps.FiguresChangedAsync(tenantId, years);
 
         await Send.CreatedAtAsync<Get.Endpoint>(new { tenant = req.Tenant, org = unit.Code }, unit, cancellation: ct);
     }

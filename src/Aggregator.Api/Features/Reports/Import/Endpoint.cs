@@ -36,11 +36,15 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         });
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct)
+    public override Task HandleAsync(Request req, CancellationToken ct)
     {
         var access = ProcessorState<RequestAccess>();
+        return ReportUnit.WriteAsync(tenantDb, access, calendar, req.Org, req.Year, () => WriteAsync(req, access, ct), ct);
+    }
+
+    private async Task WriteAsync(Request req, RequestAccess access, CancellationToken ct)
+    {
         var (caller, tenantId) = access;
-        await ReportUnit.RequireWritableAsync(tenantDb, access, calendar, req.Org, req.Year, ct);
         // Two documents in one upload: reading one and silently dropping the other would store the wrong one.
         if (HttpContext.Request.Form.Files.Count > 1)
             ThrowError(r => r.File!, $"Send one document per import; this upload holds {HttpContext.Request.Form.Files.Count} files.");
@@ -59,6 +63,8 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
 
         if (req.DryRun)
         {
+            // Nothing is stored, so no write looks the unit up: a key of a unit in between looks now.
+            await ReportUnit.RequireAsync(tenantDb, tenantId, caller, req.Org, ct);
             // A table of this template that names another year is refused on a dry run exactly as on a storing import:
             // the same 422 year-mismatch, so a client that checks first sees what the import would answer.
             if (recognition.Recognised) DocumentProblems.RequireYear(documentYear, req.Year, template.Code, document);
@@ -75,7 +81,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         if (document.Encoding is { } encoding) read["encoding"] = encoding;
         ReportRules.Check(template, input, read);
         ReportRules.RequireFigures(template, input);
-        var content = ReportContent.From(template.Code, input.Entries, req.Note);
+        var content = ReportContent.From(template, input.Entries, req.Note);
         var requestHash = SHA256.HashData([.. Encoding.UTF8.GetBytes($"import\n{req.Tenant}\n{req.Org}\n{req.Year}\n{template.Code}\n{req.Note}\n"), .. bytes]);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, found.Warnings, req.Note,
                 "report.version-imported", Preconditions.From(HttpContext.Request, requestHash));

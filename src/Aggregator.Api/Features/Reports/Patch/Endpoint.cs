@@ -44,11 +44,15 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         });
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct)
+    public override Task HandleAsync(Request req, CancellationToken ct)
     {
         var access = ProcessorState<RequestAccess>();
+        return ReportUnit.WriteAsync(tenantDb, access, calendar, req.Org, req.Year, () => WriteAsync(req, access, ct), ct);
+    }
+
+    private async Task WriteAsync(Request req, RequestAccess access, CancellationToken ct)
+    {
         var (caller, tenantId) = access;
-        await ReportUnit.RequireWritableAsync(tenantDb, access, calendar, req.Org, req.Year, ct);
 
         var patch = req.Values.ValueKind == JsonValueKind.Object ? ReportInput.FromJson(req.Values) : ReportInput.From(Array.Empty<RawValue>());
         var ifMatch = HttpContext.Request.Headers.IfMatch.ToString();
@@ -70,7 +74,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
             var input = FigurePatch.Apply(current.Values, patch);
             var validation = ReportRules.Check(template, input);
             ReportRules.RequireFigures(template, input);
-            var content = ReportContent.From(template.Code, input.Entries, req.Note);
+            var content = ReportContent.From(template, input.Entries, req.Note);
             changed = FigurePatch.Changed(current.Values, content, template);
             return new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, RuleFinding.From(validation.Warnings), req.Note,
                 "report.version-patched", preconditions);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Aggregator.Domain.Templates;
 using Aggregator.Domain.Values;
 
 namespace Aggregator.Api.Features.Reports.Shared;
@@ -14,18 +15,22 @@ namespace Aggregator.Api.Features.Reports.Shared;
 /// </summary>
 public sealed class ReportContent
 {
-    private ReportContent(string template, IReadOnlyList<KeyValuePair<string, decimal?>> values, string? note)
+    private ReportContent(ReportTemplate template, IReadOnlyList<KeyValuePair<string, decimal?>> values, string? note)
     {
-        Template = template;
+        Definition = template;
+        Template = template.Code;
         Values = values;
         ValuesJson = WriteValues(values);
-        var figures = $"{template}\n{WriteValues(values.Where(pair => pair.Value is not null).ToList())}";
+        var figures = $"{template.Code}\n{WriteValues(values.Where(pair => pair.Value is not null).ToList())}";
         // Without a note the hash is the figures' alone, as it was before notes counted: versions stored then keep
         // comparing equal to the same figures sent again without a note.
         Hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.IsNullOrEmpty(note) ? figures : $"{figures}\nnote\n{note}"));
     }
 
     public string Template { get; }
+
+    /// <summary>The template itself, resolved once by the endpoint from the catalog.</summary>
+    public ReportTemplate Definition { get; }
 
     /// <summary>Sorted by code (ordinal); null is a cell reported empty.</summary>
     public IReadOnlyList<KeyValuePair<string, decimal?>> Values { get; }
@@ -40,7 +45,7 @@ public sealed class ReportContent
     /// Only for input that passed validation: every entry a number or missing, no code twice. <paramref name="note"/> is the
     /// note the version will be stored with: an identical version is one with the same figures and the same note.
     /// </summary>
-    public static ReportContent From(string template, IEnumerable<RawValue> entries, string? note) =>
+    public static ReportContent From(ReportTemplate template, IEnumerable<RawValue> entries, string? note) =>
         new(template, entries
             .Select(entry => KeyValuePair.Create(entry.Code, entry.Kind == RawValueKind.Number ? Normalise(entry.Number) : (decimal?)null))
             .OrderBy(pair => pair.Key, StringComparer.Ordinal)

@@ -20,29 +20,43 @@ public static class ReportUnit
     /// </remarks>
     public static async Task RequireAsync(TenantDb tenantDb, Guid tenantId, Caller caller, string orgCode, CancellationToken ct)
     {
-        if (caller is { Role: KeyRoles.Reporter, OrgUnitCode: { } own })
-        {
-            if (own == orgCode) return;
-            throw ProblemException.NotFound($"Org unit '{orgCode}'");
-        }
-        if (RootUnit.IsAtRoot(caller)) return;
-
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        await FindAsync(db, caller, orgCode);
-        await db.CommitAsync();
+        RequireOwn(caller, orgCode);
+        if (!NeedsLook(caller)) return;
+        await tenantDb.RunAsync(tenantId, db => FindAsync(db, caller, orgCode), ct);
     }
 
     /// <summary>
-    /// What every write of a report (a version, a patch, an imported document) checks first: the route's unit is in the
-    /// caller's scope (else 404) and the year has begun where the tenant is (else 400 naming <c>year</c>).
+    /// Runs a write of a report (a version, a patch, an imported document) after the checks that need no database: a
+    /// reporter's own unit (else 404) and a year that has begun where the tenant is (else 400 naming <c>year</c>). The
+    /// unit itself is looked up once, by the write, inside its transaction (404 when the caller's scope does not reach it).
+    /// A refusal of the body before that look (400, 422) is answered only once the unit is known to be in scope, so a key
+    /// outside it learns nothing about its figures, not even whether they would pass: the failure path looks the unit up.
     /// </summary>
-    public static async Task RequireWritableAsync(TenantDb tenantDb, RequestAccess access, TenantCalendar calendar, string orgCode,
-        int year, CancellationToken ct)
+    public static async Task WriteAsync(TenantDb tenantDb, RequestAccess access, TenantCalendar calendar, string orgCode, int year,
+        Func<Task> write, CancellationToken ct)
     {
-        await RequireAsync(tenantDb, access.TenantId, access.Caller, orgCode, ct);
-        var currentYear = calendar.YearIn(access.TimeZone);
-        if (!ReportYears.Accepts(year, currentYear)) throw ProblemException.Invalid("year", ReportYears.Message(currentYear));
+        try
+        {
+            RequireOwn(access.Caller, orgCode);
+            var currentYear = calendar.YearIn(access.TimeZone);
+            if (!ReportYears.Accepts(year, currentYear)) throw ProblemException.Invalid("year", ReportYears.Message(currentYear));
+            await write();
+        }
+        catch (Exception refusal) when (refusal is ProblemException { Status: not StatusCodes.Status404NotFound } or FastEndpoints.ValidationFailureException
+                                        && NeedsLook(access.Caller))
+        {
+            await RequireAsync(tenantDb, access.TenantId, access.Caller, orgCode, ct);
+            throw;
+        }
     }
+
+    private static void RequireOwn(Caller caller, string orgCode)
+    {
+        if (caller is { Role: KeyRoles.Reporter, OrgUnitCode: { } own } && own != orgCode) throw ProblemException.NotFound($"Org unit '{orgCode}'");
+    }
+
+    /// <summary>Keys of units between a reporter's own and the root: only a look tells whether their scope reaches a unit.</summary>
+    private static bool NeedsLook(Caller caller) => caller is not { Role: KeyRoles.Reporter, OrgUnitCode: not null } && !RootUnit.IsAtRoot(caller);
 
     public static async Task<long> FindAsync(DbSession db, Caller caller, string orgCode)
     {

@@ -13,6 +13,13 @@ public static class CountedValues
     public static Task ReplaceAsync(DbSession db, ReportTemplate template, Guid tenantId, long orgUnitId, int year,
         IReadOnlyDictionary<string, decimal?> reported)
     {
+        var (codes, values) = Rows(template, reported);
+        return Data.ReplaceValuesAsync(db, tenantId, orgUnitId, year, codes, values);
+    }
+
+    /// <summary>The rows as two arrays for unnest: every indicator of the template, with its value or null.</summary>
+    public static (string[] Codes, decimal?[] Values) Rows(ReportTemplate template, IReadOnlyDictionary<string, decimal?> reported)
+    {
         var codes = new string[template.Indicators.Count];
         var values = new decimal?[codes.Length];
         for (var index = 0; index < codes.Length; index++)
@@ -20,6 +27,6 @@ public static class CountedValues
             codes[index] = template.Indicators[index].Code;
             values[index] = reported.GetValueOrDefault(codes[index]);
         }
-        return Data.ReplaceValuesAsync(db, tenantId, orgUnitId, year, codes, values);
+        return (codes, values);
     }
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 
 namespace Aggregator.Api.Features.Reports.Storing;
@@ -15,89 +16,140 @@ internal static class Data
 
     private sealed record ReportLock(int Version, bool Locked);
 
-    /// <summary>
-    /// 'off' or 'required': whether a new version waits for a reviewer before it counts. KEY SHARE holds off a change
-    /// of the setting (which locks the row FOR UPDATE) until this version commits, so that turning review off always
-    /// sees, and accepts, a version that was stored as submitted; writers do not block one another.
-    /// </summary>
-    public static Task<string> ReviewModeAsync(DbSession db, Guid tenantId) =>
-        db.QuerySingleAsync<string>("SELECT review FROM tenants WHERE tenant_id = @tenantId FOR KEY SHARE", new { tenantId });
+    /// <summary>Where the look's lock of the report asks for the Idempotency-Key's advisory lock, when there is a key.</summary>
+    private const string KeyHeld = "/* key held */ true";
 
     /// <summary>
-    /// The current version, its report row locked until commit so no other writer can pass the same If-Match.
-    /// Two statements on purpose: a writer that waited for the lock must see the version the other writer
-    /// committed. In one statement joining the version, READ COMMITTED re-checks only the locked report row
-    /// after the wait, against the version row read before it, and the join then finds nothing: the waiter
-    /// took the report for one without versions (a wrong 412, and no values-removed warning).
+    /// What a write learns before it decides, in one round trip (one command of several statements, run in order): the
+    /// Idempotency-Key's claim (<see cref="Idempotency.ClaimSql"/>, when there is a key), the route's unit if the caller's
+    /// scope reaches it, the review mode, the report row locked, and the version it then points at.
+    /// <list type="bullet">
+    /// <item>The review mode is read FOR KEY SHARE, which holds off a change of the setting (it locks the row FOR UPDATE)
+    /// until this version commits, so that turning review off always sees, and accepts, a version stored as submitted;
+    /// writers do not block one another. The tenants row is locked before the report row, in the order turning review
+    /// off locks them: the other order deadlocks a version of a report waiting for review with it.</item>
+    /// <item>The report row is locked FOR UPDATE until commit, so no other writer can pass the same If-Match; the current
+    /// version is read by the next statement, with a snapshot of its own taken after the lock was granted. In one
+    /// statement joining the version, READ COMMITTED would re-check only the locked report row after a wait, against the
+    /// version row read before it: a waiter would take the report for one without versions (a wrong 412).</item>
+    /// <item><c>now()</c>, the transaction's time: the new version's created_at, known before it is written, so that the
+    /// answer recorded for the Idempotency-Key goes out with the version.</item>
+    /// </list>
     /// </summary>
-    public static async Task<CurrentRow?> LockCurrentAsync(DbSession db, Guid tenantId, long orgUnitId, int year)
+    public static Task<Look> LookAsync(DbSession db, Auth.Caller caller, string orgCode, int year, Idempotency.Claim? claim, bool sweep)
     {
-        const string lockReport = """
+        const string unit = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @orgCode AND {Auth.OrgScope.SqlFilter}";
+        const string look = $"""
+            {unit};
+            SELECT review AS Review, now() AS Now FROM tenants WHERE tenant_id = @TenantId FOR KEY SHARE;
             SELECT current_version AS Version, locked AS Locked FROM reports
-            WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year
-            FOR UPDATE
-            """;
-        const string readVersion = """
+            WHERE tenant_id = @TenantId AND year = @year AND org_unit_id = ({unit}) AND {KeyHeld}
+            FOR UPDATE;
             SELECT version AS Version, content_hash AS ContentHash, template AS Template,
                    values::text AS Values, warnings::text AS Warnings, created_at AS CreatedAt,
                    status AS Status, status_at AS StatusAt, status_by AS StatusBy, status_comment AS StatusComment
             FROM report_versions
-            WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId AND year = @year AND version = @version
+            WHERE tenant_id = @TenantId AND year = @year AND org_unit_id = ({unit})
+              AND version = (SELECT current_version FROM reports WHERE tenant_id = @TenantId AND year = @year AND org_unit_id = ({unit}))
             """;
-        var row = await db.QuerySingleOrDefaultAsync<ReportLock>(lockReport, new { tenantId, orgUnitId, year });
-        if (row is null) return null;
-        var current = await db.QuerySingleAsync<CurrentRow>(readVersion, new { tenantId, orgUnitId, year, version = row.Version });
-        return current with { Locked = row.Locked };
+
+        var parameters = new DynamicParameters(Auth.OrgScope.Of(caller, db.Tenant));
+        parameters.Add("orgCode", orgCode);
+        parameters.Add("year", year);
+        // With a key, the report is locked only when the key's advisory lock is this transaction's (taken again, it stacks):
+        // while another request with the key is in flight, this one is answered 409 at once instead of waiting for its row.
+        var sql = look.Replace(KeyHeld, claim is null ? "true" : Idempotency.HeldSql, StringComparison.Ordinal);
+        if (claim is not null)
+        {
+            parameters.AddDynamicParams(claim.Parameters(db.Tenant));
+            sql = $"{Idempotency.ClaimSql};\n{(sweep ? $"{Idempotency.SweepSql};\n" : "")}{sql}";
+        }
+        return db.QueryMultipleAsync(sql, parameters, async grid =>
+        {
+            var claimed = claim is null ? null : await grid.ReadSingleAsync<Idempotency.ClaimRow>();
+            if (claim is not null && sweep) await grid.ReadAsync<long>();
+            var orgUnitId = await grid.ReadSingleOrDefaultAsync<long?>();
+            var tenant = await grid.ReadSingleAsync<TenantRow>();
+            var locked = await grid.ReadSingleOrDefaultAsync<ReportLock>();
+            var current = await grid.ReadSingleOrDefaultAsync<CurrentRow>();
+            return new Look(orgUnitId, claimed, tenant.Review, DateTime.SpecifyKind(tenant.Now, DateTimeKind.Utc),
+                locked is null || current is null ? null : current with { Locked = locked.Locked });
+        });
     }
 
-    /// <summary>
-    /// Points the report at its next version and returns that number; when <paramref name="counts"/> (review off, or
-    /// accepted on storing) the new version is also the one that counts; <paramref name="resubmission"/>: the current version
-    /// was returned, so the same content is a new version too. Two first versions racing without a
-    /// row to lock serialise on the primary key: the second waits, then becomes version 2 — unless its content
-    /// is the one the first stored, in which case nothing changes and the answer is null (unchanged).
-    /// </summary>
-    public static Task<int?> AdvanceAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string template, byte[] contentHash, bool counts,
-        bool resubmission)
-    {
-        const string sql = """
-            INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
-            VALUES (@tenantId, @orgUnitId, @year, @template, 1, @contentHash,
-                    CASE WHEN @counts THEN 1 END, CASE WHEN @counts THEN @template END)
-            ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
-               SET current_version = r.current_version + 1, template = excluded.template,
-                   content_hash = excluded.content_hash, updated_at = now(),
-                   counted_version = CASE WHEN @counts THEN r.current_version + 1 ELSE r.counted_version END,
-                   counted_template = CASE WHEN @counts THEN excluded.template ELSE r.counted_template END
-               WHERE r.content_hash <> excluded.content_hash OR @resubmission
-            RETURNING current_version
-            """;
-        return db.QuerySingleOrDefaultAsync<int?>(sql, new { tenantId, orgUnitId, year, template, contentHash, counts, resubmission });
-    }
+    /// <summary>What <see cref="LookAsync"/> found: null <see cref="OrgUnitId"/> when the unit is not in the caller's scope.</summary>
+    public sealed record Look(long? OrgUnitId, Idempotency.ClaimRow? Claim, string ReviewMode, DateTime Now, CurrentRow? Current);
+
+    private sealed record TenantRow(string Review, DateTime Now);
 
     /// <summary>A new version's review status as stored with it: who moved it there, when (now) and why.</summary>
     public sealed record InitialStatus(string Status, string By, string? Comment);
 
-    public static Task<DateTime> InsertVersionAsync(DbSession db, Guid tenantId, long orgUnitId, int year, int version,
-        string template, string values, string warnings, string? note, byte[] contentHash, string apiKeyId,
-        InitialStatus status, DateTimeOffset? reportedAt)
+    /// <summary>
+    /// A new version in one round trip (one command of several statements): the report pointed at its next version and
+    /// the version row (one statement, so that the version is written only when the report took it), when it counts the
+    /// value rows replaced, the audit entry, and the answer recorded for the Idempotency-Key. Returns the version the
+    /// report took; anything but the expected one means a first version of the same report was committed meanwhile (two
+    /// first versions have no row to lock beforehand; the second waits for the first on the primary key): the caller
+    /// throws everything away and runs again.
+    /// </summary>
+    /// <remarks>
+    /// The report row: when it counts (review off, or accepted on storing) the new version is also the one that counts;
+    /// a resubmission (the current version was returned) makes the same content a new version too. A first version racing
+    /// another with this very content changes nothing (no row returned): the caller's retry finds it unchanged.
+    /// </remarks>
+    public static Task<int?> WriteVersionAsync(DbSession db, NewVersion v, AuditEntry audit, Idempotency.Record? record)
     {
-        const string sql = """
+        const string versionSql = """
+            WITH advanced AS (
+                INSERT INTO reports AS r (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
+                VALUES (@TenantId, @OrgUnitId, @Year, @Template, 1, @ContentHash,
+                        CASE WHEN @Counts THEN 1 END, CASE WHEN @Counts THEN @Template END)
+                ON CONFLICT (tenant_id, org_unit_id, year) DO UPDATE
+                   SET current_version = r.current_version + 1, template = excluded.template,
+                       content_hash = excluded.content_hash, updated_at = now(),
+                       counted_version = CASE WHEN @Counts THEN r.current_version + 1 ELSE r.counted_version END,
+                       counted_template = CASE WHEN @Counts THEN excluded.template ELSE r.counted_template END
+                   WHERE r.content_hash <> excluded.content_hash OR @Resubmission
+                RETURNING current_version)
             INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, warnings, note, content_hash, api_key_id,
                                          status, status_at, status_by, status_comment, reported_at)
-            VALUES (@tenantId, @orgUnitId, @year, @version, @template, @values::jsonb, @warnings::jsonb, @note, @contentHash, @apiKeyId,
-                    @Status, now(), @By, @Comment, @reportedAt)
-            RETURNING created_at
+            SELECT @TenantId, @OrgUnitId, @Year, a.current_version, @Template, @VersionValues::jsonb, @Warnings::jsonb, @Note, @ContentHash,
+                   @ApiKeyId, @Status, now(), @StatusBy, @StatusComment, @ReportedAt
+            FROM advanced a WHERE a.current_version = @Version
+            RETURNING version
             """;
-        var parameters = new DynamicParameters(status);
-        parameters.AddDynamicParams(new { tenantId, orgUnitId, year, version, template, values, warnings, note, contentHash, apiKeyId, reportedAt });
-        return db.QuerySingleAsync<DateTime>(sql, parameters);
+        // report_values hold the version that counts: a submitted version changes nothing there until accepted.
+        const string valuesSql = """
+            WITH gone AS (DELETE FROM report_values WHERE tenant_id = @TenantId AND year = @Year AND org_unit_id = @OrgUnitId RETURNING 1)
+            SELECT count(*) FROM gone;
+            WITH added AS (
+                INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
+                SELECT @TenantId, @Year, @OrgUnitId, v.indicator, v.value
+                FROM unnest(@Codes::text[], @Figures::numeric[]) AS v(indicator, value)
+                RETURNING 1)
+            SELECT count(*) FROM added
+            """;
+
+        var parameters = new DynamicParameters(v);
+        var sql = versionSql;
+        if (v.Codes is not null) sql += ";\n" + valuesSql;
+        sql += ";\n" + AuditLog.CountedInsertSql;
+        parameters.AddDynamicParams(audit.Parameters());
+        if (record is not null)
+        {
+            sql += ";\n" + Idempotency.RecordSql;
+            parameters.AddDynamicParams(record.Parameters());
+        }
+        return db.QueryMultipleAsync(sql, parameters, grid => grid.ReadSingleOrDefaultAsync<int?>());
     }
 
-    /// <summary>
-    /// The counted values as rows for the rollups: the old rows out and all new rows in, one command of two statements
-    /// (one round trip).
-    /// </summary>
+    /// <summary>The parameters of <see cref="WriteVersionAsync"/>'s version; <see cref="Codes"/> null when it does not count yet.</summary>
+    public sealed record NewVersion(Guid TenantId, long OrgUnitId, int Year, int Version, string Template, byte[] ContentHash, bool Counts,
+        bool Resubmission, string VersionValues, string Warnings, string? Note, string ApiKeyId, string Status, string StatusBy,
+        string? StatusComment, DateTimeOffset? ReportedAt, string[]? Codes, decimal?[]? Figures);
+
+    /// <summary>The old counted value rows out and the new ones in (an accepted version), one round trip.</summary>
     public static Task ReplaceValuesAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string[] codes, decimal?[] values)
     {
         const string sql = """

@@ -18,79 +18,112 @@ internal static class Idempotency
     public const int InFlightRetryAfterSeconds = 1;
 
     /// <summary>
-    /// Claims the key for this transaction. Returns the recorded answer of an earlier identical request, or
-    /// null when this request is the first; throws 409 while another request with the key is in flight and
-    /// 422 when the key was used for a different request.
+    /// The claim in one statement, sent with the write's first look (<see cref="Data.LookAsync"/>). A transaction-scoped
+    /// advisory lock on the key, tried, not waited for: a second request with the key in flight is told (409) instead of
+    /// blocking on the first one's uncommitted row. Then the key's row, inserted — or, when the key expired (kept 24 hours
+    /// at least), taken over afresh. Answers whether the lock was free, whether this request claimed the key, and the row
+    /// as it was committed before (the recorded answer of an earlier request).
     /// </summary>
-    public static async Task<StoredAnswer?> ClaimAsync(DbSession db, Guid tenantId, string apiKeyId, string key, byte[] requestHash)
-    {
-        // Without this a second request would block on the first one's uncommitted row; with it, it is told.
-        const string tryLock = "SELECT pg_try_advisory_xact_lock(hashtextextended(@tenant || '/' || @apiKeyId || '/' || @key, 0))";
-        // Keys are kept for 24 hours at least; an expired key of this caller is free to be used again.
-        const string dropExpired = """
-            DELETE FROM idempotency_keys
-            WHERE tenant_id = @tenantId AND api_key_id = @apiKeyId AND idempotency_key = @key
-              AND created_at < now() - interval '24 hours'
-            """;
-        const string claim = """
-            INSERT INTO idempotency_keys (tenant_id, api_key_id, idempotency_key, request_hash)
-            VALUES (@tenantId, @apiKeyId, @key, @requestHash)
-            ON CONFLICT DO NOTHING
-            """;
-        const string recorded = """
-            SELECT request_hash AS RequestHash, status_code AS Status, response_body AS Body, location AS Location, etag AS ETag
-            FROM idempotency_keys
-            WHERE tenant_id = @tenantId AND api_key_id = @apiKeyId AND idempotency_key = @key
-            """;
+    public const string ClaimSql = $"""
+        WITH attempt AS MATERIALIZED (SELECT {HeldSql} AS free),
+        claimed AS (
+            INSERT INTO idempotency_keys AS k (tenant_id, api_key_id, idempotency_key, request_hash)
+            SELECT @idemTenantId, @idemKeyId, @idemKey, @idemRequestHash FROM attempt WHERE attempt.free
+            ON CONFLICT (tenant_id, api_key_id, idempotency_key) DO UPDATE
+               SET request_hash = excluded.request_hash, created_at = now(),
+                   status_code = NULL, response_body = NULL, location = NULL, etag = NULL
+               WHERE k.created_at < now() - interval '24 hours'
+            RETURNING 1)
+        SELECT a.free AS Free, EXISTS (SELECT 1 FROM claimed) AS Claimed, k.request_hash AS RequestHash,
+               k.status_code AS Status, k.response_body AS Body, k.location AS Location, k.etag AS ETag
+        FROM attempt a
+        LEFT JOIN idempotency_keys k ON k.tenant_id = @idemTenantId AND k.api_key_id = @idemKeyId AND k.idempotency_key = @idemKey
+        """;
 
-        var parameters = new { tenantId, tenant = tenantId.ToString(), apiKeyId, key, requestHash };
-        if (!await db.QuerySingleAsync<bool>(tryLock, parameters))
+    /// <summary>The key's advisory lock, tried: true when this transaction holds it (or now took it).</summary>
+    public const string HeldSql = "pg_try_advisory_xact_lock(hashtextextended(@idemTenant || '/' || @idemKeyId || '/' || @idemKey, 0))";
+
+    /// <summary>A key as a request presents it.</summary>
+    public sealed record Claim(string ApiKeyId, string Key, byte[] RequestHash)
+    {
+        public object Parameters(Guid tenantId) => new
+        {
+            idemTenantId = tenantId, idemTenant = tenantId.ToString(), idemKeyId = ApiKeyId, idemKey = Key, idemRequestHash = RequestHash,
+        };
+    }
+
+    /// <summary>What <see cref="ClaimSql"/> answered.</summary>
+    public sealed record ClaimRow(bool Free, bool Claimed, byte[]? RequestHash, int? Status, string? Body, string? Location, string? ETag);
+
+    /// <summary>
+    /// The outcome of a claim: null when this request is the first with the key (it goes on), the recorded answer of an
+    /// earlier identical request; 409 while another request with the key is in flight, 422 when the key was used for a
+    /// different request.
+    /// </summary>
+    public static async Task<StoredAnswer?> OutcomeAsync(DbSession db, Claim claim, ClaimRow row)
+    {
+        if (!row.Free)
             throw new ProblemException(StatusCodes.Status409Conflict,
                 "A request with this Idempotency-Key is still being processed; retry when it has finished (Retry-After).")
             {
                 RetryAfterSeconds = InFlightRetryAfterSeconds,
             };
-
-        await db.ExecuteAsync(dropExpired, parameters);
-        if (await db.ExecuteAsync(claim, parameters) == 1) return null;
-
-        var row = await db.QuerySingleAsync<RecordedRow>(recorded, parameters);
-        if (!row.RequestHash.AsSpan().SequenceEqual(requestHash))
+        if (row.Claimed) return null;
+        // Committed after this statement's snapshot was taken, and before its insert met it: read it now (rare).
+        if (row.RequestHash is null) row = await db.QuerySingleAsync<ClaimRow>(RecordedSql, claim.Parameters(db.Tenant));
+        if (!row.RequestHash!.AsSpan().SequenceEqual(claim.RequestHash))
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
                 "This Idempotency-Key was already used for a different request; use a new key for a new request.",
                 type: ProblemTypes.IdempotencyKeyReused);
         return new StoredAnswer(row.Status ?? StatusCodes.Status201Created, row.Body ?? "", row.Location, row.ETag);
     }
 
-    public static Task RecordAsync(DbSession db, Guid tenantId, string apiKeyId, string key, StoredAnswer answer)
+    private const string RecordedSql = """
+        SELECT true AS Free, false AS Claimed, request_hash AS RequestHash, status_code AS Status, response_body AS Body,
+               location AS Location, etag AS ETag
+        FROM idempotency_keys
+        WHERE tenant_id = @idemTenantId AND api_key_id = @idemKeyId AND idempotency_key = @idemKey
+        """;
+
+    /// <summary>The answer recorded with the key, as one statement of the version's write (it answers a count).</summary>
+    public const string RecordSql = """
+        WITH recorded AS (
+            UPDATE idempotency_keys SET status_code = @idemStatus, response_body = @idemBody, location = @idemLocation, etag = @idemETag
+            WHERE tenant_id = @idemTenantId AND api_key_id = @idemKeyId AND idempotency_key = @idemKey
+            RETURNING 1)
+        SELECT count(*) FROM recorded
+        """;
+
+    /// <summary>The parameters of <see cref="RecordSql"/>.</summary>
+    public sealed record Record(Guid TenantId, Claim Claim, StoredAnswer Answer)
     {
-        const string sql = """
-            UPDATE idempotency_keys SET status_code = @Status, response_body = @Body, location = @Location, etag = @ETag
-            WHERE tenant_id = @tenantId AND api_key_id = @apiKeyId AND idempotency_key = @key
-            """;
-        return db.ExecuteAsync(sql, new { tenantId, apiKeyId, key, answer.Status, answer.Body, answer.Location, answer.ETag });
+        public object Parameters() => new
+        {
+            idemTenantId = TenantId, idemKeyId = Claim.ApiKeyId, idemKey = Claim.Key, idemStatus = Answer.Status, idemBody = Answer.Body,
+            idemLocation = Answer.Location, idemETag = Answer.ETag,
+        };
     }
 
+    /// <summary>Records the answer on its own, when nothing else is written (an unchanged version).</summary>
+    public static Task RecordAsync(DbSession db, Record record) => db.QuerySingleAsync<long>(RecordSql, record.Parameters());
+
     /// <summary>
-    /// Keys older than 24 hours of this tenant, a few at a time, skipping rows another writer holds.
+    /// Keys older than 24 hours of this tenant, a few at a time, skipping rows another writer holds, sent with the claim.
     /// Keeps the table bounded without a separate job: run on one keyed request in <see cref="SweepEvery"/>, it removes
-    /// up to 100 rows each time, far more than the requests in between add, at a round trip per 16 requests instead of each.
+    /// up to 100 rows each time, far more than the requests in between add.
     /// </summary>
     public const int SweepEvery = 16;
 
     public static bool SweepDue() => Random.Shared.Next(SweepEvery) == 0;
 
-    public static Task SweepExpiredAsync(DbSession db, Guid tenantId)
-    {
-        const string sql = """
+    public const string SweepSql = """
+        WITH gone AS (
             DELETE FROM idempotency_keys
             WHERE ctid IN (
                 SELECT ctid FROM idempotency_keys
-                WHERE tenant_id = @tenantId AND created_at < now() - interval '24 hours'
+                WHERE tenant_id = @idemTenantId AND created_at < now() - interval '24 hours'
                 LIMIT 100 FOR UPDATE SKIP LOCKED)
-            """;
-        return db.ExecuteAsync(sql, new { tenantId });
-    }
-
-    private sealed record RecordedRow(byte[] RequestHash, int? Status, string? Body, string? Location, string? ETag);
+            RETURNING 1)
+        SELECT count(*) FROM gone
+        """;
 }

@@ -15,15 +15,10 @@ namespace Aggregator.Api.Features.Reports.Storing;
 /// <summary>
 /// Stores a validated report as a new immutable version, shared by the POST of versions, the PATCH of a report
 /// and the storing import: idempotency key, If-Match, the version, the current pointer and value rows, the audit entry and
-/// the observers, all in one transaction.
+/// the observers' dirty mark, all in one transaction of four round trips (look, write, mark, commit), retried as a unit;
+/// after the commit, the follow-ups (<see cref="FollowUps"/>).
 /// </summary>
-public sealed class VersionWriter(
-    TenantDb tenantDb,
-    TemplateCatalog catalog,
-    IEnumerable<IFiguresObserver> observers,
-    DatabaseRetry retry,
-    TimeProvider clock,
-    ILogger<VersionWriter> logger)
+public sealed class VersionWriter(TenantDb tenantDb, FollowUps followUps, TimeProvider clock)
 {
     // Chinese messages readable in the stored answers and warnings, as the API writes them elsewhere.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -46,40 +41,53 @@ public sealed class VersionWriter(
 
     private async Task<StoredAnswer> StoreAsync(Write w, Func<StoredVersion, Submission, object> answer, CancellationToken ct)
     {
-        var (caller, tenantId, preconditions) = (w.Caller, w.TenantId, w.Preconditions);
-        StoredAnswer result;
-        Submission s;
-        bool appended;
-        await using (var db = await tenantDb.BeginAsync(tenantId, ct))
-        {
-            var orgUnitId = await ReportUnit.FindAsync(db, caller, w.OrgCode);
-            if (preconditions.IdempotencyKey is { } key)
-            {
-                if (await Idempotency.ClaimAsync(db, tenantId, caller.KeyId, key, preconditions.RequestHash) is { } recorded)
-                    return recorded;
-                if (Idempotency.SweepDue()) await Idempotency.SweepExpiredAsync(db, tenantId);
-            }
-
-            (s, var stored) = await StoreInAsync(db, w, orgUnitId, ct);
-            appended = !stored.Unchanged;
-
-            result = new StoredAnswer(appended ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                JsonSerializer.Serialize(answer(stored, s), Json), appended ? stored.Location : null, stored.ETag);
-            if (preconditions.IdempotencyKey is { } storedKey) await Idempotency.RecordAsync(db, tenantId, caller.KeyId, storedKey, result);
-            // Last before the commit: marking the year dirty locks its rollup_state row, which every version of the
-            // tenant's year needs, until the commit. The shorter that hold, the more versions of one year commit per second.
-            if (appended) await MarkChangingAsync(db, tenantId, s.Year, ct);
-            await db.CommitAsync();
-        }
-
-        // The version is committed whatever the client does now: queue its rollup even if it has hung up.
-        if (appended)
+        // The unit of work, retried whole on a fresh transaction after a transient fault before its COMMIT: it reads only
+        // the submission already in memory, never the request again.
+        var (result, appended) = await tenantDb.RunAsync(w.TenantId, db => StoreOnceAsync(db, w, answer, ct), ct);
+        if (appended is { } s)
         {
             CountStored(s);
-            await NotifyStoredAsync(tenantId, s.Year, CancellationToken.None);
+            await followUps.FiguresChangedAsync(w.TenantId, [s.Year]);
         }
         return result;
     }
+
+    /// <summary>
+    /// One attempt, in one transaction: the look (claim, unit, review mode, lock, current version) in one round trip, then
+    /// the write (version, values, audit, recorded answer) in another, then the observers' dirty mark. Returns the answer,
+    /// and the submission when a new version was stored.
+    /// </summary>
+    private async Task<(StoredAnswer Answer, Submission? Appended)> StoreOnceAsync(DbSession db, Write w,
+        Func<StoredVersion, Submission, object> answer, CancellationToken ct)
+    {
+        var claim = w.Preconditions.IdempotencyKey is { } key ? new Idempotency.Claim(w.Caller.KeyId, key, w.Preconditions.RequestHash) : null;
+        var look = await Data.LookAsync(db, w.Caller, w.OrgCode, w.Year, claim, sweep: claim is not null && Idempotency.SweepDue());
+        if (look.OrgUnitId is not { } orgUnitId) throw ProblemException.NotFound($"Org unit '{w.OrgCode}'");
+        if (claim is not null && await Idempotency.OutcomeAsync(db, claim, look.Claim!) is { } recorded) return (recorded, null);
+
+        var (s, plan) = Decide(w, look);
+        if (plan is null)
+        {
+            var unchanged = Unchanged(s, look.Current!);
+            var same = Answer(unchanged, s, answer);
+            if (claim is not null) await Idempotency.RecordAsync(db, new Idempotency.Record(w.TenantId, claim, same));
+            return (same, null);
+        }
+
+        var stored = plan.Stored;
+        var result = Answer(stored, s, answer);
+        var record = claim is null ? null : new Idempotency.Record(w.TenantId, claim, result);
+        if (await Data.WriteVersionAsync(db, plan.Row, plan.Audit, record) != stored.Version)
+            throw new ConcurrentWriteException($"A first version of '{s.OrgCode}' for {s.Year} was stored meanwhile.");
+        // Last before the commit: marking the year dirty may lock a row every version of the tenant's year needs, until
+        // the commit. The shorter that hold, the more versions of one year commit per second.
+        await followUps.MarkChangingAsync(db, w.TenantId, [s.Year], ct);
+        return (result, s);
+    }
+
+    private static StoredAnswer Answer(StoredVersion stored, Submission s, Func<StoredVersion, Submission, object> answer) =>
+        new(stored.Unchanged ? StatusCodes.Status200OK : StatusCodes.Status201Created, JsonSerializer.Serialize(answer(stored, s), Json),
+            stored.Unchanged ? null : stored.Location, stored.ETag);
 
     /// <summary>
     /// One write as the transaction sees it: who, where, the preconditions, and what to store once the current version
@@ -120,9 +128,8 @@ public sealed class VersionWriter(
                 await db.ExecuteAsync("SAVEPOINT submission");
                 try
                 {
-                    var (_, stored) = await StoreInAsync(db, Write.Of(s), await ReportUnit.FindAsync(db, s.Caller, s.OrgCode), ct);
+                    outcomes.Add(new BatchOutcome(s, await StoreInBatchAsync(db, s), null));
                     await db.ExecuteAsync("RELEASE SAVEPOINT submission");
-                    outcomes.Add(new BatchOutcome(s, !stored.Unchanged, null));
                 }
                 catch (ProblemException problem)
                 {
@@ -130,30 +137,45 @@ public sealed class VersionWriter(
                     outcomes.Add(new BatchOutcome(s, false, problem));
                 }
             }
-            foreach (var year in outcomes.Where(o => o.Appended).Select(o => o.Submission.Year).Distinct())
-                await MarkChangingAsync(db, tenantId, year, ct);
+            await followUps.MarkChangingAsync(db, tenantId, outcomes.Where(o => o.Appended).Select(o => o.Submission.Year), ct);
             await db.CommitAsync();
         }
 
         foreach (var outcome in outcomes.Where(o => o.Appended)) CountStored(outcome.Submission);
-        foreach (var year in outcomes.Where(o => o.Appended).Select(o => o.Submission.Year).Distinct())
-            await NotifyStoredAsync(tenantId, year, CancellationToken.None);
+        await followUps.FiguresChangedAsync(tenantId, outcomes.Where(o => o.Appended).Select(o => o.Submission.Year));
         return outcomes;
+    }
+
+    /// <summary>One submission of a batch, under its savepoint: true when it stored a new version.</summary>
+    private async Task<bool> StoreInBatchAsync(DbSession db, Submission submission)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var look = await Data.LookAsync(db, submission.Caller, submission.OrgCode, submission.Year, claim: null, sweep: false);
+            if (look.OrgUnitId is null) throw ProblemException.NotFound($"Org unit '{submission.OrgCode}'");
+            var (s, plan) = Decide(Write.Of(submission), look);
+            if (plan is null) return false;
+            if (await Data.WriteVersionAsync(db, plan.Row, plan.Audit, record: null) == plan.Stored.Version) return true;
+            // A first version of the same report committed meanwhile: undo this one's rows and look again, once.
+            await db.ExecuteAsync("ROLLBACK TO SAVEPOINT submission");
+            await db.ExecuteAsync("SAVEPOINT submission");
+            if (attempt == 2) throw new ConcurrentWriteException($"A first version of '{s.OrgCode}' for {s.Year} was stored meanwhile.");
+        }
     }
 
     private static void CountStored(Submission s) =>
         AggregatorTelemetry.VersionsStored.Add(1, new KeyValuePair<string, object?>(AggregatorTelemetry.TemplateAttribute, s.Content.Template));
 
+    /// <summary>What to write, decided from the look: nothing (null: identical to the current version), or a new version.</summary>
+    private sealed record Plan(StoredVersion Stored, Data.NewVersion Row, AuditEntry Audit);
+
     /// <summary>
-    /// Within the caller's transaction: If-Match, the lock, then a new version or the identical current one. A correction
-    /// is applied here, to the current version as locked: 404 without one, after If-Match has named it.
+    /// If-Match, the lock, then a new version or the identical current one. A correction is applied here, to the current
+    /// version as locked: 404 without one, after If-Match has named it.
     /// </summary>
-    private async Task<(Submission, StoredVersion)> StoreInAsync(DbSession db, Write w, long orgUnitId, CancellationToken ct)
+    private (Submission, Plan?) Decide(Write w, Data.Look look)
     {
-        // The tenants row before the report row, in the order turning review off locks them (the setting, then the
-        // reports waiting for a reviewer): the other order deadlocks a version of a report waiting for review with it.
-        var reviewMode = await Data.ReviewModeAsync(db, w.TenantId);
-        var current = await Data.LockCurrentAsync(db, w.TenantId, orgUnitId, w.Year);
+        var current = look.Current;
         if (w.Correction is { } correction && current is null) throw NothingToCorrect(correction);
         // If-Match is evaluated before the content is compared, so a stale If-Match is a 412 even when the
         // content equals the current version's. RFC 9110 §13.1.1 would allow a 2xx there ("the change is
@@ -168,18 +190,18 @@ public sealed class VersionWriter(
         var identical = current is not null && current.ContentHash.AsSpan().SequenceEqual(s.Content.Hash)
                         && current.Status != ReviewStatus.Returned;
         if (current is { Locked: true } && !identical) throw Locked(s);
-        return (s, identical
-            ? Unchanged(s, current!)
-            : await AppendAsync(db, s, orgUnitId, current, reviewMode, ct));
+        return (s, identical ? null : Append(s, look.OrgUnitId!.Value, current, look.ReviewMode, look.Now));
     }
 
     /// <summary>404: a correction of a report that has no version yet; the first version is POSTed whole.</summary>
     private static ProblemException NothingToCorrect(Correction c) => new(StatusCodes.Status404NotFound,
         $"The report of '{c.OrgCode}' for {c.Year} has no version to correct; send its first version whole (POST …/reports/{c.Year}/versions).");
 
-    /// <summary>The new version, the current pointer and value rows and its audit entry (the observers are told by the caller, last).</summary>
-    private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current,
-        string reviewMode, CancellationToken ct)
+    /// <summary>
+    /// The new version as it will be stored: its number is the current one's next (the report row is locked; a first version
+    /// is 1 unless another is committed meanwhile, which the write finds), created now (the transaction's time).
+    /// </summary>
+    private Plan Append(Submission s, long orgUnitId, Data.CurrentRow? current, string reviewMode, DateTime now)
     {
         var (caller, tenantId, content) = (s.Caller, s.TenantId, s.Content);
         IReadOnlyList<RuleFinding> warnings = current is not null && RemovedSince(current, content) is { } removed
@@ -191,29 +213,23 @@ public sealed class VersionWriter(
             : new Data.InitialStatus(ReviewStatus.Accepted, ReviewStatus.System, "review is off: accepted on receipt");
         var counts = status.Status == ReviewStatus.Accepted;
         var resubmission = current is not null && current.Status == ReviewStatus.Returned;
-        if (await Data.AdvanceAsync(db, tenantId, orgUnitId, s.Year, content.Template, content.Hash, counts, resubmission) is not { } version)
-        {
-            // A first version with this very content was committed while this one waited for the row.
-            return Unchanged(s, await Data.LockCurrentAsync(db, tenantId, orgUnitId, s.Year)
-                                ?? throw new InvalidOperationException("The report row that refused the version is gone."));
-        }
-
-        var createdAt = await Data.InsertVersionAsync(db, tenantId, orgUnitId, s.Year, version, content.Template,
-            content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, content.Hash, caller.KeyId, status,
-            // Timeliness is judged by the injected clock (not the database's now()), so that a test can move time.
-            s.ReportedAt ?? clock.GetUtcNow());
+        var version = (current?.Version ?? 0) + 1;
         // report_values hold the version that counts: a submitted version changes nothing there until accepted.
-        if (counts)
-            await CountedValues.ReplaceAsync(db, catalog.Find(content.Template)!, tenantId, orgUnitId, s.Year,
-                content.Values.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal));
+        var (codes, figures) = counts
+            ? CountedValues.Rows(content.Definition, content.Values.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal))
+            : (null, null);
+        var row = new Data.NewVersion(tenantId, orgUnitId, s.Year, version, content.Template, content.Hash, counts, resubmission,
+            content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, caller.KeyId, status.Status, status.By, status.Comment,
+            // Timeliness is judged by the injected clock (not the database's now()), so that a test can move time.
+            s.ReportedAt ?? clock.GetUtcNow(), codes, figures);
 
         var stored = new StoredVersion(version, ETags.Of(version, content.Hash),
-            ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), createdAt, warnings, Unchanged: false,
-            new VersionStatus(status.Status, status.By, createdAt, status.Comment));
-        await AuditLog.AppendAsync(db, tenantId, caller.Actor, s.AuditAction, AuditSubject.Report(s.OrgCode, orgUnitId, s.Year),
+            ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), now, warnings, Unchanged: false,
+            new VersionStatus(status.Status, status.By, now, status.Comment));
+        var audit = new AuditEntry(tenantId, caller.Actor, s.AuditAction, AuditSubject.Report(s.OrgCode, orgUnitId, s.Year),
             new { version, template = content.Template, etag = stored.ETag, status = status.Status, warnings = warnings.Count,
                   idempotencyKey = s.Preconditions.IdempotencyKey, reportedAt = s.ReportedAt });
-        return stored;
+        return new Plan(stored, row, audit);
     }
 
     /// <summary>
@@ -232,12 +248,12 @@ public sealed class VersionWriter(
         "(POST …/reports/{year}/reopen) before a new version can be stored.", type: ProblemTypes.ReportLocked);
 
     /// <summary>The values-removed warning when the new content leaves empty what the current version had.</summary>
-    private RuleFinding? RemovedSince(Data.CurrentRow current, ReportContent content)
+    private static RuleFinding? RemovedSince(Data.CurrentRow current, ReportContent content)
     {
-        if (current.Template != content.Template || catalog.Find(content.Template) is not { } template) return null;
+        if (current.Template != content.Template) return null;
         var previous = JsonSerializer.Deserialize<Dictionary<string, decimal?>>(current.Values) ?? [];
         var next = content.Values.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
-        return RemovedValues.Find(template, current.Version, previous, next) is { } outcome ? RuleFinding.From(outcome) : null;
+        return RemovedValues.Find(content.Definition, current.Version, previous, next) is { } outcome ? RuleFinding.From(outcome) : null;
     }
 
     private static void CheckIfMatch(string? ifMatch, Data.CurrentRow? current)
@@ -251,25 +267,5 @@ public sealed class VersionWriter(
             throw new ProblemException(StatusCodes.Status412PreconditionFailed,
                 $"The report has changed: its current version is {current.Version} ({etag}). Read it and submit again.",
                 new Dictionary<string, object?> { ["currentVersion"] = current.Version, ["currentEtag"] = etag });
-    }
-
-    /// <summary>Inside the version's transaction: the observers mark the year's figures as changing.</summary>
-    private async Task MarkChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct)
-    {
-        foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, year, ct);
-    }
-
-    private async Task NotifyStoredAsync(Guid tenantId, int year, CancellationToken ct)
-    {
-        foreach (var observer in observers)
-        {
-            // The version is committed: an observer failing now must not turn the answer into an error.
-            // Queuing the rollup is idempotent (at most one queued per year), so it is retried on its own after a transient fault.
-            try { await retry.ExecuteAsync(attempt => observer.OnFiguresChangedAsync(tenantId, year, attempt), ct); }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                logger.LogError(error, "Observer {Observer} failed after a report version of {Year} was stored", observer.GetType().Name, year);
-            }
-        }
     }
 }

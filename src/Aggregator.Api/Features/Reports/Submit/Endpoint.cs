@@ -31,18 +31,22 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         });
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct)
+    public override Task HandleAsync(Request req, CancellationToken ct)
     {
         var access = ProcessorState<RequestAccess>();
+        return ReportUnit.WriteAsync(tenantDb, access, calendar, req.Org, req.Year, () => WriteAsync(req, access, ct), ct);
+    }
+
+    private async Task WriteAsync(Request req, RequestAccess access, CancellationToken ct)
+    {
         var (caller, tenantId) = access;
-        await ReportUnit.RequireWritableAsync(tenantDb, access, calendar, req.Org, req.Year, ct);
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var input = ReportInput.FromJson(req.Values);
         var validation = ReportRules.Check(template, input);
         ReportRules.RequireFigures(template, input);
 
-        var content = ReportContent.From(template.Code, input.Entries, req.Note);
+        var content = ReportContent.From(template, input.Entries, req.Note);
         var warnings = RuleFinding.From(validation.Warnings);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, warnings, req.Note,
                 "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));

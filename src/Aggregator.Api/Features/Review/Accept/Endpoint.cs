@@ -33,12 +33,13 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "接受");
-        var outcome = await review.AcceptAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment,
-            lockYear: true, "report.version-accepted", ct);
-        var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);
-        await db.CommitAsync();
+        var (outcome, view) = await tenantDb.RunAsync(tenantId, async db =>
+        {
+            var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "接受");
+            var outcome = await review.AcceptAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment,
+                lockYear: true, "report.version-accepted", ct);
+            return (outcome, VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog));
+        }, ct);
         await review.NotifyAsync(tenantId, req.Year, outcome);
         await Send.OkAsync(view, ct);
     }

@@ -22,14 +22,16 @@ public sealed class Endpoint(TenantDb tenantDb, ReviewTransitions review) : Endp
     public override async Task HandleAsync(ReopenRequest req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var report = await Data.LockReportAsync(db, caller, req.Org, req.Year)
-                     ?? throw ProblemException.NotFound($"A report of '{req.Org}' for {req.Year}");
-        // Reopening lets the unit replace what a reviewer accepted: the same hands as accepting, and not the key whose
-        // version counts now.
-        SeparationOfDuties.RequireMayReview(caller, report.UnitPath, report.CountedBy, "重新开放");
-        await review.ReopenAsync(db, report, req.Org, req.Year, caller.Actor, req.Comment);
-        await db.CommitAsync();
+        var report = await tenantDb.RunAsync(tenantId, async db =>
+        {
+            var report = await Data.LockReportAsync(db, caller, req.Org, req.Year)
+                         ?? throw ProblemException.NotFound($"A report of '{req.Org}' for {req.Year}");
+            // Reopening lets the unit replace what a reviewer accepted: the same hands as accepting, and not the key whose
+            // version counts now.
+            SeparationOfDuties.RequireMayReview(caller, report.UnitPath, report.CountedBy, "重新开放");
+            await review.ReopenAsync(db, report, req.Org, req.Year, caller.Actor, req.Comment);
+            return report;
+        }, ct);
         await Send.OkAsync(new ReopenResponse(req.Org, req.Year, Locked: false, report.CountedVersion, report.CurrentVersion), ct);
     }
 }

@@ -31,11 +31,12 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "退回");
-        var outcome = await review.ReturnAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment!, ct);
-        var view = VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog);
-        await db.CommitAsync();
+        var (outcome, view) = await tenantDb.RunAsync(tenantId, async db =>
+        {
+            var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "退回");
+            var outcome = await review.ReturnAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment!, ct);
+            return (outcome, VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog));
+        }, ct);
         await review.NotifyAsync(tenantId, req.Year, outcome);
         await Send.OkAsync(view, ct);
     }

@@ -23,7 +23,7 @@ public sealed class Request
     }
 }
 
-public sealed class Endpoint(TenantDb tenantDb, ReviewTransitions review) : Endpoint<Request, SettingsView>
+public sealed class Endpoint(TenantDb tenantDb, ReviewTransitions review, FollowUps followUps) : Endpoint<Request, SettingsView>
 {
     public override void Configure()
     {
@@ -46,29 +46,31 @@ public sealed class Endpoint(TenantDb tenantDb, ReviewTransitions review) : Endp
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         RootUnit.Require(caller, "change the tenant's settings");
 
-        var changedYears = new SortedSet<int>();
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var previous = await Data.LockReviewAsync(db);
-        if (previous != req.Review)
+        var (settings, changedYears) = await tenantDb.RunAsync(tenantId, async db =>
         {
-            await Data.SetReviewAsync(db, req.Review);
-            await AuditLog.AppendAsync(db, tenantId, caller.Actor, "settings.changed", "review", new { review = req.Review, previous });
-            if (req.Review == ReviewModes.Off)
+            var changedYears = new SortedSet<int>();
+            var previous = await Data.LockReviewAsync(db);
+            if (previous != req.Review)
             {
-                var comment = $"review turned off by {caller.Actor}: accepted as it was waiting";
-                foreach (var pending in (await Review.Data.PendingAsync(db)).ToList())
+                await Data.SetReviewAsync(db, req.Review);
+                await AuditLog.AppendAsync(db, tenantId, caller.Actor, "settings.changed", "review", new { review = req.Review, previous });
+                if (req.Review == ReviewModes.Off)
                 {
-                    var report = await Review.Data.LockReportAsync(db, Caller.Admin, pending.OrgCode, pending.Year);
-                    var version = await Review.Data.FindVersionAsync(db, pending.OrgUnitId, pending.Year, pending.Version);
-                    await review.AcceptAsync(db, report!, version!, pending.OrgCode, pending.Year, ReviewStatus.System, comment,
-                        lockYear: false, "report.version-accepted", ct);
-                    changedYears.Add(pending.Year);
+                    var comment = $"review turned off by {caller.Actor}: accepted as it was waiting";
+                    foreach (var pending in (await Review.Data.PendingAsync(db)).ToList())
+                    {
+                        var report = await Review.Data.LockReportAsync(db, Caller.Admin, pending.OrgCode, pending.Year);
+                        var version = await Review.Data.FindVersionAsync(db, pending.OrgUnitId, pending.Year, pending.Version);
+                        await review.AcceptAsync(db, report!, version!, pending.OrgCode, pending.Year, ReviewStatus.System, comment,
+                            lockYear: false, "report.version-accepted", ct);
+                        changedYears.Add(pending.Year);
+                    }
                 }
             }
-        }
-        var settings = await Data.ReadAsync(db);
-        await db.CommitAsync();
-        foreach (var year in changedYears) await review.NotifyAsync(tenantId, year, new ReviewTransitions.Outcome(true, true));
+            return (await Data.ReadAsync(db), changedYears);
+        }, ct);
+        // Committed: the rollups of the accepted years are queued on the guarded path, which never fails the answer.
+        await followUps.FiguresChangedAsync(tenantId, changedYears);
         await Send.OkAsync(settings, ct);
     }
 }

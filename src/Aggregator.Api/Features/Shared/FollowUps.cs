@@ -1,0 +1,49 @@
+using Aggregator.Data;
+using Aggregator.Data.Resilience;
+using Aggregator.Data.Telemetry;
+
+namespace Aggregator.Api.Features.Shared;
+
+/// <summary>
+/// What every write that changes figures does beside its rows: inside its transaction, the observers mark the years
+/// changing (<see cref="MarkChangingAsync"/>); after its COMMIT, the one guarded path for what follows (queuing the
+/// rollup: <see cref="FiguresChangedAsync"/>). A follow-up is retried after a transient fault, and one that still fails
+/// is logged and counted (<c>aggregator.follow_ups.failed</c>), never thrown: the write is committed, its answer says
+/// so, and the recurring sweep recomputes whatever is still dirty.
+/// </summary>
+public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseRetry retry, ILogger<FollowUps> logger)
+{
+    /// <summary>Inside the write's transaction: the years' figures are changing.</summary>
+    public async Task MarkChangingAsync(DbSession db, Guid tenantId, IEnumerable<int> years, CancellationToken ct)
+    {
+        foreach (var year in years.Distinct())
+            foreach (var observer in observers)
+                await observer.OnFiguresChangingAsync(db, tenantId, year, ct);
+    }
+
+    /// <summary>After the COMMIT: tells the observers, each year once, and never fails.</summary>
+    public async Task FiguresChangedAsync(Guid tenantId, IEnumerable<int> years)
+    {
+        foreach (var year in years.Distinct())
+            foreach (var observer in observers)
+                await RunAsync($"{observer.GetType().Name} {year}", ct => observer.OnFiguresChangedAsync(tenantId, year, ct));
+    }
+
+    /// <summary>
+    /// Runs one follow-up of a committed write: retried after a transient fault, and logged and counted if it still fails.
+    /// Not cancelled with the request: the write is stored whatever the client does now.
+    /// </summary>
+    public async Task RunAsync(string followUp, Func<CancellationToken, Task> work)
+    {
+        try
+        {
+            await retry.ExecuteAsync(work, CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            AggregatorTelemetry.FollowUpsFailed.Add(1);
+            logger.LogError(error, "Follow-up {FollowUp} failed after its write was committed; the write stands and the sweep catches up",
+                followUp);
+        }
+    }
+}
