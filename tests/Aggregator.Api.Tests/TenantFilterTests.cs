@@ -34,7 +34,7 @@ public sealed partial class TenantFilterTests
         // Authentication finds the key by its hash; the key-lookup policy shows only the row with that hash.
         ["FROM api_keys WHERE key_hash = @hash"] = "the tenant is what this lookup finds out",
         // /metrics: the oldest stale figures of any tenant, one aggregate through rollup_state's monitoring policy.
-        ["FROM rollup_state WHERE dirty_since IS NOT NULL"] = "the staleness gauge is across tenants by definition",
+        ["FROM figure_changes WHERE kind <> 'deadline'"] = "the staleness gauge is across tenants by definition",
         // The platform admin following a job: the job-lookup policy shows only the handle with that id.
         ["FROM job_handles WHERE job_id = @jobId"] = "the tenant is what this lookup finds out",
     };

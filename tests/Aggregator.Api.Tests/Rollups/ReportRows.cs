@@ -91,7 +91,8 @@ public sealed class ReportRows(ApiFixture api)
     public async Task WaitForFiguresAsync(Guid tenantId, int year, TimeSpan? timeout = null)
     {
         const string sql = """
-            SELECT computed_at IS NOT NULL AND queued_job_id IS NULL AND dirty_generation <= coalesce(computed_generation, 0)
+            SELECT computed_at IS NOT NULL AND queued_job_id IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year AND f.kind <> 'deadline')
                    AND watermark IS NOT DISTINCT FROM (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year)
             FROM rollup_state s WHERE tenant_id = @tenantId AND year = @year
             """;
@@ -110,8 +111,9 @@ public sealed class ReportRows(ApiFixture api)
     private async Task<string> DescribeStateAsync(Guid tenantId, int year)
     {
         const string sql = $"""
-            SELECT format('computed_at=%s queued=%s dirty=%s computed=%s watermark=%s max_seq=%s runs=%s error=%s',
-                   computed_at, queued_job_id, dirty_generation, computed_generation, watermark,
+            SELECT format('computed_at=%s queued=%s pending=%s computed=%s watermark=%s max_seq=%s runs=%s error=%s',
+                   computed_at, queued_job_id,
+                   (SELECT count(*) FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year), computed_generation, watermark,
                    (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year), runs, last_error)
             FROM rollup_state s WHERE tenant_id = @tenantId AND year = @year
             """;

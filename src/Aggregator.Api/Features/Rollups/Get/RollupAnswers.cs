@@ -15,7 +15,7 @@ namespace Aggregator.Api.Features.Rollups.Get;
 /// rollup_completeness in the transaction that bumps rollup_state.runs and sets computed_at (the job's
 /// FinishAsync), and nothing else writes them, so equal runs and computed_at mean equal rows; runs alone
 /// never repeats, computed_at keeps a restored or re-created database from reusing a tag. Stale is part of
-/// the answer, so it is part of the generation: it turns true when a version arrives (dirty_generation, or a
+/// the answer, so it is part of the generation: it turns true when a change arrives (a figure_changes row, or a
 /// seq past the watermark) and false when a run includes it.
 /// </summary>
 public readonly record struct FiguresGeneration(long Runs, DateTime ComputedAt, string Template, bool Stale);
