@@ -101,10 +101,34 @@ public sealed class ReportRows(ApiFixture api)
         {
             await using (var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
             {
-                if (await db.QuerySingleOrDefaultAsync<bool?>(sql, new { tenantId, year }) == true) return;
+                if (await db.QuerySingleOrDefaultAsync<bool?>(sql, new { tenantId, year }) == true) break;
             }
             if (DateTime.UtcNow > deadline) Assert.Fail($"The {year} rollup of {tenantId} was not computed in time: {await DescribeStateAsync(tenantId, year)}");
             await Task.Delay(25);
+        }
+        await WaitForGenerationsAsync(tenantId, year);
+    }
+
+    /// <summary>
+    /// Polls until the API's generations of the year in memory are those of the database (the NOTIFY of the last change
+    /// or run heard), so that a read answers from what the database holds now.
+    /// </summary>
+    public async Task WaitForGenerationsAsync(Guid tenantId, int year, IServiceProvider? replica = null)
+    {
+        const string sql = """
+            SELECT coalesce((SELECT figures_generation FROM rollup_state WHERE tenant_id = @tenantId AND year = @year), 0) AS Figures,
+                   ARRAY(SELECT generation FROM figure_changes WHERE tenant_id = @tenantId AND year = @year) AS Pending
+            """;
+        var generations = (replica ?? api.Factory.Services).GetRequiredService<Aggregator.Api.Generations.FigureGenerations>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var (figures, pending) = await QueryAsync(tenantId, db => db.QuerySingleAsync<(long Figures, long[] Pending)>(sql, new { tenantId, year }));
+            var expected = Aggregator.Api.Generations.FigureGenerations.TokenFrom(year, figures, pending);
+            var held = generations.TokenOf(tenantId, year);
+            if (held == expected) return;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The API's generation of {year} is {held ?? "unknown"}, the database's {expected}.");
+            await Task.Delay(10);
         }
     }
 
