@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -38,13 +39,19 @@ public sealed class FigureGenerations
     /// <summary>How many times the state changed (tests wait on it).</summary>
     public long Updates => Interlocked.Read(ref _updates);
 
+    /// <summary>For logs and test failures: whether loaded, how many updates, which years await their NOTIFY.</summary>
+    public string Describe()
+    {
+        lock (_gate) return $"loaded={_loaded} updates={Updates} expected={string.Join(",", _expected.Select(e => $"{e.Key.Tenant}/{e.Key.Year}×{e.Value.Count}"))}";
+    }
+
     /// <summary>The token of one year, or null before the state was loaded.</summary>
     public string? TokenOf(Guid tenantId, int year)
     {
         if (!_loaded) return null;
         lock (_gate)
         {
-            if (_expected.ContainsKey((tenantId, year))) return null;
+            if (Awaited(tenantId, year)) return null;
             return _tenants.TryGetValue(tenantId, out var years) && years.TryGetValue(year, out var state)
                 ? Token(year, state)
                 : Token(year, null);
@@ -61,7 +68,7 @@ public sealed class FigureGenerations
             _tenants.TryGetValue(tenantId, out var known);
             foreach (var year in years)
             {
-                if (_expected.ContainsKey((tenantId, year))) return null;
+                if (Awaited(tenantId, year)) return null;
                 text.Append(Token(year, known is not null && known.TryGetValue(year, out var state) ? state : null)).Append(';');
             }
         }
@@ -75,12 +82,22 @@ public sealed class FigureGenerations
         var text = new StringBuilder("all;");
         lock (_gate)
         {
-            if (_expected.Keys.Any(key => key.Tenant == tenantId)) return null;
+            if (_expected.Keys.Any(key => key.Tenant == tenantId && Awaited(key.Tenant, key.Year))) return null;
             if (!_tenants.TryGetValue(tenantId, out var years)) return text.ToString();
             foreach (var (year, state) in years.OrderBy(pair => pair.Key)) text.Append(Token(year, state)).Append(';');
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// Whether this replica awaits the NOTIFY of a change it committed to the year. Not for longer than
+    /// <see cref="ExpectAtMost"/>: one heard before it was expected (it may overtake the writer's after-commit step)
+    /// would otherwise keep the year from memory until the next poll.
+    /// </summary>
+    private bool Awaited(Guid tenantId, int year) =>
+        _expected.TryGetValue((tenantId, year), out var expected) && Stopwatch.GetElapsedTime(expected.Since) < ExpectAtMost;
+
+    private static readonly TimeSpan ExpectAtMost = TimeSpan.FromSeconds(1);
 
     /// <summary>The token of a year from what the database holds (tests compare it with this replica's).</summary>
     public static string TokenFrom(int year, long figures, IEnumerable<long> pending)

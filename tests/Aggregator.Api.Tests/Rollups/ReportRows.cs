@@ -127,7 +127,8 @@ public sealed class ReportRows(ApiFixture api)
             var expected = Aggregator.Api.Generations.FigureGenerations.TokenFrom(year, figures, pending);
             var held = generations.TokenOf(tenantId, year);
             if (held == expected) return;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The API's generation of {year} is {held ?? "unknown"}, the database's {expected}.");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The API's generation of {year} is {held ?? "unknown"}, the database's {expected} ({generations.Describe()}; " +
+                $"listener connections {(replica ?? api.Factory.Services).GetRequiredService<Aggregator.Api.Generations.FigureGenerationListener>().Connections}).");
             await Task.Delay(10);
         }
     }
