@@ -32,9 +32,13 @@ public sealed class FigureGenerations
     private readonly Dictionary<(Guid Tenant, int Year), (int Count, long Since)> _expected = [];
     private volatile bool _loaded;
     private long _updates;
+    private long _reads;
 
     /// <summary>True once the whole state was read from the database; before that nothing is answered from memory.</summary>
     public bool Loaded => _loaded;
+
+    /// <summary>How many times everything was read anew (each (re)connect and poll).</summary>
+    public long Reads => Interlocked.Read(ref _reads);
 
     /// <summary>How many times the state changed (tests wait on it).</summary>
     public long Updates => Interlocked.Read(ref _updates);
@@ -199,6 +203,7 @@ public sealed class FigureGenerations
                 if (expected.Since < readSince) _expected.Remove(key);
             _loaded = true;
             Interlocked.Increment(ref _updates);
+            Interlocked.Increment(ref _reads);
         }
     }
 

@@ -191,6 +191,18 @@ public sealed class FigureGenerationTests(ApiFixture api)
         Assert.True(changed.Stale || Value(changed.Body, "1.1") == 909m);
     }
 
+    [Fact]
+    public async Task Should_read_every_generation_anew_within_five_seconds_while_listening_too()
+    {
+        // Behind a pooler LISTEN may be accepted and never hear anything: the poll runs whether or not it listens.
+        var generations = api.Factory.Services.GetRequiredService<FigureGenerations>();
+        var before = generations.Reads;
+        var clock = Stopwatch.StartNew();
+        while (generations.Reads <= before && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+        Assert.True(generations.Reads > before, "no poll in 10 s");
+        Assert.True(clock.Elapsed <= TimeSpan.FromSeconds(5.5), $"the poll came after {clock.Elapsed}");
+    }
+
     private sealed record Answer(string ETag, JsonElement Body, bool Stale);
 
     /// <summary>Reads (If-None-Match: the old tag) until the answer is no longer 304 and passes <paramref name="until"/>.</summary>
