@@ -50,7 +50,9 @@ public sealed class FigureGenerationListener(
         {
             Pooling = false,
             ApplicationName = ApplicationName,
-            KeepAlive = 10,
+            // No Npgsql keepalive: with it, a wait with a timeout did not return at the timeout, and the poll never ran.
+            // The poll's own query notices a dead connection within the poll interval.
+            TcpKeepAlive = true,
             // Statements of its own, never prepared behind a pooler's back.
             MaxAutoPrepare = 0,
         }.ConnectionString;

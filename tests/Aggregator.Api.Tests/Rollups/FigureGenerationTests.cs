@@ -191,6 +191,29 @@ public sealed class FigureGenerationTests(ApiFixture api)
         Assert.True(changed.Stale || Value(changed.Body, "1.1") == 909m);
     }
 
+    [Theory]
+    [InlineData("\"unterminated")]
+    [InlineData("W/")]
+    [InlineData(",,,")]
+    [InlineData("not-a-tag")]
+    public async Task Should_answer_the_figures_to_an_If_None_Match_that_does_not_parse(string ifNoneMatch)
+    {
+        var (district, _, _) = await DistrictWithFiguresAsync();
+        var viewer = api.Client(district.Keys["viewer@root"]);
+        foreach (var _ in new[] { "from the database", "from memory" })
+        {
+            using var response = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant), ifNoneMatch);
+            await response.ShouldHaveStatus(HttpStatusCode.OK);
+            Assert.Equal(3m, Value(await response.Content.ReadFromJsonAsync<JsonElement>(), "3.1"));
+        }
+        // A list of many tags, the right one last, still matches.
+        using var first = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant));
+        var etag = first.Headers.ETag!.ToString();
+        var many = string.Join(", ", Enumerable.Range(0, 200).Select(i => $"\"x{i}\"")) + ", " + etag;
+        using var matched = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant), many);
+        await matched.ShouldHaveStatus(HttpStatusCode.NotModified);
+    }
+
     [Fact]
     public async Task Should_read_every_generation_anew_within_five_seconds_while_listening_too()
     {
