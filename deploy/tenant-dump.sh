@@ -18,7 +18,7 @@ tables=(
   "org_units|ORDER BY nlevel(path), org_unit_id"
   "api_keys|" "audit_log|" "deadlines|"
   "reports|" "report_versions|" "report_values|" "idempotency_keys|" "csv_imports|"
-  "rollup_state|" "rollup_values|" "rollup_completeness|" "comparison_state|" "comparison_values|"
+  "rollup_state|" "figure_changes|" "rollup_values|" "rollup_completeness|" "comparison_state|" "comparison_values|"
 )
 
 tenant_id=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -v code="$code" <<'SQL'

@@ -3,6 +3,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Imports;
 using Aggregator.Api.Features.Quality;
+using Aggregator.Api.Generations;
 using Aggregator.Api.Input;
 using Aggregator.Api.Limits;
 using Aggregator.Data;
@@ -48,8 +49,7 @@ public static class ApiRegistration
         builder.Services.AddSingleton<Features.Reports.Storing.VersionWriter>();
         builder.Services.AddCsvImports();
         builder.Services.AddSingleton<Features.Review.ReviewTransitions>();
-        builder.Services.AddSingleton<Features.Rollups.Get.RollupAnswers>();
-        builder.Services.AddSingleton<Features.Shared.FigureAnswers>();
+        builder.Services.AddFigureAnswers();
         builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
                 $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")
@@ -97,7 +97,6 @@ public static class ApiRegistration
             config.Serializer.Options.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
             config.Binding.JsonExceptionTransformer = JsonBodyErrors.Failure;
             config.Serializer.SerializerErrorsField = FieldErrors.SerializerErrorsField;
-            app.Services.GetRequiredService<Features.Rollups.Get.RollupAnswers>().UseJson(config.Serializer.Options);
             app.Services.GetRequiredService<Features.Shared.FigureAnswers>().UseJson(config.Serializer.Options);
         });
         // Resolve the admin key now, so a generated one is printed at start-up rather than on first use.

@@ -19,7 +19,7 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
     internal static readonly string[] Tables =
     [
         "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
-        "rollup_state", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values", "deadlines",
+        "rollup_state", "figure_changes", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values", "deadlines",
         "csv_imports", "job_handles",
     ];
 

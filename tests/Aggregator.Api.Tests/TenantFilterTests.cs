@@ -34,7 +34,9 @@ public sealed partial class TenantFilterTests
         // Authentication finds the key by its hash; the key-lookup policy shows only the row with that hash.
         ["FROM api_keys WHERE key_hash = @hash"] = "the tenant is what this lookup finds out",
         // /metrics: the oldest stale figures of any tenant, one aggregate through rollup_state's monitoring policy.
-        ["FROM rollup_state WHERE dirty_since IS NOT NULL"] = "the staleness gauge is across tenants by definition",
+        ["FROM figure_changes WHERE kind <> 'deadline'"] = "the staleness gauge is across tenants by definition",
+        // Each API replica's figure generations: numbers of every tenant-year, through the monitoring policies.
+        ["FROM (SELECT tenant_id, year FROM rollup_state UNION SELECT tenant_id, year FROM figure_changes) k"] = "the generations in memory are every tenant's",
         // The platform admin following a job: the job-lookup policy shows only the handle with that id.
         ["FROM job_handles WHERE job_id = @jobId"] = "the tenant is what this lookup finds out",
     };

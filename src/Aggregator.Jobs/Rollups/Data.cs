@@ -5,7 +5,7 @@ namespace Aggregator.Jobs.Rollups;
 /// <summary>The SQL of the rollup job. Every statement runs inside the job's tenant-scoped transaction.</summary>
 internal static class Data
 {
-    public sealed record StateRow(long DirtyGeneration, long? ComputedGeneration, long? Watermark, DateTime? ComputedAt);
+    public sealed record StateRow(long? ComputedGeneration, long? Watermark, DateTime? ComputedAt);
 
     // Every (unit, ancestor-with-descendants) pair of the tenant, the unit itself included: a few rows per
     // unit. The rollups join report rows to it by id and group by ancestor, so no per-row path arithmetic is
@@ -30,23 +30,28 @@ internal static class Data
         """;
 
     /// <summary>
-    /// Clears the queued-job claim (and, for a requested recompute, its claim) and reads the generation to
-    /// compute, in its own short transaction.
+    /// Clears the queued-job claim (and, for a requested recompute, its claim), in its own short transaction.
+    /// Writers never hold this row: it is the job's and the trigger's bookkeeping only.
     /// </summary>
-    public static Task<StateRow> StartAsync(DbSession db, Guid tenantId, int year, bool releasesRecompute)
+    public static Task StartAsync(DbSession db, Guid tenantId, int year, bool releasesRecompute)
     {
-        // ON CONFLICT waits for the row lock of any version still committing, so the generation read here
-        // counts only versions that are committed, and the figures computed afterwards include them all.
         const string sql = """
             INSERT INTO rollup_state AS s (tenant_id, year) VALUES (@tenantId, @year)
             ON CONFLICT (tenant_id, year) DO UPDATE SET queued_job_id = NULL, queued_at = NULL,
                 recompute_job_id = CASE WHEN @releasesRecompute THEN NULL ELSE s.recompute_job_id END,
                 recompute_queued_at = CASE WHEN @releasesRecompute THEN NULL ELSE s.recompute_queued_at END
-            RETURNING s.dirty_generation AS DirtyGeneration, s.computed_generation AS ComputedGeneration,
-                      s.watermark AS Watermark, s.computed_at AS ComputedAt
             """;
-        return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year, releasesRecompute });
+        return db.ExecuteAsync(sql, new { tenantId, year, releasesRecompute });
     }
+
+    /// <summary>
+    /// The changes of (tenant, year) not yet in the stored figures, as this statement sees them: every one committed
+    /// before it. The job's later statements see at least as much, so the figures it computes include them all.
+    /// A change whose transaction took its number earlier but commits later is not among them, and stays for the next run.
+    /// </summary>
+    public static async Task<long[]> PendingChangesAsync(DbSession db, Guid tenantId, int year) =>
+        (await db.QueryAsync<long>("SELECT generation FROM figure_changes WHERE tenant_id = @tenantId AND year = @year",
+            new { tenantId, year })).ToArray();
 
     /// <summary>The two keys of the advisory lock of (@tenantId, @year); the trigger looks for it in pg_locks.</summary>
     public const string LockClass = "hashtext('rollup')";
@@ -74,8 +79,7 @@ internal static class Data
     public static Task<StateRow> ReadStateAsync(DbSession db, Guid tenantId, int year)
     {
         const string sql = """
-            SELECT dirty_generation AS DirtyGeneration, computed_generation AS ComputedGeneration,
-                   watermark AS Watermark, computed_at AS ComputedAt
+            SELECT computed_generation AS ComputedGeneration, watermark AS Watermark, computed_at AS ComputedAt
             FROM rollup_state WHERE tenant_id = @tenantId AND year = @year
             """;
         return db.QuerySingleAsync<StateRow>(sql, new { tenantId, year });
@@ -247,16 +251,32 @@ internal static class Data
         db.QuerySingleAsync<long>("SELECT coalesce(max(seq), 0) FROM report_versions WHERE tenant_id = @tenantId AND year IN (@year, @baseYear)",
             new { tenantId, year, baseYear });
 
-    public static Task FinishAsync(DbSession db, Guid tenantId, int year, long generation, long? watermark, string template)
+    /// <summary>
+    /// Records the stored figures: consumes exactly the changes they include (<paramref name="consumed"/>), takes the
+    /// figures' generation from the global sequence and announces it (delivered when the job commits, so a replica
+    /// that hears it reads the new figures).
+    /// </summary>
+    public static Task FinishAsync(DbSession db, Guid tenantId, int year, long[] consumed, long? watermark, string template)
     {
-        const string sql = """
-            UPDATE rollup_state
-               SET computed_generation = greatest(coalesce(computed_generation, 0), @generation),
-                   watermark = @watermark, template = @template, computed_at = now(), runs = runs + 1, last_error = NULL,
-                   dirty_since = CASE WHEN dirty_generation <= greatest(coalesce(computed_generation, 0), @generation) THEN NULL ELSE dirty_since END
-             WHERE tenant_id = @tenantId AND year = @year
+        const string sql = $"""
+            WITH consumed AS (
+                DELETE FROM figure_changes WHERE tenant_id = @tenantId AND year = @year AND generation = ANY (@consumed)
+            ),
+            stored AS (
+                UPDATE rollup_state
+                   SET computed_generation = greatest(coalesce(computed_generation, 0), @seen),
+                       figures_generation = nextval('figure_generation'),
+                       watermark = @watermark, template = @template, computed_at = now(), runs = runs + 1, last_error = NULL,
+                       dirty_since = NULL
+                 WHERE tenant_id = @tenantId AND year = @year
+                RETURNING figures_generation
+            )
+            SELECT pg_notify('{FigureChanges.Channel}',
+                             @tenantId::text || ':' || @year::text || ':' || figures_generation::text || ':{FigureChanges.Stored}')
+            FROM stored
             """;
-        return db.ExecuteAsync(sql, new { tenantId, year, generation, watermark, template });
+        var seen = consumed.Length == 0 ? 0 : consumed.Max();
+        return db.ExecuteAsync(sql, new { tenantId, year, consumed, seen, watermark, template });
     }
 
     public static Task RecordErrorAsync(DbSession db, Guid tenantId, int year, string error) =>

@@ -70,16 +70,15 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
 
     private async Task<bool> ClaimAndComputeAsync(Guid tenantId, int year, bool force, bool releasesRecompute, CancellationToken ct)
     {
-        Data.StateRow start;
         await using (var claim = await tenantDb.BeginAsync(tenantId, ct))
         {
-            start = await Data.StartAsync(claim, tenantId, year, releasesRecompute);
+            await Data.StartAsync(claim, tenantId, year, releasesRecompute);
             await claim.CommitAsync();
         }
 
         try
         {
-            return await ComputeAsync(tenantId, year, start.DirtyGeneration, force, ct);
+            return await ComputeAsync(tenantId, year, force, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -90,14 +89,16 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         }
     }
 
-    private async Task<bool> ComputeAsync(Guid tenantId, int year, long generation, bool force, CancellationToken ct)
+    private async Task<bool> ComputeAsync(Guid tenantId, int year, bool force, CancellationToken ct)
     {
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         await Data.LockAsync(db, tenantId, year);
 
+        // First after the lock: every statement after it sees at least these changes.
+        var pending = await Data.PendingChangesAsync(db, tenantId, year);
         var state = await Data.ReadStateAsync(db, tenantId, year);
         var watermark = await Data.SourceWatermarkAsync(db, tenantId, year);
-        if (!force && state.ComputedAt is { } computedAt && state.ComputedGeneration >= generation
+        if (!force && state.ComputedAt is { } computedAt && pending.Length == 0
             && state.Watermark == watermark && !await Data.TreeChangedSinceAsync(db, tenantId, computedAt))
         {
             logger.LogDebug("Rollup {Tenant}/{Year} is current", tenantId, year);
@@ -131,7 +132,7 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         }
         await AfterStep("comparisons");
 
-        await Data.FinishAsync(db, tenantId, year, generation, watermark, template.Code);
+        await Data.FinishAsync(db, tenantId, year, pending, watermark, template.Code);
         await db.CommitAsync();
         logger.LogInformation("Rollup {Tenant}/{Year} computed at watermark {Watermark} ({Template})", tenantId, year, watermark, template.Code);
         return true;

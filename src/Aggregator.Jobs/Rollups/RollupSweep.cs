@@ -22,17 +22,18 @@ public sealed class RollupSweep(TenantDb tenantDb, RollupTrigger trigger, ILogge
             SELECT y.year FROM (
                 SELECT DISTINCT year FROM reports WHERE tenant_id = @tenantId
                 UNION SELECT year FROM rollup_state WHERE tenant_id = @tenantId
+                UNION SELECT year FROM figure_changes WHERE tenant_id = @tenantId
             ) y
             LEFT JOIN rollup_state s ON s.tenant_id = @tenantId AND s.year = y.year
             WHERE s.computed_at IS NULL
-               OR s.dirty_generation > coalesce(s.computed_generation, 0)
+               OR EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = @tenantId AND f.year = y.year)
                OR EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = @tenantId AND v.year = y.year AND v.seq > coalesce(s.watermark, 0))
                OR EXISTS (SELECT 1 FROM org_units o WHERE o.tenant_id = @tenantId AND o.created_at > s.computed_at)
             ORDER BY y.year
             """;
         const string ensureState = """
-            INSERT INTO rollup_state (tenant_id, year, dirty_generation, dirty_since)
-            SELECT @tenantId, year, 0, now() FROM unnest(@years) AS year
+            INSERT INTO rollup_state (tenant_id, year)
+            SELECT @tenantId, year FROM unnest(@years) AS year
             ON CONFLICT (tenant_id, year) DO NOTHING
             """;
 

@@ -5,8 +5,9 @@ using Hangfire.States;
 namespace Aggregator.Jobs.Rollups;
 
 /// <summary>
-/// Marks (tenant, year) dirty inside each version's transaction and, after the commit, queues one rollup
-/// job unless one is already queued. The job clears the claim when it starts, so versions stored during a
+/// Records a change of (tenant, year)'s figures inside each changing transaction (a row of its own in
+/// figure_changes, announced on <see cref="FigureChanges.Channel"/>: no row every writer of the year waits on) and,
+/// after the commit, queues one rollup job unless one is already queued. The job clears the claim when it starts, so versions stored during a
 /// run queue exactly one follow-up: a burst of N versions costs a handful of runs, not N.
 /// <para>
 /// Fairness between tenants: a tenant that already has another year dirty or queued, or a job of this year
@@ -24,18 +25,9 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
     public const string BulkQueue = "rollups-bulk";
     internal const string Claiming = "claiming";
 
-    public Task OnFiguresChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct)
-    {
-        // The row stays locked until the version commits; the job's claim waits for it (see RollupJob).
-        const string sql = """
-            INSERT INTO rollup_state AS s (tenant_id, year, dirty_generation, dirty_since)
-            VALUES (@tenantId, @year, 1, now())
-            ON CONFLICT (tenant_id, year) DO UPDATE
-               SET dirty_generation = s.dirty_generation + 1,
-                   dirty_since = coalesce(s.dirty_since, now())
-            """;
-        return db.ExecuteAsync(sql, new { tenantId, year });
-    }
+    /// <summary>Appends the change; writers of one year never wait on each other (see 0013_figure_changes.sql).</summary>
+    public Task OnFiguresChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct) =>
+        FigureChanges.RecordAsync(db, tenantId, year, FigureChanges.Change);
 
     public async Task OnFiguresChangedAsync(Guid tenantId, int year, CancellationToken ct) =>
         await EnsureQueuedAsync(tenantId, year, ct);
@@ -43,19 +35,24 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
     /// <summary>Queues a rollup job for (tenant, year) unless one is queued; the queued job's id.</summary>
     public async Task<string?> EnsureQueuedAsync(Guid tenantId, int year, CancellationToken ct)
     {
-        // Busy: another year of the tenant is queued, or dirty and not failing (a year whose job keeps failing
-        // would otherwise send every later rollup of its tenant to the overflow queue for good); a running job
-        // of another year counts through its dirty generation, as the job clears the claim when it starts.
+        // Busy: another year of the tenant is queued, or has changes not yet computed and is not failing (a year
+        // whose job keeps failing would otherwise send every later rollup of its tenant to the overflow queue for
+        // good); a running job of another year counts through its changes, which it deletes only when it stores.
         // Or a job of this very year holds or awaits its advisory lock: the follow-up would take a second
         // worker only to wait for the first. pg_locks rather than a column: a lock dies with its session.
+        // The claim's row is created here, after the writer's commit, if the year has none yet: no writer touches it.
         const string claim = $"""
-            UPDATE rollup_state SET queued_job_id = @claiming, queued_at = now()
-            WHERE tenant_id = @tenantId AND year = @year AND queued_job_id IS NULL
+            INSERT INTO rollup_state AS s (tenant_id, year, queued_job_id, queued_at) VALUES (@tenantId, @year, @claiming, now())
+            ON CONFLICT (tenant_id, year) DO UPDATE SET queued_job_id = @claiming, queued_at = now()
+            WHERE s.queued_job_id IS NULL
             RETURNING EXISTS (
                 SELECT 1 FROM rollup_state o
-                WHERE o.tenant_id = @tenantId AND o.year <> @year
-                  AND (o.queued_job_id IS NOT NULL
-                       OR (o.dirty_generation > coalesce(o.computed_generation, 0) AND o.last_error IS NULL)))
+                WHERE o.tenant_id = @tenantId AND o.year <> @year AND o.queued_job_id IS NOT NULL)
+            OR EXISTS (
+                SELECT 1 FROM figure_changes f
+                WHERE f.tenant_id = @tenantId AND f.year <> @year AND f.kind <> 'deadline'
+                  AND NOT EXISTS (SELECT 1 FROM rollup_state o
+                                  WHERE o.tenant_id = f.tenant_id AND o.year = f.year AND o.last_error IS NOT NULL))
             OR EXISTS (
                 SELECT 1 FROM pg_locks l
                 WHERE l.locktype = 'advisory' AND l.objsubid = 2

@@ -101,12 +101,11 @@ public sealed class JobGauges : IDisposable
 
     private async Task<(long Years, double OldestSeconds)> ReadStalenessAsync()
     {
-        // rollup_state across tenants through its monitoring policy (see 0010_rollup_monitoring.sql): only the
-        // aggregate leaves the database. dirty_since is set with the first version a rollup has not seen yet and
-        // cleared when the figures include it.
+        // figure_changes across tenants through its monitoring policy (see 0013_figure_changes.sql): only the
+        // aggregate leaves the database. A change stays there until the rollup that includes it deletes it.
         const string staleness = """
-            SELECT count(*) AS Years, coalesce(extract(epoch FROM now() - min(dirty_since)), 0)::float8 AS OldestSeconds
-            FROM rollup_state WHERE dirty_since IS NOT NULL
+            SELECT count(DISTINCT (tenant_id, year)) AS Years, coalesce(extract(epoch FROM now() - min(at)), 0)::float8 AS OldestSeconds
+            FROM figure_changes WHERE kind <> 'deadline'
             """;
         using var timeout = new CancellationTokenSource(ReadTimeout);
         await using var db = await _tenantDb.BeginMonitoringAsync(timeout.Token);

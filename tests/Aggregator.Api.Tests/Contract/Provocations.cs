@@ -167,6 +167,14 @@ public static class Provocations
         {
             [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
         },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.csv"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.xlsx"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
+        },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = new Dictionary<int, Provocation>
         {
             [400] = (_, ok, send) => send(ok with { Query = "" }),

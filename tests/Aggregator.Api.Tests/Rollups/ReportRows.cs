@@ -91,7 +91,8 @@ public sealed class ReportRows(ApiFixture api)
     public async Task WaitForFiguresAsync(Guid tenantId, int year, TimeSpan? timeout = null)
     {
         const string sql = """
-            SELECT computed_at IS NOT NULL AND queued_job_id IS NULL AND dirty_generation <= coalesce(computed_generation, 0)
+            SELECT computed_at IS NOT NULL AND queued_job_id IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year AND f.kind <> 'deadline')
                    AND watermark IS NOT DISTINCT FROM (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year)
             FROM rollup_state s WHERE tenant_id = @tenantId AND year = @year
             """;
@@ -100,18 +101,44 @@ public sealed class ReportRows(ApiFixture api)
         {
             await using (var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None))
             {
-                if (await db.QuerySingleOrDefaultAsync<bool?>(sql, new { tenantId, year }) == true) return;
+                if (await db.QuerySingleOrDefaultAsync<bool?>(sql, new { tenantId, year }) == true) break;
             }
             if (DateTime.UtcNow > deadline) Assert.Fail($"The {year} rollup of {tenantId} was not computed in time: {await DescribeStateAsync(tenantId, year)}");
             await Task.Delay(25);
+        }
+        await WaitForGenerationsAsync(tenantId, year);
+    }
+
+    /// <summary>
+    /// Polls until the API's generations of the year in memory are those of the database (the NOTIFY of the last change
+    /// or run heard), so that a read answers from what the database holds now.
+    /// </summary>
+    public async Task WaitForGenerationsAsync(Guid tenantId, int year, IServiceProvider? replica = null)
+    {
+        const string sql = """
+            SELECT coalesce((SELECT figures_generation FROM rollup_state WHERE tenant_id = @tenantId AND year = @year), 0) AS Figures,
+                   ARRAY(SELECT generation FROM figure_changes WHERE tenant_id = @tenantId AND year = @year) AS Pending
+            """;
+        var generations = (replica ?? api.Factory.Services).GetRequiredService<Aggregator.Api.Generations.FigureGenerations>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var (figures, pending) = await QueryAsync(tenantId, db => db.QuerySingleAsync<(long Figures, long[] Pending)>(sql, new { tenantId, year }));
+            var expected = Aggregator.Api.Generations.FigureGenerations.TokenFrom(year, figures, pending);
+            var held = generations.TokenOf(tenantId, year);
+            if (held == expected) return;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The API's generation of {year} is {held ?? "unknown"}, the database's {expected} ({generations.Describe()}; " +
+                $"listener connections {(replica ?? api.Factory.Services).GetRequiredService<Aggregator.Api.Generations.FigureGenerationListener>().Connections}).");
+            await Task.Delay(10);
         }
     }
 
     private async Task<string> DescribeStateAsync(Guid tenantId, int year)
     {
         const string sql = $"""
-            SELECT format('computed_at=%s queued=%s dirty=%s computed=%s watermark=%s max_seq=%s runs=%s error=%s',
-                   computed_at, queued_job_id, dirty_generation, computed_generation, watermark,
+            SELECT format('computed_at=%s queued=%s pending=%s computed=%s watermark=%s max_seq=%s runs=%s error=%s',
+                   computed_at, queued_job_id,
+                   (SELECT count(*) FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year), computed_generation, watermark,
                    (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year), runs, last_error)
             FROM rollup_state s WHERE tenant_id = @tenantId AND year = @year
             """;

@@ -90,14 +90,21 @@ public sealed class RollupReadCacheTests(ApiFixture api)
         var (current, body) = await ReadOkAsync(viewer, district.Tenant, district.Tenant);
         Assert.False(body.GetProperty("stale").GetBoolean());
 
-        // A version no job has heard of (seq past the watermark): the stored figures are unchanged but stale.
+        // A version whose rollup has not run yet: its change is recorded (and heard), the stored figures are unchanged but stale.
         await _rows.StoreAsync(tenantId, a.Id, Year, Template, new Dictionary<string, decimal?> { ["3.1"] = 5 }, notify: false);
+        await _rows.QueryAsync(tenantId, async db =>
+        {
+            await Aggregator.Data.FigureChanges.RecordAsync(db, tenantId, Year, Aggregator.Data.FigureChanges.Change);
+            return 0;
+        });
+        await _rows.WaitForGenerationsAsync(tenantId, Year);
         var (stale, staleBody) = await ReadOkAsync(viewer, district.Tenant, district.Tenant, ifNoneMatch: current);
         Assert.NotEqual(current, stale);
         Assert.True(staleBody.GetProperty("stale").GetBoolean());
         Assert.Equal(3m, Value(staleBody, "3.1"));
 
         Assert.True(await NewJob().ExecuteAsync(tenantId, Year, force: false, CancellationToken.None));
+        await _rows.WaitForGenerationsAsync(tenantId, Year);
         var (computed, computedBody) = await ReadOkAsync(viewer, district.Tenant, district.Tenant, ifNoneMatch: stale);
         Assert.NotEqual(stale, computed);
         Assert.NotEqual(current, computed);
@@ -106,6 +113,7 @@ public sealed class RollupReadCacheTests(ApiFixture api)
 
         // A forced run with nothing new still replaces the rows: a new generation, the same figures.
         Assert.True(await NewJob().ExecuteAsync(tenantId, Year, force: true, CancellationToken.None));
+        await _rows.WaitForGenerationsAsync(tenantId, Year);
         var (recomputed, recomputedBody) = await ReadOkAsync(viewer, district.Tenant, district.Tenant, ifNoneMatch: computed);
         Assert.NotEqual(computed, recomputed);
         Assert.Equal(5m, Value(recomputedBody, "3.1"));

@@ -112,7 +112,8 @@ public sealed class TenantFairnessTests(ApiFixture api, Xunit.Abstractions.ITest
     {
         const string sql = """
             SELECT count(*) FROM rollup_state
-            WHERE tenant_id = @tenantId AND queued_job_id IS NULL AND dirty_generation > coalesce(computed_generation, 0)
+            WHERE tenant_id = @tenantId AND queued_job_id IS NULL
+              AND EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = rollup_state.tenant_id AND f.year = rollup_state.year)
             """;
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (await _rows.QueryAsync(tenantId, db => db.QuerySingleAsync<long>(sql, new { tenantId })) < atLeast)

@@ -80,8 +80,8 @@ public sealed partial class MetricsTests(MetricsTests.ApiProcess api) : IClassFi
         await using (var db = await api.TenantDb.BeginAsync(district.TenantId, CancellationToken.None))
         {
             await db.ExecuteAsync("""
-                INSERT INTO rollup_state (tenant_id, year, dirty_generation, dirty_since)
-                VALUES (@tenantId, @year, 1, now() - interval '1 hour')
+                INSERT INTO figure_changes (tenant_id, year, kind, at)
+                VALUES (@tenantId, @year, 'change', now() - interval '1 hour')
                 """, new { tenantId = district.TenantId, year });
             await db.CommitAsync();
         }

@@ -296,7 +296,8 @@ internal static class BenchmarkSuite
             {
                 var fresh = await CountAsync("""
                     SELECT count(*) FROM rollup_state s
-                    WHERE s.tenant_id = $1 AND s.year = $2 AND s.computed_generation >= s.dirty_generation
+                    WHERE s.tenant_id = $1 AND s.year = $2 AND s.computed_at IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year)
                       AND s.watermark >= (SELECT max(seq) FROM report_versions v WHERE v.tenant_id = $1 AND v.year = $2)
                     """, tenantId, year);
                 if (fresh == 1) return true;

@@ -53,11 +53,11 @@ public static class FigureScope
             new Dictionary<string, object?> { [NotFoundReasons.Member] = NotFoundReasons.BeingComputed });
 
     /// <summary>
-    /// Stale while versions exist that the figures do not include: a version committed after the job read
-    /// its generation, or (for writers that bypass the trigger) a version seq above the watermark.
+    /// Stale while changes exist that the figures do not include: a change the job has not consumed yet
+    /// (figure_changes), or (for writers that bypass the trigger) a version seq above the watermark.
     /// </summary>
     public const string StaleSql = """
-        (s.dirty_generation > coalesce(s.computed_generation, 0)
+        (EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year AND f.kind <> 'deadline')
          OR EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year AND v.seq > coalesce(s.watermark, 0)))
         """;
 }

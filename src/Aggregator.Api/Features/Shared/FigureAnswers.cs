@@ -1,48 +1,118 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Aggregator.Api.Auth;
+using Aggregator.Api.Generations;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Rollups.Export;
+using Aggregator.Domain.Templates;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Aggregator.Api.Features.Shared;
 
 /// <summary>
-/// How every read of figures answers, for dashboards that poll: the body is written once, its strong ETag is a
-/// digest of those exact bytes, <c>Cache-Control: private, max-age=0, must-revalidate</c>, and
-/// <c>If-None-Match</c> with that tag answers 304 without a body. The bytes carry the figures' generation
-/// (computedAt and stale, or the figures themselves), so the tag changes exactly when the figures, their
-/// staleness or the way they are written change. Reads that can also be a table answer CSV when the client's
-/// Accept prefers <c>text/csv</c> (UTF-8 with a byte-order mark, as the rollup's .csv download).
+/// What one figure read is, as far as its answer can tell, taken before the read: the key of its answer in memory
+/// and its ETag. Null key and tag while this replica has not loaded the generations yet (the tag is then the body's digest).
+/// </summary>
+public sealed record FigureRead(string? Key, string? ETag, bool AsCsv);
+
+/// <summary>
+/// How every read of figures answers, for dashboards that poll. The ETag is a digest of what decides the answer: the
+/// generations of the years it is made of (<see cref="FigureGenerations"/>, in memory), the caller's scope, the
+/// path and query, the representation and this build. So a client's copy is revalidated (304), and an unchanged
+/// answer is sent again (200), from memory, without the database: only the access check (from the key cache) runs.
+/// <c>Cache-Control: private, max-age=0, must-revalidate</c>. Reads that can also be a table answer CSV when the
+/// client's Accept prefers <c>text/csv</c> (UTF-8 with a byte-order mark, as the rollup's .csv download).
 /// </summary>
 /// <remarks>
-/// The stored rollup (GET …/rollups/{year}) goes further and skips the read itself on a match, from the
-/// generation in rollup_state (<see cref="Rollups.Get.RollupAnswers"/>); the other reads compute their answer and
-/// save the client the transfer and the parsing.
+/// An answer is found in memory only under the key it was stored with after a full read, which ran the scope check
+/// of that caller's scope in the database: a key of another tenant or of a unit below never meets it (the tenant,
+/// the caller's unit and role are in the key). The generations are taken before the read, so what is kept under
+/// them is at least that new; a change moves them, and the old answer is never found again.
 /// </remarks>
-public sealed class FigureAnswers
+public sealed class FigureAnswers : IDisposable
 {
     public const string CacheControl = "private, max-age=0, must-revalidate";
     public const string JsonContentType = "application/json; charset=utf-8";
     public const string IfNoneMatchDoc = "An ETag the client holds: 304 while the answer would be the same bytes.";
 
-    private JsonSerializerOptions json = JsonSerializerOptions.Web;
+    private static readonly TimeSpan Unread = TimeSpan.FromMinutes(10);
+
+    private sealed record Entry(byte[] Body, string ContentType, string CacheControl, string? Disposition, bool VariesByAccept);
+
+    private readonly FigureGenerations _generations;
+    private readonly MemoryCache _cache;
+    private readonly long _limit;
+    private readonly Lazy<string> _build;
+    private JsonSerializerOptions _json = JsonSerializerOptions.Web;
+
+    public FigureAnswers(FigureGenerations generations, IOptions<AnswerCacheOptions> options, TemplateCatalog catalog)
+    {
+        _generations = generations;
+        _limit = options.Value.MaxMegabytes * 1024L * 1024L;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = _limit, CompactionPercentage = 0.25 });
+        _build = new Lazy<string>(() => Fingerprint(catalog));
+    }
 
     /// <summary>The options every other answer is written with (FastEndpoints' serializer), set once at start-up.</summary>
-    public void UseJson(JsonSerializerOptions options) => json = options;
+    public void UseJson(JsonSerializerOptions options) => _json = options;
 
-    /// <summary>Answers <paramref name="answer"/> as JSON, or as CSV when the client prefers it and <paramref name="csv"/> is given.</summary>
-    public async Task SendAsync<T>(HttpContext http, T answer, Func<T, Sheet>? csv, CancellationToken ct)
+    /// <summary>
+    /// The read of a caller: <paramref name="years"/> are the years whose figures make the answer (null: any year of
+    /// the tenant); <paramref name="csv"/> when the read can answer CSV.
+    /// </summary>
+    public FigureRead Begin(HttpContext http, RequestAccess access, IReadOnlyCollection<int>? years, bool csv = false)
     {
-        var asCsv = csv is not null && PrefersCsv(http.Request);
-        var body = asCsv ? CsvTable.Write(csv!(answer)) : JsonSerializer.SerializeToUtf8Bytes(answer, json);
-        var contentType = asCsv ? CsvTable.ContentType : JsonContentType;
+        var (caller, tenantId) = access;
+        var asCsv = csv && PrefersCsv(http.Request);
+        var token = years is null ? _generations.TokenOfTenant(tenantId) : _generations.TokenOf(tenantId, years);
+        if (token is null) return new FigureRead(null, null, asCsv);
+        var key = string.Join('\n', tenantId.ToString(), token, caller.Role,
+            caller.OrgUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", caller.OrgUnitPath ?? "", access.TimeZone.Id,
+            http.Request.Path.Value ?? "", http.Request.QueryString.Value ?? "", asCsv ? "csv" : "json", _build.Value);
+        return new FigureRead(key, $"\"g{ETags.Digest(key)}\"", asCsv);
+    }
 
+    /// <summary>Answers from memory (304 or 200) when this caller's answer at these generations is kept; false otherwise.</summary>
+    public async Task<bool> TryAnswerFromMemoryAsync(HttpContext http, FigureRead read, CancellationToken ct)
+    {
+        if (read.Key is null || !_cache.TryGetValue(read.Key, out Entry? entry) || entry is null) return false;
+        await WriteAsync(http, read.ETag!, entry, ct);
+        return true;
+    }
+
+    /// <summary>Answers <paramref name="answer"/> as JSON, or as CSV when the read asked for it and <paramref name="csv"/> is given.</summary>
+    public Task SendAsync<T>(HttpContext http, FigureRead read, T answer, Func<T, Sheet>? csv, CancellationToken ct)
+    {
+        var asCsv = read.AsCsv && csv is not null;
+        var body = asCsv ? CsvTable.Write(csv!(answer)) : JsonSerializer.SerializeToUtf8Bytes(answer, _json);
+        return SendBytesAsync(http, read, body, asCsv ? CsvTable.ContentType : JsonContentType, variesByAccept: csv is not null, ct: ct);
+    }
+
+    /// <summary>Answers bytes already written (a rollup, a download), keeping them under the read's key.</summary>
+    public async Task SendBytesAsync(HttpContext http, FigureRead read, byte[] body, string contentType, bool variesByAccept = false,
+        string cacheControl = CacheControl, string? disposition = null, CancellationToken ct = default)
+    {
+        var entry = new Entry(body, contentType, cacheControl, disposition, variesByAccept);
+        var etag = read.ETag ?? $"\"{(contentType == JsonContentType ? "j" : "c")}{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
+        if (read.Key is { } key)
+        {
+            var size = body.Length + key.Length * 2L + 256;
+            // An answer larger than a quarter of the cache would push out everything else: not kept.
+            if (size <= _limit / 4)
+                _cache.Set(key, entry, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = Unread });
+        }
+        await WriteAsync(http, etag, entry, ct);
+    }
+
+    private static async Task WriteAsync(HttpContext http, string etag, Entry entry, CancellationToken ct)
+    {
         var response = http.Response;
-        response.Headers.CacheControl = CacheControl;
+        response.Headers.CacheControl = entry.CacheControl;
         // Appended: CORS may have added Origin already.
-        if (csv is not null) response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
-        // The format is part of the tag: a JSON copy must never revalidate a CSV one.
-        var etag = $"\"{(asCsv ? "c" : "j")}{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
+        if (entry.VariesByAccept) response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         if (ConditionalGet.IsNotModified(http, etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -51,9 +121,22 @@ public sealed class FigureAnswers
             return;
         }
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, ct);
+        response.ContentType = entry.ContentType;
+        response.ContentLength = entry.Body.Length;
+        if (entry.Disposition is { } disposition) response.Headers.ContentDisposition = disposition;
+        await response.Body.WriteAsync(entry.Body, ct);
+    }
+
+    /// <summary>This build and the templates' indicators: a deploy that writes answers otherwise never reuses a tag.</summary>
+    private static string Fingerprint(TemplateCatalog catalog)
+    {
+        var text = new StringBuilder(typeof(FigureAnswers).Assembly.ManifestModule.ModuleVersionId.ToString());
+        foreach (var template in catalog.All.OrderBy(t => t.Code, StringComparer.Ordinal))
+        {
+            text.Append('\n').Append(template.Code);
+            foreach (var indicator in template.Indicators) text.Append(' ').Append(indicator.Code).Append(':').Append(indicator.Aggregate);
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 
     /// <summary>
@@ -83,4 +166,6 @@ public sealed class FigureAnswers
         }
         return false;
     }
+
+    public void Dispose() => _cache.Dispose();
 }

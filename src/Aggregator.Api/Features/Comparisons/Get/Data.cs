@@ -25,8 +25,8 @@ internal static class Data
             SELECT c.template AS Template, c.base_template AS BaseTemplate, c.not_comparable AS NotComparable,
                    c.computed_at AS ComputedAt,
                    EXISTS (SELECT 1 FROM report_versions v WHERE v.tenant_id = c.tenant_id AND v.year IN (c.year, c.base_year) AND v.seq > c.watermark)
-                   OR EXISTS (SELECT 1 FROM rollup_state s WHERE s.tenant_id = c.tenant_id AND s.year IN (c.year, c.base_year)
-                              AND s.dirty_generation > coalesce(s.computed_generation, 0)) AS Stale
+                   OR EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = c.tenant_id AND f.year IN (c.year, c.base_year)
+                              AND f.kind <> 'deadline') AS Stale
             FROM comparison_state c WHERE c.tenant_id = @tenantId AND c.year = @year AND c.base_year = @baseYear
             """;
         return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, baseYear });

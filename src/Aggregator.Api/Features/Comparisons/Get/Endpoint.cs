@@ -30,6 +30,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var baseYear = req.Base ?? req.Year - 1;
         if (baseYear >= req.Year)
             throw ProblemException.Invalid("base", $"The base year must be before {req.Year}.");
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year, baseYear]);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
@@ -60,7 +62,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
                      .ThenBy(r => r.Indicator, StringComparer.Ordinal))
             values.Add(r.Indicator, new ComparisonView(r.Value, r.BaseValue, r.Delta, r.PctChange,
                 new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)));
-        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
+        await answers.SendAsync(HttpContext, read, new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
             header.ComputedAt, header.Stale, values, header.NotComparable), null, ct);
     }
 }

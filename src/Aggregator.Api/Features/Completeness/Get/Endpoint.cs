@@ -27,10 +27,12 @@ public sealed class Endpoint(TenantDb tenantDb, FigureAnswers answers) : Endpoin
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         var completeness = await CompletenessReader.ReadAsync(db, unit.OrgUnitId, req.Year, ProcessorState<RequestAccess>().TimeZone.Id);
         await db.CommitAsync();
-        await answers.SendAsync(HttpContext, completeness, null, ct);
+        await answers.SendAsync(HttpContext, read, completeness, null, ct);
     }
 }

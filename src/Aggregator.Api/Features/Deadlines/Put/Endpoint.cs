@@ -33,7 +33,7 @@ public sealed partial class Request
     private static partial Regex WithOffset();
 }
 
-public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar) : Endpoint<Request, DeadlineView>
+public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Generations.FigureGenerations generations) : Endpoint<Request, DeadlineView>
 {
     public override void Configure()
     {
@@ -70,8 +70,11 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar) : Endpo
         await db.ExecuteAsync(upsert, new { tenantId, year = req.Year, due = due.UtcDateTime, setBy = caller.Actor });
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "deadline.set", new AuditSubject($"deadline/{req.Year}", Year: req.Year),
             new { year = req.Year, due = DeadlineView.Format(due) });
+        // Completeness answers on time / late against it: its cached answers and ETags move with the year's generation.
+        await FigureChanges.RecordAsync(db, tenantId, req.Year, FigureChanges.Deadline);
         var deadline = await DeadlineView.ReadAsync(db, req.Year, access.TimeZone);
         await db.CommitAsync();
+        generations.Expect(tenantId, req.Year, System.Diagnostics.Stopwatch.GetTimestamp());
         await Send.OkAsync(deadline, ct);
     }
 }

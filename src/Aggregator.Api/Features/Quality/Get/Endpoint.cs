@@ -42,6 +42,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year, req.Year - 1]);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
         if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
         var previousYear = req.Year - 1;
 
@@ -72,7 +74,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
         var views = page.Take(req.Limit).Select(entry => entry.Flag).Select(flag => new FlagView(
             flag.OrgUnit, names[flag.OrgUnit], flag.Indicator, flag.Value, QualityOptions.Word(flag.Kind), flag.Why, flag.Template,
             flag.Previous, flag.Median, flag.Peers, flag.RuleId)).ToList();
-        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, current.Count, views, flags.Count, next), null, ct);
+        await answers.SendAsync(HttpContext, read, new Response(unit.Code, req.Year, current.Count, views, flags.Count, next), null, ct);
     }
 
     /// <summary>

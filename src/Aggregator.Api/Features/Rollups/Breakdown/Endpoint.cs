@@ -22,6 +22,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
@@ -45,7 +47,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
             .Select(c => new BreakdownItem(c.Code, c.Name, c.Value, Share(c.Value, header.Total),
                 c.Value is { } v ? 1 + children.Count(other => other.Value > v) : null))
             .ToList();
-        await answers.SendAsync(HttpContext, new Response(unit.Code, req.Year, header.Template, req.Indicator, header.ComputedAt, header.Stale,
+        await answers.SendAsync(HttpContext, read, new Response(unit.Code, req.Year, header.Template, req.Indicator, header.ComputedAt, header.Stale,
             header.Total, own, items), null, ct);
     }
 

@@ -13,9 +13,12 @@ internal static class Data
     /// </summary>
     public sealed record Target(long OrgUnitId, string Code, bool HasChildren, long? Runs, DateTime? ComputedAt, string? Template, bool Stale)
     {
-        public FiguresGeneration? Generation =>
-            Runs is { } runs && ComputedAt is { } computedAt && Template is { } template ? new(runs, computedAt, template, Stale) : null;
+        public StoredFigures? Stored =>
+            ComputedAt is { } computedAt && Template is { } template ? new(computedAt, template, Stale) : null;
     }
+
+    /// <summary>What the answer says about the stored figures it is made of.</summary>
+    public sealed record StoredFigures(DateTime ComputedAt, string Template, bool Stale);
 
     // A class, not a positional record: Dapper cannot bind a text[] column to a constructor parameter.
     public sealed class Completeness
@@ -33,10 +36,6 @@ internal static class Data
     /// </summary>
     public static Task<Target?> FindAsync(DbSession db, Caller caller, string orgCode, int year) =>
         db.QuerySingleOrDefaultAsync<Target>(FindSql, FindParameters(caller, db.Tenant, orgCode, year));
-
-    /// <summary>The same statement in one round trip of its own, outside any transaction (<see cref="TenantDb.ReadOneAsync{T}"/>).</summary>
-    public static Task<Target?> FindAsync(TenantDb tenantDb, Caller caller, Guid tenantId, string orgCode, int year, CancellationToken ct) =>
-        tenantDb.ReadOneAsync<Target>(tenantId, FindSql, FindParameters(caller, tenantId, orgCode, year), ct);
 
     private const string FindSql = $"""
         SELECT o.org_unit_id AS OrgUnitId, o.code AS Code,

@@ -9,7 +9,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
 {
     /// <summary>Clients and shared caches may keep the answer, and must ask (If-None-Match) before reusing it.</summary>
     public const string CacheControl = FigureAnswers.CacheControl;
@@ -31,48 +31,21 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, RollupA
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        HttpContext.Response.Headers.CacheControl = CacheControl;
+        // The hot path: figures that have not moved since this caller's answer was kept need no database at all.
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
-        // The hot path, one round trip: the scope check and the generation. Figures that have not moved since the
-        // client's copy, or since an answer was cached, need nothing more.
-        var probe = await Data.FindAsync(tenantDb, caller, tenantId, req.Org, req.Year, ct) ?? throw UnitNotFound(req);
-        if (!probe.HasChildren) throw NoRollup(req);
-        if (probe.Generation is { } seen)
-        {
-            // Sets the ETag header, which the cached answer below carries too.
-            if (ConditionalGet.IsNotModified(HttpContext, answers.ETagOf(tenantId, req.Year, probe.OrgUnitId, seen)))
-            {
-                await Send.NotModifiedAsync(ct);
-                return;
-            }
-            if (answers.Find(tenantId, req.Year, probe.OrgUnitId, seen) is { } cached)
-            {
-                await Send.BytesAsync(cached, contentType: FigureAnswers.JsonContentType, cancellation: ct);
-                return;
-            }
-        }
-
-        // Otherwise one snapshot: the answer is read at the generation it is cached under, whatever a job commits meanwhile.
+        // Otherwise one snapshot: the scope check and the answer from the same stored figures.
         await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
         var target = await Data.FindAsync(db, caller, req.Org, req.Year) ?? throw UnitNotFound(req);
         if (!target.HasChildren) throw NoRollup(req);
-        var generation = target.Generation ?? throw await NotStoredAsync(db, req);
-
-        var etag = answers.ETagOf(tenantId, req.Year, target.OrgUnitId, generation);
-        if (ConditionalGet.IsNotModified(HttpContext, etag))
-        {
-            await db.CommitAsync();
-            await Send.NotModifiedAsync(ct);
-            return;
-        }
-
-        var body = answers.Find(tenantId, req.Year, target.OrgUnitId, generation)
-                   ?? answers.Add(tenantId, req.Year, target.OrgUnitId, generation, await ReadAsync(db, req, target, generation));
+        var stored = target.Stored ?? throw await NotStoredAsync(db, req);
+        var answer = await ReadAsync(db, req, target, stored);
         await db.CommitAsync();
-        await Send.BytesAsync(body, contentType: FigureAnswers.JsonContentType, cancellation: ct);
+        await answers.SendAsync(HttpContext, read, answer, null, ct);
     }
 
-    private async Task<Response> ReadAsync(DbSession db, Request req, Data.Target target, FiguresGeneration generation)
+    private async Task<Response> ReadAsync(DbSession db, Request req, Data.Target target, Data.StoredFigures generation)
     {
         var completeness = await Data.CompletenessAsync(db, req.Year, target.OrgUnitId) ?? throw await NotStoredAsync(db, req);
         var stored = (await Data.ValuesAsync(db, req.Year, target.OrgUnitId)).ToDictionary(v => v.Indicator, StringComparer.Ordinal);

@@ -35,6 +35,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
                 throw ProblemException.Invalid(field, $"'{code}' is not an indicator of any template ({string.Join(", ", catalog.All.Select(t => t.Code))}).");
         }
 
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), null, csv: true);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
+
         // One snapshot: the years and their values from the same stored figures.
         await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
@@ -57,7 +60,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
                 year.ComputedAt, year.Stale, year.ExpectedUnits, year.CountedUnits);
         }).ToList();
         var answer = new Response(unit.Code, one ? codes[0] : null, codes, unit.HasChildren ? "rollup" : "report", points);
-        await answers.SendAsync(HttpContext, answer, AsSheet, ct);
+        await answers.SendAsync(HttpContext, read, answer, AsSheet, ct);
     }
 
     /// <summary>The CSV: a line per year (year, template, a column per indicator, computedAt, stale).</summary>

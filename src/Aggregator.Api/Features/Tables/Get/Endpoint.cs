@@ -33,6 +33,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         var codes = req.Codes.ToArray();
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year], csv: true);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
         // One snapshot: the rows and the total from the same stored figures, whatever a job commits meanwhile.
         await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
@@ -61,7 +63,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         decimal?[] Figures(long orgUnitId) => codes.Select(code => values.GetValueOrDefault((orgUnitId, code))).ToArray();
         var answer = new Response(unit.Code, req.Year, header.Template, req.Level, header.ComputedAt, header.Stale, codes,
             rows.Select(row => new TableRow(row.Code, row.Name, Figures(row.OrgUnitId))).ToList(), Figures(unit.OrgUnitId));
-        await answers.SendAsync(HttpContext, answer, AsSheet, ct);
+        await answers.SendAsync(HttpContext, read, answer, AsSheet, ct);
     }
 
     /// <summary>

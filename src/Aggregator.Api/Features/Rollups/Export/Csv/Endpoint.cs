@@ -1,4 +1,6 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Limits;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
@@ -6,7 +8,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Export.Csv;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads) : Endpoint<Request>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads, FigureAnswers answers) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -14,7 +16,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
         Group<TenantGroup>();
         Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles).WithMetadata(new ExpensiveRead("this being an expensive read,"))
             .ClearDefaultProduces(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv"));
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv").Produces(304)
+            .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc));
         Summary(s => s.Summary =
             "The official table of the stored rollup (汇总表 of the .xlsx) as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting.");
     }
@@ -22,6 +25,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        // An unchanged file is sent again from memory, which is no expensive read.
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
         if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
@@ -29,6 +35,6 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
         await db.CommitAsync();
 
         var csv = CsvTable.Write(OfficialTable.Build(rollup, ProcessorState<RequestAccess>().TimeZone));
-        await Download.SendAsync(HttpContext, csv, CsvTable.ContentType, rollup, "csv", ct);
+        await Download.SendAsync(answers, HttpContext, read, csv, CsvTable.ContentType, rollup, "csv", ct);
     }
 }

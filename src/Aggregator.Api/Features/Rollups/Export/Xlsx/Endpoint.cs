@@ -1,4 +1,6 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.OpenApi;
+using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Limits;
 using Aggregator.Api.Features.Completeness;
 using Aggregator.Data;
@@ -7,7 +9,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Export.Xlsx;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads) : Endpoint<Request>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads, FigureAnswers answers) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -15,7 +17,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
         Group<TenantGroup>();
         Description(d => d.WithTags("Rollups").AllowedFor(FigureScope.ReadRoles).WithMetadata(new ExpensiveRead("this being an expensive read,"))
             .ClearDefaultProduces(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status200OK, typeof(Stream), XlsxWorkbook.ContentType));
+            .Produces(StatusCodes.Status200OK, typeof(Stream), XlsxWorkbook.ContentType).Produces(304)
+            .AcceptsHeader("If-None-Match", FigureAnswers.IfNoneMatchDoc));
         Summary(s => s.Summary =
             "The stored rollup as an Excel workbook: 汇总表 (the official table in the template's layout), 各单位 (each unit's figures side by side), 完成情况 (who reported, on time or late against the deadline, who is missing; read live).");
     }
@@ -23,6 +26,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
+        // An unchanged file is sent again from memory, which is no expensive read.
+        var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
+        if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
         if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
@@ -32,6 +38,6 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
         await db.CommitAsync();
 
         var workbook = XlsxWorkbook.Write([OfficialTable.Build(rollup, timeZone), UnitsTable.Build(rollup), CompletenessTable.Build(rollup, completeness)]);
-        await Download.SendAsync(HttpContext, workbook, XlsxWorkbook.ContentType, rollup, "xlsx", ct);
+        await Download.SendAsync(answers, HttpContext, read, workbook, XlsxWorkbook.ContentType, rollup, "xlsx", ct);
     }
 }

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Aggregator.Data;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Aggregator.Api.Generations;
+
+/// <summary>
+/// Keeps <see cref="FigureGenerations"/> current on one connection of its own (direct, not pooled): LISTENs on
+/// <see cref="FigureChanges.Channel"/>, reads everything anew on every (re)connect and every
+/// <see cref="FigureOptions.PollInterval"/> (so a replica behind a pooler that swallows NOTIFY is at most that late),
+/// and reads one year anew when the rollup job announces stored figures (which changes they consumed). Everything
+/// runs in the order the connection delivers it, so a reading never overtakes a change heard after it.
+/// </summary>
+public sealed class FigureGenerationListener(
+    DatabaseEndpoint endpoint, FigureGenerations generations, IOptions<FigureOptions> options, ILogger<FigureGenerationListener> logger)
+    : BackgroundService
+{
+    /// <summary>The listener's application_name in pg_stat_activity.</summary>
+    public const string ApplicationName = "aggregator-figure-listener";
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
+
+    // Under the monitoring scope (0010, 0013): generations and numbers of every tenant, no figures.
+    private const string ReadAll = """
+        SELECT k.tenant_id AS TenantId, k.year AS Year, coalesce(s.figures_generation, 0) AS Figures,
+               coalesce(array_agg(f.generation) FILTER (WHERE f.generation IS NOT NULL), '{}') AS Pending
+        FROM (SELECT tenant_id, year FROM rollup_state UNION SELECT tenant_id, year FROM figure_changes) k
+        LEFT JOIN rollup_state s ON s.tenant_id = k.tenant_id AND s.year = k.year
+        LEFT JOIN figure_changes f ON f.tenant_id = k.tenant_id AND f.year = k.year
+        GROUP BY k.tenant_id, k.year, s.figures_generation
+        """;
+
+    private const string ReadOne = """
+        SELECT coalesce((SELECT figures_generation FROM rollup_state WHERE tenant_id = @tenantId AND year = @year), 0),
+               ARRAY(SELECT generation FROM figure_changes WHERE tenant_id = @tenantId AND year = @year)
+        """;
+
+    private readonly ConcurrentQueue<string> _heard = new();
+    private int _connections;
+
+    /// <summary>How many times the listener has connected (1 after start-up, more after reconnects).</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var connectionString = new NpgsqlConnectionStringBuilder(endpoint.AppConnectionString)
+        {
+            Pooling = false,
+            ApplicationName = ApplicationName,
+            // No Npgsql keepalive: with it, a wait with a timeout did not return at the timeout, and the poll never ran.
+            // The poll's own query notices a dead connection within the poll interval.
+            TcpKeepAlive = true,
+            // Statements of its own, never prepared behind a pooler's back.
+            MaxAutoPrepare = 0,
+        }.ConnectionString;
+        var lastRetry = settings.PollInterval;
+        var retry = FirstRetry;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(stoppingToken);
+                connection.Notification += (_, e) => _heard.Enqueue(e.Payload);
+                if (settings.Listen)
+                {
+                    await using var listen = new NpgsqlCommand($"LISTEN {FigureChanges.Channel}", connection);
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                _heard.Clear();
+                await ReadAllAsync(connection, stoppingToken);
+                Interlocked.Increment(ref _connections);
+                if (retry != FirstRetry) logger.LogInformation("Figure generations read anew after a reconnect.");
+                retry = FirstRetry;
+
+                var nextPoll = DateTime.UtcNow + settings.PollInterval;
+                while (true)
+                {
+                    await ApplyHeardAsync(connection, stoppingToken);
+                    var wait = nextPoll - DateTime.UtcNow;
+                    if (wait <= TimeSpan.Zero)
+                    {
+                        await ReadAllAsync(connection, stoppingToken);
+                        nextPoll = DateTime.UtcNow + settings.PollInterval;
+                        continue;
+                    }
+                    if (settings.Listen) await connection.WaitAsync(wait, stoppingToken);
+                    else await Task.Delay(wait, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Figure generations not followed; retrying in {Retry}. Reads answer from the last known generations meanwhile.", retry);
+            }
+            try { await Task.Delay(retry, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+            retry = retry * 2 < lastRetry ? retry * 2 : lastRetry;
+        }
+    }
+
+    /// <summary>Applies what was heard, in order. Payload: tenant:year:generation, and :stored when the job stored figures.</summary>
+    private async Task ApplyHeardAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        while (_heard.TryDequeue(out var payload))
+        {
+            var parts = payload.Split(':');
+            if (parts.Length < 3 || !Guid.TryParse(parts[0], out var tenantId)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+                || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
+            {
+                logger.LogWarning("Ignored a figure notification that is not tenant:year:generation.");
+                continue;
+            }
+            if (parts.Length > 3 && parts[3] == FigureChanges.Stored)
+            {
+                generations.Stored(tenantId, year, generation);
+                await ReadOneAsync(connection, tenantId, year, ct);
+            }
+            else generations.Changed(tenantId, year, generation);
+        }
+    }
+
+    private async Task ReadAllAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var rows = new List<FigureGenerations.Row>();
+        var readSince = System.Diagnostics.Stopwatch.GetTimestamp();
+        await InMonitoringScopeAsync(connection, async transaction =>
+        {
+            await using var command = new NpgsqlCommand(ReadAll, connection, transaction);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(new FigureGenerations.Row(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<long[]>(3)));
+        }, ct);
+        generations.ReplaceAll(rows, readSince);
+    }
+
+    private async Task ReadOneAsync(NpgsqlConnection connection, Guid tenantId, int year, CancellationToken ct)
+    {
+        await InMonitoringScopeAsync(connection, async transaction =>
+        {
+            await using var command = new NpgsqlCommand(ReadOne, connection, transaction);
+            command.Parameters.AddWithValue("tenantId", tenantId);
+            command.Parameters.AddWithValue("year", year);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct)) generations.Replace(tenantId, year, reader.GetInt64(0), reader.GetFieldValue<long[]>(1));
+        }, ct);
+    }
+
+    private static async Task InMonitoringScopeAsync(NpgsqlConnection connection, Func<NpgsqlTransaction, Task> read, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using (var scope = new NpgsqlCommand("SELECT set_config('app.scope', 'monitoring', true)", connection, transaction))
+            await scope.ExecuteNonQueryAsync(ct);
+        await read(transaction);
+        await transaction.CommitAsync(ct);
+    }
+}

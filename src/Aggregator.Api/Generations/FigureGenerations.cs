@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Aggregator.Api.Generations;
+
+/// <summary>
+/// This replica's view of every (tenant, year)'s figures generation: the generation of the stored figures (the
+/// rollup job's, rollup_state.figures_generation) and the changes not yet in them (figure_changes). Kept current
+/// by <see cref="FigureGenerationListener"/> from NOTIFY and a poll, never by a request. A figure read takes its
+/// ETag from it, so a read whose figures have not moved is answered without the database.
+/// </summary>
+/// <remarks>
+/// The token of a year is the figures' generation, the number of pending changes and a digest of their
+/// generations. Changes commit in any order of their numbers, so a highest number would not do: a change that
+/// took its number before the last one but committed after it must move the token too. Until the job consumes
+/// them, pending changes only grow, and consuming them takes a new figures generation, so a token never comes
+/// back for other figures; and every replica that has seen the same commits holds the same token.
+/// </remarks>
+public sealed class FigureGenerations
+{
+    private sealed class Year
+    {
+        public long Figures;
+        public readonly HashSet<long> Pending = [];
+    }
+
+    private readonly Lock _gate = new();
+    private Dictionary<Guid, Dictionary<int, Year>> _tenants = [];
+    // Changes this replica committed whose NOTIFY it has not heard yet: their years are read from the database
+    // meanwhile, so a client reads its own write at once (another replica catches up within a notification).
+    private readonly Dictionary<(Guid Tenant, int Year), (int Count, long Since)> _expected = [];
+    private volatile bool _loaded;
+    private long _updates;
+    private long _reads;
+
+    /// <summary>True once the whole state was read from the database; before that nothing is answered from memory.</summary>
+    public bool Loaded => _loaded;
+
+    /// <summary>How many times everything was read anew (each (re)connect and poll).</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>How many times the state changed (tests wait on it).</summary>
+    public long Updates => Interlocked.Read(ref _updates);
+
+    /// <summary>For logs and test failures: whether loaded, how many updates, which years await their NOTIFY.</summary>
+    public string Describe()
+    {
+        lock (_gate) return $"loaded={_loaded} updates={Updates} expected={string.Join(",", _expected.Select(e => $"{e.Key.Tenant}/{e.Key.Year}×{e.Value.Count}"))}";
+    }
+
+    /// <summary>The token of one year, or null before the state was loaded.</summary>
+    public string? TokenOf(Guid tenantId, int year)
+    {
+        if (!_loaded) return null;
+        lock (_gate)
+        {
+            if (Awaited(tenantId, year)) return null;
+            return _tenants.TryGetValue(tenantId, out var years) && years.TryGetValue(year, out var state)
+                ? Token(year, state)
+                : Token(year, null);
+        }
+    }
+
+    /// <summary>The tokens of several years, in the order given (a comparison, a quality check against the year before).</summary>
+    public string? TokenOf(Guid tenantId, IEnumerable<int> years)
+    {
+        if (!_loaded) return null;
+        var text = new StringBuilder();
+        lock (_gate)
+        {
+            _tenants.TryGetValue(tenantId, out var known);
+            foreach (var year in years)
+            {
+                if (Awaited(tenantId, year)) return null;
+                text.Append(Token(year, known is not null && known.TryGetValue(year, out var state) ? state : null)).Append(';');
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The tokens of every year of the tenant (a series, or a read whose years are not known before it runs).</summary>
+    public string? TokenOfTenant(Guid tenantId)
+    {
+        if (!_loaded) return null;
+        var text = new StringBuilder("all;");
+        lock (_gate)
+        {
+            if (_expected.Keys.Any(key => key.Tenant == tenantId && Awaited(key.Tenant, key.Year))) return null;
+            if (!_tenants.TryGetValue(tenantId, out var years)) return text.ToString();
+            foreach (var (year, state) in years.OrderBy(pair => pair.Key)) text.Append(Token(year, state)).Append(';');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Whether this replica awaits the NOTIFY of a change it committed to the year. Not for longer than
+    /// <see cref="ExpectAtMost"/>: one heard before it was expected (it may overtake the writer's after-commit step)
+    /// would otherwise keep the year from memory until the next poll.
+    /// </summary>
+    private bool Awaited(Guid tenantId, int year) =>
+        _expected.TryGetValue((tenantId, year), out var expected) && Stopwatch.GetElapsedTime(expected.Since) < ExpectAtMost;
+
+    private static readonly TimeSpan ExpectAtMost = TimeSpan.FromSeconds(1);
+
+    /// <summary>The token of a year from what the database holds (tests compare it with this replica's).</summary>
+    public static string TokenFrom(int year, long figures, IEnumerable<long> pending)
+    {
+        var state = new Year { Figures = figures };
+        state.Pending.UnionWith(pending);
+        return Token(year, state);
+    }
+
+    private static string Token(int year, Year? state)
+    {
+        if (state is null) return string.Create(CultureInfo.InvariantCulture, $"{year}:0:0:0");
+        ulong digest = 0;
+        foreach (var generation in state.Pending) digest ^= Mix((ulong)generation);
+        return string.Create(CultureInfo.InvariantCulture, $"{year}:{state.Figures}:{state.Pending.Count}:{digest:x16}");
+    }
+
+    /// <summary>splitmix64's finalizer: order-free sets of numbers get well-spread digests under XOR.</summary>
+    private static ulong Mix(ulong x)
+    {
+        x += 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+
+    /// <summary>A change committed (a writer's NOTIFY): pending until a rollup includes it. Heard twice, counted once.</summary>
+    public void Changed(Guid tenantId, int year, long generation)
+    {
+        lock (_gate)
+        {
+            if (YearOf(tenantId, year).Pending.Add(generation)) Interlocked.Increment(ref _updates);
+            if (_expected.TryGetValue((tenantId, year), out var expected))
+            {
+                if (expected.Count <= 1) _expected.Remove((tenantId, year));
+                else _expected[(tenantId, year)] = expected with { Count = expected.Count - 1 };
+            }
+        }
+    }
+
+    /// <summary>This replica committed a change of the year (after its commit): its NOTIFY is on the way.</summary>
+    public void Expect(Guid tenantId, int year, long now)
+    {
+        lock (_gate)
+        {
+            _expected[(tenantId, year)] = _expected.TryGetValue((tenantId, year), out var expected)
+                ? (expected.Count + 1, now)
+                : (1, now);
+        }
+    }
+
+    /// <summary>
+    /// Figures were stored (the job's NOTIFY): their generation at once; which changes they consumed comes with the
+    /// refresh of the year that follows (<see cref="Replace(Guid, int, long, IReadOnlyCollection{long})"/>).
+    /// </summary>
+    public void Stored(Guid tenantId, int year, long figures)
+    {
+        lock (_gate)
+        {
+            var state = YearOf(tenantId, year);
+            if (state.Figures == figures) return;
+            state.Figures = figures;
+            Interlocked.Increment(ref _updates);
+        }
+    }
+
+    /// <summary>One year as the database has it.</summary>
+    public void Replace(Guid tenantId, int year, long figures, IReadOnlyCollection<long> pending)
+    {
+        lock (_gate)
+        {
+            var state = YearOf(tenantId, year);
+            state.Figures = figures;
+            state.Pending.Clear();
+            state.Pending.UnionWith(pending);
+            Interlocked.Increment(ref _updates);
+        }
+    }
+
+    public sealed record Row(Guid TenantId, int Year, long Figures, long[] Pending);
+
+    /// <summary>Everything as the database has it (on every (re)connect and every poll).</summary>
+    /// <param name="rows">Every year with stored figures or pending changes.</param>
+    /// <param name="readSince">When the reading began (Stopwatch ticks): changes this replica expected before it are in it.</param>
+    public void ReplaceAll(IEnumerable<Row> rows, long readSince)
+    {
+        var tenants = new Dictionary<Guid, Dictionary<int, Year>>();
+        foreach (var row in rows)
+        {
+            if (!tenants.TryGetValue(row.TenantId, out var years)) tenants[row.TenantId] = years = [];
+            var state = new Year { Figures = row.Figures };
+            state.Pending.UnionWith(row.Pending);
+            years[row.Year] = state;
+        }
+        lock (_gate)
+        {
+            _tenants = tenants;
+            foreach (var (key, expected) in _expected.ToList())
+                if (expected.Since < readSince) _expected.Remove(key);
+            _loaded = true;
+            Interlocked.Increment(ref _updates);
+            Interlocked.Increment(ref _reads);
+        }
+    }
+
+    private Year YearOf(Guid tenantId, int year)
+    {
+        if (!_tenants.TryGetValue(tenantId, out var years)) _tenants[tenantId] = years = [];
+        if (!years.TryGetValue(year, out var state)) years[year] = state = new Year();
+        return state;
+    }
+}
