@@ -12,11 +12,9 @@ internal static class Data
     public static Task<IEnumerable<YearRow>> RollupYearsAsync(DbSession db, long orgUnitId, int? from, int? to)
     {
         const string sql = $"""
-            SELECT s.year AS Year, s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale
-            FROM rollup_state s
-            WHERE s.tenant_id = @tenantId AND s.computed_at IS NOT NULL
+            SELECT {StoredFigures.Columns}
+            {StoredFigures.OfUnit}
               AND (@from::int IS NULL OR s.year >= @from) AND (@to::int IS NULL OR s.year <= @to)
-              AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId)
             ORDER BY s.year
             """;
         return db.QueryAsync<YearRow>(sql, new { tenantId = db.Tenant, orgUnitId, from, to });
@@ -50,7 +48,7 @@ internal static class Data
     {
         const string sql = """
             SELECT v.year AS Year, v.indicator AS Indicator, v.value AS Value, NULL::int AS Reporters
-            FROM report_values v
+            FROM counted_values v
             WHERE v.tenant_id = @tenantId AND v.org_unit_id = @orgUnitId AND v.indicator = ANY (@indicators)
               AND (@from::int IS NULL OR v.year >= @from) AND (@to::int IS NULL OR v.year <= @to)
             """;
