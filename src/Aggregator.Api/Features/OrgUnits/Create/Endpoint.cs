@@ -3,12 +3,13 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
+using Aggregator.Jobs.Rollups;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
-public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> observers,
+public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> observers, TreeChanges treeChanges,
     IOptions<OrgUnitOptions> options)
     : Endpoint<Request, OrgUnitView>
 {
@@ -48,8 +49,8 @@ public sealed class Endpoint(TenantDb tenantDb, IEnumerable<IFiguresObserver> ob
         foreach (var year in years)
             foreach (var observer in observers) await observer.OnFiguresChangingAsync(db, tenantId, year, ct);
         await db.CommitAsync();
-        foreach (var year in years)
-            foreach (var observer in observers) await observer.OnFiguresChangedAsync(tenantId, year, CancellationToken.None);
+        // The rollups follow once the tree is quiet: units created in a row queue one per year, not one per unit and year.
+        treeChanges.Changed(tenantId, years);
 
         await Send.CreatedAtAsync<Get.Endpoint>(new { tenant = req.Tenant, org = unit.Code }, unit, cancellation: ct);
     }
