@@ -109,7 +109,7 @@ internal static class BenchmarkSuite
             // Two tenants at a time: one COPY stream leaves a core of the server idle while it waits on the client.
             var generator = new DataGenerator(_superuser, _catalog, options.Seed, loaders: 2);
             var years = DataGenerator.YearOrder.Take(options.Years).ToList();
-            var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            await generator.PrepareBulkAsync();
             var loads = Enumerable.Range(0, options.Tenants).Select(t => generator.TenantAsync($"bench-t{t:D2}", options.Units, years, t)).ToList();
             for (var t = 0; t < loads.Count; t++)
             {
@@ -117,16 +117,15 @@ internal static class BenchmarkSuite
                 log.WriteLine($"  tenant {t + 1}/{options.Tenants}: {generator.ValuesWritten:N0} values so far, {clock.Elapsed.TotalSeconds:F0} s");
             }
             var loaded = clock.Elapsed;
-            clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
             await generator.FinishAsync();
             Setup.Add($"Data: {generator.ValuesWritten:N0} report values ({generator.ValuesExpected:N0} expected) in {clock.Elapsed.TotalSeconds:F1} s by binary COPY " +
                       $"({generator.ValuesWritten / clock.Elapsed.TotalSeconds:N0} values/s, analyze included); years {string.Join(", ", years)}");
             // What the load costs in CPU, which a busy machine does not inflate as it does elapsed time: the values a
             // quiet machine's two cores would load per second, were both busy with it.
-            var cpu = generator.ServerCpu + clientCpu;
+            var cpu = generator.ServerCpu + generator.ClientCpu;
             if (generator.ServerCpu > TimeSpan.Zero)
                 Setup.Add($"Load without analyze: {loaded.TotalSeconds:F1} s; CPU {generator.ServerCpu.TotalSeconds:F1} s in the server's loading backends + " +
-                          $"{clientCpu.TotalSeconds:F1} s in this process = {generator.ValuesWritten / cpu.TotalSeconds:N0} values per CPU-second " +
+                          $"{generator.ClientCpu.TotalSeconds:F1} s making and writing the values here = {generator.ValuesWritten / cpu.TotalSeconds:N0} values per CPU-second " +
                           $"(≈ {2 * generator.ValuesWritten / cpu.TotalSeconds:N0} values/s on 2 idle cores)");
             _results.Add(new ScenarioResult("data generator", $"{generator.ValuesWritten:N0} values in {clock.Elapsed.TotalSeconds:F1} s", "—", null, "—", null)
             {

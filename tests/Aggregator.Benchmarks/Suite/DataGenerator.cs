@@ -32,7 +32,7 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
 
     private long _nextUnitId = 1_000_000;
     private readonly SemaphoreSlim _loaders = new(loaders);
-    private long _valuesWritten, _valuesExpected, _serverTicks;
+    private long _valuesWritten, _valuesExpected, _serverTicks, _clientTicks;
 
     public long ValuesWritten => Interlocked.Read(ref _valuesWritten);
     public long ValuesExpected => Interlocked.Read(ref _valuesExpected);
@@ -42,6 +42,11 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
     /// cost in cores, which other work on a shared machine does not change the way it changes elapsed time.
     /// </summary>
     public TimeSpan ServerCpu => TimeSpan.FromSeconds(Interlocked.Read(ref _serverTicks) / 100.0);
+
+    /// <summary>CPU time this process spent making the reports and writing the values (the threads that did it; Linux).</summary>
+    public TimeSpan ClientCpu => TimeSpan.FromSeconds(Interlocked.Read(ref _clientTicks) / 100.0);
+
+    private static long ThreadTicks() => Ticks("/proc/thread-self/stat");
 
     public async Task<GeneratedTenant> TenantAsync(string code, int units, IReadOnlyList<int> years, int tenantNumber)
     {
@@ -92,22 +97,44 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
     }
 
     /// <summary>utime + stime of a backend in clock ticks (100 a second on Linux), from /proc; 0 where there is none.</summary>
-    private static long BackendTicks(int pid)
+    private static long BackendTicks(int pid) => Ticks($"/proc/{pid}/stat");
+
+    private static long Ticks(string path)
     {
-        var path = $"/proc/{pid}/stat";
         if (!File.Exists(path)) return 0;
         // Fields after the command name, which is in parentheses: state is the first, utime the 12th, stime the 13th.
-        var fields = File.ReadAllText(path)[(File.ReadAllText(path).LastIndexOf(')') + 2)..].Split(' ');
+        var stat = File.ReadAllText(path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11]) + long.Parse(fields[12]);
     }
 
-    /// <summary>Identity sequences past the explicit ids, tables analyzed; after the last tenant.</summary>
+    /// <summary>
+    /// Before a bulk load: no autovacuum of the tables being loaded until <see cref="FinishAsync"/>. An insert-only table
+    /// is vacuumed again each time it grows by a fifth, so a 20 M-value load would scan report_values several times
+    /// over on the same two cores; the load's own ANALYZE at the end gives the planner what it needs.
+    /// </summary>
+    public async Task PrepareBulkAsync()
+    {
+        await using var connection = new NpgsqlConnection(superuserConnectionString);
+        await connection.OpenAsync();
+        await using var pause = new NpgsqlCommand("""
+            ALTER TABLE reports SET (autovacuum_enabled = off);
+            ALTER TABLE report_versions SET (autovacuum_enabled = off);
+            ALTER TABLE report_values SET (autovacuum_enabled = off);
+            """, connection);
+        await pause.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Identity sequences past the explicit ids, autovacuum back, tables analyzed; after the last tenant.</summary>
     public async Task FinishAsync()
     {
         await using var connection = new NpgsqlConnection(superuserConnectionString);
         await connection.OpenAsync();
         await using var finish = new NpgsqlCommand("""
             SELECT setval(pg_get_serial_sequence('org_units', 'org_unit_id'), (SELECT max(org_unit_id) FROM org_units));
+            ALTER TABLE reports RESET (autovacuum_enabled);
+            ALTER TABLE report_versions RESET (autovacuum_enabled);
+            ALTER TABLE report_values RESET (autovacuum_enabled);
             ANALYZE org_units; ANALYZE reports; ANALYZE report_versions; ANALYZE report_values;
             """, connection) { CommandTimeout = 0 };
         await finish.ExecuteNonQueryAsync();
@@ -117,6 +144,7 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
     {
         var template = catalog.ForYear(year) ?? throw new InvalidOperationException($"no template applies to {year}");
         var cells = template.Indicators.Select(indicator => (indicator.Code, Decimal: indicator.ValueType == IndicatorValueType.Decimal)).ToArray();
+        var building = ThreadTicks();
         var reports = reporters.Select(unit =>
         {
             var random = new Random(HashCode.Combine(seed, tenantNumber, unit.Id, year));
@@ -124,6 +152,7 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
             var json = JsonSerializer.Serialize(cells.Select((cell, i) => (cell.Code, Value: values[i])).ToDictionary(pair => pair.Code, pair => (decimal?)pair.Value));
             return (unit.Id, Values: values, Json: json, Hash: SHA256.HashData(Encoding.UTF8.GetBytes(json)));
         }).ToList();
+        Interlocked.Add(ref _clientTicks, ThreadTicks() - building);
 
         await using (var rows = await connection.BeginBinaryImportAsync(
                          "COPY reports (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template) FROM STDIN (FORMAT BINARY)"))
@@ -161,6 +190,7 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
             await rows.CompleteAsync();
         }
         // 20 M rows at full size: the synchronous writer, without a task per value.
+        var writing = ThreadTicks();
         using (var rows = connection.BeginBinaryImport("COPY report_values (tenant_id, year, org_unit_id, indicator, value) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var report in reports)
@@ -177,6 +207,7 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
             }
             Interlocked.Add(ref _valuesWritten, (long)rows.Complete());
         }
+        Interlocked.Add(ref _clientTicks, ThreadTicks() - writing);
         Interlocked.Add(ref _valuesExpected, (long)reports.Count * cells.Length);
     }
 
