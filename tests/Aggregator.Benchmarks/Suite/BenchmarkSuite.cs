@@ -125,7 +125,7 @@ internal static class BenchmarkSuite
             var cpu = generator.ServerCpu + generator.ClientCpu;
             if (generator.ServerCpu > TimeSpan.Zero)
                 Setup.Add($"Load without analyze: {loaded.TotalSeconds:F1} s; CPU {generator.ServerCpu.TotalSeconds:F1} s in the server's loading backends + " +
-                          $"{generator.ClientCpu.TotalSeconds:F1} s making and writing the values here = {generator.ValuesWritten / cpu.TotalSeconds:N0} values per CPU-second " +
+                          $"{generator.ClientCpu.TotalSeconds:F1} s making ({generator.BuildCpu.TotalSeconds:F1} s) and writing the values here = {generator.ValuesWritten / cpu.TotalSeconds:N0} values per CPU-second " +
                           $"(≈ {2 * generator.ValuesWritten / cpu.TotalSeconds:N0} values/s on 2 idle cores)");
             _results.Add(new ScenarioResult("data generator", $"{generator.ValuesWritten:N0} values in {clock.Elapsed.TotalSeconds:F1} s", "—", null, "—", null)
             {
