@@ -192,27 +192,35 @@ internal sealed class DataGenerator(string superuserConnectionString, TemplateCa
             }
             await rows.CompleteAsync();
         }
-        // 20 M rows at full size: the synchronous writer, without a task per value.
+        // 20 M rows at full size: encoded here, written synchronously to the raw COPY stream (ValueRows).
         var writing = ThreadTicks();
-        using (var rows = connection.BeginBinaryImport("COPY report_values (tenant_id, year, org_unit_id, indicator, value) FROM STDIN (FORMAT BINARY)"))
+        var sum = 0m;
+        using (var stream = connection.BeginRawBinaryCopy("COPY report_values (tenant_id, year, org_unit_id, indicator, value) FROM STDIN (FORMAT BINARY)"))
         {
+            var rows = new ValueRows(stream, tenantId, year, cells.Select(cell => cell.Code).ToArray());
             foreach (var report in reports)
             {
                 for (var i = 0; i < cells.Length; i++)
                 {
-                    // Without an NpgsqlDbType: each column's CLR type is its default mapping (uuid, integer, bigint,
-                    // text, numeric), and Npgsql keeps the column's resolved converter instead of resolving it per value.
-                    rows.StartRow();
-                    rows.Write(tenantId);
-                    rows.Write(year);
-                    rows.Write(report.Id);
-                    rows.Write(cells[i].Code);
-                    rows.Write(report.Values[i]);
+                    rows.Write(report.Id, i, report.Values[i]);
+                    sum += report.Values[i];
                 }
             }
-            Interlocked.Add(ref _valuesWritten, (long)rows.Complete());
+            rows.Complete();
         }
         Interlocked.Add(ref _clientTicks, ThreadTicks() - writing);
+
+        // What the server stored, against what was sent: the count written, and a wrong encoding would not pass either.
+        await using (var check = new NpgsqlCommand("SELECT count(*), coalesce(sum(value), 0) FROM report_values WHERE tenant_id = $1 AND year = $2", connection)
+                     { Parameters = { new() { Value = tenantId }, new() { Value = year } } })
+        await using (var stored = await check.ExecuteReaderAsync())
+        {
+            await stored.ReadAsync();
+            var (count, storedSum) = (stored.GetInt64(0), stored.GetDecimal(1));
+            if (count != (long)reports.Count * cells.Length || storedSum != sum)
+                throw new InvalidOperationException($"report_values of {tenantId}/{year}: {count:N0} rows summing to {storedSum} stored, {(long)reports.Count * cells.Length:N0} summing to {sum} sent");
+            Interlocked.Add(ref _valuesWritten, count);
+        }
         Interlocked.Add(ref _valuesExpected, (long)reports.Count * cells.Length);
     }
 
