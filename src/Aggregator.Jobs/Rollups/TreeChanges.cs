@@ -63,8 +63,18 @@ public sealed class TreeChanges(IEnumerable<IFiguresObserver> observers, IOption
             foreach (var (tenant, years) in due) await TellAsync(tenant, years, stoppingToken);
             if (due.Count > 0) continue;
             try { await Task.WhenAny(wake, Task.Delay(wait, time, stoppingToken)); }
-            catch (OperationCanceledException) { return; }
+            catch (OperationCanceledException) { break; }
         }
+
+        // Stopping: what still waits is told now rather than left to the sweep.
+        List<(Guid Tenant, int[] Years)> left;
+        lock (_gate)
+        {
+            left = _pending.Select(pair => (pair.Key, pair.Value.Years.Order().ToArray())).ToList();
+            _pending.Clear();
+        }
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        foreach (var (tenant, years) in left) await TellAsync(tenant, years, grace.Token);
     }
 
     private (List<(Guid, int[])> Due, TimeSpan Wait) TakeDue(DateTimeOffset now)
@@ -93,7 +103,7 @@ public sealed class TreeChanges(IEnumerable<IFiguresObserver> observers, IOption
             foreach (var observer in observers)
             {
                 try { await observer.OnFiguresChangedAsync(tenantId, year, ct); }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     // The year stays dirty: the recurring sweep queues its rollup.
                     logger.LogWarning(ex, "Org units of {Tenant} changed, and the follow-up of {Year} failed; the sweep will pick it up", tenantId, year);
