@@ -50,6 +50,7 @@ public static class ApiRegistration
         builder.Services.AddCsvImports();
         builder.Services.AddSingleton<Features.Review.ReviewTransitions>();
         builder.Services.AddFigureAnswers();
+        builder.Services.AddSingleton<Features.Comparisons.ComparisonCache>();
         builder.Services.AddOptions<Features.OrgUnits.OrgUnitOptions>().BindConfiguration(Features.OrgUnits.OrgUnitOptions.Section)
             .Validate(o => o.MaxDepth is >= 1 and <= Features.OrgUnits.OrgUnitOptions.DeepestSupported,
                 $"Aggregator:OrgUnits:MaxDepth must be between 1 and {Features.OrgUnits.OrgUnitOptions.DeepestSupported}.")

@@ -37,6 +37,15 @@ public sealed class JobsOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a tenant's org-unit tree must stay unchanged before the rollups that follow its changes are queued:
+    /// units created in a row cost one rollup per reported year (see Rollups.TreeChanges).
+    /// </summary>
+    public TimeSpan TreeChangeQuiet { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest those rollups wait after a tree's first change, however busy the tree stays.</summary>
+    public TimeSpan TreeChangeMaxWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Cron of the sweep that recomputes whatever is still dirty and re-checks stored figures.</summary>
     public string SweepCron { get; set; } = "0 * * * *";
 }

@@ -4,6 +4,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,6 +27,10 @@ public static class JobsRegistration
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
             .Validate(o => o.InvisibilityTimeout >= TimeSpan.FromSeconds(5) && o.InvisibilityTimeout <= TimeSpan.FromHours(1),
                 "Aggregator:Jobs:InvisibilityTimeout must be between 00:00:05 and 01:00:00.")
+            .Validate(o => o.TreeChangeQuiet >= TimeSpan.Zero && o.TreeChangeQuiet <= TimeSpan.FromMinutes(5),
+                "Aggregator:Jobs:TreeChangeQuiet must be between 00:00:00 and 00:05:00.")
+            .Validate(o => o.TreeChangeMaxWait >= o.TreeChangeQuiet && o.TreeChangeMaxWait <= TimeSpan.FromMinutes(30),
+                "Aggregator:Jobs:TreeChangeMaxWait must be at least TreeChangeQuiet and at most 00:30:00.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
 
@@ -79,6 +84,9 @@ public static class JobsRegistration
         builder.Services.AddSingleton<RollupTrigger>();
         builder.Services.AddSingleton<RecomputeRequests>();
         builder.Services.AddSingleton<IFiguresObserver>(services => services.GetRequiredService<RollupTrigger>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TreeChanges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TreeChanges>());
         builder.Services.AddTransient<RollupJob>();
         builder.Services.AddTransient<RollupSweep>();
         return builder;

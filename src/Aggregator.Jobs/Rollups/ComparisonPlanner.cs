@@ -8,7 +8,7 @@ namespace Aggregator.Jobs.Rollups;
 /// template change: only the entries of the declared (or composed) mapping, under the later template's
 /// codes; every other summable code of the later template is listed as not comparable.
 /// </summary>
-internal static class ComparisonPlanner
+public static class ComparisonPlanner
 {
     public static ComparisonPlan Plan(TemplateCatalog catalog, Guid tenantId, int year, ReportTemplate template, int baseYear, ReportTemplate baseTemplate)
     {

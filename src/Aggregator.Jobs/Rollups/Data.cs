@@ -123,9 +123,8 @@ internal static class Data
             WITH {Ancestry},
             current AS (
                 SELECT v.org_unit_id, v.indicator, v.value
-                FROM report_values v
-                JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
-                WHERE v.tenant_id = @tenantId AND v.year = @year AND r.counted_template = @template
+                FROM counted_values v
+                WHERE v.tenant_id = @tenantId AND v.year = @year AND v.template = @template
                   AND v.indicator <> ALL(@notSummed)
             )
             INSERT INTO rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters)
@@ -182,61 +181,24 @@ internal static class Data
         return db.ExecuteAsync(sql, new { tenantId, year, baseYear });
     }
 
-    /// <summary>
-    /// One comparison (year against base year) for every unit with descendants. Each mapping key is first
-    /// valued per unit (Σ of its codes; null when all are missing), then summed over subtrees; the
-    /// like-for-like sums keep only units with a value in both years.
-    /// </summary>
-    public static Task<int> InsertComparisonAsync(DbSession db, ComparisonPlan plan)
-    {
-        const string sql = $"""
-            WITH {Ancestry},
-            later_map AS (SELECT * FROM unnest(@LaterKeys::text[], @LaterCodes::text[]) AS m(key, code)),
-            base_map AS (SELECT * FROM unnest(@BaseKeys::text[], @BaseCodes::text[]) AS m(key, code)),
-            later_unit AS (
-                SELECT v.org_unit_id, m.key, sum(v.value) AS value
-                FROM report_values v
-                JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
-                JOIN later_map m ON m.code = v.indicator
-                WHERE v.tenant_id = @TenantId AND v.year = @Year AND r.counted_template = @Template
-                GROUP BY v.org_unit_id, m.key
-            ),
-            base_unit AS (
-                SELECT v.org_unit_id, m.key, sum(v.value) AS value
-                FROM report_values v
-                JOIN reports r ON r.tenant_id = v.tenant_id AND r.org_unit_id = v.org_unit_id AND r.year = v.year
-                JOIN base_map m ON m.code = v.indicator
-                WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND r.counted_template = @BaseTemplate
-                GROUP BY v.org_unit_id, m.key
-            ),
-            unit_pair AS (
-                SELECT coalesce(l.org_unit_id, b.org_unit_id) AS org_unit_id, coalesce(l.key, b.key) AS key,
-                       l.value, b.value AS base_value,
-                       (l.value IS NOT NULL AND b.value IS NOT NULL) AS both_years
-                FROM later_unit l FULL JOIN base_unit b ON b.org_unit_id = l.org_unit_id AND b.key = l.key
-            ),
-            totals AS (
-                SELECT x.ancestor AS org_unit_id, u.key,
-                       sum(u.value) AS value, sum(u.base_value) AS base_value,
-                       sum(u.value) FILTER (WHERE u.both_years) AS lfl_value,
-                       sum(u.base_value) FILTER (WHERE u.both_years) AS lfl_base_value,
-                       count(*) FILTER (WHERE u.both_years) AS lfl_units
-                FROM unit_pair u
-                JOIN ancestry x ON x.unit = u.org_unit_id
-                GROUP BY x.ancestor, u.key
-            )
-            INSERT INTO comparison_values (tenant_id, year, base_year, org_unit_id, indicator,
-                value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)
-            SELECT @TenantId, @Year, @BaseYear, t.org_unit_id, t.key,
-                   t.value, t.base_value, t.value - t.base_value,
-                   CASE WHEN t.base_value <> 0 THEN round((t.value - t.base_value) * 100 / t.base_value, 1) END,
-                   t.lfl_value, t.lfl_base_value, t.lfl_value - t.lfl_base_value,
-                   CASE WHEN t.lfl_base_value <> 0 THEN round((t.lfl_value - t.lfl_base_value) * 100 / t.lfl_base_value, 1) END,
-                   t.lfl_units
-            FROM totals t
-            """;
-        return db.ExecuteAsync(sql, plan);
-    }
+    /// <summary>One comparison (year against base year) for every unit with descendants (<see cref="ComparisonFigures"/>).</summary>
+    public static Task<int> InsertComparisonAsync(DbSession db, ComparisonPlan plan) =>
+        db.ExecuteAsync(InsertComparisonSql, plan);
+
+    private static readonly string InsertComparisonSql = $"""
+        WITH {Ancestry},
+        {ComparisonFigures.UnitPairs("")},
+        totals AS (
+            SELECT x.ancestor AS org_unit_id, u.key, {ComparisonFigures.Sums}
+            FROM unit_pair u
+            JOIN ancestry x ON x.unit = u.org_unit_id
+            GROUP BY x.ancestor, u.key
+        )
+        INSERT INTO comparison_values (tenant_id, year, base_year, org_unit_id, indicator,
+            value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)
+        SELECT @TenantId, @Year, @BaseYear, t.org_unit_id, t.key, {ComparisonFigures.Figures}
+        FROM totals t
+        """;
 
     public static Task InsertComparisonStateAsync(DbSession db, ComparisonPlan plan, long watermark)
     {
@@ -285,6 +247,6 @@ internal static class Data
 }
 
 /// <summary>The arguments of one comparison: codes of each side keyed by the later template's code or mapping key.</summary>
-internal sealed record ComparisonPlan(
+public sealed record ComparisonPlan(
     Guid TenantId, int Year, int BaseYear, string Template, string BaseTemplate,
     string[] LaterKeys, string[] LaterCodes, string[] BaseKeys, string[] BaseCodes, string[] NotComparable);

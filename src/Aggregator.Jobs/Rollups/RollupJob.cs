@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Aggregator.Jobs.Rollups;
 
 /// <summary>
-/// Recomputes the rollups of one (tenant, year) and the comparisons that involve that year, and replaces
+/// Recomputes the rollups of one (tenant, year) and its comparisons with the years beside it, and replaces
 /// the stored ones in one transaction under pg_advisory_xact_lock: reentrant, and a failure midway leaves
 /// the previous figures whole. Runs as the app role inside the tenant's row-level-security scope.
 /// </summary>
@@ -117,9 +117,11 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         await Data.InsertCompletenessAsync(db, tenantId, year, template.Code);
         await AfterStep("completeness");
 
-        foreach (var otherYear in templatesInUse.Select(use => use.Year).Where(y => y != year).Distinct().Order())
+        // The year against the year before, and the year after against it: the comparisons its figures take part
+        // in that are stored. Any other base is computed when a client asks for it (ComparisonFigures.ForUnitAsync),
+        // so a run's work does not grow with the number of years.
+        foreach (var (later, earlier) in StoredPairs(year, templatesInUse.Select(use => use.Year).ToHashSet()))
         {
-            var (later, earlier) = otherYear < year ? (year, otherYear) : (otherYear, year);
             var laterTemplate = later == year ? template : TemplateOf(later, templatesInUse);
             var baseTemplate = earlier == year ? template : TemplateOf(earlier, templatesInUse);
             if (laterTemplate is null || baseTemplate is null) continue;
@@ -153,6 +155,19 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
             .FirstOrDefault();
         return chosen is null ? preferred : catalog.Find(chosen.Template);
     }
+
+    /// <summary>
+    /// The stored comparisons a year's figures take part in, as (year, base year): against the year before, and the
+    /// year after's against it, where those years have reports. Across 2018 → 2019 this is the declared mapping.
+    /// </summary>
+    public static IEnumerable<(int Year, int BaseYear)> StoredPairs(int year, IReadOnlySet<int> yearsInUse)
+    {
+        if (yearsInUse.Contains(year - 1)) yield return (year, year - 1);
+        if (yearsInUse.Contains(year + 1)) yield return (year + 1, year);
+    }
+
+    /// <summary>Whether the job stores the comparison of <paramref name="year"/> against <paramref name="baseYear"/>.</summary>
+    public static bool IsStoredPair(int year, int baseYear) => baseYear == year - 1;
 
     internal static string[] SummableCodes(ReportTemplate template) =>
         template.Indicators.Where(i => i.Aggregate == AggregateKind.Sum).Select(i => i.Code).ToArray();

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Api.Tests.Rollups;
 
@@ -103,5 +105,91 @@ public sealed class ComparisonTests(ApiFixture api)
         Assert.DoesNotContain("3.1:total", notComparable);
         Assert.False(body.GetProperty("values").TryGetProperty("3.1:np", out _));
         Assert.False(body.GetProperty("values").TryGetProperty("1.1", out _));
+    }
+
+    [Fact]
+    public async Task Should_compare_with_a_base_that_is_not_the_year_before_when_asked_and_follow_a_new_version_of_it()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+        var b = await _rows.UnitAsync(tenantId, district.SubDistrictB);
+        // 2014: only A (3.1 = 2, 4 = 0). 2015 is between. 2017: A 4 and B 6.
+        await _rows.StoreAsync(tenantId, a.Id, 2014, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 2, ["4"] = 0 });
+        await _rows.StoreAsync(tenantId, a.Id, 2015, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 50 });
+        await _rows.StoreAsync(tenantId, a.Id, 2017, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 4, ["4"] = 3 });
+        await _rows.StoreAsync(tenantId, b.Id, 2017, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 6 });
+        foreach (var year in new[] { 2014, 2015, 2017 }) await _rows.WaitForFiguresAsync(tenantId, year);
+        var viewer = api.Client(district.Keys["viewer@root"]);
+        var route = $"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/comparisons/2017?base=2014";
+
+        var response = await viewer.GetAsync(route);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2014, body.GetProperty("baseYear").GetInt32());
+        Assert.Equal("bj-gip-2017", body.GetProperty("baseTemplate").GetString());
+        Assert.False(body.GetProperty("stale").GetBoolean());
+        Assert.Empty(body.GetProperty("notComparable").EnumerateArray());
+        var applications = Figure(body, "3.1");
+        Assert.Equal(10m, Dec(applications, "value"));
+        Assert.Equal(2m, Dec(applications, "baseValue"));
+        Assert.Equal(8m, Dec(applications, "delta"));
+        Assert.Equal(400.0m, Dec(applications, "pctChange"));
+        var lfl = applications.GetProperty("likeForLike");
+        Assert.Equal(4m, Dec(lfl, "value"));
+        Assert.Equal(2m, Dec(lfl, "baseValue"));
+        Assert.Equal(2m, Dec(lfl, "delta"));
+        Assert.Equal(100.0m, Dec(lfl, "pctChange"));
+        Assert.Equal(1, lfl.GetProperty("units").GetInt32());
+        var reviews = Figure(body, "4"); // base 0: delta, no percent
+        Assert.Equal(3m, Dec(reviews, "delta"));
+        Assert.Null(Dec(reviews, "pctChange"));
+        // Computed for the request, not stored: the job stores each year against the year before only.
+        var storedBases = await _rows.QueryAsync(tenantId, async db => (await db.QueryAsync<(int, int)>(
+            "SELECT year, base_year FROM comparison_state ORDER BY 1")).ToList());
+        Assert.Equal([(2015, 2014)], storedBases);
+
+        // A new version of the base year is a new generation: the next answer has it.
+        await _rows.StoreAsync(tenantId, a.Id, 2014, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 1, ["4"] = 0 });
+        await _rows.WaitForFiguresAsync(tenantId, 2014);
+        var again = await viewer.GetFromJsonAsync<JsonElement>(route);
+        Assert.Equal(1m, Dec(Figure(again, "3.1"), "baseValue"));
+        Assert.Equal(900.0m, Dec(Figure(again, "3.1"), "pctChange"));
+    }
+
+    [Fact]
+    public async Task Should_compute_on_request_exactly_what_the_job_stores_for_the_year_before()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+        var b = await _rows.UnitAsync(tenantId, district.SubDistrictB);
+        await _rows.StoreAsync(tenantId, a.Id, 2016, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 7, ["4"] = 0, ["7"] = null, ["9.3"] = 3 });
+        await _rows.StoreAsync(tenantId, b.Id, 2016, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 1, ["8.4"] = 2.5m });
+        await _rows.StoreAsync(tenantId, a.Id, 2017, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 4, ["4"] = 2, ["7"] = 10, ["9.3"] = 0 });
+        await _rows.StoreAsync(tenantId, b.Id, 2017, "bj-gip-2017", new Dictionary<string, decimal?> { ["3.1"] = 6, ["8.4"] = 1 });
+        await _rows.WaitForFiguresAsync(tenantId, 2016);
+        await _rows.WaitForFiguresAsync(tenantId, 2017);
+        var catalog = api.Factory.Services.GetRequiredService<Aggregator.Domain.Templates.TemplateCatalog>();
+        var template = catalog.Find("bj-gip-2017")!;
+        var root = await _rows.UnitAsync(tenantId, district.Tenant);
+
+        var (stored, computed) = await _rows.QueryAsync(tenantId, async db =>
+        {
+            var stored = (await db.QueryAsync<Aggregator.Jobs.Rollups.ComparisonRow>("""
+                SELECT indicator AS Indicator, value AS Value, base_value AS BaseValue, delta AS Delta, pct_change AS PctChange,
+                       lfl_value AS LflValue, lfl_base_value AS LflBaseValue, lfl_delta AS LflDelta, lfl_pct_change AS LflPctChange, lfl_units AS LflUnits
+                FROM comparison_values WHERE year = 2017 AND base_year = 2016 AND org_unit_id = @root ORDER BY indicator
+                """, new { root = root.Id })).ToList();
+            var plan = Aggregator.Jobs.Rollups.ComparisonPlanner.Plan(catalog, tenantId, 2017, template, 2016, template);
+            var computed = (await Aggregator.Jobs.Rollups.ComparisonFigures.ForUnitAsync(db, plan, root.Id))
+                .OrderBy(row => row.Indicator, StringComparer.Ordinal).ToList();
+            return (stored, computed);
+        });
+
+        Assert.Equal(5, stored.Count); // 3.1, 4, 7, 8.4, 9.3
+        Assert.Equal(stored.Select(row => row.Indicator).Order(StringComparer.Ordinal), computed.Select(row => row.Indicator));
+        Assert.Equal(stored.OrderBy(row => row.Indicator, StringComparer.Ordinal), computed);
     }
 }

@@ -43,6 +43,31 @@ public sealed class RollupJobTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_store_comparisons_only_of_each_year_with_the_year_before_when_ten_years_are_reported()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+        var years = Enumerable.Range(2008, 10).ToList();
+        foreach (var year in years) await _rows.StoreAsync(tenantId, a.Id, year, Template, Values(year - 2000, 1));
+        foreach (var year in years) await _rows.WaitForFiguresAsync(tenantId, year, TimeSpan.FromSeconds(90));
+        // A run of a year in the middle recomputes its two neighbouring comparisons, not one per other year.
+        await NewJob().ExecuteAsync(tenantId, 2012, force: true, CancellationToken.None);
+
+        var (pairs, rows) = await _rows.QueryAsync(tenantId, async db => (
+            (await db.QueryAsync<(int Year, int BaseYear)>("SELECT year, base_year FROM comparison_state ORDER BY year")).ToList(),
+            await db.QuerySingleAsync<long>("SELECT count(*) FROM comparison_values")));
+
+        // Every year against the year before: 9 pairs, where every pair of years would be 45.
+        Assert.Equal(years.Skip(1).Select(year => (year, year - 1)), pairs);
+        // Two indicators (3.1, 1.1) for each unit whose rollup holds the figures (the root and any unit between).
+        var rolledUp = await _rows.QueryAsync(tenantId, db => db.QuerySingleAsync<long>(
+            "SELECT count(DISTINCT org_unit_id) FROM rollup_values WHERE year = 2017"));
+        Assert.InRange(rolledUp, 1, 5);
+        Assert.Equal(9 * 2 * rolledUp, rows);
+    }
+
+    [Fact]
     public async Task Should_change_nothing_when_a_job_runs_twice()
     {
         var (district, tenantId, a) = await DistrictWithFiguresAsync();

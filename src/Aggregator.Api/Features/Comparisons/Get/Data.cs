@@ -1,5 +1,6 @@
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
+using Aggregator.Jobs.Rollups;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
@@ -15,9 +16,8 @@ internal static class Data
         public bool Stale { get; init; }
     }
 
-    public sealed record ValueRow(
-        string Indicator, decimal? Value, decimal? BaseValue, decimal? Delta, decimal? PctChange,
-        decimal? LflValue, decimal? LflBaseValue, decimal? LflDelta, decimal? LflPctChange, int LflUnits);
+    /// <summary>A year's stored rollup, as a comparison computed on request needs it: its template, when, how stale, and its generation.</summary>
+    public sealed record YearFigures(int Year, string Template, DateTime ComputedAt, bool Stale, long Generation);
 
     public static Task<Header?> FindAsync(DbSession db, int year, int baseYear)
     {
@@ -32,7 +32,7 @@ internal static class Data
         return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, baseYear });
     }
 
-    public static Task<IEnumerable<ValueRow>> ValuesAsync(DbSession db, int year, int baseYear, long orgUnitId)
+    public static Task<IEnumerable<ComparisonRow>> ValuesAsync(DbSession db, int year, int baseYear, long orgUnitId)
     {
         const string sql = """
             SELECT indicator AS Indicator, value AS Value, base_value AS BaseValue, delta AS Delta, pct_change AS PctChange,
@@ -40,8 +40,22 @@ internal static class Data
                    lfl_units AS LflUnits
             FROM comparison_values WHERE tenant_id = @tenantId AND year = @year AND base_year = @baseYear AND org_unit_id = @orgUnitId
             """;
-        return db.QueryAsync<ValueRow>(sql, new { tenantId = db.Tenant, year, baseYear, orgUnitId });
+        return db.QueryAsync<ComparisonRow>(sql, new { tenantId = db.Tenant, year, baseYear, orgUnitId });
     }
+
+    /// <summary>
+    /// The stored rollups of the two years (those computed), read before any figure is: a comparison computed from
+    /// the counted values afterwards is at least as new as the generation it is cached under.
+    /// </summary>
+    public static async Task<IReadOnlyList<YearFigures>> YearsComputedAsync(DbSession db, int year, int baseYear) =>
+        (await db.QueryAsync<YearFigures>($"""
+            SELECT s.year AS Year, s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
+                   -- Changes with every committed change of the year's figures: the job's stored generation, or a pending one (0013).
+                   greatest(s.figures_generation,
+                            (SELECT max(f.generation) FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year)) AS Generation
+            FROM rollup_state s
+            WHERE s.tenant_id = @tenantId AND s.year IN (@year, @baseYear) AND s.computed_at IS NOT NULL AND s.template IS NOT NULL
+            """, new { tenantId = db.Tenant, year, baseYear })).ToList();
 
     public static Task<bool> UnitHasFiguresAsync(DbSession db, int year, long orgUnitId) =>
         db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM rollup_completeness WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId)",

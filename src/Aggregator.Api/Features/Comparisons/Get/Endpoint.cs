@@ -4,12 +4,13 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Jobs.Rollups;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers, ComparisonCache cache) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -37,21 +38,9 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         if (!unit.HasChildren)
             throw ProblemException.NotFound($"A comparison of '{req.Org}' (a unit with no units below it)");
-        var header = await Data.FindAsync(db, req.Year, baseYear);
-        if (header is null || !await Data.UnitHasFiguresAsync(db, req.Year, unit.OrgUnitId))
-        {
-            var unreported = await Data.YearsWithoutReportsAsync(db, req.Year, baseYear);
-            if (unreported.Count > 0)
-            {
-                throw new ProblemException(StatusCodes.Status404NotFound,
-                    $"No unit of this tenant has reported {string.Join(" or ", unreported)}: there is nothing to compare.",
-                    new Dictionary<string, object?> { ["reason"] = "no-reports" });
-            }
-            throw header is null && await Data.BothComputedAsync(db, req.Year, baseYear)
-                ? ProblemException.NotFound($"A comparison of {req.Year} with {baseYear} (one of the years has no reports)")
-                : FigureScope.BeingComputed($"The comparison of {req.Year} with {baseYear}");
-        }
-        var rows = await Data.ValuesAsync(db, req.Year, baseYear, unit.OrgUnitId);
+        var (header, rows) = RollupJob.IsStoredPair(req.Year, baseYear)
+            ? await StoredAsync(db, req.Year, baseYear, unit)
+            : await OnRequestAsync(db, tenantId, req.Year, baseYear, unit);
         await db.CommitAsync();
 
         // In the template's order, as the official table reads; codes it does not know last.
@@ -64,5 +53,60 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
                 new LikeForLike(r.LflValue, r.LflBaseValue, r.LflDelta, r.LflPctChange, r.LflUnits)));
         await answers.SendAsync(HttpContext, read, new Response(unit.Code, req.Year, baseYear, header.Template, header.BaseTemplate,
             header.ComputedAt, header.Stale, values, header.NotComparable), null, ct);
+    }
+
+    /// <summary>The year against the year before: stored by the rollup job.</summary>
+    private static async Task<(Data.Header, IEnumerable<ComparisonRow>)> StoredAsync(DbSession db, int year, int baseYear, FigureScope.Unit unit)
+    {
+        var header = await Data.FindAsync(db, year, baseYear);
+        if (header is null || !await Data.UnitHasFiguresAsync(db, year, unit.OrgUnitId))
+        {
+            await ThrowIfUnreportedAsync(db, year, baseYear);
+            throw header is null && await Data.BothComputedAsync(db, year, baseYear)
+                ? ProblemException.NotFound($"A comparison of {year} with {baseYear} (one of the years has no reports)")
+                : FigureScope.BeingComputed($"The comparison of {year} with {baseYear}");
+        }
+        return (header, await Data.ValuesAsync(db, year, baseYear, unit.OrgUnitId));
+    }
+
+    /// <summary>
+    /// Any other base: computed from the counted values for this unit, on the two years' stored templates, and cached
+    /// by their generation. Answered once both years' rollups are computed, so that it says what the stored one would.
+    /// </summary>
+    private async Task<(Data.Header, IEnumerable<ComparisonRow>)> OnRequestAsync(DbSession db, Guid tenantId, int year, int baseYear, FigureScope.Unit unit)
+    {
+        var years = await Data.YearsComputedAsync(db, year, baseYear);
+        var later = years.FirstOrDefault(y => y.Year == year);
+        var earlier = years.FirstOrDefault(y => y.Year == baseYear);
+        if (later is null || earlier is null || !await Data.UnitHasFiguresAsync(db, year, unit.OrgUnitId))
+        {
+            await ThrowIfUnreportedAsync(db, year, baseYear);
+            throw FigureScope.BeingComputed($"The comparison of {year} with {baseYear}");
+        }
+        if (catalog.Find(later.Template) is not { } template || catalog.Find(earlier.Template) is not { } baseTemplate)
+            throw ProblemException.NotFound($"A comparison of {year} with {baseYear} (one of the years has no reports)");
+
+        var plan = ComparisonPlanner.Plan(catalog, tenantId, year, template, baseYear, baseTemplate);
+        var key = ComparisonCache.KeyOf(tenantId, year, baseYear, unit.OrgUnitId, template.Code, baseTemplate.Code, later.Generation, earlier.Generation);
+        var rows = await cache.GetOrComputeAsync(key, () => ComparisonFigures.ForUnitAsync(db, plan, unit.OrgUnitId));
+        var header = new Data.Header
+        {
+            Template = template.Code, BaseTemplate = baseTemplate.Code, NotComparable = plan.NotComparable,
+            ComputedAt = later.ComputedAt > earlier.ComputedAt ? later.ComputedAt : earlier.ComputedAt,
+            Stale = later.Stale || earlier.Stale,
+        };
+        return (header, rows);
+    }
+
+    /// <summary>404 no-reports when either year has no report at all: there is nothing to compare, now or later.</summary>
+    private static async Task ThrowIfUnreportedAsync(DbSession db, int year, int baseYear)
+    {
+        var unreported = await Data.YearsWithoutReportsAsync(db, year, baseYear);
+        if (unreported.Count > 0)
+        {
+            throw new ProblemException(StatusCodes.Status404NotFound,
+                $"No unit of this tenant has reported {string.Join(" or ", unreported)}: there is nothing to compare.",
+                new Dictionary<string, object?> { ["reason"] = "no-reports" });
+        }
     }
 }

@@ -3,12 +3,13 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
+using Aggregator.Jobs.Rollups;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
-public sealed class Endpoint(TenantDb tenantDb, FollowUps followUps,
+public sealed class Endpoint(TenantDb tenantDb, FollowUps followUps, TreeChanges treeChanges,
     IOptions<OrgUnitOptions> options)
     : Endpoint<Request, OrgUnitView>
 {
@@ -49,8 +50,9 @@ public sealed class Endpoint(TenantDb tenantDb, FollowUps followUps,
             await followUps.MarkChangingAsync(db, tenantId, years, ct);
             return (unit, years);
         }, ct);
-        // Committed: the rollups are queued on the guarded path, which never turns the stored unit into an error.
-        await followUps.FiguresChangedAsync(tenantId, years);
+        // Committed: the rollups follow once the tree is quiet (units created in a row queue one run per year, not one
+        // per unit and year), from memory, so nothing after the COMMIT can turn the stored unit into an error.
+        treeChanges.Changed(tenantId, years);
 
         await Send.CreatedAtAsync<Get.Endpoint>(new { tenant = req.Tenant, org = unit.Code }, unit, cancellation: ct);
     }

@@ -25,14 +25,14 @@ internal static class Data
         return db.QueryAsync<ReportRow>(sql, new { tenantId = db.Tenant, orgUnitId, year, previousYear });
     }
 
-    /// <summary>The counted values (report_values holds only those) of the same reports, one row per indicator.</summary>
+    /// <summary>The counted values of the same reports, one row per indicator.</summary>
     public static Task<IEnumerable<ValueRow>> ValuesAsync(DbSession db, long orgUnitId, int year, int previousYear)
     {
         const string sql = """
             SELECT x.year AS Year, o.code AS OrgUnit, x.indicator AS Indicator, x.value AS Value
             FROM org_units u
             JOIN org_units o ON o.tenant_id = u.tenant_id AND o.path <@ u.path
-            JOIN report_values x ON x.tenant_id = o.tenant_id AND x.org_unit_id = o.org_unit_id AND x.year IN (@year, @previousYear)
+            JOIN counted_values x ON x.tenant_id = o.tenant_id AND x.org_unit_id = o.org_unit_id AND x.year IN (@year, @previousYear)
             WHERE u.tenant_id = @tenantId AND u.org_unit_id = @orgUnitId
             """;
         return db.QueryAsync<ValueRow>(sql, new { tenantId = db.Tenant, orgUnitId, year, previousYear });

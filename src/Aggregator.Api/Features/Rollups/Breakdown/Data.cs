@@ -4,18 +4,16 @@ namespace Aggregator.Api.Features.Rollups.Breakdown;
 
 internal static class Data
 {
-    public sealed record Header(string Template, DateTime ComputedAt, bool Stale, decimal? Total);
+    public sealed record Header(int Year, string Template, DateTime ComputedAt, bool Stale, decimal? Total);
     public sealed record ChildRow(string Code, string Name, decimal? Value);
 
     public static Task<Header?> FindAsync(DbSession db, int year, long orgUnitId, string indicator)
     {
         const string sql = $"""
-            SELECT s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
+            SELECT {StoredFigures.Columns},
                    (SELECT r.value FROM rollup_values r WHERE r.tenant_id = s.tenant_id AND r.year = s.year
                       AND r.org_unit_id = @orgUnitId AND r.indicator = @indicator) AS Total
-            FROM rollup_state s
-            WHERE s.tenant_id = @tenantId AND s.year = @year AND s.computed_at IS NOT NULL
-              AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId)
+            {StoredFigures.OfUnit} AND s.year = @year
             """;
         return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, orgUnitId, indicator });
     }
@@ -28,9 +26,9 @@ internal static class Data
                    CASE WHEN EXISTS (SELECT 1 FROM org_units g WHERE g.tenant_id = o.tenant_id AND g.parent_id = o.org_unit_id)
                         THEN (SELECT r.value FROM rollup_values r WHERE r.tenant_id = o.tenant_id AND r.year = @year
                                 AND r.org_unit_id = o.org_unit_id AND r.indicator = @indicator)
-                        ELSE (SELECT v.value FROM report_values v JOIN reports p
-                                ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.counted_template = @template
-                              WHERE v.tenant_id = o.tenant_id AND v.year = @year AND v.org_unit_id = o.org_unit_id AND v.indicator = @indicator)
+                        ELSE (SELECT v.value FROM counted_values v
+                              WHERE v.tenant_id = o.tenant_id AND v.year = @year AND v.org_unit_id = o.org_unit_id
+                                AND v.indicator = @indicator AND v.template = @template)
                    END AS Value
             FROM org_units o WHERE o.tenant_id = @tenantId AND o.parent_id = @orgUnitId
             ORDER BY o.code COLLATE "C"
@@ -41,9 +39,9 @@ internal static class Data
     public static Task<decimal?> OwnValueAsync(DbSession db, int year, long orgUnitId, string indicator, string template)
     {
         const string sql = """
-            SELECT v.value FROM report_values v
-            JOIN reports p ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.counted_template = @template
+            SELECT v.value FROM counted_values v
             WHERE v.tenant_id = @tenantId AND v.year = @year AND v.org_unit_id = @orgUnitId AND v.indicator = @indicator
+              AND v.template = @template
             """;
         return db.QuerySingleOrDefaultAsync<decimal?>(sql, new { tenantId = db.Tenant, year, orgUnitId, indicator, template });
     }

@@ -4,7 +4,7 @@ namespace Aggregator.Api.Features.Rollups.Export;
 
 internal static class Data
 {
-    public sealed record Header(string Name, string Template, DateTime ComputedAt, bool Stale, int Expected, int Reported);
+    public sealed record Header(int Year, string Template, DateTime ComputedAt, bool Stale, string Name, int Expected, int Reported);
     public sealed record RollupRow(string Indicator, decimal? Value, int Reporters);
     public sealed record UnitRow(long OrgUnitId, string Code, string Name);
     public sealed record UnitValueRow(long OrgUnitId, string Indicator, decimal? Value);
@@ -12,12 +12,10 @@ internal static class Data
     public static Task<Header?> FindAsync(DbSession db, int year, long orgUnitId)
     {
         const string sql = $"""
-            SELECT o.name AS Name, s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
-                   c.expected AS Expected, c.reported AS Reported
-            FROM rollup_state s
-            JOIN rollup_completeness c ON c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId
-            JOIN org_units o ON o.tenant_id = s.tenant_id AND o.org_unit_id = @orgUnitId
-            WHERE s.tenant_id = @tenantId AND s.year = @year AND s.computed_at IS NOT NULL
+            SELECT f.*, o.name AS Name, c.expected AS Expected, c.reported AS Reported
+            FROM (SELECT {StoredFigures.Columns} {StoredFigures.OfUnit} AND s.year = @year) f
+            JOIN rollup_completeness c ON c.tenant_id = @tenantId AND c.year = f.year AND c.org_unit_id = @orgUnitId
+            JOIN org_units o ON o.tenant_id = @tenantId AND o.org_unit_id = @orgUnitId
             """;
         return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, orgUnitId });
     }
@@ -53,8 +51,7 @@ internal static class Data
             SELECT v.org_unit_id AS OrgUnitId, v.indicator AS Indicator, v.value AS Value
             FROM org_units a
             JOIN org_units o ON o.tenant_id = a.tenant_id AND o.path <@ a.path
-            JOIN reports r ON r.tenant_id = o.tenant_id AND r.org_unit_id = o.org_unit_id AND r.year = @year AND r.counted_template = @template
-            JOIN report_values v ON v.tenant_id = r.tenant_id AND v.org_unit_id = r.org_unit_id AND v.year = r.year
+            JOIN counted_values v ON v.tenant_id = o.tenant_id AND v.org_unit_id = o.org_unit_id AND v.year = @year AND v.template = @template
             WHERE a.tenant_id = @tenantId AND a.org_unit_id = @orgUnitId
             """;
         return db.QueryAsync<UnitValueRow>(sql, new { tenantId = db.Tenant, year, orgUnitId, template });

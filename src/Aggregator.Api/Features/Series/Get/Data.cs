@@ -12,8 +12,7 @@ internal static class Data
     public static Task<IEnumerable<YearRow>> RollupYearsAsync(DbSession db, long orgUnitId, int? from, int? to)
     {
         const string sql = $"""
-            SELECT s.year AS Year, s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
-                   c.expected AS ExpectedUnits, c.reported AS CountedUnits
+            SELECT {StoredFigures.Columns}, c.expected AS ExpectedUnits, c.reported AS CountedUnits
             FROM rollup_state s
             JOIN rollup_completeness c ON c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId
             WHERE s.tenant_id = @tenantId AND s.computed_at IS NOT NULL
@@ -52,7 +51,7 @@ internal static class Data
     {
         const string sql = """
             SELECT v.year AS Year, v.indicator AS Indicator, v.value AS Value, NULL::int AS Reporters
-            FROM report_values v
+            FROM counted_values v
             WHERE v.tenant_id = @tenantId AND v.org_unit_id = @orgUnitId AND v.indicator = ANY (@indicators)
               AND (@from::int IS NULL OR v.year >= @from) AND (@to::int IS NULL OR v.year <= @to)
             """;

@@ -5,21 +5,8 @@ namespace Aggregator.Api.Features.Tables.Get;
 
 internal static class Data
 {
-    public sealed record Header(string Template, DateTime ComputedAt, bool Stale);
     public sealed record UnitRow(long OrgUnitId, long? ParentId, string Code, string Name, bool HasChildren);
     public sealed record ValueRow(long OrgUnitId, string Indicator, decimal? Value);
-
-    /// <summary>The year's stored figures, when they include this unit.</summary>
-    public static Task<Header?> FindAsync(DbSession db, int year, long orgUnitId)
-    {
-        const string sql = $"""
-            SELECT s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale
-            FROM rollup_state s
-            WHERE s.tenant_id = @tenantId AND s.year = @year AND s.computed_at IS NOT NULL
-              AND EXISTS (SELECT 1 FROM rollup_completeness c WHERE c.tenant_id = s.tenant_id AND c.year = s.year AND c.org_unit_id = @orgUnitId)
-            """;
-        return db.QuerySingleOrDefaultAsync<Header>(sql, new { tenantId = db.Tenant, year, orgUnitId });
-    }
 
     /// <summary>Every unit below this one (not itself), with its parent, for the rows and their tree order.</summary>
     public static Task<IEnumerable<UnitRow>> SubtreeAsync(DbSession db, long orgUnitId)
@@ -46,9 +33,9 @@ internal static class Data
             WHERE r.tenant_id = @tenantId AND r.year = @year AND r.org_unit_id = ANY (@rollupUnits) AND r.indicator = ANY (@indicators)
             UNION ALL
             SELECT v.org_unit_id, v.indicator, v.value
-            FROM report_values v
-            JOIN reports p ON p.tenant_id = v.tenant_id AND p.org_unit_id = v.org_unit_id AND p.year = v.year AND p.counted_template = @template
-            WHERE v.tenant_id = @tenantId AND v.year = @year AND v.org_unit_id = ANY (@reportUnits) AND v.indicator = ANY (@indicators)
+            FROM counted_values v
+            WHERE v.tenant_id = @tenantId AND v.year = @year AND v.template = @template
+              AND v.org_unit_id = ANY (@reportUnits) AND v.indicator = ANY (@indicators)
             """;
         return db.QueryAsync<ValueRow>(sql, new { tenantId = db.Tenant, year, template, rollupUnits, reportUnits, indicators });
     }

@@ -41,7 +41,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         if (!unit.HasChildren)
             throw ProblemException.NotFound($"A table of '{req.Org}' (a unit with no units below it; read its report)");
-        var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId)
+        var header = await StoredFigures.FindAsync(db, req.Year, unit.OrgUnitId)
                      ?? throw await FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
         var template = catalog.Find(header.Template);
         foreach (var code in codes)
