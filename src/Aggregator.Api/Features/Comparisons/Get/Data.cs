@@ -51,8 +51,8 @@ internal static class Data
         (await db.QueryAsync<YearFigures>($"""
             SELECT s.year AS Year, s.template AS Template, s.computed_at AS ComputedAt, {FigureScope.StaleSql} AS Stale,
                    -- Changes with every committed change of the year's figures: the job's stored generation, or a pending one (0013).
-                   greatest(s.figures_generation,
-                            (SELECT max(f.generation) FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year)) AS Generation
+                   coalesce(greatest(s.figures_generation,
+                            (SELECT max(f.generation) FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year)), 0) AS Generation
             FROM rollup_state s
             WHERE s.tenant_id = @tenantId AND s.year IN (@year, @baseYear) AND s.computed_at IS NOT NULL AND s.template IS NOT NULL
             """, new { tenantId = db.Tenant, year, baseYear })).ToList();
