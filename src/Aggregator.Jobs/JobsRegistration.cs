@@ -1,5 +1,6 @@
 using Aggregator.Data;
 using Aggregator.Jobs.Rollups;
+using Aggregator.Jobs.Upstream;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
@@ -58,7 +59,7 @@ public static class JobsRegistration
             builder.Services.AddHangfireServer((services, server) =>
             {
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
-                server.Queues = [RollupTrigger.Queue, "default"];
+                server.Queues = [RollupTrigger.Queue, UpstreamSubmissionJob.Queue, "default"];
             });
             builder.Services.AddHangfireServer((services, server) =>
             {
@@ -81,6 +82,7 @@ public static class JobsRegistration
         builder.Services.AddSingleton<IFiguresObserver>(services => services.GetRequiredService<RollupTrigger>());
         builder.Services.AddTransient<RollupJob>();
         builder.Services.AddTransient<RollupSweep>();
+        builder.Services.AddUpstream();
         return builder;
     }
 }
