@@ -80,17 +80,17 @@ internal static class Data
 
     public static Task<DateTime> InsertVersionAsync(DbSession db, Guid tenantId, long orgUnitId, int year, int version,
         string template, string values, string warnings, string? note, byte[] contentHash, string apiKeyId,
-        InitialStatus status, DateTimeOffset? reportedAt)
+        InitialStatus status, DateTimeOffset? reportedAt, string? source = null)
     {
         const string sql = """
             INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, warnings, note, content_hash, api_key_id,
-                                         status, status_at, status_by, status_comment, reported_at)
+                                         status, status_at, status_by, status_comment, reported_at, source)
             VALUES (@tenantId, @orgUnitId, @year, @version, @template, @values::jsonb, @warnings::jsonb, @note, @contentHash, @apiKeyId,
-                    @Status, now(), @By, @Comment, @reportedAt)
+                    @Status, now(), @By, @Comment, @reportedAt, @source::jsonb)
             RETURNING created_at
             """;
         var parameters = new DynamicParameters(status);
-        parameters.AddDynamicParams(new { tenantId, orgUnitId, year, version, template, values, warnings, note, contentHash, apiKeyId, reportedAt });
+        parameters.AddDynamicParams(new { tenantId, orgUnitId, year, version, template, values, warnings, note, contentHash, apiKeyId, reportedAt, source });
         return db.QuerySingleAsync<DateTime>(sql, parameters);
     }
 

@@ -201,7 +201,7 @@ public sealed class VersionWriter(
         var createdAt = await Data.InsertVersionAsync(db, tenantId, orgUnitId, s.Year, version, content.Template,
             content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, content.Hash, caller.KeyId, status,
             // Timeliness is judged by the injected clock (not the database's now()), so that a test can move time.
-            s.ReportedAt ?? clock.GetUtcNow());
+            s.ReportedAt ?? clock.GetUtcNow(), s.Source?.ToJson());
         // report_values hold the version that counts: a submitted version changes nothing there until accepted.
         if (counts)
             await CountedValues.ReplaceAsync(db, catalog.Find(content.Template)!, tenantId, orgUnitId, s.Year,
