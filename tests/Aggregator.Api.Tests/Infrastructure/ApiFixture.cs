@@ -26,6 +26,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string PortVariable = "AGGREGATOR_TEST_API_PORT";
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private ScratchCluster? _cluster;
     private Dictionary<string, string?> _applied = [];
 
@@ -34,10 +35,17 @@ public sealed class ApiFixture : IAsyncLifetime
     public ApiFixture() : this(new Dictionary<string, string?>()) =>
         _port = int.TryParse(Environment.GetEnvironmentVariable(PortVariable), out var port) ? port : 0;
 
-    private ApiFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    private ApiFixture(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        _settings = settings;
+        _services = services;
+    }
 
-    /// <summary>A cluster and API of a test's own (the fault tests restart or break theirs), with settings of its own on top.</summary>
-    public static ApiFixture With(IReadOnlyDictionary<string, string?> settings) => new(settings);
+    /// <summary>
+    /// A cluster and API of a test's own (the fault tests restart or break theirs), with settings of its own on top, and
+    /// services of its own (a log capture, say).
+    /// </summary>
+    public static ApiFixture With(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) => new(settings, services);
 
     public ApiFactory Factory { get; private set; } = null!;
     public EmbeddedPostgres Postgres => _cluster!.Postgres;
@@ -63,7 +71,7 @@ public sealed class ApiFixture : IAsyncLifetime
             // Tests post far more than a person would; the limits have tests of their own, on hosts of their own.
             ["Aggregator:RateLimit:PermitsPerMinute"] = "0",
         }.Concat(_settings).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value);
-        Factory = new ApiFactory(_applied, port: _port);
+        Factory = new ApiFactory(_applied, _services, port: _port);
         Factory.StartServer();
     }
 
