@@ -37,9 +37,14 @@ public sealed class UpstreamSubmissionJob(TenantDb tenantDb, TemplateCatalog cat
             submission = await UpstreamData.SubmissionAsync(db, submissionId) ?? throw new InvalidOperationException($"Hand-up {submissionId} is gone.");
             await QueuingKey.RequireActiveAsync(db, submission.ApiKeyId);
             link = await UpstreamData.LinkAsync(db) ?? throw new JobRefusedException("no-upstream", "本租户已没有上级链接：未报送任何内容。");
-            figures = await UpstreamData.RootFiguresAsync(db, submission.Year);
-            sums = await UpstreamData.RootValuesAsync(db, submission.Year, figures.OrgUnitId);
             await db.CommitAsync();
+        }
+        // The generation and the sums from one snapshot: a rollup committing between the two reads cannot mix them.
+        await using (var snapshot = await tenantDb.BeginSnapshotAsync(tenantId, ct))
+        {
+            figures = await UpstreamData.RootFiguresAsync(snapshot, submission.Year);
+            sums = await UpstreamData.RootValuesAsync(snapshot, submission.Year, figures.OrgUnitId);
+            await snapshot.CommitAsync();
         }
 
         try
