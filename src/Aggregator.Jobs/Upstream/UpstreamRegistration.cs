@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
+using Polly.Retry;
 
 namespace Aggregator.Jobs.Upstream;
 
@@ -39,7 +40,7 @@ public static class UpstreamRegistration
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = Math.Max(options.Retries, 1),
-                    ShouldHandle = options.Retries == 0 ? _ => ValueTask.FromResult(false) : new HttpRetryStrategyOptions().ShouldHandle,
+                    ShouldHandle = options.Retries == 0 ? _ => ValueTask.FromResult(false) : TransientOrInFlight,
                     Delay = options.RetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
@@ -51,4 +52,14 @@ public static class UpstreamRegistration
         services.AddTransient<UpstreamSubmissionJob>();
         return services;
     }
+
+    private static readonly Func<RetryPredicateArguments<HttpResponseMessage>, ValueTask<bool>> Transient = new HttpRetryStrategyOptions().ShouldHandle;
+
+    /// <summary>
+    /// What the standard pipeline retries (5xx, 408, 429, a failed connection, a timeout), and a 409 with Retry-After: upstream
+    /// still answering the same Idempotency-Key for a hand-up of the same generation sent a moment earlier.
+    /// </summary>
+    private static async ValueTask<bool> TransientOrInFlight(RetryPredicateArguments<HttpResponseMessage> args) =>
+        await Transient(args)
+        || args.Outcome.Result is { StatusCode: System.Net.HttpStatusCode.Conflict } response && response.Headers.RetryAfter is not null;
 }
