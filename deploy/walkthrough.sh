@@ -135,3 +135,47 @@ call 200 GET /api/v1/tenants/110102/org-units/110102/rollups/2017.csv -H "X-Api-
 curl -sf -o "${TMPDIR:-/tmp}/110102-2017.xlsx" "$B/api/v1/tenants/110102/org-units/110102/rollups/2017.xlsx" \
      -H "X-Api-Key: $VIEWER" && echo "saved ${TMPDIR:-/tmp}/110102-2017.xlsx"
 call 200 GET "/api/v1/tenants/110102/audit?unit=110102003&year=2017&limit=5" -H "X-Api-Key: $REVIEWER"
+
+# From district to city (逐级上报): the city is a tenant of its own whose org units are its districts, reviewed like
+# any unit. The district holds a reporter key of its unit there and hands its accepted consolidated year up through
+# this same API (url null: this deployment; another deployment's https address works the same way).
+call 201 POST /api/v1/tenants -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"code":"110100","name":"北京市","kind":"city"}'
+call 201 POST /api/v1/tenants/110100/org-units -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"code":"110102","name":"西城区","kind":"district","parent":"110100"}'
+UPSTREAM=$(call 201 POST /api/v1/tenants/110100/api-keys -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"orgUnit":"110102","role":"reporter","name":"西城区 逐级上报"}' | jq -r .key)
+CITY=$(call 201 POST /api/v1/tenants/110100/api-keys -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
+     -d '{"orgUnit":"110100","role":"reviewer","name":"北京市 政务公开办"}' | jq -r .key)
+call 200 PUT /api/v1/tenants/110100/settings -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' -d '{"review":"required"}'
+# The link is checked with one call upstream; the key is kept encrypted and shown by its prefix only.
+call 200 PUT /api/v1/tenants/110102/upstream -H "X-Api-Key: $DISTRICT" -H 'Content-Type: application/json' \
+     -d "{\"url\":null,\"tenant\":\"110100\",\"orgUnit\":\"110102\",\"key\":\"$UPSTREAM\"}"
+# 2017 handed up: a job posts the district's accepted sums (409 while a rollup is pending or a unit is missing).
+computed /api/v1/tenants/110102/org-units/110102/rollups/2017 "$VIEWER"
+HANDUP=$(call 202 POST /api/v1/tenants/110102/upstream/2017/submissions -H "X-Api-Key: $REVIEWER" \
+     -H 'Content-Type: application/json' -d '{}' | jq -r .jobId)
+finished "$HANDUP" "$REVIEWER"
+# The city returns it with a comment; the district reads the return (and finds it in its audit).
+call 200 POST /api/v1/tenants/110100/org-units/110102/reports/2017/versions/1/return -H "X-Api-Key: $CITY" \
+     -H 'Content-Type: application/json' -d '{"comment":"1.1 请与街道核实"}'
+call 200 GET /api/v1/tenants/110102/upstream/2017 -H "X-Api-Key: $VIEWER"
+# The sub-district corrects 1.1 (the district reopens the year and accepts it), and the district hands 2017 up again.
+call 200 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/reopen -H "X-Api-Key: $REVIEWER" \
+     -H 'Content-Type: application/json' -d '{"comment":"市里退回"}'
+call 201 PATCH /api/v1/tenants/110102/org-units/110102003/reports/2017 -H "X-Api-Key: $REPORTER" -H 'If-Match: *' \
+     -H 'Content-Type: application/merge-patch+json' -d '{"values":{"1.1":975},"note":"1.1 按市里意见核实更正"}'
+call 200 POST /api/v1/tenants/110102/org-units/110102003/reports/2017/versions/4/accept -H "X-Api-Key: $REVIEWER" \
+     -H 'Content-Type: application/json' -d '{"comment":"核对无误"}'
+computed /api/v1/tenants/110102/org-units/110102/rollups/2017 "$VIEWER"
+HANDUP=$(call 202 POST /api/v1/tenants/110102/upstream/2017/submissions -H "X-Api-Key: $REVIEWER" \
+     -H 'Content-Type: application/json' -d '{}' | jq -r .jobId)
+finished "$HANDUP" "$REVIEWER"
+# The city accepts it; its rollup is then the district's figures.
+call 200 POST /api/v1/tenants/110100/org-units/110102/reports/2017/versions/2/accept -H "X-Api-Key: $CITY" \
+     -H 'Content-Type: application/json' -d '{"comment":"核对无误"}'
+call 200 GET /api/v1/tenants/110102/upstream/2017 -H "X-Api-Key: $VIEWER"
+computed /api/v1/tenants/110100/org-units/110100/rollups/2017 "$CITY"
+[ "$(curl -s "$B/api/v1/tenants/110100/org-units/110100/rollups/2017" -H "X-Api-Key: $CITY" | jq -S '.values | map_values(.value)')" = \
+  "$(curl -s "$B/api/v1/tenants/110102/org-units/110102/rollups/2017" -H "X-Api-Key: $VIEWER" | jq -S '.values | map_values(.value)')" ] \
+  && echo "the city's 2017 rollup equals the district's" || { echo "the city's 2017 rollup differs from the district's" >&2; false; }

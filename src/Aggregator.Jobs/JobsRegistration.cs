@@ -1,5 +1,6 @@
 using Aggregator.Data;
 using Aggregator.Jobs.Rollups;
+using Aggregator.Jobs.Upstream;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
@@ -63,7 +64,7 @@ public static class JobsRegistration
             builder.Services.AddHangfireServer((services, server) =>
             {
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
-                server.Queues = [RollupTrigger.Queue, "default"];
+                server.Queues = [RollupTrigger.Queue, UpstreamSubmissionJob.Queue, "default"];
             });
             builder.Services.AddHangfireServer((services, server) =>
             {
@@ -89,6 +90,7 @@ public static class JobsRegistration
         builder.Services.AddHostedService(services => services.GetRequiredService<TreeChanges>());
         builder.Services.AddTransient<RollupJob>();
         builder.Services.AddTransient<RollupSweep>();
+        builder.Services.AddUpstream();
         return builder;
     }
 }

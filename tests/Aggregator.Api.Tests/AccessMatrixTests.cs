@@ -107,6 +107,12 @@ public sealed class AccessMatrixTests(ApiFixture api)
             "POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/accept",
             "POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/return",
             "POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen",
+            // The upstream link holds a key of the tenant's unit upstream; handing up is the tenant's own signature.
+            "GET /api/v1/tenants/{tenant}/upstream",
+            "PUT /api/v1/tenants/{tenant}/upstream",
+            "DELETE /api/v1/tenants/{tenant}/upstream",
+            "POST /api/v1/tenants/{tenant}/upstream/{year}/submissions",
+            "GET /api/v1/tenants/{tenant}/upstream/{year}",
         }.Concat(Routes().Where(r => r.Method == "PATCH" && r.Pattern.Contains("/reports/", StringComparison.Ordinal)).Select(r => $"{r.Method} {r.Pattern}"));
         Assert.Equal(expected.Order(StringComparer.Ordinal), closed.Order(StringComparer.Ordinal));
         Assert.Contains(Routes(), r => r.Pattern == "/api/v1/me" && r.Access is { PlatformAdmin: true } && r.Access.OpenToEveryRole);
@@ -250,6 +256,12 @@ public sealed class AccessMatrixTests(ApiFixture api)
         (_, "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/accept") => JsonContent.Create(new { comment = "核对无误" }),
         (_, "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/return") => JsonContent.Create(new { comment = "请更正" }),
         (_, "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen") => JsonContent.Create(new { comment = "补充更正" }),
+        // A made-up key: a key that may act is let in, and upstream (this API) refuses the key (422).
+        (_, "/api/v1/tenants/{tenant}/upstream") => JsonContent.Create(new
+        {
+            url = (string?)null, tenant = "110100", orgUnit = district.Tenant, key = "agg_made-up-upstream-key-000000000000000000000",
+        }),
+        (_, "/api/v1/tenants/{tenant}/upstream/{year}/submissions") => JsonContent.Create(new { allowIncomplete = false }),
         (_, "/api/v1/templates/{code}/validate") => JsonContent.Create(new { values = new Dictionary<string, decimal> { ["3.1"] = 3 } }),
         _ => throw new InvalidOperationException($"{route.Method} {route.Pattern}: add a body that a key which may act would send."),
     };

@@ -20,7 +20,7 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
     [
         "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
         "rollup_state", "figure_changes", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values", "deadlines",
-        "csv_imports", "job_handles",
+        "csv_imports", "job_handles", "upstream_links", "upstream_submissions",
     ];
 
     public static TheoryData<string> TenantTables => new(Tables);
@@ -136,6 +136,14 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
             await due.ShouldHaveStatus(System.Net.HttpStatusCode.OK);
         }
         var ids = (await _data.TenantIdAsync(a), await _data.TenantIdAsync(b));
+        foreach (var tenantId in new[] { ids.Item1, ids.Item2 })
+        {
+            // An upstream link and a hand-up, written as the endpoints write them (the link needs a live upstream to be PUT).
+            await using var db = await api.TenantDb.BeginAsync(tenantId, CancellationToken.None);
+            await Aggregator.Jobs.Upstream.UpstreamData.SaveLinkAsync(db, null, "110100", "110102", "agg_abcd", "protected", "admin");
+            await Aggregator.Jobs.Upstream.UpstreamData.InsertSubmissionAsync(db, Guid.NewGuid(), SeedReport.Year, 1, false, null, Guid.NewGuid().ToString());
+            await db.CommitAsync();
+        }
         var rows = new Rollups.ReportRows(api);
         foreach (var tenantId in new[] { ids.Item1, ids.Item2 })
             foreach (var year in new[] { SeedReport.Year - 1, SeedReport.Year })

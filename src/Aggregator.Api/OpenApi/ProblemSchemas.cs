@@ -96,6 +96,9 @@ public sealed class RuleProblem : Problem
     /// <summary>unrecognised-document: the template whose layout the table has instead, if one fits it.</summary>
     [Vocabulary(Vocabularies.Templates)]
     public string? MatchingTemplate { get; init; }
+
+    /// <summary>upstream-refused: why upstream refused the link: key-refused, not-a-reporter-of-the-unit, unreachable, upstream-error or self.</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>412: If-Match does not name the current version; read it and send again.</summary>
@@ -116,6 +119,12 @@ public sealed class ConflictProblem : Problem
 
     /// <summary>tenant-cap: the setting's value, which the tenant has reached.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>incomplete (handing a year up): the units not counted, missing or awaiting review.</summary>
+    public IReadOnlyList<string>? Missing { get; init; }
+
+    /// <summary>incomplete (handing a year up): the units whose newest version awaits review.</summary>
+    public IReadOnlyList<string>? AwaitingReview { get; init; }
 }
 
 /// <summary>404: nothing there, or nothing the key may know exists. <c>reason</c> tells figures that are on their way from figures that cannot exist.</summary>

@@ -55,6 +55,14 @@ public sealed class ContractWorld
     /// <summary>The id of the reporter@a key, as the idempotency lock names it.</summary>
     public string ReporterKeyId { get; }
     public string JobId { get; }
+    /// <summary>The city the district reports to (review off there), its unit for the district, and that unit's reporter key: the district's upstream link.
+    /// The district handed 2016 up (B missing: allowIncomplete) once.</summary>
+    public string UpstreamCity { get; private init; } = "";
+    public string UpstreamUnit { get; private init; } = "";
+    public string UpstreamKey { get; private init; } = "";
+
+    /// <summary>The body of the district's upstream link.</summary>
+    public object UpstreamLink => new { url = (string?)null, tenant = UpstreamCity, orgUnit = UpstreamUnit, key = UpstreamKey };
 
     public string Key(string roleAtLevel) => District.Keys[roleAtLevel];
     public string TenantAdmin => Key("tenant-admin@root");
@@ -105,8 +113,25 @@ public sealed class ContractWorld
         var jobId = recompute.Headers.Location!.ToString().Split('/')[^1];
         await rows.WaitForFiguresAsync(tenantId, Year);
 
-        // From here on versions wait for a reviewer: three units with submitted versions for the review moves.
+        // The city above the district, linked; 2016 handed up once (only A reported it) and its job finished.
         var admin = api.Client(district.Keys["tenant-admin@root"]);
+        var city = await data.TenantAsync("北京市");
+        var cityUnit = await data.OrgUnitAsync(city, name: "西城区", kind: "district");
+        var (_, cityKey) = await data.KeyAsync(city, cityUnit, "reporter");
+        await (await admin.PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/upstream",
+            new { url = (string?)null, tenant = city, orgUnit = cityUnit, key = cityKey })).ShouldHaveStatus(HttpStatusCode.OK);
+        var handUp = await admin.PostAsJsonAsync($"/api/v1/tenants/{district.Tenant}/upstream/2016/submissions",
+            new { allowIncomplete = true, reason = "广安门内街道未报" });
+        await handUp.ShouldHaveStatus(HttpStatusCode.Accepted);
+        var handUpJob = (await handUp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString();
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(50))
+        {
+            var state = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{handUpJob}")).GetProperty("state").GetString();
+            if (state == "Succeeded") break;
+            if (state is "Failed" or "Deleted" || DateTime.UtcNow > deadline) throw new InvalidOperationException($"The world's hand-up ended {state}.");
+        }
+
+        // From here on versions wait for a reviewer: three units with submitted versions for the review moves.
         await (await admin.PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/settings", new { review = "required" })).ShouldHaveStatus(HttpStatusCode.OK);
         var pending = new List<string>();
         foreach (var name in new[] { "椿树街道", "大栅栏街道", "天桥街道" })
@@ -119,6 +144,7 @@ public sealed class ContractWorld
         return new ContractWorld(api, district, tenantId, victimKeyId, reporterKeyId, jobId)
         {
             ToAccept = pending[0], ToReturn = pending[1], Superseded = pending[2],
+            UpstreamCity = city, UpstreamUnit = cityUnit, UpstreamKey = cityKey,
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Aggregator.Api.Tests.Infrastructure;
 using Npgsql;
@@ -78,6 +79,13 @@ public static class Provocations
             w.Route(org: w.ToReturn), Body: JsonBody(new { comment = "3.1 与分项之和不符" })).WithRoute("v", "1"),
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen"] = w => new Call(w.Reviewer, w.Route(org: w.ToAccept),
             Body: JsonBody(new { comment = "补充更正" })),
+        ["PUT /api/v1/tenants/{tenant}/upstream"] = w => new Call(w.TenantAdmin, w.Route(), Body: JsonBody(w.UpstreamLink)),
+        ["GET /api/v1/tenants/{tenant}/upstream"] = w => new Call(w.TenantAdmin, w.Route()),
+        ["DELETE /api/v1/tenants/{tenant}/upstream"] = w => new Call(w.TenantAdmin, w.Route()),
+        // 2016: nothing else writes it, so its figures stay settled (B never reported it: incomplete, handed up with a reason).
+        ["POST /api/v1/tenants/{tenant}/upstream/{year}/submissions"] = w => new Call(w.Reviewer, w.Route(year: 2016),
+            Body: JsonBody(new { allowIncomplete = true, reason = "广安门内街道未报" })),
+        ["GET /api/v1/tenants/{tenant}/upstream/{year}"] = w => new Call(w.Viewer, w.Route(year: 2016)),
     };
 
     /// <summary>The answers one operation gives beyond success and the shared statuses.</summary>
@@ -230,6 +238,25 @@ public static class Provocations
         {
             [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { comment = "" }) }),
             [409] = (w, ok, send) => send(ok with { Route = w.Route() }),
+        },
+        ["PUT /api/v1/tenants/{tenant}/upstream"] = new Dictionary<int, Provocation>
+        {
+            [400] = (w, ok, send) => send(ok with { Body = JsonBody(new { url = "ftp://city.example", tenant = w.UpstreamCity, orgUnit = w.UpstreamUnit, key = w.UpstreamKey }) }),
+            [422] = (w, ok, send) => send(ok with { Body = JsonBody(new { url = (string?)null, tenant = w.UpstreamCity, orgUnit = w.UpstreamUnit, key = "agg_made-up-key-000000000000000000000000000" }) }),
+        },
+        ["DELETE /api/v1/tenants/{tenant}/upstream"] = new Dictionary<int, Provocation>
+        {
+            // Removed, then linked again for the operations that need the link.
+            [204] = async (w, ok, send) =>
+            {
+                var answer = await send(ok);
+                (await w.Api.Client(w.TenantAdmin).PutAsJsonAsync($"/api/v1/tenants/{w.Tenant}/upstream", w.UpstreamLink)).EnsureSuccessStatusCode();
+                return answer;
+            },
+        },
+        ["POST /api/v1/tenants/{tenant}/upstream/{year}/submissions"] = new Dictionary<int, Provocation>
+        {
+            [409] = (_, ok, send) => send(ok with { Body = JsonBody(new { }) }),
         },
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen"] = new Dictionary<int, Provocation>
         {

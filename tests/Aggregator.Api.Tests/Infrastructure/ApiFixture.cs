@@ -43,7 +43,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>
     /// A cluster and API of a test's own (the fault tests restart or break theirs), with settings of its own on top, and
-    /// services of its own (a faulty observer, say).
+    /// services of its own (a faulty observer or a log capture, say).
     /// </summary>
     public static ApiFixture With(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
         new(settings, services);

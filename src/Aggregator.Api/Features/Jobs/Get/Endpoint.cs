@@ -67,7 +67,8 @@ public sealed class Endpoint(JobStorage storage, TenantDb tenantDb) : Endpoint<R
 
         await Send.OkAsync(new Response(
             req.Id,
-            job.Type == typeof(RollupJob) ? "rollup" : job.Type == typeof(ImportJob) ? "import" : job.Type.Name,
+            job.Type == typeof(RollupJob) ? "rollup" : job.Type == typeof(ImportJob) ? "import"
+                : job.Type == typeof(Aggregator.Jobs.Upstream.UpstreamSubmissionJob) ? "upstream" : job.Type.Name,
             job.Args.Count > 1 && job.Args[1] is int year ? year : null,
             current?.StateName ?? "Unknown",
             details.CreatedAt ?? DateTime.MinValue,

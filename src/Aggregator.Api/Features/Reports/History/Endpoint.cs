@@ -17,7 +17,8 @@ public sealed class Request : ReportRequest;
 /// </summary>
 public sealed record VersionSummary(int Version, bool Current, [property: Vocabulary(Vocabularies.Templates)] string Template, string Etag, int Warnings, string? Note,
     string ReportedBy, string? ReportedByName, DateTime ReportedAt,
-    [property: Vocabulary(Vocabularies.ReviewStatuses)] string Status, string StatusBy, DateTime StatusAt, string? StatusComment, bool Counts);
+    [property: Vocabulary(Vocabularies.ReviewStatuses)] string Status, string StatusBy, DateTime StatusAt, string? StatusComment, bool Counts,
+    VersionSource? Source);
 
 public sealed record Response(string OrgUnit, int Year, IReadOnlyList<VersionSummary> Items);
 
@@ -50,7 +51,8 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
 
         var items = rows.Select(row => new VersionSummary(row.Version, row.Version == row.CurrentVersion, row.Template,
             row.ETag, row.WarningList().Count, row.Note, row.ApiKeyId, row.ApiKeyName, row.CreatedAt,
-            row.Status, row.StatusBy, row.StatusAt, row.StatusComment, row.Version == row.CountedVersion)).ToList();
+            row.Status, row.StatusBy, row.StatusAt, row.StatusComment, row.Version == row.CountedVersion,
+            VersionSource.FromJson(row.Source))).ToList();
         await Send.OkAsync(new Response(req.Org, req.Year, items), ct);
     }
 }

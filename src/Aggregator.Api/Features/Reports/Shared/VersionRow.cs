@@ -8,14 +8,14 @@ namespace Aggregator.Api.Features.Reports.Shared;
 public sealed record VersionRow(
     string OrgUnit, int Year, int Version, int CurrentVersion, string Template, string Values, string Warnings,
     string? Note, byte[] ContentHash, string ApiKeyId, DateTime CreatedAt, string? ApiKeyName,
-    string Status, string StatusBy, DateTime StatusAt, string? StatusComment, int? CountedVersion, bool Locked)
+    string Status, string StatusBy, DateTime StatusAt, string? StatusComment, int? CountedVersion, bool Locked, string? Source)
 {
     public const string Columns = """
         o.code AS OrgUnit, v.year AS Year, v.version AS Version, r.current_version AS CurrentVersion,
         v.template AS Template, v.values::text AS Values, v.warnings::text AS Warnings, v.note AS Note,
         v.content_hash AS ContentHash, v.api_key_id AS ApiKeyId, v.created_at AS CreatedAt, k.name AS ApiKeyName,
         v.status AS Status, v.status_by AS StatusBy, v.status_at AS StatusAt, v.status_comment AS StatusComment,
-        r.counted_version AS CountedVersion, r.locked AS Locked
+        r.counted_version AS CountedVersion, r.locked AS Locked, v.source::text AS Source
         """;
 
     /// <summary>
@@ -55,16 +55,18 @@ public sealed record VersionRow(
 /// <c>status</c> is its review status, moved by <c>statusBy</c> (an actor: <c>key:…</c>, <c>admin</c>, or <c>system</c>
 /// when review was off) at <c>statusAt</c>; <c>counts</c>: this is the version the figures count (the newest accepted one);
 /// <c>locked</c>: a reviewer accepted the year and no new version can be posted until it is reopened.
+/// <c>source</c>: where a version handed up by a lower level comes from (null for a unit's own report).
 /// </summary>
 public sealed record VersionView(
     string OrgUnit, int Year, [property: Vocabulary(Vocabularies.Templates)] string Template, int Version, bool Current, string Etag,
     [property: ReportValues] IReadOnlyDictionary<string, decimal?> Values, IReadOnlyList<RuleFinding> Warnings, string? Note,
     string ReportedBy, string? ReportedByName, DateTime ReportedAt,
     [property: Vocabulary(Vocabularies.ReviewStatuses)] string Status, string StatusBy, DateTime StatusAt, string? StatusComment,
-    bool Counts, bool Locked)
+    bool Counts, bool Locked, VersionSource? Source)
 {
     public static VersionView From(VersionRow row, TemplateCatalog catalog) => new(
         row.OrgUnit, row.Year, row.Template, row.Version, row.Version == row.CurrentVersion, row.ETag,
         new OrderedValues(row.ValuesInOrder(catalog)), row.WarningList(), row.Note, row.ApiKeyId, row.ApiKeyName, row.CreatedAt,
-        row.Status, row.StatusBy, row.StatusAt, row.StatusComment, row.Version == row.CountedVersion, row.Locked);
+        row.Status, row.StatusBy, row.StatusAt, row.StatusComment, row.Version == row.CountedVersion, row.Locked,
+        VersionSource.FromJson(row.Source));
 }

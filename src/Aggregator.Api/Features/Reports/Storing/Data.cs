@@ -113,9 +113,9 @@ internal static class Data
                    WHERE r.content_hash <> excluded.content_hash OR @Resubmission
                 RETURNING current_version)
             INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, warnings, note, content_hash, api_key_id,
-                                         status, status_at, status_by, status_comment, reported_at)
+                                         status, status_at, status_by, status_comment, reported_at, source)
             SELECT @TenantId, @OrgUnitId, @Year, a.current_version, @Template, @VersionValues::jsonb, @Warnings::jsonb, @Note, @ContentHash,
-                   @ApiKeyId, @Status, now(), @StatusBy, @StatusComment, @ReportedAt
+                   @ApiKeyId, @Status, now(), @StatusBy, @StatusComment, @ReportedAt, @Source::jsonb
             FROM advanced a WHERE a.current_version = @Version
             RETURNING version
             """;
@@ -147,7 +147,7 @@ internal static class Data
     /// <summary>The parameters of <see cref="WriteVersionAsync"/>'s version; <see cref="Codes"/> null when it does not count yet.</summary>
     public sealed record NewVersion(Guid TenantId, long OrgUnitId, int Year, int Version, string Template, byte[] ContentHash, bool Counts,
         bool Resubmission, string VersionValues, string Warnings, string? Note, string ApiKeyId, string Status, string StatusBy,
-        string? StatusComment, DateTimeOffset? ReportedAt, string[]? Codes, decimal?[]? Figures);
+        string? StatusComment, DateTimeOffset? ReportedAt, string[]? Codes, decimal?[]? Figures, string? Source);
 
     /// <summary>The old counted value rows out and the new ones in (an accepted version), one round trip.</summary>
     public static Task ReplaceValuesAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string[] codes, decimal?[] values)

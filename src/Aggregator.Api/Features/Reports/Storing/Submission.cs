@@ -24,6 +24,9 @@ public sealed record Submission(
     /// the root, who may accept any unit's report. A reviewer's lock on the year still refuses it.
     /// </summary>
     public bool AcceptOnStore { get; init; }
+
+    /// <summary>Where a handed-up version comes from (<see cref="VersionSource"/>); stored with it, not part of its content.</summary>
+    public VersionSource? Source { get; init; }
 }
 
 /// <summary>If-Match and Idempotency-Key as sent; <see cref="RequestHash"/> identifies "the same request" for retries.</summary>

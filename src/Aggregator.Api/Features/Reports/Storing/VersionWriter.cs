@@ -221,7 +221,7 @@ public sealed class VersionWriter(TenantDb tenantDb, FollowUps followUps, TimePr
         var row = new Data.NewVersion(tenantId, orgUnitId, s.Year, version, content.Template, content.Hash, counts, resubmission,
             content.ValuesJson, JsonSerializer.Serialize(warnings, Json), s.Note, caller.KeyId, status.Status, status.By, status.Comment,
             // Timeliness is judged by the injected clock (not the database's now()), so that a test can move time.
-            s.ReportedAt ?? clock.GetUtcNow(), codes, figures);
+            s.ReportedAt ?? clock.GetUtcNow(), codes, figures, s.Source?.ToJson());
 
         var stored = new StoredVersion(version, ETags.Of(version, content.Hash),
             ReportPaths.Version(s.TenantCode, s.OrgCode, s.Year, version), now, warnings, Unchanged: false,

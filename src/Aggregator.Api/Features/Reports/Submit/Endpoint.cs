@@ -49,7 +49,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var content = ReportContent.From(template, input.Entries, req.Note);
         var warnings = RuleFinding.From(validation.Warnings);
         var submission = new Submission(caller, tenantId, req.Tenant, req.Org, req.Year, content, warnings, req.Note,
-                "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content)));
+                "report.version-submitted", Preconditions.From(HttpContext.Request, RequestHash(req, content))) { Source = req.Source };
 
         var answer = await writer.StoreAsync(submission,
             stored => new Response(req.Org, req.Year, template.Code, stored.Version, stored.ETag, stored.Warnings, stored.CreatedAt, stored.Unchanged,

@@ -20,6 +20,8 @@ public sealed class Request
     public JsonElement Values { get; init; }
     /// <summary>Optional, e.g. what this version corrects.</summary>
     public string? Note { get; init; }
+    /// <summary>Optional: the tenant this consolidated version comes from, when a lower level hands its year up. Not part of the content: the same figures with another source are unchanged.</summary>
+    public VersionSource? Source { get; init; }
 
     public sealed class Validator : Validator<Request>
     {
@@ -31,6 +33,7 @@ public sealed class Request
             RuleFor(r => r.Template).NotEmpty();
             RuleFor(r => r.Values).WithinEntryBound();
             RuleFor(r => r.Note).MaximumCharacters(ReportNotes.MaxCharacters);
+            RuleFor(r => r.Source!).SetValidator(new VersionSource.Validator()).When(r => r.Source is not null);
         }
     }
 }
