@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
@@ -67,6 +68,8 @@ public static class ApiRegistration
     public static WebApplication UseApi(this WebApplication app)
     {
         app.UseBrowserPolicies();
+        // Before the exception handler, so that every problem (thrown or written) reads in the request's language.
+        app.UseProblemLanguage();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RequestBodies.IgnoreContentTypeWithoutBody);

@@ -1,5 +1,6 @@
 using Aggregator.Api.Errors;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Auth;
 
@@ -27,7 +28,7 @@ public sealed class AccessCheck : GlobalPreProcessor<RequestAccess>
         if (!declared.Allows(caller))
         {
             var roles = declared.Roles.Count == 0 ? "the platform admin" : string.Join(", ", declared.Roles);
-            throw ProblemException.Forbidden($"A {caller.Role} key may not do this; it takes: {roles}.");
+            throw ProblemException.Forbidden(ProblemText.RoleMayNotTakes(caller.Role, roles));
         }
         state.Grant(caller, tenant);
     }

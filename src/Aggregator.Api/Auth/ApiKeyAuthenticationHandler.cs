@@ -5,6 +5,7 @@ using Aggregator.Data;
 using Aggregator.Data.Resilience;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Auth;
 
@@ -47,10 +48,10 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         ProblemWriter.WriteAsync(Context, StatusCodes.Status401Unauthorized,
-            $"Send a valid API key in the {HeaderName} header.");
+            ProblemText.SendValidKey(HeaderName));
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, "This API key's role may not do this.");
+        ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, ProblemText.RoleMayNot());
 
     private AuthenticateResult Success(Caller caller) =>
         AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));

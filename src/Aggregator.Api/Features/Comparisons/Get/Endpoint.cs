@@ -6,6 +6,7 @@ using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
@@ -29,12 +30,12 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         var baseYear = req.Base ?? req.Year - 1;
         if (baseYear >= req.Year)
-            throw ProblemException.Invalid("base", $"The base year must be before {req.Year}.");
+            throw ProblemException.Invalid("base", ProblemText.BaseYearBefore(req.Year));
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         if (!unit.HasChildren)
-            throw ProblemException.NotFound($"A comparison of '{req.Org}' (a unit with no units below it)");
+            throw ProblemException.NotFound(ProblemText.LeafHasNoComparison(req.Org));
         var header = await Data.FindAsync(db, req.Year, baseYear);
         if (header is null || !await Data.UnitHasFiguresAsync(db, req.Year, unit.OrgUnitId))
         {
@@ -42,12 +43,12 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
             if (unreported.Count > 0)
             {
                 throw new ProblemException(StatusCodes.Status404NotFound,
-                    $"No unit of this tenant has reported {string.Join(" or ", unreported)}: there is nothing to compare.",
+                    ProblemText.NothingToCompare(string.Join(" / ", unreported)),
                     new Dictionary<string, object?> { ["reason"] = "no-reports" });
             }
             throw header is null && await Data.BothComputedAsync(db, req.Year, baseYear)
-                ? ProblemException.NotFound($"A comparison of {req.Year} with {baseYear} (one of the years has no reports)")
-                : FigureScope.BeingComputed($"The comparison of {req.Year} with {baseYear}");
+                ? ProblemException.NotFound(ProblemText.NoComparison(req.Year, baseYear))
+                : FigureScope.BeingComputed(ProblemText.ComparisonOf(req.Year, baseYear));
         }
         var rows = await Data.ValuesAsync(db, req.Year, baseYear, unit.OrgUnitId);
         await db.CommitAsync();

@@ -2,6 +2,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Quality.Get;
 
@@ -30,7 +31,7 @@ public sealed class Request
             RuleFor(r => r.Limit).InclusiveBetween(1, MostLimit);
             RuleFor(r => r.Next).MaximumCharacters(FlagCursor.MaxLength)
                 .Must((r, next) => next is null || r.After() is not null)
-                .WithMessage("next must be the next of an earlier answer about the same unit and year, as it was given.");
+                .WithMessage(_ => ProblemText.QualityNext());
         }
     }
 }

@@ -3,6 +3,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Dapper;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Shared;
 
@@ -23,7 +24,7 @@ public static class ReportUnit
         if (caller is { Role: KeyRoles.Reporter, OrgUnitCode: { } own })
         {
             if (own == orgCode) return;
-            throw ProblemException.NotFound($"Org unit '{orgCode}'");
+            throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(orgCode));
         }
         if (RootUnit.IsAtRoot(caller)) return;
 
@@ -50,6 +51,6 @@ public static class ReportUnit
         var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
         parameters.Add("orgCode", orgCode);
         return await db.QuerySingleOrDefaultAsync<long?>(sql, parameters)
-               ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");
+               ?? throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(orgCode));
     }
 }

@@ -1,5 +1,6 @@
 using Aggregator.Api.Errors;
 using Aggregator.Data;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Storing;
 
@@ -46,7 +47,7 @@ internal static class Idempotency
         var parameters = new { tenantId, tenant = tenantId.ToString(), apiKeyId, key, requestHash };
         if (!await db.QuerySingleAsync<bool>(tryLock, parameters))
             throw new ProblemException(StatusCodes.Status409Conflict,
-                "A request with this Idempotency-Key is still being processed; retry when it has finished (Retry-After).")
+                ProblemText.IdempotencyInFlight())
             {
                 RetryAfterSeconds = InFlightRetryAfterSeconds,
             };
@@ -57,7 +58,7 @@ internal static class Idempotency
         var row = await db.QuerySingleAsync<RecordedRow>(recorded, parameters);
         if (!row.RequestHash.AsSpan().SequenceEqual(requestHash))
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
-                "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                ProblemText.IdempotencyReused(),
                 type: ProblemTypes.IdempotencyKeyReused);
         return new StoredAnswer(row.Status ?? StatusCodes.Status201Created, row.Body ?? "", row.Location, row.ETag);
     }

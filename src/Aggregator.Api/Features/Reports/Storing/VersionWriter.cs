@@ -9,6 +9,7 @@ using Aggregator.Data.Resilience;
 using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Storing;
 
@@ -175,7 +176,7 @@ public sealed class VersionWriter(
 
     /// <summary>404: a correction of a report that has no version yet; the first version is POSTed whole.</summary>
     private static ProblemException NothingToCorrect(Correction c) => new(StatusCodes.Status404NotFound,
-        $"The report of '{c.OrgCode}' for {c.Year} has no version to correct; send its first version whole (POST …/reports/{c.Year}/versions).");
+        ProblemText.NoVersionToCorrect(c.OrgCode, c.Year));
 
     /// <summary>The new version, the current pointer and value rows and its audit entry (the observers are told by the caller, last).</summary>
     private async Task<StoredVersion> AppendAsync(DbSession db, Submission s, long orgUnitId, Data.CurrentRow? current,
@@ -228,8 +229,7 @@ public sealed class VersionWriter(
 
     /// <summary>409: a reviewer accepted this year's report; it must be reopened before anything new is stored.</summary>
     public static ProblemException Locked(Submission s) => new(StatusCodes.Status409Conflict,
-        $"The report of '{s.OrgCode}' for {s.Year} was accepted by a reviewer and is locked; a reviewer must reopen the year " +
-        "(POST …/reports/{year}/reopen) before a new version can be stored.", type: ProblemTypes.ReportLocked);
+        ProblemText.ReportLocked(s.OrgCode, s.Year), type: ProblemTypes.ReportLocked);
 
     /// <summary>The values-removed warning when the new content leaves empty what the current version had.</summary>
     private RuleFinding? RemovedSince(Data.CurrentRow current, ReportContent content)
@@ -245,11 +245,11 @@ public sealed class VersionWriter(
         if (ifMatch is null) return;
         if (current is null)
             throw new ProblemException(StatusCodes.Status412PreconditionFailed,
-                "If-Match was sent but this report has no version yet; send the first version without If-Match.");
+                ProblemText.IfMatchWithoutVersion());
         var etag = ETags.Of(current.Version, current.ContentHash);
         if (!ETags.ListContains(ifMatch, etag))
             throw new ProblemException(StatusCodes.Status412PreconditionFailed,
-                $"The report has changed: its current version is {current.Version} ({etag}). Read it and submit again.",
+                ProblemText.ReportChanged(current.Version, etag),
                 new Dictionary<string, object?> { ["currentVersion"] = current.Version, ["currentEtag"] = etag });
     }
 
