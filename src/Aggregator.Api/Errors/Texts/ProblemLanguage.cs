@@ -15,8 +15,14 @@ public static class ProblemLanguage
     public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
     /// <summary>The culture whose resources answer <paramref name="culture"/>: English for any English, else Chinese.</summary>
-    public static CultureInfo Supported(CultureInfo culture) =>
-        culture.TwoLetterISOLanguageName == "en" ? English : Chinese;
+    public static CultureInfo Supported(CultureInfo culture) => IsEnglish(culture.Name) ? English : Chinese;
+
+    // By name: globalization runs invariant (no ICU), where a culture's language data is the invariant one's.
+    private static bool IsEnglish(string tag) =>
+        tag.Equals("en", StringComparison.OrdinalIgnoreCase) || tag.StartsWith("en-", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsChinese(string tag) =>
+        tag.Equals("zh", StringComparison.OrdinalIgnoreCase) || tag.StartsWith("zh-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The language of the request's problem answers (the middleware's choice; Chinese before it ran).</summary>
     public static CultureInfo Of(HttpContext context) =>
@@ -31,8 +37,25 @@ public static class ProblemLanguage
         {
             options.DefaultRequestCulture = new RequestCulture(CultureInfo.InvariantCulture, Chinese);
             options.SupportedCultures = [CultureInfo.InvariantCulture];
-            options.SupportedUICultures = [Chinese, CultureInfo.GetCultureInfo("zh"), English];
-            options.FallBackToParentUICultures = true;
-            options.RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()];
+            options.SupportedUICultures = [Chinese, English];
+            options.RequestCultureProviders = [new CustomRequestCultureProvider(context => Task.FromResult(FromAcceptLanguage(context)))];
         });
+
+    /// <summary>
+    /// The first language of Accept-Language, by quality, that is English (en, en-US, en-GB…) or Chinese (zh, zh-CN,
+    /// zh-Hans…); none (Chinese by default) when it names neither or is absent. Any English is English and any Chinese
+    /// Chinese: without ICU a culture has no parent to fall back to, so en-US would not find en.
+    /// </summary>
+    private static ProviderCultureResult? FromAcceptLanguage(HttpContext context)
+    {
+        var languages = context.Request.GetTypedHeaders().AcceptLanguage;
+        if (languages is not { Count: > 0 }) return null;
+        foreach (var language in languages.Where(language => language.Quality is not 0).OrderByDescending(language => language.Quality ?? 1))
+        {
+            var tag = language.Value.Value ?? "";
+            if (IsEnglish(tag)) return new ProviderCultureResult(CultureInfo.InvariantCulture.Name, English.Name);
+            if (IsChinese(tag)) return new ProviderCultureResult(CultureInfo.InvariantCulture.Name, Chinese.Name);
+        }
+        return null;
+    }
 }
