@@ -24,7 +24,9 @@ public static class ProblemStyle
         problem.Status = status;
         if (!ProblemTypes.IsOurs(problem.Type, status)) problem.Type = ProblemTypes.ForStatus(status);
         var language = ProblemLanguage.Of(context);
-        if (string.IsNullOrEmpty(problem.Title)) problem.Title = ProblemText.Title(language, status) ?? ReasonPhrases.GetReasonPhrase(status);
+        // ASP.NET's writer has already put its English reason phrase here; nothing of ours sets a title of its own.
+        problem.Title = ProblemText.Title(language, status)
+                        ?? (string.IsNullOrEmpty(problem.Title) ? ReasonPhrases.GetReasonPhrase(status) : problem.Title);
         problem.Detail ??= DefaultDetail(language, status, problem.Title);
         if (!context.Response.HasStarted) context.Response.Headers.ContentLanguage = ProblemLanguage.Tag(language);
         problem.Instance ??= context.Request.Path.Value;

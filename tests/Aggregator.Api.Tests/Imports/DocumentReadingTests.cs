@@ -104,7 +104,7 @@ public sealed class DocumentReadingTests(ApiFixture api)
             var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
             Assert.Equal("/problems/empty-document", problem.GetProperty("type").GetString());
             Assert.Contains("report.txt", problem.GetProperty("detail").GetString());
-            Assert.Contains("没有任何文字", problem.GetProperty("detail").GetString());
+            Assert.Contains("holds no text", problem.GetProperty("detail").GetString());
             Assert.Equal("text", problem.GetProperty("format").GetString());
         }
         Assert.Equal(0, await _data.VersionCountAsync(district, district.SubDistrictA));

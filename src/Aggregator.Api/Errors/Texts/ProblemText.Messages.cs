@@ -445,4 +445,58 @@ public static partial class ProblemText
 
     /// <summary>文件“{0}”超出了读取的限度（行数、部件、大小或嵌套层次）。</summary>
     public static string DocumentTooLarge(object? file, object? reason) => Get(nameof(DocumentTooLarge), file, reason);
+
+    /// <summary>本租户已有 {0} 个{1}，达到上限 {2}（设置 {3}）。请先吊销或清理不再使用的，或请运维人员调高该设置。</summary>
+    public static string CapReached(object? count, object? noun, object? max, object? setting) => Get(nameof(CapReached), count, noun, max, setting);
+
+    /// <summary>有效的 API 密钥</summary>
+    public static string CapApiKeys() => Get(nameof(CapApiKeys));
+
+    /// <summary>单位</summary>
+    public static string CapOrgUnits() => Get(nameof(CapOrgUnits));
+
+    /// <summary>平台管理员只管理租户及其首批密钥，不填报、导入、修改或审核报表；请使用该租户单位的密钥。</summary>
+    public static string AdminNoReports() => Get(nameof(AdminNoReports));
+
+    /// <summary>平台管理员不审核报表。</summary>
+    public static string AdminNoReview() => Get(nameof(AdminNoReview));
+
+    /// <summary>不能{0}本密钥自己报送的版本：审核须由另一把密钥完成。</summary>
+    public static string ReviewOwnVersion(object? act) => Get(nameof(ReviewOwnVersion), act);
+
+    /// <summary>此密钥没有所属单位，不能{0}版本。</summary>
+    public static string ReviewKeyWithoutUnit(object? act) => Get(nameof(ReviewKeyWithoutUnit), act);
+
+    /// <summary>只有上级单位的审核员或租户管理员可以{0}本单位报送的版本；本单位的密钥不能审核本单位的报表。</summary>
+    public static string ReviewNotAbove(object? act) => Get(nameof(ReviewNotAbove), act);
+
+    /// <summary>接受</summary>
+    public static string ActAccept() => Get(nameof(ActAccept));
+
+    /// <summary>退回</summary>
+    public static string ActReturn() => Get(nameof(ActReturn));
+
+    /// <summary>重新开放</summary>
+    public static string ActReopen() => Get(nameof(ActReopen));
+
+    /// <summary>租户管理员只能为本单位以下的单位{0}租户管理员密钥，不能{0}同级密钥。</summary>
+    public static string KeysOnlyBelow(object? verb) => Get(nameof(KeysOnlyBelow), verb);
+
+    /// <summary>创建</summary>
+    public static string VerbCreate() => Get(nameof(VerbCreate));
+
+    /// <summary>吊销</summary>
+    public static string VerbRevoke() => Get(nameof(VerbRevoke));
+
+    /// <summary>租户管理员只能为本单位以下的单位创建密钥：本单位的密钥（例如审核本单位报表的审核员）须由上级单位创建。</summary>
+    public static string KeysOfOwnUnitFromAbove() => Get(nameof(KeysOfOwnUnitFromAbove));
+
+    /// <summary>上传的文件“{0}”没有任何文字：它是空的，或只有空格和换行。未保存任何内容；请上传年度报告的 .txt 或 .docx 文件。</summary>
+    public static string EmptyDocument(object? file) => Get(nameof(EmptyDocument), file);
+
+    /// <summary>这份文档是{0}年度的年度报告（统计表表头为（{0}年度）），却被导入到{1}年的报告中。未保存任何内容；请把它导入到{0}年（…/reports/{0}/import），或上传{1}年度的报告。</summary>
+    public static string YearMismatchTable(object? documentYear, object? year) => Get(nameof(YearMismatchTable), documentYear, year);
+
+    /// <summary>这份文档是{0}年度的年度报告（标题写明{0}年），却被导入到{1}年的报告中。未保存任何内容；请把它导入到{0}年（…/reports/{0}/import），或上传{1}年度的报告。</summary>
+    public static string YearMismatchTitle(object? documentYear, object? year) => Get(nameof(YearMismatchTitle), documentYear, year);
 }

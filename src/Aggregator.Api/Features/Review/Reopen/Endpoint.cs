@@ -28,7 +28,7 @@ public sealed class Endpoint(TenantDb tenantDb, ReviewTransitions review) : Endp
                      ?? throw ProblemException.NotFound(ProblemText.ReportNotFound(req.Org, req.Year));
         // Reopening lets the unit replace what a reviewer accepted: the same hands as accepting, and not the key whose
         // version counts now.
-        SeparationOfDuties.RequireMayReview(caller, report.UnitPath, report.CountedBy, "重新开放");
+        SeparationOfDuties.RequireMayReview(caller, report.UnitPath, report.CountedBy, ProblemText.ActReopen());
         await review.ReopenAsync(db, report, req.Org, req.Year, caller.Actor, req.Comment);
         await db.CommitAsync();
         await Send.OkAsync(new ReopenResponse(req.Org, req.Year, Locked: false, report.CountedVersion, report.CurrentVersion), ct);
