@@ -104,7 +104,7 @@ public sealed class DocumentReadingTests(ApiFixture api)
             var problem = await response.ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
             Assert.Equal("/problems/empty-document", problem.GetProperty("type").GetString());
             Assert.Contains("report.txt", problem.GetProperty("detail").GetString());
-            Assert.Contains("holds no text", problem.GetProperty("detail").GetString());
+            Assert.Contains("没有任何文字", problem.GetProperty("detail").GetString());
             Assert.Equal("text", problem.GetProperty("format").GetString());
         }
         Assert.Equal(0, await _data.VersionCountAsync(district, district.SubDistrictA));
@@ -348,7 +348,7 @@ public sealed class DocumentReadingTests(ApiFixture api)
 
     private Task<HttpResponseMessage> ImportAsync(District district, string org, byte[] file, string fileName, int year = SeedReport.Year,
         bool dryRun = false) =>
-        TestData.ImportAsync(api.Client(district.Keys["tenant-admin@root"]), district.Tenant, org, file, fileName, year, dryRun);
+        TestData.ImportAsync(api.Client(district.Keys["tenant-admin@root"], language: null), district.Tenant, org, file, fileName, year, dryRun);
 
     private Task<JsonElement> CurrentAsync(District district, string org) =>
         api.Client(district.Keys["viewer@root"]).GetFromJsonAsync<JsonElement>(TestData.ReportPath(district.Tenant, org));
