@@ -13,8 +13,8 @@ internal static class RuleMessage
 
     public static string Failed(ReportTemplate template, ReportRule rule, decimal left, decimal right) =>
         new StringBuilder(rule.Message)
-            .Replace("{left}", Names(template, rule.Left))
-            .Replace("{right}", Names(template, rule.Right))
+            .Replace("{left}", Names(template, rule.Left, rule.Right))
+            .Replace("{right}", Names(template, rule.Right, rule.Left))
             .Replace("{leftValue}", Format(left))
             .Replace("{rightValue}", Format(right))
             .ToString();
@@ -32,12 +32,16 @@ internal static class RuleMessage
     /// member: "政府公报公开政府信息数(1.3.1)+政府网站公开政府信息数(1.3.2) 合计", or past a few members the span of
     /// codes under their heading, "通过不同渠道和方式公开政府信息的情况（1.3.1–1.3.5 合计）".
     /// </summary>
-    internal static string Names(ReportTemplate template, IReadOnlyList<string> codes)
+    /// <remarks>The heading is left out when the other side of the rule is that heading's own total (3.1 = 3.1.1–3.1.4 合计).</remarks>
+    internal static string Names(ReportTemplate template, IReadOnlyList<string> codes, IReadOnlyList<string> otherSide)
     {
         if (codes.Count == 1) return Name(template, codes[0]);
         if (codes.Count <= MaxOperandsInFull) return string.Join("+", codes.Select(code => Name(template, code))) + " 合计";
         var span = Consecutive(template, codes) ? $"{codes[0]}–{codes[^1]}" : $"{codes[0]}+…+{codes[^1]}";
-        return SharedHeading(template, codes) is { } heading ? $"{heading}（{span} 合计）" : $"{span} 合计";
+        var parent = template.FindIndicator(codes[0])?.Parent;
+        return parent is not null && !otherSide.Contains(parent) && SharedHeading(template, codes) is { } heading
+            ? $"{heading}（{span} 合计）"
+            : $"{span} 合计";
     }
 
     /// <summary>The heading all <paramref name="codes"/> sit under, when they share one.</summary>
