@@ -11,7 +11,8 @@ namespace Aggregator.Api.Errors.Texts;
 /// </summary>
 public static class ProblemLanguage
 {
-    public static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
+    // zh-Hans, the name FluentValidation files its Chinese messages under (without ICU, zh-CN has no parent to reach it).
+    public static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-Hans");
     public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
     /// <summary>The culture whose resources answer <paramref name="culture"/>: English for any English, else Chinese.</summary>

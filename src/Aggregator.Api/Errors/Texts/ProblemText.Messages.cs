@@ -499,4 +499,31 @@ public static partial class ProblemText
 
     /// <summary>这份文档是{0}年度的年度报告（标题写明{0}年），却被导入到{1}年的报告中。未保存任何内容；请把它导入到{0}年（…/reports/{0}/import），或上传{1}年度的报告。</summary>
     public static string YearMismatchTitle(object? documentYear, object? year) => Get(nameof(YearMismatchTitle), documentYear, year);
+
+    /// <summary>{0}：{1}</summary>
+    public static string FileProblem(object? file, object? reason) => Get(nameof(FileProblem), file, reason);
+
+    /// <summary>文件不是 UTF-8 文本；请另存为“CSV UTF-8”（Excel）或 UTF-8。</summary>
+    public static string CsvNotUtf8() => Get(nameof(CsvNotUtf8));
+
+    /// <summary>文件含有 NUL 字符：它不是 UTF-8 文本。</summary>
+    public static string CsvNul() => Get(nameof(CsvNul));
+
+    /// <summary>文件是空的；第一行须为表头 {0}。</summary>
+    public static string CsvEmpty(object? header) => Get(nameof(CsvEmpty), header);
+
+    /// <summary>文件超过 {0} 行；请拆分成几次导入。</summary>
+    public static string CsvTooManyRows(object? max) => Get(nameof(CsvTooManyRows), max);
+
+    /// <summary>第 {0} 行无法按 CSV 读取；含引号的字段须整体加引号，字段中的引号写两次（""）。</summary>
+    public static string CsvUnreadableLine(object? line) => Get(nameof(CsvUnreadableLine), line);
+
+    /// <summary>第一行须为表头 {0}；“{1}”不是其中的列。</summary>
+    public static string CsvHeaderUnknownColumn(object? header, object? column) => Get(nameof(CsvHeaderUnknownColumn), header, column);
+
+    /// <summary>表头两次列出了“{0}”列。</summary>
+    public static string CsvHeaderTwice(object? column) => Get(nameof(CsvHeaderTwice), column);
+
+    /// <summary>第一行须为表头 {0}；缺少 {1}。</summary>
+    public static string CsvHeaderLacks(object? header, object? missing) => Get(nameof(CsvHeaderLacks), header, missing);
 }

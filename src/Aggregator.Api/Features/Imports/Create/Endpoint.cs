@@ -55,8 +55,8 @@ public sealed class Endpoint(TenantDb tenantDb, IBackgroundJobClient jobs) : End
         var bytes = await ReadAsync(file, ct);
         IReadOnlyList<ImportRow> rows;
         try { rows = CsvImportFile.Read(bytes); }
-        catch (ImportFileException error) { throw ProblemException.Invalid("file", $"{file.FileName}: {error.Message}"); }
-        catch (ImportFileTooLargeException error) { throw new ProblemException(StatusCodes.Status413PayloadTooLarge, $"{file.FileName}: {error.Message}"); }
+        catch (ImportFileException error) { throw ProblemException.Invalid("file", ProblemText.FileProblem(file.FileName, error.Message)); }
+        catch (ImportFileTooLargeException error) { throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemText.FileProblem(file.FileName, error.Message)); }
 
         var importId = Guid.NewGuid();
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
