@@ -26,6 +26,7 @@ public static class ApiRegistration
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context => ProblemStyle.Apply(context.HttpContext, context.ProblemDetails));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        ValidatorLanguage.Register((FluentValidation.Resources.LanguageManager)FluentValidation.ValidatorOptions.Global.LanguageManager);
         // After ASP.NET's writer: answers the clients whose Accept it will not write for.
         builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
 
