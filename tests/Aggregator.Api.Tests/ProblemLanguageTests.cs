@@ -28,7 +28,25 @@ public sealed partial class ProblemLanguageTests(ApiFixture api)
         { "en", "Unauthorized", "Send a valid API key in the X-Api-Key header.", "en" },
         { "en-US,en;q=0.9,zh-CN;q=0.8", "Unauthorized", "Send a valid API key in the X-Api-Key header.", "en" },
         { "zh-CN,zh;q=0.9,en;q=0.8", "未认证", "请在 X-Api-Key 请求头中发送有效的 API 密钥。", "zh-CN" },
+        { "en;q=0, zh-CN;q=0.5", "未认证", "请在 X-Api-Key 请求头中发送有效的 API 密钥。", "zh-CN" },
+        { "zh-CN;q=0.5, en-GB", "Unauthorized", "Send a valid API key in the X-Api-Key header.", "en" },
     };
+
+    [Theory]
+    [InlineData("en;q=abc,,;;")]
+    [InlineData("=;q=0.5, *** , en=zh")]
+    [InlineData("en-US-x-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public async Task Should_answer_in_chinese_and_not_fail_when_accept_language_is_malformed(string header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/110101");
+        request.Headers.TryAddWithoutValidation("Accept-Language", header);
+
+        var response = await api.Client(language: null).SendAsync(request);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.Unauthorized);
+        Assert.Contains(problem.GetProperty("title").GetString(), new[] { "未认证", "Unauthorized" });
+        Assert.Single(response.Content.Headers.ContentLanguage);
+    }
 
     [Theory]
     [MemberData(nameof(Languages))]

@@ -49,8 +49,10 @@ public static class ProblemLanguage
     /// </summary>
     private static ProviderCultureResult? FromAcceptLanguage(HttpContext context)
     {
-        var languages = context.Request.GetTypedHeaders().AcceptLanguage;
-        if (languages is not { Count: > 0 }) return null;
+        // TryParseList: a malformed header (the client's text) chooses nothing rather than failing the request.
+        if (!Microsoft.Net.Http.Headers.StringWithQualityHeaderValue.TryParseList(context.Request.Headers.AcceptLanguage, out var languages)
+            || languages.Count == 0)
+            return null;
         foreach (var language in languages.Where(language => language.Quality is not 0).OrderByDescending(language => language.Quality ?? 1))
         {
             var tag = language.Value.Value ?? "";
