@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
@@ -25,6 +26,7 @@ public static class ApiRegistration
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context => ProblemStyle.Apply(context.HttpContext, context.ProblemDetails));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        ValidatorLanguage.Register((FluentValidation.Resources.LanguageManager)FluentValidation.ValidatorOptions.Global.LanguageManager);
         // After ASP.NET's writer: answers the clients whose Accept it will not write for.
         builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
 
@@ -68,6 +70,8 @@ public static class ApiRegistration
     public static WebApplication UseApi(this WebApplication app)
     {
         app.UseBrowserPolicies();
+        // Before the exception handler, so that every problem (thrown or written) reads in the request's language.
+        app.UseProblemLanguage();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RequestBodies.IgnoreContentTypeWithoutBody);

@@ -65,7 +65,7 @@ public sealed class TemplateTests(ApiFixture api)
         var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
         Assert.Equal("sum:3.1", error.GetProperty("ruleId").GetString());
         Assert.Equal(["3.1", "3.1.1", "3.1.2", "3.1.3", "3.1.4"], error.GetProperty("indicators").EnumerateArray().Select(c => c.GetString()));
-        Assert.Contains("收到申请数(3.1)=4", error.GetProperty("message").GetString());
+        Assert.Equal("收到申请数(3.1)为 4，不等于 3.1.1–3.1.4 合计的 3", error.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -26,8 +26,8 @@ public sealed class NationalTemplateTests
         var result = ReportValidator.Validate(TestCatalog.Cn2021, broken);
 
         Assert.Equal(["3-row-total:3.3.4.1", "3-outcomes-total:npo"], result.Errors.Select(error => error.RuleId));
-        Assert.StartsWith("本机关不掌握相关政府信息·总计(3.3.4.1:total)=", result.Errors.First().Message);
-        Assert.StartsWith("总计·社会公益组织(3.3.7:npo)=", result.Errors.Last().Message);
+        Assert.StartsWith("本机关不掌握相关政府信息·总计(3.3.4.1:total)为 ", result.Errors.First().Message);
+        Assert.StartsWith("总计·社会公益组织(3.3.7:npo)为 ", result.Errors.Last().Message);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class NationalTemplateTests
 
         Assert.Equal(["3-balance:np", "3-balance:total"], errors.Select(error => error.RuleId));
         Assert.Equal(["3.1:np", "3.2:np", "3.3.7:np", "3.4:np"], failure.IndicatorCodes);
-        Assert.Matches(@"^本年新收政府信息公开申请数量·自然人\(3\.1:np\)\+上年结转政府信息公开申请数量·自然人\(3\.2:np\)=\d+ 应等于 总计·自然人\(3\.3\.7:np\)\+结转下年度继续办理·自然人\(3\.4:np\)=\d+$", failure.Message);
+        Assert.Matches(@"^本年新收政府信息公开申请数量·自然人\(3\.1:np\)\+上年结转政府信息公开申请数量·自然人\(3\.2:np\) 合计为 \d+，不等于 总计·自然人\(3\.3\.7:np\)\+结转下年度继续办理·自然人\(3\.4:np\) 合计的 \d+$", failure.Message);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class RuleFailureTests
 
         Assert.Equal(("sum:3.1", RuleKind.Sum, RuleSeverity.Error), (failure.RuleId, failure.Kind, failure.Severity));
         Assert.Equal(["3.1", "3.1.1", "3.1.2", "3.1.3", "3.1.4"], failure.IndicatorCodes);
-        Assert.Equal("收到申请数(3.1)=4 应等于 当面申请数(3.1.1)+…+信函申请数(3.1.4)=3", failure.Message);
+        Assert.Equal("收到申请数(3.1)为 4，不等于 3.1.1–3.1.4 合计的 3", failure.Message);
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class RuleFailureTests
 
         Assert.Equal(("lte:1.1.1", RuleKind.LessOrEqual, RuleSeverity.Error), (failure.RuleId, failure.Kind, failure.Severity));
         Assert.Equal(["1.1.1", "1.1"], failure.IndicatorCodes);
-        Assert.Equal("主动公开规范性文件数(1.1.1)=976 不应大于 主动公开政府信息数（不同渠道和方式公开相同信息计1条）(1.1)=975", failure.Message);
+        Assert.Equal("主动公开规范性文件数(1.1.1)为 976，大于 主动公开政府信息数（不同渠道和方式公开相同信息计1条）(1.1)的 975", failure.Message);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class RuleFailureTests
         Assert.False(result.HasErrors);
         Assert.Equal(("gte:1.3", RuleKind.GreaterOrEqual, RuleSeverity.Warning), (warning.RuleId, warning.Kind, warning.Severity));
         Assert.Equal(["1.3.1", "1.3.2", "1.3.3", "1.3.4", "1.3.5", "1.1"], warning.IndicatorCodes);
-        Assert.Equal("政府公报公开政府信息数(1.3.1)+…+其他方式公开政府信息数(1.3.5)=441 不应小于 主动公开政府信息数（不同渠道和方式公开相同信息计1条）(1.1)=975", warning.Message);
+        Assert.Equal("通过不同渠道和方式公开政府信息的情况（1.3.1–1.3.5 合计）为 441，小于 主动公开政府信息数（不同渠道和方式公开相同信息计1条）(1.1)的 975", warning.Message);
     }
 
     [Fact]

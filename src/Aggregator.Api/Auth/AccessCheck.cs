@@ -1,5 +1,6 @@
 using Aggregator.Api.Errors;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Auth;
 
@@ -23,11 +24,11 @@ public sealed class AccessCheck : GlobalPreProcessor<RequestAccess>
             tenant = await http.RequestServices.GetRequiredService<TenantScope>().ResolveAsync(caller, tenantCode, ct);
 
         if (caller.IsAdmin && !declared.PlatformAdmin)
-            throw SeparationOfDuties.Refused("平台管理员只管理租户及其首批密钥，不填报、导入、修改或审核报表；请使用该租户单位的密钥。");
+            throw SeparationOfDuties.Refused(ProblemText.AdminNoReports());
         if (!declared.Allows(caller))
         {
             var roles = declared.Roles.Count == 0 ? "the platform admin" : string.Join(", ", declared.Roles);
-            throw ProblemException.Forbidden($"A {caller.Role} key may not do this; it takes: {roles}.");
+            throw ProblemException.Forbidden(ProblemText.RoleMayNotTakes(caller.Role, roles));
         }
         state.Grant(caller, tenant);
     }

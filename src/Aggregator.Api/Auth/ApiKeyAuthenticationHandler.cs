@@ -5,6 +5,7 @@ using Aggregator.Data;
 using Aggregator.Data.Resilience;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Auth;
 
@@ -47,10 +48,10 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         ProblemWriter.WriteAsync(Context, StatusCodes.Status401Unauthorized,
-            $"Send a valid API key in the {HeaderName} header.");
+            ProblemText.SendValidKey(HeaderName));
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, "This API key's role may not do this.");
+        ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, ProblemText.RoleMayNot());
 
     /// <summary>The ticket for ASP.NET's authorization, and the caller itself kept on the request (<see cref="Caller.Of"/>).</summary>
     private AuthenticateResult Success(Caller caller)

@@ -1,4 +1,5 @@
 using Aggregator.Api.Errors;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Auth;
 
@@ -14,6 +15,6 @@ public static class RootUnit
     public static void Require(Caller caller, string what)
     {
         if (!IsAtRoot(caller))
-            throw ProblemException.Forbidden($"Only a key of the tenant's root unit (or the platform admin) may {what}.");
+            throw ProblemException.Forbidden(ProblemText.RootUnitOnly(what));
     }
 }

@@ -1,4 +1,5 @@
 using Aggregator.Api.Errors;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Auth;
 
@@ -26,17 +27,17 @@ public static class SeparationOfDuties
     /// <param name="caller">The key moving the version; the unit is already known to be in its scope.</param>
     /// <param name="unitPath">The ltree path of the reporting unit.</param>
     /// <param name="reportedBy">The api_key_id the version was stored with.</param>
-    /// <param name="act">What is refused, in Chinese: "接受", "退回", "重新开放".</param>
+    /// <param name="act">What is refused, in the reader's language: ProblemText.ActAccept(), ActReturn(), ActReopen().</param>
     public static void RequireMayReview(Caller caller, string unitPath, string? reportedBy, string act)
     {
         if (caller.IsAdmin)
-            throw Refused("平台管理员不审核报表。");
+            throw Refused(ProblemText.AdminNoReview());
         if (reportedBy is not null && string.Equals(caller.KeyId, reportedBy, StringComparison.OrdinalIgnoreCase))
-            throw Refused($"不能{act}本密钥自己报送的版本：审核须由另一把密钥完成。");
+            throw Refused(ProblemText.ReviewOwnVersion(act));
         if (caller.OrgUnitPath is not { } own)
-            throw Refused($"此密钥没有所属单位，不能{act}版本。");
+            throw Refused(ProblemText.ReviewKeyWithoutUnit(act));
         if (IsStrictlyBelow(unitPath, own)) return;
         if (unitPath == own && IsRoot(own)) return;
-        throw Refused($"只有上级单位的审核员或租户管理员可以{act}本单位报送的版本；本单位的密钥不能审核本单位的报表。");
+        throw Refused(ProblemText.ReviewNotAbove(act));
     }
 }

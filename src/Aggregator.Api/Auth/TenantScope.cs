@@ -1,5 +1,6 @@
 using Aggregator.Api.Errors;
 using Aggregator.Data;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Auth;
 
@@ -19,14 +20,14 @@ public sealed class TenantScope(TenantDb tenantDb)
         {
             return caller.TenantCode == tenantCode && caller.TenantId is { } own && caller.TenantTimeZone is { } zone
                 ? new ResolvedTenant(own, zone)
-                : throw ProblemException.NotFound($"Tenant '{tenantCode}'");
+                : throw ProblemException.NotFound(ProblemText.TenantNotFound(tenantCode));
         }
 
         const string sql = "SELECT tenant_id AS TenantId, time_zone AS TimeZone FROM tenants WHERE code = @tenantCode";
         await using var db = await tenantDb.BeginPlatformAsync(ct);
         var tenant = await db.QuerySingleOrDefaultAsync<ResolvedTenant>(sql, new { tenantCode });
         await db.CommitAsync();
-        return tenant ?? throw ProblemException.NotFound($"Tenant '{tenantCode}'");
+        return tenant ?? throw ProblemException.NotFound(ProblemText.TenantNotFound(tenantCode));
     }
 }
 

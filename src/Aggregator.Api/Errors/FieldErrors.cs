@@ -28,10 +28,10 @@ public static class FieldErrors
             Status = status,
             Detail = errors.Count switch
             {
-                0 when unreadable => "The body could not be read as the JSON object this operation takes.",
-                0 => "The request is invalid.",
-                1 => $"The field {errors[0].Name} is invalid.",
-                _ => $"{errors.Count} fields are invalid: {string.Join(", ", errors.Select(error => error.Name))}.",
+                0 when unreadable => Texts.ProblemText.BodyNotJsonObject(),
+                0 => Texts.ProblemText.RequestInvalid(),
+                1 => Texts.ProblemText.FieldInvalid(errors[0].Name),
+                _ => Texts.ProblemText.FieldsInvalid(errors.Count, string.Join(", ", errors.Select(error => error.Name))),
             },
             Extensions = { [ProblemStyle.ErrorsMember] = errors },
         };

@@ -24,8 +24,7 @@ public static partial class JsonBodyErrors
         {
             var member = unmapped.Groups["member"].Value;
             var field = Within(error.Path, member) is { Length: > 0 } parent ? $"{parent}.{Echo(member)}" : Echo(member);
-            return new ValidationFailure(field,
-                $"'{field}' is not a member of this request: unknown members are refused rather than ignored. Check its spelling against the operation's schema.")
+            return new ValidationFailure(field, Texts.ProblemText.UnknownMember(field))
             {
                 ErrorCode = UnknownMemberCode,
             };
@@ -33,7 +32,7 @@ public static partial class JsonBodyErrors
         // Otherwise as FastEndpoints does by default: the member at fault, or the body as a whole.
         var path = error.Path;
         return new ValidationFailure(path is null or "$" || path.StartsWith("$[", StringComparison.Ordinal) ? FieldErrors.SerializerErrorsField : path[2..],
-            error.InnerException?.Message ?? error.Message);
+            Texts.ProblemText.ValueUnreadable());
     }
 
     /// <summary>

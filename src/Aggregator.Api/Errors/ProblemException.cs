@@ -15,7 +15,8 @@ public sealed class ProblemException(int status, string detail, IReadOnlyDiction
     /// <summary>Seconds after which a retry may succeed, sent as Retry-After (a request still in flight, say).</summary>
     public int? RetryAfterSeconds { get; init; }
 
-    public static ProblemException NotFound(string what) => new(StatusCodes.Status404NotFound, $"{what} was not found.");
+    /// <summary>404 with its detail (a text of <see cref="Texts.ProblemText"/>: 未找到单位“110102003”。).</summary>
+    public static ProblemException NotFound(string detail) => new(StatusCodes.Status404NotFound, detail);
     public static ProblemException Forbidden(string detail) => new(StatusCodes.Status403Forbidden, detail);
     public static ProblemException Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
     public static ProblemException BadRequest(string detail) => new(StatusCodes.Status400BadRequest, detail);

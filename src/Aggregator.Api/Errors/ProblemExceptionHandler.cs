@@ -23,12 +23,12 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             case BadHttpRequestException bad:
                 // Kestrel's own limits: 413 for a body over the limit, 400 for a malformed request.
                 await ProblemWriter.WriteAsync(context, bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? Input.RequestBodies.TooLargeDetail
-                    : bad.Message);
+                    ? Texts.ProblemText.BodyTooLarge()
+                    : Texts.ProblemText.RequestUnreadable());
                 return true;
             case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique:
                 logger.LogInformation("Unique violation on {Constraint}", unique.ConstraintName);
-                await ProblemWriter.WriteAsync(context, StatusCodes.Status409Conflict, "That already exists.");
+                await ProblemWriter.WriteAsync(context, StatusCodes.Status409Conflict, Texts.ProblemText.AlreadyExists());
                 return true;
             case not null when DatabaseFaults.IsUnavailable(exception):
                 await Unavailable.WriteAsync(context, exception, logger);
@@ -36,7 +36,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             default:
                 logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
                 await ProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError,
-                    "The server failed to answer this request. It has been logged; quote the traceId when reporting it.");
+                    Texts.ProblemText.ServerFailed());
                 return true;
         }
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Aggregator.Api.Errors.Texts;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Aggregator.Api.Errors;
@@ -7,7 +8,8 @@ namespace Aggregator.Api.Errors;
 /// <summary>
 /// The one style of every problem this API answers, whoever wrote it (our handlers, FastEndpoints'
 /// validation, ASP.NET's status-code pages, the exception handler): the RFC section or an API problem
-/// type as <c>type</c>, the status's reason phrase as <c>title</c>, the path as <c>instance</c>, a W3C
+/// type as <c>type</c>, the status's name in the reader's language as <c>title</c> (Chinese unless
+/// <c>Accept-Language</c> asks for English, said in <c>Content-Language</c>), the path as <c>instance</c>, a W3C
 /// trace id as <c>traceId</c>, and for a 400 the list of <c>errors</c> by field (empty when the request as
 /// a whole was unreadable).
 /// </summary>
@@ -21,8 +23,12 @@ public static class ProblemStyle
         var status = problem.Status ?? context.Response.StatusCode;
         problem.Status = status;
         if (!ProblemTypes.IsOurs(problem.Type, status)) problem.Type = ProblemTypes.ForStatus(status);
-        if (string.IsNullOrEmpty(problem.Title)) problem.Title = ReasonPhrases.GetReasonPhrase(status);
-        problem.Detail ??= DefaultDetail(status, problem.Title);
+        var language = ProblemLanguage.Of(context);
+        // ASP.NET's writer has already put its English reason phrase here; nothing of ours sets a title of its own.
+        problem.Title = ProblemText.Title(language, status)
+                        ?? (string.IsNullOrEmpty(problem.Title) ? ReasonPhrases.GetReasonPhrase(status) : problem.Title);
+        problem.Detail ??= DefaultDetail(language, status, problem.Title);
+        if (!context.Response.HasStarted) context.Response.Headers.ContentLanguage = ProblemLanguage.Tag(language);
         problem.Instance ??= context.Request.Path.Value;
         problem.Extensions[TraceIdMember] = TraceId();
         if (status == StatusCodes.Status400BadRequest && !problem.Extensions.ContainsKey(ErrorsMember))
@@ -30,13 +36,13 @@ public static class ProblemStyle
     }
 
     /// <summary>What ASP.NET's own answers (status-code pages) say, where they say nothing.</summary>
-    private static string DefaultDetail(int status, string? title) => status switch
+    private static string DefaultDetail(System.Globalization.CultureInfo language, int status, string? title) => status switch
     {
-        StatusCodes.Status400BadRequest => "The request could not be read.",
-        StatusCodes.Status401Unauthorized => "Send a valid API key in the X-Api-Key header.",
-        StatusCodes.Status404NotFound => "There is nothing at this path.",
-        StatusCodes.Status405MethodNotAllowed => "This path does not take this method.",
-        StatusCodes.Status415UnsupportedMediaType => "The body's Content-Type is not one this operation reads.",
+        StatusCodes.Status400BadRequest => ProblemText.Get(language, nameof(ProblemText.RequestUnreadable)),
+        StatusCodes.Status401Unauthorized => ProblemText.Get(language, nameof(ProblemText.SendValidKey), Auth.ApiKeyAuthenticationHandler.HeaderName),
+        StatusCodes.Status404NotFound => ProblemText.Get(language, nameof(ProblemText.NothingAtPath)),
+        StatusCodes.Status405MethodNotAllowed => ProblemText.Get(language, nameof(ProblemText.MethodNotAllowed)),
+        StatusCodes.Status415UnsupportedMediaType => ProblemText.Get(language, nameof(ProblemText.MediaTypeNotRead)),
         _ => title ?? ReasonPhrases.GetReasonPhrase(status),
     };
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FastEndpoints;
 using FluentValidation.Results;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Input;
 
@@ -43,7 +44,7 @@ public sealed class ControlCharacterBodyCheck : IGlobalPreProcessor
                 return;
             case IFormFile file:
                 if (ControlCharacters.In(file.FileName))
-                    failures.Add(new ValidationFailure(path, $"The file name of '{path}' {ControlCharacters.Reason}."));
+                    failures.Add(new ValidationFailure(path, ProblemText.ControlCharactersFileName(path)));
                 return;
             case IDictionary map:
                 foreach (DictionaryEntry entry in map)

@@ -1,5 +1,6 @@
 using FluentValidation.Results;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Input;
 
@@ -48,7 +49,7 @@ public static class ControlCharacterRequestCheck
             {
                 if (ControlCharacters.In(file.Name)) failures.Add(ControlCharacters.KeyFailure("form", file.Name));
                 else if (ControlCharacters.In(file.FileName))
-                    failures.Add(new ValidationFailure(file.Name, $"The file name of '{file.Name}' {ControlCharacters.Reason}."));
+                    failures.Add(new ValidationFailure(file.Name, ProblemText.ControlCharactersFileName(file.Name)));
             }
         }
         return failures;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using FluentValidation.Results;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Input;
 
@@ -31,15 +32,15 @@ public static class ControlCharacters
     public static bool In(string? text) => text is not null && text.AsSpan().ContainsAny(Refused);
 
     /// <summary>The failure for a field whose value holds one.</summary>
-    public static ValidationFailure Failure(string field) => new(field, $"'{field}' {Reason}.");
+    public static ValidationFailure Failure(string field) => new(field, ProblemText.ControlCharacters(field));
 
     /// <summary>The failure for a string (or a key) that escapes half of a surrogate pair: valid JSON, but no Unicode text.</summary>
     public static ValidationFailure NotTextFailure(string field) =>
-        new(field, $"'{field}' holds an unpaired surrogate (\\uD800–\\uDFFF escaped alone), which is not Unicode text.");
+        new(field, ProblemText.UnpairedSurrogate(field));
 
     /// <summary>The failure for a map key holding one: the field is the map, the message shows the key escaped.</summary>
     public static ValidationFailure KeyFailure(string field, string key) =>
-        new(field, $"The key \"{Visible(key)}\" of '{field}' {Reason}.");
+        new(field, ProblemText.ControlCharactersKey(Visible(key), field));
 
     /// <summary>The text with its control characters written as \uXXXX, to show a name without sending the character back.</summary>
     public static string Visible(string text)

@@ -2,6 +2,7 @@ using Aggregator.Api.Errors;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Input;
 
@@ -11,7 +12,6 @@ namespace Aggregator.Api.Input;
 /// </summary>
 public static class RequestBodies
 {
-    public const string TooLargeDetail = "The request body is larger than the 1 MiB this API accepts.";
 
     /// <summary>
     /// Many HTTP clients send Content-Type: application/json on every request, GETs included. FastEndpoints
@@ -42,20 +42,20 @@ public static class RequestBodies
         }
         if (accepts is { IsOptional: true } && !context.Request.HasJsonContentType())
             return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                $"This operation reads no body, or a JSON one (application/json); the request sent {context.Request.ContentType ?? "a body without a Content-Type"}.");
+                ProblemText.OptionalJsonBody(context.Request.ContentType ?? ProblemText.BodyWithoutContentType()));
         // */* is FastEndpoints' mark of an operation whose request lives in its route and query alone.
         if (accepts is { IsOptional: false, ContentTypes.Count: > 0 } && !accepts.ContentTypes.Contains("*/*")
             && (HasNoBody(context) || context.Request.ContentType is null))
         {
-            var sent = HasNoBody(context) ? "the request sent none" : "the request did not say what it sent (no Content-Type)";
+            var types = string.Join(" | ", accepts.ContentTypes);
             return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                $"This operation reads a body ({string.Join(" or ", accepts.ContentTypes)}); {sent}.");
+                HasNoBody(context) ? ProblemText.BodyRequired(types) : ProblemText.BodyTypeUnsaid(types));
         }
         // A charset no decoder exists for: the JSON reader would throw on it (a 500); found by fuzzing.
         if (!HasNoBody(context) && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var media)
             && media.Charset.HasValue && media.Encoding is null)
             return ProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType,
-                $"The body's charset '{media.Charset}' is not one this API can read; send UTF-8.");
+                ProblemText.CharsetUnreadable(media.Charset.ToString()));
         return next(context);
     }
 
@@ -83,7 +83,7 @@ public static class RequestBodies
             {
                 // A multipart body cut short or otherwise malformed (an overlong boundary, too many fields) is the
                 // client's fault, not the server's.
-                throw ProblemException.Invalid("form", $"The multipart body could not be read: {error.Message}");
+                throw ProblemException.Invalid("form", ProblemText.MultipartUnreadable());
             }
         }
         await next(context);
@@ -92,8 +92,8 @@ public static class RequestBodies
     /// <summary>The limit of the request's operation: 1 MiB unless it declares its own (the CSV import).</summary>
     private static string TooLargeDetailFor(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize is { } limit
-            ? $"The request body is larger than the {limit / (1024.0 * 1024):0.##} MiB this operation accepts."
-            : TooLargeDetail;
+            ? ProblemText.BodyTooLargeFor((limit / (1024.0 * 1024)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture))
+            : ProblemText.BodyTooLarge();
 
     private static bool HasNoBody(HttpContext context) =>
         context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false || context.Request.ContentLength == 0;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Aggregator.Api.Errors;
 using Microsoft.Extensions.Options;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Limits;
 
@@ -71,9 +72,7 @@ public sealed class ExpensiveReads : IDisposable
         lease.Dispose();
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         await ProblemWriter.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-            $"本租户同时进行的耗时读取（数据质量、.xlsx/.csv 下载、超过 {TableCells} 格的表）已达上限 {_concurrency} 个，请 {RetryAfterSeconds} 秒后重试。" +
-            $"(This tenant already has {_concurrency} expensive reads running — quality, .xlsx/.csv downloads, tables of more than " +
-            $"{TableCells} cells; try again in {RetryAfterSeconds} s.)",
+            ProblemText.TooManyExpensiveReads(TableCells, _concurrency, RetryAfterSeconds),
             type: ProblemTypes.TooManyExpensiveReads);
         return false;
     }

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Microsoft.AspNetCore.RateLimiting;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Limits;
 
@@ -75,15 +76,13 @@ public static class RateLimits
             : 60;
         var context = rejected.HttpContext;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var who = context.User.Identity?.IsAuthenticated == true
-            ? ("该 API 密钥（或其所属单位的全部密钥合计）", "This API key (or all keys of its org unit together) has")
-            : ("来自该地址、未带有效 API 密钥的请求", "Requests without a valid API key from this address have");
         var strict = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == StrictPolicy
-            ? ("（导入和重新计算另有更严格的限额）", " (imports and recomputes also have a stricter limit of their own)")
-            : ("", "");
+            ? ProblemText.RateLimitedStrict()
+            : "";
         await ProblemWriter.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-            $"{who.Item1}在过去一分钟内请求过多{strict.Item1}，请 {seconds} 秒后重试。" +
-            $"({who.Item2} made too many requests in the last minute{strict.Item2}; try again in {seconds} s.)",
+            context.User.Identity?.IsAuthenticated == true
+                ? ProblemText.RateLimitedKey(strict, seconds)
+                : ProblemText.RateLimitedAddress(strict, seconds),
             type: ProblemTypes.RateLimited);
     }
 }

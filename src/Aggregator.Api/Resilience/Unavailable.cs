@@ -1,6 +1,7 @@
 using Aggregator.Api.Errors;
 using Aggregator.Data.Resilience;
 using System.Globalization;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Resilience;
 
@@ -23,11 +24,10 @@ internal static class Unavailable
         logger.LogWarning("Database unavailable on {Method} {Path}: {Fault}", context.Request.Method, context.Request.Path,
             fault.GetBaseException().Message);
         var detail = outcomeUnknown
-            ? "The connection to the database broke off while this change was being committed: it may or may not have been stored. " +
-              $"Send the same request again with the same Idempotency-Key in {seconds} s to be told which."
+            ? ProblemText.UnavailableOutcomeUnknown(seconds)
             : DatabaseFaults.RefusesWrites(fault)
-                ? $"The database takes no changes at the moment (read-only or out of disk space); nothing was stored. Reads still work. Try again in {seconds} s."
-                : $"The database cannot be reached at the moment; nothing was stored. Try again in {seconds} s.";
+                ? ProblemText.UnavailableReadOnly(seconds)
+                : ProblemText.UnavailableUnreachable(seconds);
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await ProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, detail, type: ProblemTypes.Unavailable);
     }

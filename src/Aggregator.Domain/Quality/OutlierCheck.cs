@@ -83,8 +83,6 @@ public static class OutlierCheck
     {
         var (name, v, m) = (CheckedIndicators.Name(indicator), CheckedIndicators.Format(value), CheckedIndicators.Format(median));
         var direction = value > median ? "远高于" : "远低于";
-        var english = value > median ? "far above" : "far below";
-        return $"{name} 为 {v}，{direction}填报此项的 {compared} 个单位的中位数 {m}。 " +
-               $"({v} is {english} the median of {m} over the {compared} units that gave this figure.)";
+        return $"{name}：本单位 {v}，{direction}填报此项的 {compared} 个单位的中位数 {m}。";
     }
 }

@@ -40,17 +40,18 @@ public static class SwingCheck
         return value >= thresholds.SwingFactor * previous || value * thresholds.SwingFactor <= previous;
     }
 
+    // 本年 41950，上年 1850，为上年的 22.7 倍: the figures first, then what they mean, in the officer's words.
     private static string Why(Indicator indicator, decimal value, decimal previous)
     {
         var (name, now, before) = (CheckedIndicators.Name(indicator), CheckedIndicators.Format(value), CheckedIndicators.Format(previous));
         if (previous == 0m)
-            return $"{name} 本年为 {now}，上年为 0。 ({now} this year against 0 the year before.)";
+            return $"{name}：本年 {now}，上年为 0。";
         if (value > previous)
         {
             var times = CheckedIndicators.Format(decimal.Round(value / previous, 1, MidpointRounding.AwayFromZero));
-            return $"{name} 本年为 {now}，是上年 {before} 的 {times} 倍。 ({now} this year against {before} the year before: {times} times as much.)";
+            return $"{name}：本年 {now}，上年 {before}，为上年的 {times} 倍。";
         }
         var percent = CheckedIndicators.Format(decimal.Round(value * 100m / previous, 1, MidpointRounding.AwayFromZero));
-        return $"{name} 本年为 {now}，仅为上年 {before} 的 {percent}%。 ({now} this year against {before} the year before: {percent}% of it.)";
+        return $"{name}：本年 {now}，上年 {before}，仅为上年的 {percent}%。";
     }
 }

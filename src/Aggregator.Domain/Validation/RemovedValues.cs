@@ -34,10 +34,11 @@ public static class RemovedValues
             return null;
         }
 
-        var names = string.Join("、", removed.Take(NamedInFull).Select(code => RuleMessage.Name(template, code)));
-        var more = removed.Count > NamedInFull ? $" 等 {removed.Count} 项" : "";
-        var message = $"第 {previousVersion} 版填报了而本版留空的指标：{names}{more}；空值不计为零，汇总将不再计入这些数。" +
-                      $" (Left empty although version {previousVersion} had values: {string.Join(", ", removed)}.)";
+        // Named in full up to a few; beyond, the first codes and the count (the outcome lists every code).
+        var names = removed.Count <= NamedInFull
+            ? string.Join("、", removed.Select(code => RuleMessage.Name(template, code)))
+            : string.Join("、", removed.Take(NamedInFull)) + "…等";
+        var message = $"上一版本（第 {previousVersion} 版）有、本版本缺少的 {removed.Count} 项指标：{names}；空值不计为零，汇总将不再计入这些数。";
         return new RuleOutcome(RuleId, RuleKind.Value, RuleSeverity.Warning, RuleStatus.Failed, removed, message);
     }
 }

@@ -200,7 +200,28 @@ public sealed partial class ContractTests(ApiFixture api)
             return body.Length == 0 ? ["sent an empty text"] : schemas.Check(schema, text.RootElement).Select(error => $"{error} in {Shorten(body)}").ToList();
         }
         using var json = JsonDocument.Parse(body);
-        return schemas.Check(schema, json.RootElement).Select(error => $"{error} in {Shorten(body)}").ToList();
+        return schemas.Check(schema, json.RootElement).Select(error => $"{error} in {Shorten(body)}")
+            .Concat(mediaType == "application/problem+json" ? InChinese(answer, json.RootElement) : [])
+            .ToList();
+    }
+
+    /// <summary>
+    /// Every call goes without Accept-Language, as the page's readers' do: a problem reads in Chinese, says so in
+    /// Content-Language, and its title, detail and rule messages hold no English sentence (codes and paths aside).
+    /// </summary>
+    private static IEnumerable<string> InChinese(HttpResponseMessage answer, JsonElement problem)
+    {
+        if (!answer.Content.Headers.ContentLanguage.SequenceEqual(["zh-CN"]))
+            yield return $"Content-Language {string.Join(",", answer.Content.Headers.ContentLanguage)}, not zh-CN";
+        var texts = new[] { "title", "detail" }
+            .Select(member => problem.TryGetProperty(member, out var text) ? text.GetString() : null)
+            .Concat(new[] { "rules", "warnings", "errors" }.SelectMany(member =>
+                problem.TryGetProperty(member, out var list) && list.ValueKind == JsonValueKind.Array
+                    ? list.EnumerateArray().Select(item => item.TryGetProperty("message", out var m) ? m.GetString()
+                        : item.TryGetProperty("reason", out var r) ? r.GetString() : null)
+                    : []));
+        foreach (var text in texts.OfType<string>())
+            if (ProblemLanguageTests.EnglishSentence().IsMatch(text)) yield return $"English in a Chinese answer: {text}";
     }
 
     private static string Shorten(string body) => body.Length <= 600 ? body : body[..600] + "…";

@@ -348,7 +348,7 @@ public sealed class DocumentReadingTests(ApiFixture api)
 
     private Task<HttpResponseMessage> ImportAsync(District district, string org, byte[] file, string fileName, int year = SeedReport.Year,
         bool dryRun = false) =>
-        TestData.ImportAsync(api.Client(district.Keys["tenant-admin@root"]), district.Tenant, org, file, fileName, year, dryRun);
+        TestData.ImportAsync(api.Client(district.Keys["tenant-admin@root"], language: null), district.Tenant, org, file, fileName, year, dryRun);
 
     private Task<JsonElement> CurrentAsync(District district, string org) =>
         api.Client(district.Keys["viewer@root"]).GetFromJsonAsync<JsonElement>(TestData.ReportPath(district.Tenant, org));

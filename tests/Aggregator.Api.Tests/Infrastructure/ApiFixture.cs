@@ -94,10 +94,16 @@ public sealed class ApiFixture : IAsyncLifetime
         if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
-    public HttpClient Client(string? apiKey = null)
+    /// <summary>
+    /// A client with <paramref name="apiKey"/>. It asks for English problem texts (<c>Accept-Language: en</c>), which the
+    /// suite's assertions on details are written against; <paramref name="language"/> null sends no Accept-Language
+    /// (the API then answers in Chinese, see ProblemLanguageTests).
+    /// </summary>
+    public HttpClient Client(string? apiKey = null, string? language = "en")
     {
         var client = Factory.CreateClient();
         if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        if (language is not null) client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
     }

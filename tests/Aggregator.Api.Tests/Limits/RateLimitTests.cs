@@ -154,7 +154,7 @@ public sealed class RateLimitTests(ApiFixture api, ITestOutputHelper output)
         using var read = await reviewer.GetAsync($"/api/v1/tenants/{district.Tenant}/org-units");
 
         var problem = await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests);
-        Assert.Contains("imports and recomputes", problem.GetProperty("detail").GetString());
+        Assert.Contains("导入和重新计算另有更严格的限额", problem.GetProperty("detail").GetString());
         Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         await read.ShouldHaveStatus(HttpStatusCode.OK);
         output.WriteLine("requests limited: 1");

@@ -62,7 +62,7 @@ public sealed class DataQualityTests(ApiFixture api)
             {
                 new Flag(trainsMany, "9.3", 510, "outlier", null, 51, null),
                 new Flag(swung, "2.2.3", 300, "swing", 30, null, null),
-                new Flag(warned, "1.3.1", 0, "warning", null, null, "gte:1.3"),
+                new Flag(warned, "1.3", 904, "warning", null, null, "gte:1.3"),
             }.OrderBy(flag => flag.OrgUnit, StringComparer.Ordinal),
             Flags(body));
         var flags = body.GetProperty("flags").EnumerateArray().ToList();
@@ -70,7 +70,7 @@ public sealed class DataQualityTests(ApiFixture api)
         var swing = flags.Single(flag => flag.GetProperty("kind").GetString() == "swing");
         Assert.Equal("第3街道", swing.GetProperty("name").GetString());
         Assert.Contains("300", swing.GetProperty("why").GetString());
-        Assert.Contains("30 the year before", swing.GetProperty("why").GetString());
+        Assert.Contains("本年 300，上年 30，为上年的 10 倍", swing.GetProperty("why").GetString());
         var warning = flags.Single(flag => flag.GetProperty("kind").GetString() == "warning");
         Assert.Contains("904", warning.GetProperty("why").GetString());
 
@@ -89,7 +89,7 @@ public sealed class DataQualityTests(ApiFixture api)
 
         var body = await api.Client(district.Keys["viewer@a"]).GetFromJsonAsync<JsonElement>(QualityPath(district.Tenant, district.SubDistrictA));
 
-        Assert.Equal([new Flag(district.SubDistrictA, "1.3.1", 0, "warning", null, null, "gte:1.3")], Flags(body));
+        Assert.Equal([new Flag(district.SubDistrictA, "1.3", 904, "warning", null, null, "gte:1.3")], Flags(body));
     }
 
     [Fact]

@@ -115,6 +115,9 @@ public sealed class CompletenessTests(ApiFixture api)
         Assert.Equal(("accepted", false), State(Unit(completeness, district.SubDistrictB)));
         Assert.Equal("missing", Unit(completeness, c).GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, Unit(completeness, c).GetProperty("onTime").ValueKind);
+        // The words people read, the same as the page's and the workbook's (ReviewStatusNames).
+        Assert.Equal(["待审核", "已采用", "未报送"], new[] { district.SubDistrictA, district.SubDistrictB, c }
+            .Select(code => Unit(completeness, code).GetProperty("statusName").GetString()));
 
         // A sub-district's viewer sees only its own unit; a reporter may not read it; another tenant's key finds nothing.
         var own = await Client(district, "viewer@a").GetFromJsonAsync<JsonElement>(

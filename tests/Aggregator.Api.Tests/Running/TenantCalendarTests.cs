@@ -114,6 +114,7 @@ public sealed class TenantCalendarTests(ApiFixture api) : IAsyncLifetime
     {
         var client = _factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en"); // the assertions read the English texts
         return client;
     }
 

@@ -35,7 +35,7 @@ public sealed class QualityFlagTests
         Assert.Equal(("u", "3.1", 100m, FlagKind.Swing, 10m), (flag.OrgUnit, flag.Indicator, flag.Value, flag.Kind, flag.Previous));
         Assert.Contains("100", flag.Why);
         Assert.Contains("10 倍", flag.Why);
-        Assert.Contains("against 10 the year before", flag.Why);
+        Assert.Equal("收到申请数(3.1)：本年 100，上年 10，为上年的 10 倍。", flag.Why);
     }
 
     [Theory]
@@ -179,5 +179,63 @@ public sealed class QualityFlagTests
         Assert.Contains(problems, p => p.StartsWith("SwingFactor", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("OutlierMinSpread", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("OutlierMinPeers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_say_a_swing_in_chinese_with_both_years_and_the_factor()
+    {
+        var flag = Assert.Single(Swings(Unit("u", ("3.1", 41950)), Unit("u", ("3.1", 1850))));
+        var drop = Assert.Single(Swings(Unit("u", ("3.1", 40)), Unit("u", ("3.1", 400))));
+
+        Assert.Equal("收到申请数(3.1)：本年 41950，上年 1850，为上年的 22.7 倍。", flag.Why);
+        Assert.Equal("收到申请数(3.1)：本年 40，上年 400，仅为上年的 10%。", drop.Why);
+    }
+
+    [Fact]
+    public void Should_put_the_warning_of_the_channels_on_their_sum_under_its_heading_with_the_seed_figures()
+    {
+        // The seed with 1.3.2 (the website, 534 items) emptied to 0: the channels give 441 against 975 published.
+        var values = Support.SeedReport.Values.With("1.3.2", 0m);
+        var stored = Assert.Single(Validation.ReportValidator.Validate(TestCatalog.Bj2017, values).Warnings);
+        var report = new UnitFigures("110102003", "bj-gip-2017", values.ToDictionary(pair => pair.Key, pair => pair.Value))
+        {
+            // As an earlier release stored it: the message is told anew from the figures.
+            Warnings = [new StoredWarning(stored.RuleId, stored.IndicatorCodes, "1.3.1+…+1.3.5=441 不应小于 1.1=975")],
+        };
+
+        var flag = Assert.Single(QualityCheck.Warnings(report, TestCatalog.Bj2017));
+
+        Assert.Equal(("1.3", 441m, "gte:1.3"), (flag.Indicator, flag.Value, flag.RuleId));
+        Assert.Equal("通过不同渠道和方式公开政府信息的情况（1.3.1–1.3.5 合计）为 441，小于 主动公开政府信息数（不同渠道和方式公开相同信息计1条）(1.1)的 975", flag.Why);
+    }
+
+    [Fact]
+    public void Should_keep_the_warning_of_a_single_indicator_rule_on_that_indicator()
+    {
+        var values = Support.SeedReport.Values.With("1.1.1", 976m);
+        var report = new UnitFigures("u", "bj-gip-2017", values.ToDictionary(pair => pair.Key, pair => pair.Value))
+        {
+            Warnings = [new StoredWarning("lte:1.1.1", ["1.1.1", "1.1"], "stored")],
+        };
+
+        var flag = Assert.Single(QualityCheck.Warnings(report, TestCatalog.Bj2017));
+
+        Assert.Equal(("1.1.1", 976m), (flag.Indicator, flag.Value));
+        Assert.StartsWith("主动公开规范性文件数(1.1.1)为 976，大于 ", flag.Why);
+    }
+
+    [Fact]
+    public void Should_summarise_many_removed_values_in_chinese_by_count_and_first_codes()
+    {
+        var previous = Support.SeedReport.Values.ToDictionary(pair => pair.Key, pair => pair.Value);
+        var next = previous.Where(pair => !pair.Key.StartsWith("1.", StringComparison.Ordinal)).ToDictionary(pair => pair.Key, pair => pair.Value);
+        var removed = previous.Count(pair => pair.Key.StartsWith("1.", StringComparison.Ordinal) && pair.Value is not null);
+
+        var outcome = Validation.RemovedValues.Find(TestCatalog.Bj2017, 1, previous, next)!;
+
+        Assert.Equal(removed, outcome.IndicatorCodes.Count);
+        Assert.StartsWith($"上一版本（第 1 版）有、本版本缺少的 {removed} 项指标：1.1、1.1.1、", outcome.Message);
+        Assert.Contains("…等；空值不计为零", outcome.Message);
+        Assert.DoesNotMatch("[A-Za-z]{4,}( [A-Za-z]{2,}){2,}", outcome.Message);
     }
 }

@@ -1,4 +1,5 @@
 using Aggregator.Api.Auth;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.ApiKeys;
 
@@ -24,11 +25,11 @@ public static class KeyAuthority
     public static void RequireMayManage(Caller caller, string role, string unitPath, bool revoke)
     {
         if (caller.IsAdmin || caller.OrgUnitPath is not { } own || SeparationOfDuties.IsStrictlyBelow(unitPath, own)) return;
-        var verb = revoke ? "吊销" : "创建";
+        var verb = revoke ? ProblemText.VerbRevoke() : ProblemText.VerbCreate();
         if (role == KeyRoles.TenantAdmin)
-            throw SeparationOfDuties.Refused($"租户管理员只能为本单位以下的单位{verb}租户管理员密钥，不能{verb}同级密钥。");
+            throw SeparationOfDuties.Refused(ProblemText.KeysOnlyBelow(verb));
         if (revoke || SeparationOfDuties.IsRoot(own)) return;
         throw SeparationOfDuties.Refused(
-            "租户管理员只能为本单位以下的单位创建密钥：本单位的密钥（例如审核本单位报表的审核员）须由上级单位创建。");
+            ProblemText.KeysOfOwnUnitFromAbove());
     }
 }

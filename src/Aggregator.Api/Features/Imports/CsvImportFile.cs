@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Aggregator.Api.Input;
 using Sylvan.Data.Csv;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Imports;
 
@@ -39,9 +40,9 @@ public static class CsvImportFile
         string text;
         // Strict UTF-8: a file saved as GBK would otherwise arrive as replacement characters and unknown org codes.
         try { text = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false, throwOnInvalidBytes: true), true).ReadToEnd(); }
-        catch (DecoderFallbackException) { throw new ImportFileException("The file is not UTF-8 text; save it as \"CSV UTF-8\" (Excel) or UTF-8."); }
+        catch (DecoderFallbackException) { throw new ImportFileException(ProblemText.CsvNotUtf8()); }
         // NUL is no character of a text file (UTF-16 without its BOM is full of them); the reader would also take it for a comment mark.
-        if (text.Contains('\0')) throw new ImportFileException("The file holds NUL characters: it is not UTF-8 text.");
+        if (text.Contains('\0')) throw new ImportFileException(ProblemText.CsvNul());
 
         // The delimiter is detected from the header line: comma, semicolon, tab or pipe.
         using var csv = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = false, Comment = '\0' });
@@ -49,22 +50,21 @@ public static class CsvImportFile
         try
         {
             if (!NextRecord(csv, ref line, out var header) || header.All(string.IsNullOrWhiteSpace))
-                throw new ImportFileException($"The file is empty; its first line must be the header {Header}.");
+                throw new ImportFileException(ProblemText.CsvEmpty(Header));
             var columns = Columns(header);
             var rows = new List<ImportRow>();
             while (NextRecord(csv, ref line, out var fields))
             {
                 if (fields.All(string.IsNullOrWhiteSpace)) continue;
                 if (rows.Count == MaxRows)
-                    throw new ImportFileTooLargeException($"The file holds more than {MaxRows:N0} rows; split it into several imports.");
+                    throw new ImportFileTooLargeException(ProblemText.CsvTooManyRows(MaxRows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
                 rows.Add(columns.Row(line, fields));
             }
             return rows;
         }
-        catch (CsvFormatException error)
+        catch (CsvFormatException)
         {
-            throw new ImportFileException($"Line {line} cannot be read as CSV ({error.Message}); a field with a quote in it must be " +
-                                          "quoted whole, the quote doubled (\"\").");
+            throw new ImportFileException(ProblemText.CsvUnreadableLine(line));
         }
     }
 
@@ -97,14 +97,13 @@ public static class CsvImportFile
         {
             if (names[i].Length == 0 && i == names.Length - 1) continue; // a trailing separator
             if (!Required.Append(Optional).Contains(names[i], StringComparer.OrdinalIgnoreCase))
-                throw new ImportFileException(
-                    $"The first line must be the header {Header}; '{Clip(ControlCharacters.Visible(names[i]))}' is not one of its columns.");
+                throw new ImportFileException(ProblemText.CsvHeaderUnknownColumn(Header, Clip(ControlCharacters.Visible(names[i]))));
             if (!index.TryAdd(names[i], i))
-                throw new ImportFileException($"The header names the column '{names[i]}' twice.");
+                throw new ImportFileException(ProblemText.CsvHeaderTwice(names[i]));
         }
         var missing = Required.Where(name => !index.ContainsKey(name)).ToList();
         if (missing.Count > 0)
-            throw new ImportFileException($"The first line must be the header {Header}; it lacks {string.Join(", ", missing)}.");
+            throw new ImportFileException(ProblemText.CsvHeaderLacks(Header, string.Join(", ", missing)));
         return new ColumnMap(index["org"], index["year"], index["template"], index["indicator"], index["value"],
             index.TryGetValue(Optional, out var reportedAt) ? reportedAt : null, index.Values.Max() + 1);
     }

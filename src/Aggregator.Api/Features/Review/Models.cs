@@ -2,6 +2,7 @@ using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Review;
 
@@ -37,6 +38,6 @@ internal static class ReviewRules
     {
         validator.RuleFor(r => r.Comment).MaximumCharacters(CommentLength);
         if (commentRequired)
-            validator.RuleFor(r => r.Comment).NotEmpty().WithMessage("comment must say what the unit has to correct.");
+            validator.RuleFor(r => r.Comment).NotEmpty().WithMessage(_ => ProblemText.ReturnComment());
     }
 }

@@ -5,6 +5,7 @@ using Aggregator.Api.Features.Reports.Storing;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Review;
 
@@ -25,7 +26,7 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, FollowUps followU
     public static async Task<(Data.ReportRow Report, Data.VersionRow Version)> FindAsync(DbSession db, Auth.Caller caller, VersionReviewRequest req,
         string act)
     {
-        var notFound = ProblemException.NotFound($"Version {req.V} of the report of '{req.Org}' for {req.Year}");
+        var notFound = ProblemException.NotFound(ProblemText.VersionNotFound(req.V, req.Org, req.Year));
         var report = await Data.LockReportAsync(db, caller, req.Org, req.Year) ?? throw notFound;
         var version = await Data.FindVersionAsync(db, report.OrgUnitId, req.Year, req.V) ?? throw notFound;
         Auth.SeparationOfDuties.RequireMayReview(caller, report.UnitPath, version.ReportedBy, act);
@@ -39,7 +40,7 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, FollowUps followU
         string actor, string? comment, bool lockYear, string auditAction, CancellationToken ct)
     {
         if (version.Status == ReviewStatus.Accepted) return new Outcome(false, false);
-        RequireNewestSubmitted(report, version, orgCode, year, "accepted");
+        RequireNewestSubmitted(report, version, orgCode, year, ProblemText.MoveAccept());
 
         await Data.SetStatusAsync(db, report.OrgUnitId, year, version.Version, ReviewStatus.Accepted, actor, comment);
         await Data.CountAsync(db, report.OrgUnitId, year, version.Version, version.Template, lockYear);
@@ -57,7 +58,7 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, FollowUps followU
         string actor, string comment, CancellationToken ct)
     {
         if (version.Status == ReviewStatus.Returned) return new Outcome(false, false);
-        RequireNewestSubmitted(report, version, orgCode, year, "returned");
+        RequireNewestSubmitted(report, version, orgCode, year, ProblemText.MoveReturn());
 
         await Data.SetStatusAsync(db, report.OrgUnitId, year, version.Version, ReviewStatus.Returned, actor, comment);
         await AuditLog.AppendAsync(db, db.Tenant, actor, "report.version-returned", AuditSubject.Report(orgCode, report.OrgUnitId, year),
@@ -83,11 +84,17 @@ public sealed class ReviewTransitions(TemplateCatalog catalog, FollowUps followU
     private static void RequireNewestSubmitted(Data.ReportRow report, Data.VersionRow version, string orgCode, int year, string move)
     {
         if (version.Status != ReviewStatus.Submitted)
-            throw Conflict($"Version {version.Version} of '{orgCode}' for {year} is {version.Status}; only a submitted version can be {move}." +
-                           (version.Status == ReviewStatus.Accepted ? " Reopen the year and have the unit submit a new version instead." : ""));
+            throw Conflict(ProblemText.ReviewNotSubmitted(version.Version, orgCode, year, StatusName(version.Status), move) +
+                           (version.Status == ReviewStatus.Accepted ? ProblemText.ReviewReopenInstead() : ""));
         if (version.Version != report.CurrentVersion)
-            throw Conflict($"Version {version.Version} of '{orgCode}' for {year} was superseded by version {report.CurrentVersion}; review that one.");
+            throw Conflict(ProblemText.ReviewSuperseded(version.Version, orgCode, year, report.CurrentVersion));
     }
+
+    /// <summary>A status as the reader reads it: 已采用 in Chinese, the code in English.</summary>
+    private static string StatusName(string status) =>
+        ProblemLanguage.Supported(System.Globalization.CultureInfo.CurrentUICulture) == ProblemLanguage.English
+            ? status
+            : Aggregator.Domain.Review.ReviewStatusNames.Of(status);
 
     private static ProblemException Conflict(string detail) =>
         new(StatusCodes.Status409Conflict, detail, type: ProblemTypes.ReviewConflict);

@@ -2,6 +2,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Dapper;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Rollups;
 
@@ -27,7 +28,7 @@ public static class FigureScope
         var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
         parameters.Add("orgCode", orgCode);
         return await db.QuerySingleOrDefaultAsync<Unit>(sql, parameters)
-               ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");
+               ?? throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(orgCode));
     }
 
     /// <summary>
@@ -43,13 +44,13 @@ public static class FigureScope
             """;
         return await db.QuerySingleAsync<bool>(sql, new { tenantId = db.Tenant, year })
             ? BeingComputed(what)
-            : new ProblemException(StatusCodes.Status404NotFound, $"{what}: no unit of this tenant has reported {year}, so there is nothing to compute.",
+            : new ProblemException(StatusCodes.Status404NotFound, ProblemText.NothingToCompute(what, year),
                 new Dictionary<string, object?> { [NotFoundReasons.Member] = NotFoundReasons.NoReports });
     }
 
     /// <summary>404 for figures not computed yet: the answer says they are on their way.</summary>
     public static ProblemException BeingComputed(string what) =>
-        new(StatusCodes.Status404NotFound, $"{what}: being computed; try again shortly.",
+        new(StatusCodes.Status404NotFound, ProblemText.BeingComputed(what),
             new Dictionary<string, object?> { [NotFoundReasons.Member] = NotFoundReasons.BeingComputed });
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Shared;
 
@@ -14,6 +15,5 @@ public static class CharacterLength
     /// <summary>At most <paramref name="max"/> code points; null passes (NotEmpty says whether it is required).</summary>
     public static IRuleBuilderOptions<T, string?> MaximumCharacters<T>(this IRuleBuilder<T, string?> rule, int max) =>
         rule.Must(text => text is null || text.Length <= max || Of(text) <= max)
-            .WithMessage((_, text) => string.Create(CultureInfo.InvariantCulture,
-                $"'{{PropertyName}}' must be at most {max} characters; it has {Of(text ?? "")}."));
+            .WithMessage((_, text) => ProblemText.TextTooLong("{PropertyName}", max, Of(text ?? "")));
 }

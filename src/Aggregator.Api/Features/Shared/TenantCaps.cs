@@ -1,5 +1,6 @@
 using Aggregator.Api.Errors;
 using Aggregator.Data;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Shared;
 
@@ -11,16 +12,16 @@ namespace Aggregator.Api.Features.Shared;
 /// </summary>
 public static class TenantCaps
 {
-    /// <summary>What is capped: its lock's name, the SQL that counts it in the transaction's tenant, and words for the answer.</summary>
+    /// <summary>What is capped: its lock's name, the SQL that counts it in the transaction's tenant, and the name of its words for the answer (a ProblemText).</summary>
     public sealed record Cap(string Kind, string CountSql, string Setting, string Noun);
 
     public static readonly Cap ApiKeys = new("api-keys",
         "SELECT count(*) FROM api_keys WHERE tenant_id = @tenantId AND revoked_at IS NULL",
-        "Aggregator:ApiKeys:MaxPerTenant", "有效的 API 密钥");
+        "Aggregator:ApiKeys:MaxPerTenant", nameof(ProblemText.CapApiKeys));
 
     public static readonly Cap OrgUnits = new("org-units",
         "SELECT count(*) FROM org_units WHERE tenant_id = @tenantId",
-        "Aggregator:OrgUnits:MaxPerTenant", "单位");
+        "Aggregator:OrgUnits:MaxPerTenant", nameof(ProblemText.CapOrgUnits));
 
     /// <summary>
     /// Within the creating transaction, before the insert: waits for any other creation of the same kind in the tenant
@@ -33,7 +34,8 @@ public static class TenantCaps
         var count = await db.QuerySingleAsync<long>(cap.CountSql, new { tenantId });
         if (count < max) return;
         throw new ProblemException(StatusCodes.Status409Conflict,
-            $"本租户已有 {count:N0} 个{cap.Noun}，达到上限 {max:N0}（设置 {cap.Setting}）。请先吊销或清理不再使用的，或请运维人员调高该设置。",
+            ProblemText.CapReached(count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), ProblemText.Get(cap.Noun),
+                max.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), cap.Setting),
             new Dictionary<string, object?> { ["setting"] = cap.Setting, ["limit"] = max },
             type: ProblemTypes.TenantCap);
     }

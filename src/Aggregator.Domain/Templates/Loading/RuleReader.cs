@@ -93,9 +93,9 @@ internal sealed class RuleReader(
 
     private static string DefaultMessage(RuleKind kind) => kind switch
     {
-        RuleKind.Sum => "{left}={leftValue} 应等于 {right}={rightValue}",
-        RuleKind.LessOrEqual => "{left}={leftValue} 不应大于 {right}={rightValue}",
-        _ => "{left}={leftValue} 不应小于 {right}={rightValue}",
+        RuleKind.Sum => "{left}为 {leftValue}，不等于 {right}的 {rightValue}",
+        RuleKind.LessOrEqual => "{left}为 {leftValue}，大于 {right}的 {rightValue}",
+        _ => "{left}为 {leftValue}，小于 {right}的 {rightValue}",
     };
 
     private TemplateLoadException Fault(string fault) => new(file, fault);

@@ -6,6 +6,7 @@ using Dapper;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.ApiKeys.Create;
 
@@ -38,7 +39,7 @@ public sealed class Endpoint(TenantDb tenantDb, IOptions<ApiKeyOptions> options)
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await db.QuerySingleOrDefaultAsync<UnitRow>(findUnit, parameters)
-                   ?? throw ProblemException.Invalid("orgUnit", $"The org unit '{req.OrgUnit}' does not exist in this tenant.");
+                   ?? throw ProblemException.Invalid("orgUnit", ProblemText.OrgUnitNotInTenant(req.OrgUnit));
         KeyAuthority.RequireMayManage(caller, req.Role, unit.Path, revoke: false);
         await TenantCaps.RequireRoomAsync(db, TenantCaps.ApiKeys, options.Value.MaxPerTenant);
         var orgUnitId = unit.OrgUnitId;

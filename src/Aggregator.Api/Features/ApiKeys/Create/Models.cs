@@ -3,6 +3,7 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Auth;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.ApiKeys.Create;
 
@@ -23,7 +24,7 @@ public sealed class Request
         {
             RuleFor(r => r.OrgUnit).NotEmpty();
             RuleFor(r => r.Role).Must(r => KeyRoles.TenantRoles.Contains(r))
-                .WithMessage($"role must be one of: {string.Join(", ", KeyRoles.TenantRoles)}.");
+                .WithMessage(_ => ProblemText.RoleOneOf(string.Join(", ", KeyRoles.TenantRoles)));
             RuleFor(r => r.Name).NotEmpty().MaximumCharacters(200);
         }
     }

@@ -4,6 +4,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Dapper;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.ApiKeys.Revoke;
 
@@ -42,7 +43,7 @@ public sealed class Endpoint(TenantDb tenantDb, KeyCache keyCache) : Endpoint<Re
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var key = await db.QuerySingleOrDefaultAsync<KeyRow>(find, parameters)
-                  ?? throw ProblemException.NotFound($"API key '{req.Id}'");
+                  ?? throw ProblemException.NotFound(ProblemText.ApiKeyNotFound(req.Id));
         KeyAuthority.RequireMayManage(caller, key.Role, key.Path, revoke: true);
         await db.ExecuteAsync(revoke, new { tenantId, req.Id });
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.revoked", req.Id.ToString());

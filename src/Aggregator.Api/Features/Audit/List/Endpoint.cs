@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Dapper;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Audit.List;
 
@@ -59,7 +60,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
             var unitParameters = new DynamicParameters(scope);
             unitParameters.Add("code", req.Unit);
             unitId = await db.QuerySingleOrDefaultAsync<long?>(findUnit, unitParameters)
-                     ?? throw ProblemException.NotFound($"Org unit '{req.Unit}'");
+                     ?? throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(req.Unit));
         }
         Position? after = null;
         if (req.After is not null)
@@ -67,7 +68,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
             _ = AuditCursor.TryParse(req.After, out var entryId);
             // A cursor of no entry of this tenant's log (another tenant's, or made up): the same answer as a malformed one.
             after = await db.QuerySingleOrDefaultAsync<Position>(findCursor, new { TenantId = tenantId, entryId })
-                    ?? throw ProblemException.Invalid("after", "after 不是本接口给出的游标：请原样传回上一页的 next。");
+                    ?? throw ProblemException.Invalid("after", ProblemText.AuditCursor());
         }
         var parameters = new DynamicParameters(scope);
         parameters.AddDynamicParams(new

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Audit.List;
 
@@ -32,7 +33,7 @@ public sealed class Request
             RuleFor(r => r.Actor).MaximumCharacters(100);
             RuleFor(r => r.Year).InclusiveBetween(1900, 9999);
             RuleFor(r => r.After).Must(after => AuditCursor.TryParse(after, out _))
-                .WithMessage("after 不是本接口给出的游标：请原样传回上一页的 next。").When(r => r.After is not null);
+                .WithMessage(_ => ProblemText.AuditCursor()).When(r => r.After is not null);
             RuleFor(r => r.Limit).InclusiveBetween(1, 500);
         }
     }

@@ -7,6 +7,7 @@ using Aggregator.Domain.Templates;
 using Aggregator.Jobs.Rollups;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
@@ -30,14 +31,14 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         var baseYear = req.Base ?? req.Year - 1;
         if (baseYear >= req.Year)
-            throw ProblemException.Invalid("base", $"The base year must be before {req.Year}.");
+            throw ProblemException.Invalid("base", ProblemText.BaseYearBefore(req.Year));
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year, baseYear]);
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         if (!unit.HasChildren)
-            throw ProblemException.NotFound($"A comparison of '{req.Org}' (a unit with no units below it)");
+            throw ProblemException.NotFound(ProblemText.LeafHasNoComparison(req.Org));
         var (header, rows) = RollupJob.IsStoredPair(req.Year, baseYear)
             ? await StoredAsync(db, req.Year, baseYear, unit)
             : await OnRequestAsync(db, tenantId, req.Year, baseYear, unit);
@@ -63,8 +64,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         {
             await ThrowIfUnreportedAsync(db, year, baseYear);
             throw header is null && await Data.BothComputedAsync(db, year, baseYear)
-                ? ProblemException.NotFound($"A comparison of {year} with {baseYear} (one of the years has no reports)")
-                : FigureScope.BeingComputed($"The comparison of {year} with {baseYear}");
+                ? ProblemException.NotFound(ProblemText.NoComparison(year, baseYear))
+                : FigureScope.BeingComputed(ProblemText.ComparisonOf(year, baseYear));
         }
         return (header, await Data.ValuesAsync(db, year, baseYear, unit.OrgUnitId));
     }
@@ -81,10 +82,10 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         if (later is null || earlier is null || !await Data.UnitHasFiguresAsync(db, year, unit.OrgUnitId))
         {
             await ThrowIfUnreportedAsync(db, year, baseYear);
-            throw FigureScope.BeingComputed($"The comparison of {year} with {baseYear}");
+            throw FigureScope.BeingComputed(ProblemText.ComparisonOf(year, baseYear));
         }
         if (catalog.Find(later.Template) is not { } template || catalog.Find(earlier.Template) is not { } baseTemplate)
-            throw ProblemException.NotFound($"A comparison of {year} with {baseYear} (one of the years has no reports)");
+            throw ProblemException.NotFound(ProblemText.NoComparison(year, baseYear));
 
         var plan = ComparisonPlanner.Plan(catalog, tenantId, year, template, baseYear, baseTemplate);
         var key = ComparisonCache.KeyOf(tenantId, year, baseYear, unit.OrgUnitId, template.Code, baseTemplate.Code, later.Generation, earlier.Generation);
@@ -105,7 +106,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         if (unreported.Count > 0)
         {
             throw new ProblemException(StatusCodes.Status404NotFound,
-                $"No unit of this tenant has reported {string.Join(" or ", unreported)}: there is nothing to compare.",
+                ProblemText.NothingToCompare(string.Join(" / ", unreported)),
                 new Dictionary<string, object?> { ["reason"] = "no-reports" });
         }
     }

@@ -34,14 +34,19 @@ public sealed record Response(
 public sealed record MissingUnit(string OrgUnit, string Name);
 
 /// <summary>
-/// One expected unit. <c>status</c>: its newest version's review status, or <c>missing</c>. <c>firstReportedAt</c>: when
+/// One expected unit. <c>status</c>: its newest version's review status, or <c>missing</c>; <c>statusName</c>: the same as
+/// people read it (已采用, 待审核, 已退回, 未报送), the words of the page and the workbook. <c>firstReportedAt</c>: when
 /// its first version arrived (or the reportedAt an import carried); <c>onTime</c>: that is no later than <c>due</c>
 /// (null while missing). <c>countedVersion</c>: the version its figures count, if any. <c>returnComment</c>: while its newest
 /// version is returned, the reviewer's comment saying what to correct; otherwise null.
 /// </summary>
 public sealed record UnitCompleteness(
     string OrgUnit, string Name, [property: Vocabulary(Vocabularies.UnitReportStates)] string Status,
-    int? CountedVersion, int? CurrentVersion, DateTimeOffset? FirstReportedAt, bool? OnTime, string? ReturnComment = null);
+    int? CountedVersion, int? CurrentVersion, DateTimeOffset? FirstReportedAt, bool? OnTime, string? ReturnComment = null)
+{
+    public string StatusName => Aggregator.Domain.Review.ReviewStatusNames.Of(Status);
+}
+
 
 internal static class Examples
 {

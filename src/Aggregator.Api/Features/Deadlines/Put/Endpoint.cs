@@ -7,6 +7,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Deadlines.Put;
 
@@ -20,7 +21,7 @@ public sealed partial class Request
     public sealed class Validator : Validator<Request>
     {
         public Validator() => RuleFor(r => r.Due).Must(due => Parse(due) is not null)
-            .WithMessage("due must be a date and time with its offset, e.g. 2018-01-31T23:59:59+08:00.");
+            .WithMessage(_ => ProblemText.DueFormat());
     }
 
     public static DateTimeOffset? Parse(string? due) =>
@@ -52,15 +53,15 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Generat
     {
         var access = ProcessorState<RequestAccess>();
         var (caller, tenantId) = access;
-        RootUnit.Require(caller, "set the tenant's deadlines");
+        RootUnit.Require(caller, ProblemText.ActSetDeadlines());
         var currentYear = calendar.YearIn(access.TimeZone);
         if (!ReportYears.Accepts(req.Year, currentYear)) throw ProblemException.Invalid("year", ReportYears.Message(currentYear));
         var due = Request.Parse(req.Due)!.Value;
         var yearBegins = new DateTime(req.Year, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
         if (due < new DateTimeOffset(yearBegins, access.TimeZone.GetUtcOffset(yearBegins)))
-            throw ProblemException.Invalid("due", $"due must not be before {req.Year} has begun.");
+            throw ProblemException.Invalid("due", ProblemText.DueBeforeYear(req.Year));
         if (due.Year > req.Year + 10)
-            throw ProblemException.Invalid("due", $"due must be within ten years of {req.Year}.");
+            throw ProblemException.Invalid("due", ProblemText.DueTooLate(req.Year));
 
         const string upsert = """
             INSERT INTO deadlines AS d (tenant_id, year, due, set_by) VALUES (@tenantId, @year, @due, @setBy)

@@ -8,6 +8,7 @@ using Aggregator.Data;
 using FastEndpoints;
 using Hangfire;
 using Hangfire.States;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Imports.Create;
 
@@ -42,20 +43,20 @@ public sealed class Endpoint(TenantDb tenantDb, IBackgroundJobClient jobs) : End
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         // The whole tenant's past years: a tenant-admin of a unit below the root may not write over other units' figures.
-        RootUnit.Require(caller, "import past years' reports");
+        RootUnit.Require(caller, ProblemText.ActImportReports());
         var form = HttpContext.Request.Form;
         if (form.Files.Count > 1)
-            ThrowError(r => r.File!, $"Send one file per import; this upload holds {form.Files.Count} files.");
+            ThrowError(r => r.File!, ProblemText.OneFilePerImport(form.Files.Count));
         var file = req.File!;
         if (file.Length > CsvImportFile.MaxBytes)
             throw new ProblemException(StatusCodes.Status413PayloadTooLarge,
-                $"The file is larger than the {CsvImportFile.MaxBytes / (1024 * 1024)} MiB an import takes; split it into several imports.");
+                ProblemText.CsvTooLarge(CsvImportFile.MaxBytes / (1024 * 1024)));
 
         var bytes = await ReadAsync(file, ct);
         IReadOnlyList<ImportRow> rows;
         try { rows = CsvImportFile.Read(bytes); }
-        catch (ImportFileException error) { throw ProblemException.Invalid("file", $"{file.FileName}: {error.Message}"); }
-        catch (ImportFileTooLargeException error) { throw new ProblemException(StatusCodes.Status413PayloadTooLarge, $"{file.FileName}: {error.Message}"); }
+        catch (ImportFileException error) { throw ProblemException.Invalid("file", ProblemText.FileProblem(file.FileName, error.Message)); }
+        catch (ImportFileTooLargeException error) { throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemText.FileProblem(file.FileName, error.Message)); }
 
         var importId = Guid.NewGuid();
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))

@@ -2,6 +2,7 @@ using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Imports.Create;
 
@@ -23,7 +24,7 @@ public sealed class Request
     {
         public Validator()
         {
-            RuleFor(r => r.File).NotNull().WithMessage($"Send the CSV as the form field 'file' (header {CsvImportFile.Header}).");
+            RuleFor(r => r.File).NotNull().WithMessage(_ => ProblemText.SendCsvAsFile(CsvImportFile.Header));
             RuleFor(r => r.File).Must(file => file is null || CharacterLength.Of(file.FileName) <= ReportNotes.MaxFileNameCharacters)
                 .WithMessage((_, file) => ReportNotes.FileNameMessage(CharacterLength.Of(file!.FileName)));
         }

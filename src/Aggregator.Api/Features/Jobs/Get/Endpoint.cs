@@ -7,6 +7,7 @@ using Aggregator.Jobs.Rollups;
 using FastEndpoints;
 using Hangfire;
 using Hangfire.States;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Jobs.Get;
 
@@ -36,7 +37,7 @@ public sealed class Endpoint(JobStorage storage, TenantDb tenantDb) : Endpoint<R
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var caller = ProcessorState<RequestAccess>().Caller;
-        var notFound = ProblemException.NotFound($"Job '{req.Id}'");
+        var notFound = ProblemException.NotFound(ProblemText.JobNotFound(req.Id));
         // The id is the tenant's handle of the job (job_handles), never Hangfire's number: a key finds its own tenant's jobs only.
         if (caller is { IsAdmin: false, TenantId: null }) throw notFound;
         var handle = await JobHandles.FindAsync(tenantDb, caller.IsAdmin ? null : caller.TenantId, req.Id, ct) ?? throw notFound;

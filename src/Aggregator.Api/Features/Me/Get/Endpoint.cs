@@ -2,6 +2,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Me.Get;
 
@@ -44,7 +45,7 @@ public sealed class Endpoint(TenantDb tenantDb) : EndpointWithoutRequest<Respons
         var row = await db.QuerySingleOrDefaultAsync<Row>(sql, new { tenantId, keyId = Guid.Parse(caller.KeyId) });
         await db.CommitAsync();
         // Revoked between authentication (a cached key) and this read: it is no key any more.
-        if (row is null) throw new ProblemException(StatusCodes.Status401Unauthorized, "此 API 密钥已被吊销。");
+        if (row is null) throw new ProblemException(StatusCodes.Status401Unauthorized, ProblemText.KeyRevoked());
         await Send.OkAsync(new Response(caller.KeyId, row.KeyName, caller.Role,
             new NamedCode(row.TenantCode, row.TenantName), new NamedCode(row.UnitCode, row.UnitName)), ct);
     }

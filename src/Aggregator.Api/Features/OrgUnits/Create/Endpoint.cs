@@ -6,6 +6,7 @@ using Aggregator.Data;
 using Aggregator.Jobs.Rollups;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
@@ -33,14 +34,14 @@ public sealed class Endpoint(TenantDb tenantDb, FollowUps followUps, TreeChanges
             if (parent is null)
             {
                 throw req.Parent is null
-                    ? ProblemException.Forbidden("This key may not add units at the root; name a parent in its scope.")
-                    : ProblemException.Invalid("parent", $"The parent org unit '{req.Parent}' does not exist in this tenant.");
+                    ? ProblemException.Forbidden(ProblemText.NotAtRoot())
+                    : ProblemException.Invalid("parent", ProblemText.ParentNotInTenant(req.Parent));
             }
             if (parent.Depth + 1 > options.Value.MaxDepth)
-                ThrowError(r => r.Parent, $"'{req.Parent}' is at depth {parent.Depth}: units may sit at most {options.Value.MaxDepth} levels below the tenant's root.");
+                ThrowError(r => r.Parent, ProblemText.TooDeep(req.Parent, parent.Depth, options.Value.MaxDepth));
             await TenantCaps.RequireRoomAsync(db, TenantCaps.OrgUnits, options.Value.MaxPerTenant);
             if (await Data.CodeTakenAsync(db, req.Code))
-                throw ProblemException.Conflict($"An org unit with code '{req.Code}' already exists in this tenant.");
+                throw ProblemException.Conflict(ProblemText.OrgUnitExists(req.Code));
 
             var unit = await Data.InsertAsync(db, tenantId, parent, req);
             // Filed under the parent: the unit whose subtree changed, and whose reviewers may read the entry.

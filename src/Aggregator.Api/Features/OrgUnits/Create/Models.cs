@@ -2,6 +2,7 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.OrgUnits.Create;
 
@@ -23,10 +24,10 @@ public sealed class Request
         public Validator()
         {
             RuleFor(r => r.Code).NotEmpty().Matches(Codes.Pattern)
-                .WithMessage("code must be 1–64 letters, digits, '-', '_' or '.'.");
+                .WithMessage(_ => ProblemText.CodeFormat());
             RuleFor(r => r.Name).NotEmpty().MaximumCharacters(200);
             RuleFor(r => r.Kind).Must(k => Codes.OrgUnitKinds.Contains(k))
-                .WithMessage($"kind must be one of: {string.Join(", ", Codes.OrgUnitKinds)}.");
+                .WithMessage(_ => ProblemText.KindOneOf(string.Join(", ", Codes.OrgUnitKinds)));
             RuleFor(r => r.Parent).Matches(Codes.Pattern).When(r => r.Parent is not null);
         }
     }

@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Dapper;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.OrgUnits.Get;
 
@@ -32,7 +33,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, OrgUnitView>
 
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await db.QuerySingleOrDefaultAsync<OrgUnitView>(sql, parameters)
-                   ?? throw ProblemException.NotFound($"Org unit '{req.Org}'");
+                   ?? throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(req.Org));
         await db.CommitAsync();
         await Send.OkAsync(unit, ct);
     }

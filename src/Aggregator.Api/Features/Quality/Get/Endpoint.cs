@@ -10,6 +10,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Limits;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Quality.Get;
 
@@ -83,6 +84,6 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
     /// </summary>
     private static ProblemException NoReports(Request req) =>
         new(StatusCodes.Status404NotFound,
-            $"The data quality of '{req.Org}' for {req.Year}: no unit at or below it has a report that counts for {req.Year} (none reported, or none accepted yet), so there is nothing to check.",
+            ProblemText.QualityNoReports(req.Org, req.Year),
             new Dictionary<string, object?> { [NotFoundReasons.Member] = NotFoundReasons.NoReports });
 }

@@ -2,6 +2,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Quality.Get;
 
@@ -30,7 +31,7 @@ public sealed class Request
             RuleFor(r => r.Limit).InclusiveBetween(1, MostLimit);
             RuleFor(r => r.Next).MaximumCharacters(FlagCursor.MaxLength)
                 .Must((r, next) => next is null || r.After() is not null)
-                .WithMessage("next must be the next of an earlier answer about the same unit and year, as it was given.");
+                .WithMessage(_ => ProblemText.QualityNext());
         }
     }
 }
@@ -46,7 +47,8 @@ public sealed record Response(string OrgUnit, int Year, int Units, IReadOnlyList
 /// One figure worth a second look; it never blocks a report. swing: far from the unit's own figure of the year
 /// before (previous). outlier: far from the median (median) of the figures the checked units gave the indicator,
 /// this unit's included; peers: how many other units gave it. warning: a warning rule the counted version fails
-/// (ruleId; indicator is the first code the rule names, value its value; why is the rule's message).
+/// (ruleId; indicator and value are the figure the rule is about: its left side, and when that side sums several
+/// indicators, their heading with the sum — 1.3 and 904 for the channels 1.3.1–1.3.5; why is the rule's message, in Chinese).
 /// </summary>
 public sealed record FlagView(
     string OrgUnit,
@@ -67,13 +69,13 @@ internal static class Examples
     public static readonly Response Flags = new("110102", 2017, 15,
     [
         new("110102003", "大栅栏街道", "2.2.3", 300, "swing",
-            "政策解读稿件发布数(2.2.3) 本年为 300，是上年 30 的 10 倍。 (300 this year against 30 the year before: 10 times as much.)",
+            "政策解读稿件发布数(2.2.3)：本年 300，上年 30，为上年的 10 倍。",
             "bj-gip-2017", 30, null, null, null),
-        new("110102007", "陶然亭街道", "1.3.1", 0, "warning",
-            "政府公报公开政府信息数(1.3.1)+…+其他方式公开政府信息数(1.3.5)=904 不应小于 主动公开政府信息数(1.1)=975",
+        new("110102007", "陶然亭街道", "1.3", 904, "warning",
+            "通过不同渠道和方式公开政府信息的情况（1.3.1–1.3.5 合计）为 904，小于 主动公开政府信息数（不同渠道和方式公开相同信息计1条）(1.1)的 975",
             "bj-gip-2017", null, null, null, "gte:1.3"),
         new("110102007", "陶然亭街道", "9.3", 510, "outlier",
-            "接受培训人员数(9.3) 为 510，远高于填报此项的 15 个单位的中位数 51。 (510 is far above the median of 51 over the 15 units that gave this figure.)",
+            "接受培训人员数(9.3)：本单位 510，远高于填报此项的 15 个单位的中位数 51。",
             "bj-gip-2017", null, 51, 14, null),
     ], 3, null);
 }

@@ -5,6 +5,7 @@ using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
 using Dapper;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.History;
 
@@ -47,7 +48,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var rows = (await db.QueryAsync<VersionRow>(sql, parameters)).ToList();
         await db.CommitAsync();
-        if (rows.Count == 0) throw ProblemException.NotFound($"A report of '{req.Org}' for {req.Year}");
+        if (rows.Count == 0) throw ProblemException.NotFound(ProblemText.ReportNotFound(req.Org, req.Year));
 
         var items = rows.Select(row => new VersionSummary(row.Version, row.Version == row.CurrentVersion, row.Template,
             row.ETag, row.WarningList().Count, row.Note, row.ApiKeyId, row.ApiKeyName, row.CreatedAt,

@@ -1,5 +1,6 @@
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Import;
 
@@ -12,7 +13,7 @@ public static class DocumentProblems
     /// <summary>422 <c>empty-document</c>: an empty file, one of blanks only, a .docx without text — distinct from a table not recognised.</summary>
     public static ProblemException Empty(string fileName, ReadDocument document) =>
         new(StatusCodes.Status422UnprocessableEntity,
-            $"上传的文件“{fileName}”没有任何文字：它是空的，或只有空格和换行。未保存任何内容；请上传年度报告的 .txt 或 .docx 文件。",
+            ProblemText.EmptyDocument(fileName),
             Read(document), type: ProblemTypes.EmptyDocument);
 
     /// <summary>The refusal when the document names a year and the route another; null when they agree or the document names none.</summary>
@@ -34,9 +35,9 @@ public static class DocumentProblems
 
     private static string YearMismatchDetail(DocumentYear found, int documentYear, int year)
     {
-        var where = found.TableHeader is not null ? $"统计表表头为（{documentYear}年度）" : $"标题写明{documentYear}年";
-        return $"这份文档是{documentYear}年度的年度报告（{where}），却被导入到{year}年的报告中。未保存任何内容；" +
-               $"请把它导入到{documentYear}年（…/reports/{documentYear}/import），或上传{year}年度的报告。";
+        return found.TableHeader is not null
+            ? ProblemText.YearMismatchTable(documentYear, year)
+            : ProblemText.YearMismatchTitle(documentYear, year);
     }
 
     private static Dictionary<string, object?> Read(ReadDocument document)

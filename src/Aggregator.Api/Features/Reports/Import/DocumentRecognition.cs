@@ -2,6 +2,7 @@ using System.Globalization;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Import;
 
@@ -31,7 +32,6 @@ public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOn
             ["indicatorsMapped"] = mapped,
             ["matchingTemplate"] = other?.Template.Code,
         };
-        var expected = string.Create(CultureInfo.InvariantCulture, $"{template.Code}, the template for {year}");
 
         // A table in the template's layout with a few relabelled or extra rows is still that table; one whose rows
         // are mostly foreign, and that another template's layout fits better, is that other template's table.
@@ -39,11 +39,8 @@ public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOn
         var recognised = mapped > 0 && !fitsAnotherBetter;
         var detail = recognised ? ""
             : rows.Count == 0
-                ? $"No statistics table was found in the {format} document: the text needs the title {TextTableReader.Title} and a " +
-                  $"统计指标 / 单位 / 统计数 header; a .docx needs a Word table. Expected the table of {expected}. Nothing was stored."
-                : string.Create(CultureInfo.InvariantCulture,
-                    $"The {format} document's table has {rows.Count} rows; {matchedRows} of them are rows of {expected}, mapping {mapped} " +
-                    $"indicator(s), so it is not that table{Elsewhere(other, rows.Count)}. Nothing was stored; ?dryRun=true shows every row read.");
+                ? ProblemText.DocumentNoTable(format, template.Code, year, TextTableReader.Title)
+                : ProblemText.DocumentNotTheTable(format, rows.Count, matchedRows, template.Code, year, mapped, Elsewhere(other, rows.Count));
         return new DocumentRecognition(recognised, detail, found);
     }
 
@@ -69,9 +66,7 @@ public sealed record DocumentRecognition(bool Recognised, string Detail, IReadOn
     private static string Elsewhere((ReportTemplate Template, int Rows)? other, int rowCount)
     {
         if (other is not { } found) return "";
-        var years = found.Template.LastYear is { } last ? $"{found.Template.FirstYear}–{last}" : $"{found.Template.FirstYear} on";
-        return string.Create(CultureInfo.InvariantCulture,
-            $": it is the layout of {found.Template.Code} ({found.Rows} of {rowCount} rows match it), the template of {years}. " +
-            $"Import it into one of those years, or send this year's table");
+        var years = found.Template.LastYear is { } last ? $"{found.Template.FirstYear}–{last}" : ProblemText.YearsFrom(found.Template.FirstYear);
+        return ProblemText.DocumentElsewhere(found.Template.Code, found.Rows, rowCount, years);
     }
 }

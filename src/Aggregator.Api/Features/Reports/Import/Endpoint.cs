@@ -11,6 +11,7 @@ using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Import;
 
@@ -47,7 +48,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var (caller, tenantId) = access;
         // Two documents in one upload: reading one and silently dropping the other would store the wrong one.
         if (HttpContext.Request.Form.Files.Count > 1)
-            ThrowError(r => r.File!, $"Send one document per import; this upload holds {HttpContext.Request.Form.Files.Count} files.");
+            ThrowError(r => r.File!, ProblemText.OneDocumentPerImport(HttpContext.Request.Form.Files.Count));
 
         var template = ReportRules.TemplateFor(catalog, req.Template, req.Year);
         var bytes = await ReadAsync(req.File!, ct);
@@ -126,7 +127,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
             if (bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K')
             {
                 try { return DocxTableReader.Read(new MemoryStream(bytes)); }
-                catch (InvalidDataException error) { throw ProblemException.Invalid("file", $"{fileName}: {error.Message}"); }
+                catch (InvalidDataException error) { throw ProblemException.Invalid("file", ProblemText.FileUnreadable(fileName, error.Message)); }
             }
             var (text, encoding) = TextDecoding.Decode(bytes);
             var lines = TextTableReader.Lines(text);
@@ -134,7 +135,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         }
         catch (DocumentTooLargeException error)
         {
-            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, $"{fileName}: {error.Message}", type: ProblemTypes.DocumentTooLarge);
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, ProblemText.DocumentTooLarge(fileName, error.Message), type: ProblemTypes.DocumentTooLarge);
         }
     }
 

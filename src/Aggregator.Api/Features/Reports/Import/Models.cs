@@ -4,6 +4,7 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Reports.Shared;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Import;
 
@@ -32,7 +33,7 @@ public sealed class Request
             // The tenant's own calendar is checked once the tenant is known; this bound holds for every tenant.
             RuleFor(r => r.Year).Must(year => ReportYears.Accepts(year, ReportYears.LatestAnywhere(clock)))
                 .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
-            RuleFor(r => r.File).NotNull().WithMessage("Send the report as the form field 'file' (.txt or .docx).");
+            RuleFor(r => r.File).NotNull().WithMessage(_ => ProblemText.SendDocumentAsFile());
             RuleFor(r => r.File).Must(file => file is null || CharacterLength.Of(file.FileName) <= ReportNotes.MaxFileNameCharacters)
                 .WithMessage((_, file) => ReportNotes.FileNameMessage(CharacterLength.Of(file!.FileName)));
             RuleFor(r => r.Note).MaximumCharacters(ReportNotes.MaxCharacters);

@@ -11,6 +11,7 @@ using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Values;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Patch;
 
@@ -58,9 +59,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var ifMatch = HttpContext.Request.Headers.IfMatch.ToString();
         if (ifMatch.Length == 0)
             throw new ProblemException(StatusCodes.Status428PreconditionRequired,
-                "更正须带 If-Match：当前版本的 ETag（GET …/reports/{year} 的应答中有），以免改动别人在此之后保存的版本。未保存任何内容。" +
-                "(A patch needs If-Match with the ETag of the current version, so that it corrects the figures the client read and " +
-                "not a version someone else stored since. Nothing was stored.)");
+                ProblemText.PatchNeedsIfMatch());
         var preconditions = Preconditions.From(HttpContext.Request, RequestHash(req, patch, ifMatch));
 
         IReadOnlyList<string> changed = [];
@@ -68,8 +67,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         {
             if (req.Template is { } named && named != current.Template)
                 throw ProblemException.Invalid("template",
-                    $"A patch keeps the template of the version it corrects ({current.Template}); send a whole version in {named} " +
-                    "(POST …/versions) to change it.");
+                    ProblemText.PatchKeepsTemplate(current.Template, named));
             var template = ReportRules.TemplateFor(catalog, current.Template, req.Year);
             var input = FigurePatch.Apply(current.Values, patch);
             var validation = ReportRules.Check(template, input);

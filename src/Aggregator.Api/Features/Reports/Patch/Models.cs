@@ -5,6 +5,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Patch;
 
@@ -41,14 +42,14 @@ public sealed class Request : ReportRequest
                 .WithMessage(_ => ReportYears.Message(ReportYears.LatestAnywhere(clock)));
             RuleFor(r => r.Values)
                 .Must(values => values.ValueKind is JsonValueKind.Undefined or JsonValueKind.Object)
-                .WithMessage("values must be an object of indicator code → number (sets the cell) or null (empties it).")
+                .WithMessage(_ => ProblemText.PatchValuesObject())
                 .WithinEntryBound();
             RuleFor(r => r.Note).MaximumCharacters(2000);
             RuleFor(r => r.Template).NotEmpty().When(r => r.Template is not null);
             RuleFor(r => r.Unknown).Custom((unknown, context) =>
             {
                 foreach (var name in unknown?.Keys ?? Enumerable.Empty<string>())
-                    context.AddFailure(name, $"'{name}' is not a member of a report patch; it has values, note and template.");
+                    context.AddFailure(name, ProblemText.PatchUnknownMember(name));
             });
         }
     }

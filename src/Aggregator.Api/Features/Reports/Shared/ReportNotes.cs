@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Shared;
 
@@ -23,6 +24,5 @@ public static class ReportNotes
         return string.Concat(runes.Take(MaxCharacters - 1).Select(rune => rune.ToString())) + "…";
     }
 
-    public static string FileNameMessage(int length) => string.Create(CultureInfo.InvariantCulture,
-        $"The file name must be at most {MaxFileNameCharacters} characters; it has {length}.");
+    public static string FileNameMessage(int length) => ProblemText.FileNameTooLong(MaxFileNameCharacters, length);
 }

@@ -3,6 +3,7 @@ using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Shared;
 
@@ -15,14 +16,16 @@ public static class ReportRules
     public static ReportTemplate TemplateFor(TemplateCatalog catalog, string? code, int year)
     {
         if (string.IsNullOrEmpty(code))
-            return catalog.ForYear(year) ?? throw Unprocessable($"No template applies to {year}.", "template", []);
+            return catalog.ForYear(year) ?? throw Unprocessable(ProblemText.NoTemplateApplies(year), "template", []);
         var template = catalog.Find(code)
-                       ?? throw Unprocessable($"Unknown template '{code}'. Known: {string.Join(", ", catalog.All.Select(t => t.Code))}.", "template", []);
+                       ?? throw Unprocessable(ProblemText.UnknownTemplate(code, string.Join(", ", catalog.All.Select(t => t.Code))), "template", []);
         if (!template.AppliesTo(year))
         {
             var years = $"{template.FirstYear}–{template.LastYear?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""}";
-            var suggestion = catalog.ForYear(year) is { } right ? $"; use {right.Code}" : "";
-            throw Unprocessable($"Template {template.Code} applies to {years}, not {year}{suggestion}.", "template-year", []);
+            var message = catalog.ForYear(year) is { } right
+                ? ProblemText.TemplateYearsUse(template.Code, years, year, right.Code)
+                : ProblemText.TemplateYears(template.Code, years, year);
+            throw Unprocessable(message, "template-year", []);
         }
         return template;
     }
@@ -43,7 +46,7 @@ public static class ReportRules
         };
         foreach (var (name, value) in more ?? new Dictionary<string, object?>()) extensions[name] = value;
         throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
-            $"The report breaks {failing.Count} rule(s) of {template.Code}; nothing was stored.", extensions);
+            ProblemText.RulesBroken(failing.Count, template.Code), extensions);
     }
 
     /// <summary>
@@ -60,9 +63,7 @@ public static class ReportRules
         }
     }
 
-    public static string EmptyReportDetail(ReportTemplate template) =>
-        $"The report holds no figure: every value of {template.Code} is empty or absent, and an empty report would replace " +
-        "the unit's figures with nothing. Nothing was stored; send at least one number (0 where there was nothing to count).";
+    public static string EmptyReportDetail(ReportTemplate template) => ProblemText.EmptyReport(template.Code);
 
     /// <summary>aggregator.validation.failures by rule id and template: ids come from the templates, so the series stay few.</summary>
     private static void CountFailure(string ruleId, string? template) =>

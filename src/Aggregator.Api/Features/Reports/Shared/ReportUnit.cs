@@ -3,6 +3,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using Dapper;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Shared;
 
@@ -52,7 +53,7 @@ public static class ReportUnit
 
     private static void RequireOwn(Caller caller, string orgCode)
     {
-        if (caller is { Role: KeyRoles.Reporter, OrgUnitCode: { } own } && own != orgCode) throw ProblemException.NotFound($"Org unit '{orgCode}'");
+        if (caller is { Role: KeyRoles.Reporter, OrgUnitCode: { } own } && own != orgCode) throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(orgCode));
     }
 
     /// <summary>Keys of units between a reporter's own and the root: only a look tells whether their scope reaches a unit.</summary>
@@ -64,6 +65,6 @@ public static class ReportUnit
         var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
         parameters.Add("orgCode", orgCode);
         return await db.QuerySingleOrDefaultAsync<long?>(sql, parameters)
-               ?? throw ProblemException.NotFound($"Org unit '{orgCode}'");
+               ?? throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(orgCode));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Shared;
 
@@ -15,6 +16,5 @@ public static class ReportValuesBound
     /// <summary>400 naming <c>values</c> when it is an object of more than <see cref="MaxEntries"/> entries.</summary>
     public static IRuleBuilderOptions<T, JsonElement> WithinEntryBound<T>(this IRuleBuilder<T, JsonElement> rule) =>
         rule.Must(values => values.ValueKind != JsonValueKind.Object || !values.EnumerateObject().Skip(MaxEntries).Any())
-            .WithMessage(string.Create(CultureInfo.InvariantCulture,
-                $"values has more than {MaxEntries:N0} entries; a template has a few hundred indicators."));
+            .WithMessage(_ => ProblemText.ValuesTooMany(MaxEntries.ToString("N0", CultureInfo.InvariantCulture)));
 }

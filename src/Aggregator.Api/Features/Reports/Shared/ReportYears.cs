@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 namespace Aggregator.Api.Features.Reports.Shared;
 
 /// <summary>
@@ -16,5 +17,5 @@ public static class ReportYears
 
     public static bool Accepts(int year, int currentYear) => year >= First && year <= currentYear;
 
-    public static string Message(int currentYear) => $"year must be between {First} and {currentYear}.";
+    public static string Message(int currentYear) => ProblemText.YearBetween(First, currentYear);
 }

@@ -2,6 +2,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Dapper;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Shared;
 
@@ -20,7 +21,7 @@ public static class VersionReads
         parameters.AddDynamicParams(new { org = route.Org, year = route.Year, version });
         return await db.QuerySingleOrDefaultAsync<VersionRow>(sql, parameters)
                ?? throw ProblemException.NotFound(version is null
-                   ? $"A report of '{route.Org}' for {route.Year}"
-                   : $"Version {version} of the report of '{route.Org}' for {route.Year}");
+                   ? ProblemText.ReportNotFound(route.Org, route.Year)
+                   : ProblemText.VersionNotFound(version, route.Org, route.Year));
     }
 }

@@ -1,5 +1,6 @@
 using Aggregator.Api.Errors;
 using Aggregator.Data;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Storing;
 
@@ -64,7 +65,7 @@ internal static class Idempotency
     {
         if (!row.Free)
             throw new ProblemException(StatusCodes.Status409Conflict,
-                "A request with this Idempotency-Key is still being processed; retry when it has finished (Retry-After).")
+                ProblemText.IdempotencyInFlight())
             {
                 RetryAfterSeconds = InFlightRetryAfterSeconds,
             };
@@ -73,7 +74,7 @@ internal static class Idempotency
         if (row.RequestHash is null) row = await db.QuerySingleAsync<ClaimRow>(RecordedSql, claim.Parameters(db.Tenant));
         if (!row.RequestHash!.AsSpan().SequenceEqual(claim.RequestHash))
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity,
-                "This Idempotency-Key was already used for a different request; use a new key for a new request.",
+                ProblemText.IdempotencyReused(),
                 type: ProblemTypes.IdempotencyKeyReused);
         return new StoredAnswer(row.Status ?? StatusCodes.Status201Created, row.Body ?? "", row.Location, row.ETag);
     }

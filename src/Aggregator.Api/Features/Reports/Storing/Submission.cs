@@ -1,5 +1,6 @@
 using Aggregator.Api.Auth;
 using Aggregator.Api.Features.Reports.Shared;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Storing;
 
@@ -39,7 +40,7 @@ public sealed record Preconditions(string? IfMatch, string? IdempotencyKey, byte
         var ifMatch = request.Headers.IfMatch.ToString();
         var key = request.Headers[IdempotencyHeader].ToString();
         if (key.Length > 200 || key.Any(char.IsControl))
-            throw Errors.ProblemException.Invalid(IdempotencyHeader, $"{IdempotencyHeader} must be at most 200 printable characters.");
+            throw Errors.ProblemException.Invalid(IdempotencyHeader, ProblemText.IdempotencyKeyTooLong(IdempotencyHeader));
         return new Preconditions(ifMatch.Length == 0 ? null : ifMatch, key.Length == 0 ? null : key, requestHash);
     }
 }

@@ -9,6 +9,7 @@ using Aggregator.Data.Resilience;
 using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Reports.Storing;
 
@@ -62,7 +63,7 @@ public sealed class VersionWriter(TenantDb tenantDb, FollowUps followUps, TimePr
     {
         var claim = w.Preconditions.IdempotencyKey is { } key ? new Idempotency.Claim(w.Caller.KeyId, key, w.Preconditions.RequestHash) : null;
         var look = await Data.LookAsync(db, w.Caller, w.OrgCode, w.Year, claim, sweep: claim is not null && Idempotency.SweepDue());
-        if (look.OrgUnitId is not { } orgUnitId) throw ProblemException.NotFound($"Org unit '{w.OrgCode}'");
+        if (look.OrgUnitId is not { } orgUnitId) throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(w.OrgCode));
         if (claim is not null && await Idempotency.OutcomeAsync(db, claim, look.Claim!) is { } recorded) return (recorded, null);
 
         var (s, plan) = Decide(w, look);
@@ -152,7 +153,7 @@ public sealed class VersionWriter(TenantDb tenantDb, FollowUps followUps, TimePr
         for (var attempt = 1; ; attempt++)
         {
             var look = await Data.LookAsync(db, submission.Caller, submission.OrgCode, submission.Year, claim: null, sweep: false);
-            if (look.OrgUnitId is null) throw ProblemException.NotFound($"Org unit '{submission.OrgCode}'");
+            if (look.OrgUnitId is null) throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(submission.OrgCode));
             var (s, plan) = Decide(Write.Of(submission), look);
             if (plan is null) return false;
             if (await Data.WriteVersionAsync(db, plan.Row, plan.Audit, record: null) == plan.Stored.Version) return true;
@@ -195,7 +196,7 @@ public sealed class VersionWriter(TenantDb tenantDb, FollowUps followUps, TimePr
 
     /// <summary>404: a correction of a report that has no version yet; the first version is POSTed whole.</summary>
     private static ProblemException NothingToCorrect(Correction c) => new(StatusCodes.Status404NotFound,
-        $"The report of '{c.OrgCode}' for {c.Year} has no version to correct; send its first version whole (POST …/reports/{c.Year}/versions).");
+        ProblemText.NoVersionToCorrect(c.OrgCode, c.Year));
 
     /// <summary>
     /// The new version as it will be stored: its number is the current one's next (the report row is locked; a first version
@@ -244,8 +245,7 @@ public sealed class VersionWriter(TenantDb tenantDb, FollowUps followUps, TimePr
 
     /// <summary>409: a reviewer accepted this year's report; it must be reopened before anything new is stored.</summary>
     public static ProblemException Locked(Submission s) => new(StatusCodes.Status409Conflict,
-        $"The report of '{s.OrgCode}' for {s.Year} was accepted by a reviewer and is locked; a reviewer must reopen the year " +
-        "(POST …/reports/{year}/reopen) before a new version can be stored.", type: ProblemTypes.ReportLocked);
+        ProblemText.ReportLocked(s.OrgCode, s.Year), type: ProblemTypes.ReportLocked);
 
     /// <summary>The values-removed warning when the new content leaves empty what the current version had.</summary>
     private static RuleFinding? RemovedSince(Data.CurrentRow current, ReportContent content)
@@ -261,11 +261,11 @@ public sealed class VersionWriter(TenantDb tenantDb, FollowUps followUps, TimePr
         if (ifMatch is null) return;
         if (current is null)
             throw new ProblemException(StatusCodes.Status412PreconditionFailed,
-                "If-Match was sent but this report has no version yet; send the first version without If-Match.");
+                ProblemText.IfMatchWithoutVersion());
         var etag = ETags.Of(current.Version, current.ContentHash);
         if (!ETags.ListContains(ifMatch, etag))
             throw new ProblemException(StatusCodes.Status412PreconditionFailed,
-                $"The report has changed: its current version is {current.Version} ({etag}). Read it and submit again.",
+                ProblemText.ReportChanged(current.Version, etag),
                 new Dictionary<string, object?> { ["currentVersion"] = current.Version, ["currentEtag"] = etag });
     }
 }

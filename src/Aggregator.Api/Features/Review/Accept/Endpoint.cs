@@ -4,6 +4,7 @@ using Aggregator.Api.Input;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Review.Accept;
 
@@ -35,7 +36,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         var (outcome, view) = await tenantDb.RunAsync(tenantId, async db =>
         {
-            var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "接受");
+            var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, ProblemText.ActAccept());
             var outcome = await review.AcceptAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment,
                 lockYear: true, "report.version-accepted", ct);
             return (outcome, VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog));

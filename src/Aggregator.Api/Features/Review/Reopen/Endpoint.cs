@@ -3,6 +3,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Input;
 using Aggregator.Data;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Review.Reopen;
 
@@ -25,10 +26,10 @@ public sealed class Endpoint(TenantDb tenantDb, ReviewTransitions review) : Endp
         var report = await tenantDb.RunAsync(tenantId, async db =>
         {
             var report = await Data.LockReportAsync(db, caller, req.Org, req.Year)
-                         ?? throw ProblemException.NotFound($"A report of '{req.Org}' for {req.Year}");
+                         ?? throw ProblemException.NotFound(ProblemText.ReportNotFound(req.Org, req.Year));
             // Reopening lets the unit replace what a reviewer accepted: the same hands as accepting, and not the key whose
             // version counts now.
-            SeparationOfDuties.RequireMayReview(caller, report.UnitPath, report.CountedBy, "重新开放");
+            SeparationOfDuties.RequireMayReview(caller, report.UnitPath, report.CountedBy, ProblemText.ActReopen());
             await review.ReopenAsync(db, report, req.Org, req.Year, caller.Actor, req.Comment);
             return report;
         }, ct);

@@ -3,6 +3,7 @@ using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Review.Return;
 
@@ -33,7 +34,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ReviewT
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         var (outcome, view) = await tenantDb.RunAsync(tenantId, async db =>
         {
-            var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, "退回");
+            var (report, version) = await ReviewTransitions.FindAsync(db, caller, req, ProblemText.ActReturn());
             var outcome = await review.ReturnAsync(db, report, version, req.Org, req.Year, caller.Actor, req.Comment!, ct);
             return (outcome, VersionView.From(await VersionReads.FindAsync(db, caller, req, req.V), catalog));
         }, ct);

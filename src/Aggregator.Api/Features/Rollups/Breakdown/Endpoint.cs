@@ -5,6 +5,7 @@ using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Rollups.Breakdown;
 
@@ -28,11 +29,11 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         if (!unit.HasChildren)
-            throw ProblemException.NotFound($"A breakdown of '{req.Org}' (a unit with no units below it)");
+            throw ProblemException.NotFound(ProblemText.LeafHasNoBreakdown(req.Org));
         var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId, req.Indicator)
-                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
+                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, ProblemText.FiguresOf(req.Year, req.Org));
         if (catalog.Find(header.Template)?.FindIndicator(req.Indicator) is not { Aggregate: AggregateKind.Sum })
-            throw ProblemException.Invalid("indicator", $"'{req.Indicator}' is not a summable indicator of {header.Template}.");
+            throw ProblemException.Invalid("indicator", ProblemText.NotSummable(req.Indicator, header.Template));
 
         var children = (await Data.ChildrenAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template)).ToList();
         BreakdownItem? own = null;

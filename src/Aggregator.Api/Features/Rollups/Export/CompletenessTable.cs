@@ -1,3 +1,4 @@
+using Aggregator.Domain.Review;
 using System.Globalization;
 
 namespace Aggregator.Api.Features.Rollups.Export;
@@ -16,7 +17,7 @@ public static class CompletenessTable
         sheet.Merge(sheet.Add(RowKind.Title, $"{rollup.Name}（{rollup.OrgUnit}）{rollup.Year}年报送完成情况"), 0, 1, sheet.Width);
         sheet.Merge(sheet.Add(RowKind.Title, $"报送截止时间 {Time(timeliness.Due)}"), 0, 1, sheet.Width);
 
-        sheet.Add(RowKind.ColumnHeading, "应报单位", "已报单位", "按时报送", "逾期报送", "待审核", "已退回", "已计入汇总");
+        sheet.Add(RowKind.ColumnHeading, "应报单位", "已报单位", "按时报送", "逾期报送", ReviewStatusNames.Submitted, ReviewStatusNames.Returned, "已计入汇总");
         sheet.Add(RowKind.Figures, timeliness.Expected, timeliness.Reported, timeliness.OnTime, timeliness.Late, timeliness.AwaitingReview,
             timeliness.Returned, timeliness.Counted);
 
@@ -28,24 +29,14 @@ public static class CompletenessTable
                 unit.OnTime switch { true => "按时", false => "逾期", null => null });
         }
 
-        var missing = sheet.Add(RowKind.Heading, $"未报送单位（{timeliness.Missing.Count}）");
+        var missing = sheet.Add(RowKind.Heading, $"{ReviewStatusNames.Missing}单位（{timeliness.Missing.Count}）");
         sheet.Merge(missing, 0, 1, sheet.Width);
         foreach (var unit in timeliness.Missing) sheet.Add(RowKind.Figures, unit.OrgUnit, unit.Name);
         return sheet;
     }
 
-    /// <summary>
-    /// The reader's status words as the dashboard page shows them (statusNames in Dashboard/js/app.js); a word it
-    /// adds later shows as it is.
-    /// </summary>
-    private static string Status(string status) => status switch
-    {
-        "missing" => "未报送",
-        "submitted" => "待审核",
-        "accepted" => "已采用",
-        "returned" => "已退回",
-        _ => status,
-    };
+    /// <summary>The status words of the page, the CSV and the API (<see cref="ReviewStatusNames"/>).</summary>
+    private static string Status(string status) => ReviewStatusNames.Of(status);
 
     // The reader gives times in the tenant's zone (offset included); the sheet shows them as the tenant reads a clock.
     private static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Rollups.Export;
 
@@ -29,9 +30,9 @@ public sealed record StoredRollup(
     {
         var unit = await FigureScope.FindUnitAsync(db, caller, org);
         if (!unit.HasChildren)
-            throw ProblemException.NotFound($"A rollup of '{org}' (a unit with no units below it; read its report)");
+            throw ProblemException.NotFound(ProblemText.LeafHasNoRollup(org));
         var header = await Data.FindAsync(db, year, unit.OrgUnitId)
-                     ?? throw await FigureScope.NotStoredAsync(db, year, $"The {year} figures of '{org}'");
+                     ?? throw await FigureScope.NotStoredAsync(db, year, ProblemText.FiguresOf(year, org));
         var template = catalog.Find(header.Template)
                        ?? throw new InvalidOperationException($"The {year} rollup of '{org}' was computed on template '{header.Template}', which is not loaded.");
 

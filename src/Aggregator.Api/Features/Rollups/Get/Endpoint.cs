@@ -6,6 +6,7 @@ using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Rollups.Get;
 
@@ -62,11 +63,11 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
             new CompletenessView(completeness.Expected, completeness.Reported, completeness.Missing, completeness.AwaitingReview), values);
     }
 
-    private static ProblemException UnitNotFound(Request req) => ProblemException.NotFound($"Org unit '{req.Org}'");
+    private static ProblemException UnitNotFound(Request req) => ProblemException.NotFound(ProblemText.OrgUnitNotFound(req.Org));
 
     private static ProblemException NoRollup(Request req) =>
-        ProblemException.NotFound($"A rollup of '{req.Org}' (a unit with no units below it; read its report)");
+        ProblemException.NotFound(ProblemText.LeafHasNoRollup(req.Org));
 
     private static Task<ProblemException> NotStoredAsync(DbSession db, Request req) =>
-        FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
+        FigureScope.NotStoredAsync(db, req.Year, ProblemText.FiguresOf(req.Year, req.Org));
 }

@@ -9,6 +9,7 @@ using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using Aggregator.Jobs.Rollups;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Rollups.Recompute;
 
@@ -46,7 +47,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, TenantC
             await db.CommitAsync();
         }
         if (catalog.ForYear(req.Year) is null)
-            throw ProblemException.NotFound($"A report template for {req.Year}");
+            throw ProblemException.NotFound(ProblemText.NoTemplateForYear(req.Year));
 
         // The job recomputes the whole (tenant, year): every unit's figures come from the same run. While one
         // is still waiting to run, a further request gets that job rather than queuing another.

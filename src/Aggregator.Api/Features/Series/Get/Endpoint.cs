@@ -7,6 +7,7 @@ using Aggregator.Domain.Templates;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Api.Features.Rollups.Export;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Series.Get;
 
@@ -32,7 +33,7 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         foreach (var code in codes)
         {
             if (!catalog.All.Any(template => template.FindIndicator(code) is not null))
-                throw ProblemException.Invalid(field, $"'{code}' is not an indicator of any template ({string.Join(", ", catalog.All.Select(t => t.Code))}).");
+                throw ProblemException.Invalid(field, ProblemText.NotAnIndicator(code, string.Join(", ", catalog.All.Select(t => t.Code))));
         }
 
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), null, csv: true);

@@ -2,6 +2,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Series.Get;
 
@@ -33,11 +34,11 @@ public sealed class Request
             RuleFor(r => r.Indicators).MaximumCharacters(2_000);
             RuleFor(r => r.Indicators)
                 .Must((r, _) => string.IsNullOrEmpty(r.Indicator) != string.IsNullOrEmpty(r.Indicators))
-                .WithMessage("give indicator (one code) or indicators (comma-separated codes), not both and not neither.")
-                .Must((r, _) => r.Codes.Count > 0).WithMessage("name at least one indicator code (commas alone name none).")
-                .Must((r, _) => r.Codes.Count <= MaxIndicators).WithMessage($"at most {MaxIndicators} indicators.")
-                .Must((r, _) => r.Codes.Distinct(StringComparer.Ordinal).Count() == r.Codes.Count).WithMessage("each indicator at most once.");
-            RuleFor(r => r.To).Must((r, to) => r.From is null || to is null || r.From <= to).WithMessage("from must not be after to.");
+                .WithMessage(_ => ProblemText.IndicatorOrIndicators())
+                .Must((r, _) => r.Codes.Count > 0).WithMessage(_ => ProblemText.NameOneIndicator())
+                .Must((r, _) => r.Codes.Count <= MaxIndicators).WithMessage(_ => ProblemText.AtMostIndicators(MaxIndicators))
+                .Must((r, _) => r.Codes.Distinct(StringComparer.Ordinal).Count() == r.Codes.Count).WithMessage(_ => ProblemText.EachIndicatorOnce());
+            RuleFor(r => r.To).Must((r, to) => r.From is null || to is null || r.From <= to).WithMessage(_ => ProblemText.FromAfterTo());
         }
     }
 }

@@ -6,6 +6,7 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Data;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Settings.Put;
 
@@ -19,7 +20,7 @@ public sealed class Request
     public sealed class Validator : Validator<Request>
     {
         public Validator() => RuleFor(r => r.Review).Must(ReviewModes.All.Contains)
-            .WithMessage($"review must be one of: {string.Join(", ", ReviewModes.All)}.");
+            .WithMessage(_ => ProblemText.ReviewOneOf(string.Join(", ", ReviewModes.All)));
     }
 }
 
@@ -44,7 +45,7 @@ public sealed class Endpoint(TenantDb tenantDb, ReviewTransitions review, Follow
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        RootUnit.Require(caller, "change the tenant's settings");
+        RootUnit.Require(caller, ProblemText.ActChangeSettings());
 
         var (settings, changedYears) = await tenantDb.RunAsync(tenantId, async db =>
         {

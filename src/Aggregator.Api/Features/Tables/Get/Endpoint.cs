@@ -8,6 +8,7 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Tables.Get;
 
@@ -40,14 +41,14 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
         var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
         if (!unit.HasChildren)
-            throw ProblemException.NotFound($"A table of '{req.Org}' (a unit with no units below it; read its report)");
+            throw ProblemException.NotFound(ProblemText.LeafHasNoTable(req.Org));
         var header = await StoredFigures.FindAsync(db, req.Year, unit.OrgUnitId)
-                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, $"The {req.Year} figures of '{req.Org}'");
+                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, ProblemText.FiguresOf(req.Year, req.Org));
         var template = catalog.Find(header.Template);
         foreach (var code in codes)
         {
             if (template?.FindIndicator(code) is not { Aggregate: AggregateKind.Sum })
-                throw ProblemException.Invalid("indicators", $"'{code}' is not a summable indicator of {header.Template}, the template of {req.Year}.");
+                throw ProblemException.Invalid("indicators", ProblemText.NotSummableOfYear(code, header.Template, req.Year));
         }
 
         var rows = InTreeOrder((await Data.SubtreeAsync(db, unit.OrgUnitId)).ToList(), unit.OrgUnitId, req.Level);

@@ -2,6 +2,7 @@ using Aggregator.Api.Features.Shared;
 using Aggregator.Api.OpenApi;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Tables.Get;
 
@@ -27,10 +28,10 @@ public sealed class Request
         {
             RuleFor(r => r.Indicators).NotEmpty().MaximumCharacters(2_000);
             RuleFor(r => r.Indicators)
-                .Must((r, _) => r.Codes.Count > 0).WithMessage("name at least one indicator code (commas alone name none).")
-                .Must((r, _) => r.Codes.Count <= MaxIndicators).WithMessage($"at most {MaxIndicators} indicators.")
-                .Must((r, _) => r.Codes.Distinct(StringComparer.Ordinal).Count() == r.Codes.Count).WithMessage("each indicator at most once.");
-            RuleFor(r => r.Level).Must(level => level is Levels.Children or Levels.Leaves).WithMessage($"level must be {Levels.Children} or {Levels.Leaves}.");
+                .Must((r, _) => r.Codes.Count > 0).WithMessage(_ => ProblemText.NameOneIndicator())
+                .Must((r, _) => r.Codes.Count <= MaxIndicators).WithMessage(_ => ProblemText.AtMostIndicators(MaxIndicators))
+                .Must((r, _) => r.Codes.Distinct(StringComparer.Ordinal).Count() == r.Codes.Count).WithMessage(_ => ProblemText.EachIndicatorOnce());
+            RuleFor(r => r.Level).Must(level => level is Levels.Children or Levels.Leaves).WithMessage(_ => ProblemText.LevelOneOf(Levels.Children, Levels.Leaves));
         }
     }
 }

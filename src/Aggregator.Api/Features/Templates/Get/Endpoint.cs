@@ -3,6 +3,7 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Errors;
 using Aggregator.Domain.Templates;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Templates.Get;
 
@@ -17,7 +18,7 @@ public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Respon
 
     public override Task HandleAsync(Request req, CancellationToken ct)
     {
-        var template = catalog.Find(req.Code) ?? throw ProblemException.NotFound($"Template '{req.Code}'");
+        var template = catalog.Find(req.Code) ?? throw ProblemException.NotFound(ProblemText.TemplateNotFound(req.Code));
         return Send.OkAsync(Response.From(template), ct);
     }
 }

@@ -6,6 +6,7 @@ using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Templates.Validate;
 
@@ -20,9 +21,9 @@ public sealed class Endpoint(TemplateCatalog catalog) : Endpoint<Request, Respon
 
     public override Task HandleAsync(Request req, CancellationToken ct)
     {
-        var template = catalog.Find(req.Code) ?? throw ProblemException.NotFound($"Template '{req.Code}'");
+        var template = catalog.Find(req.Code) ?? throw ProblemException.NotFound(ProblemText.TemplateNotFound(req.Code));
         if (req.Values.ValueKind != JsonValueKind.Object)
-            throw ProblemException.Invalid("values", "values must be an object of indicator code → number or null.");
+            throw ProblemException.Invalid("values", ProblemText.ValuesObject());
 
         var result = ReportValidator.Validate(template, ReportInput.FromJson(req.Values));
         return Send.OkAsync(new Response(

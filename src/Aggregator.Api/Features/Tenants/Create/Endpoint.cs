@@ -4,6 +4,7 @@ using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Tenants.Create;
 
@@ -24,7 +25,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         var tenantId = Guid.CreateVersion7();
         await using var db = await tenantDb.BeginTenantCreationAsync(tenantId, ct);
         if (await Data.CodeTakenAsync(db, req.Code))
-            throw ProblemException.Conflict($"A tenant with code '{req.Code}' already exists.");
+            throw ProblemException.Conflict(ProblemText.TenantExists(req.Code));
         var timeZone = req.TimeZone ?? TimeZones.Default;
         var createdAt = await Data.InsertTenantAsync(db, tenantId, req, timeZone);
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "tenant.created", req.Code, req);

@@ -2,6 +2,7 @@ using Aggregator.Api.OpenApi;
 using Aggregator.Api.Features.Shared;
 using FastEndpoints;
 using FluentValidation;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Tenants.Create;
 
@@ -21,11 +22,11 @@ public sealed class Request
         public Validator()
         {
             RuleFor(r => r.Code).NotEmpty().Matches(Codes.Pattern)
-                .WithMessage("code must be 1–64 letters, digits, '-', '_' or '.'.");
+                .WithMessage(_ => ProblemText.CodeFormat());
             RuleFor(r => r.Name).NotEmpty().MaximumCharacters(200);
             RuleFor(r => r.Kind).Must(k => Codes.TenantKinds.Contains(k))
-                .WithMessage($"kind must be one of: {string.Join(", ", Codes.TenantKinds)}.");
-            RuleFor(r => r.TimeZone).Must(TimeZones.IsKnown).When(r => r.TimeZone is not null).WithMessage(TimeZones.Message);
+                .WithMessage(_ => ProblemText.KindOneOf(string.Join(", ", Codes.TenantKinds)));
+            RuleFor(r => r.TimeZone).Must(TimeZones.IsKnown).When(r => r.TimeZone is not null).WithMessage(_ => ProblemText.TimeZoneUnknown());
         }
     }
 }

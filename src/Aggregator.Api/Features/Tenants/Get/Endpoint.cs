@@ -3,6 +3,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Data;
 using FastEndpoints;
+using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Tenants.Get;
 
@@ -28,7 +29,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, Response>
         const string sql = "SELECT code, name, kind, time_zone AS TimeZone, created_at AS CreatedAt FROM tenants WHERE tenant_id = @tenantId";
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var tenant = await db.QuerySingleOrDefaultAsync<Response>(sql, new { tenantId })
-                     ?? throw ProblemException.NotFound($"Tenant '{req.Tenant}'");
+                     ?? throw ProblemException.NotFound(ProblemText.TenantNotFound(req.Tenant));
         await db.CommitAsync();
         await Send.OkAsync(tenant, ct);
     }

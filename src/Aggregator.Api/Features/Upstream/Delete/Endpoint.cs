@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
@@ -28,7 +29,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request>
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         RootUnit.Require(caller, "remove the tenant's upstream link");
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        if (await UpstreamData.DeleteLinkAsync(db) == 0) throw ProblemException.NotFound("The upstream link");
+        if (await UpstreamData.DeleteLinkAsync(db) == 0) throw ProblemException.NotFound(ProblemText.UpstreamLinkNotFound());
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "upstream.unlinked", "upstream");
         await db.CommitAsync();
         await Send.NoContentAsync(ct);

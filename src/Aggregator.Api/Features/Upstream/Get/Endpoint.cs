@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.OpenApi;
@@ -27,7 +28,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, LinkView>
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         RootUnit.Require(caller, "read the tenant's upstream link");
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var link = await UpstreamData.LinkAsync(db) ?? throw ProblemException.NotFound("The upstream link");
+        var link = await UpstreamData.LinkAsync(db) ?? throw ProblemException.NotFound(ProblemText.UpstreamLinkNotFound());
         await db.CommitAsync();
         await Send.OkAsync(new LinkView(link.Url, link.Tenant, link.OrgUnit, link.KeyPrefix, link.LinkedBy, link.LinkedAt), ct);
     }

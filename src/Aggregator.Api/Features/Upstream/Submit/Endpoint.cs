@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Jobs;
@@ -72,7 +73,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, IBackgr
         long generation;
         await using (var db = await tenantDb.BeginAsync(tenantId, ct))
         {
-            _ = await UpstreamData.LinkAsync(db) ?? throw ProblemException.NotFound("The upstream link");
+            _ = await UpstreamData.LinkAsync(db) ?? throw ProblemException.NotFound(ProblemText.UpstreamLinkNotFound());
             var figures = await UpstreamData.RootFiguresAsync(db, req.Year);
             if (!figures.AnyReport) throw ProblemException.NotFound($"A report of {req.Year}");
             if (figures.Stale || figures.Generation is null)
