@@ -50,8 +50,7 @@ public sealed class FigureGenerationListener(
         {
             Pooling = false,
             ApplicationName = ApplicationName,
-            // No Npgsql keepalive: with it, a wait with a timeout did not return at the timeout, and the poll never ran.
-            // The poll's own query notices a dead connection within the poll interval.
+            // No Npgsql keepalive: the poll's own query notices a dead connection within the poll interval.
             TcpKeepAlive = true,
             // Statements of its own, never prepared behind a pooler's back.
             MaxAutoPrepare = 0,
@@ -87,7 +86,8 @@ public sealed class FigureGenerationListener(
                         nextPoll = DateTime.UtcNow + settings.PollInterval;
                         continue;
                     }
-                    if (settings.Listen) await connection.WaitAsync(wait, stoppingToken);
+                    // Whole milliseconds, at least one: Npgsql reads a timeout of 0 ms as "wait for ever".
+                    if (settings.Listen) await connection.WaitAsync(Math.Max(1, (int)Math.Ceiling(wait.TotalMilliseconds)), stoppingToken);
                     else await Task.Delay(wait, stoppingToken);
                 }
             }
