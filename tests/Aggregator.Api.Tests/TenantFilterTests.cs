@@ -93,8 +93,8 @@ public sealed partial class TenantFilterTests
             // Unqualified: the statement's only table, or those without an alias.
             else foreach (var reference in references.Where(r => references.Count == 1 || r.Name == r.Table)) bound.Add(reference.Name);
         }
-        // An INSERT's tenant_id comes from its values.
-        if (sql.Contains("@tenantId", StringComparison.OrdinalIgnoreCase))
+        // An INSERT's tenant_id comes from its values (a statement batched with others prefixes its names: @auditTenantId).
+        if (TenantParameter().IsMatch(sql))
             foreach (var reference in references.Where(r => r.Keyword == "INTO")) bound.Add(reference.Name);
 
         var equalities = SameTenant().Matches(sql).Select(m => (m.Groups["a"].Value, m.Groups["b"].Value)).ToList();
@@ -196,8 +196,11 @@ public sealed partial class TenantFilterTests
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    [GeneratedRegex(@"(?:(?<left>\w+)\.)?\btenant_id\s*=\s*@tenantId\b|@tenantId\s*=\s*(?:(?<right>\w+)\.)?\btenant_id\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:(?<left>\w+)\.)?\btenant_id\s*=\s*@\w*tenantId\b|@\w*tenantId\s*=\s*(?:(?<right>\w+)\.)?\btenant_id\b", RegexOptions.IgnoreCase)]
     private static partial Regex BoundToParameter();
+
+    [GeneratedRegex(@"@\w*tenantId\b", RegexOptions.IgnoreCase)]
+    private static partial Regex TenantParameter();
 
     [GeneratedRegex(@"\b(?<a>\w+)\.tenant_id\s*=\s*(?<b>\w+)\.tenant_id\b", RegexOptions.IgnoreCase)]
     private static partial Regex SameTenant();

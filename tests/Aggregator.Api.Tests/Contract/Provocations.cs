@@ -246,6 +246,8 @@ public static class Provocations
         },
         ["DELETE /api/v1/tenants/{tenant}/upstream"] = new Dictionary<int, Provocation>
         {
+            // A body the operation does not take, with a member it does not know.
+            [400] = (_, ok, send) => send(ok with { Body = JsonBody(new { url = 1 }) }),
             // Removed, then linked again for the operations that need the link.
             [204] = async (w, ok, send) =>
             {

@@ -390,6 +390,16 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
                 or "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/versions/{v}/return"
                 or "/api/v1/tenants/{tenant}/org-units/{org}/reports/{year}/reopen" => new Dictionary<string, string> { ["comment"] = J("核对") },
             "/api/v1/templates/{code}/validate" => new Dictionary<string, string> { ["values"] = "{\"3.1\":3}" },
+            // PUT's link; DELETE shares the route and takes no body.
+            "/api/v1/tenants/{tenant}/upstream" when route.Method == "DELETE" => new Dictionary<string, string>(),
+            "/api/v1/tenants/{tenant}/upstream" => new Dictionary<string, string>
+            {
+                ["url"] = "null", ["tenant"] = J("110100"), ["orgUnit"] = J("110102"), ["key"] = J("agg_not_a_key"),
+            },
+            "/api/v1/tenants/{tenant}/upstream/{year}/submissions" => new Dictionary<string, string>
+            {
+                ["allowIncomplete"] = "true", ["reason"] = J("先行报送"),
+            },
             _ => throw new InvalidOperationException($"{route.Method} {route.Pattern}: add the body a key that may act would send."),
         };
     }

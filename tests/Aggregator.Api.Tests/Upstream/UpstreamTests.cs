@@ -196,7 +196,7 @@ public sealed class UpstreamTests(UpstreamHost host) : IClassFixture<UpstreamHos
         // A rollup pending (the year marked dirty, no job yet to compute it): 409 figures-stale.
         await using (var db = await _api.TenantDb.BeginAsync(await _data.TenantIdAsync(district.Tenant), CancellationToken.None))
         {
-            await db.ExecuteAsync("UPDATE rollup_state SET dirty_generation = dirty_generation + 1 WHERE tenant_id = @tenantId AND year = @year",
+            await db.ExecuteAsync("INSERT INTO figure_changes (tenant_id, year, kind) VALUES (@tenantId, @year, 'change')",
                 new { tenantId = db.Tenant, year = Year });
             await db.CommitAsync();
         }

@@ -101,6 +101,21 @@ public static partial class ProblemText
     /// <summary>只有租户根单位的密钥（或平台管理员）可以{0}。</summary>
     public static string RootUnitOnly(object? what) => Get(nameof(RootUnitOnly), what);
 
+    /// <summary>查看本年度上报的办理情况</summary>
+    public static string ActReadUpstreamStatus() => Get(nameof(ActReadUpstreamStatus));
+
+    /// <summary>查看本租户的上报链接</summary>
+    public static string ActReadUpstreamLink() => Get(nameof(ActReadUpstreamLink));
+
+    /// <summary>向上级上报本年度汇总数据</summary>
+    public static string ActHandUp() => Get(nameof(ActHandUp));
+
+    /// <summary>设置本租户向上级上报的链接</summary>
+    public static string ActLinkUpstream() => Get(nameof(ActLinkUpstream));
+
+    /// <summary>删除本租户的上报链接</summary>
+    public static string ActUnlinkUpstream() => Get(nameof(ActUnlinkUpstream));
+
     /// <summary>设置本租户的报送截止时间</summary>
     public static string ActSetDeadlines() => Get(nameof(ActSetDeadlines));
 

@@ -1,3 +1,4 @@
+using Aggregator.Api.Auth;
 using Dapper;
 using Aggregator.Api.Features.Shared;
 using Aggregator.Data;
@@ -38,7 +39,7 @@ internal static class Data
     /// </summary>
     public static Task<Look> LookAsync(DbSession db, Auth.Caller caller, string orgCode, int year, Idempotency.Claim? claim, bool sweep)
     {
-        const string unit = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @orgCode AND {Auth.OrgScope.SqlFilter}";
+        const string unit = $"SELECT o.org_unit_id FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}";
         const string look = $"""
             {unit};
             SELECT review AS Review, now() AS Now FROM tenants WHERE tenant_id = @TenantId FOR KEY SHARE;

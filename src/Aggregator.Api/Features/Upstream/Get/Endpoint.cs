@@ -26,7 +26,7 @@ public sealed class Endpoint(TenantDb tenantDb) : Endpoint<Request, LinkView>
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        RootUnit.Require(caller, "read the tenant's upstream link");
+        RootUnit.Require(caller, ProblemText.ActReadUpstreamLink());
         await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var link = await UpstreamData.LinkAsync(db) ?? throw ProblemException.NotFound(ProblemText.UpstreamLinkNotFound());
         await db.CommitAsync();

@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
@@ -62,7 +63,7 @@ public sealed class Endpoint(TenantDb tenantDb, UpstreamClient client, UpstreamK
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        RootUnit.Require(caller, "link the tenant to the tenant it reports to");
+        RootUnit.Require(caller, ProblemText.ActLinkUpstream());
         if (req.Url is null && string.Equals(req.UpstreamTenant, caller.TenantCode, StringComparison.Ordinal))
             throw Refused("self", "租户不能向自己报送：请填写上级租户的代码。");
 

@@ -1,3 +1,4 @@
+using Aggregator.Api.Errors.Texts;
 using System.Text.Json;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
@@ -49,7 +50,7 @@ public sealed class Endpoint(TenantDb tenantDb, UpstreamClient client, UpstreamK
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var (caller, tenantId) = ProcessorState<RequestAccess>();
-        RootUnit.Require(caller, "read what became of the year handed up");
+        RootUnit.Require(caller, ProblemText.ActReadUpstreamStatus());
         UpstreamSubmission? delivered, latest;
         UpstreamLink? link;
         RootFigures figures;

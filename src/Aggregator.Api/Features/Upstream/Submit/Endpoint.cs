@@ -65,7 +65,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, IBackgr
     {
         var access = ProcessorState<RequestAccess>();
         var (caller, tenantId) = access;
-        RootUnit.Require(caller, "hand the tenant's year up");
+        RootUnit.Require(caller, ProblemText.ActHandUp());
         var currentYear = calendar.YearIn(access.TimeZone);
         if (!ReportYears.Accepts(req.Year, currentYear)) ThrowError(r => r.Year, ReportYears.Message(currentYear));
 
