@@ -149,7 +149,9 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
         };
         foreach (var property in properties)
         {
-            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            // The name the body carries: a member renamed on the wire ([JsonPropertyName]) is documented by that name.
+            var name = property.GetCustomAttribute<System.Text.Json.Serialization.JsonPropertyNameAttribute>()?.Name
+                       ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             schema.Properties[name] = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property);
             if (property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null) continue;
             if (new NullabilityInfoContext().Create(property).WriteState == NullabilityState.NotNull) schema.Required.Add(name);

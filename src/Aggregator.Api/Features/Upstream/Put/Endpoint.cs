@@ -56,7 +56,7 @@ public sealed class Endpoint(TenantDb tenantDb, UpstreamClient client, UpstreamK
                 "Links the tenant to the tenant it reports to (逐级上报): a reporter key of its unit there, on another deployment (url) or this one " +
                 "(url null). Tenant-admin of the root. The link is checked with one call upstream (GET /api/v1/me with the key); the key is " +
                 "stored encrypted and never shown again (keyPrefix only).";
-            s.ExampleRequest = new { url = (string?)null, tenant = "110100", orgUnit = "110102", key = "agg_…" };
+            s.ExampleRequest = new { url = "https://gkpt.beijing.example.gov.cn", tenant = "110100", orgUnit = "110102", key = "agg_…" };
         });
     }
 
