@@ -124,6 +124,9 @@ public sealed partial class PrintTests
             }
 
             var all = await RunAsync("pdftotext", "pdftotext (poppler-utils) is not installed", "-layout", pdf, "-");
+            // The time the figures were taken, in the reader's words (the zone's id is for programs).
+            Assert.Contains("（北京时间）", all, StringComparison.Ordinal);
+            Assert.DoesNotContain("Asia/Shanghai", all, StringComparison.Ordinal);
             Assert.Matches(@"填报单位：西城区\s+单位负责人：＿+\s+填报人：＿+\s+审核人：＿+\s+填报日期：2018年2月1日", all);
             if (pages > 1 && template == SeedReport.Template)
             {

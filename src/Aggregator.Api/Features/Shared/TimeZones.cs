@@ -7,6 +7,9 @@ public static partial class TimeZones
 {
     public const string Default = "Asia/Shanghai";
 
+    /// <summary>The zone as a Chinese reader names it: 北京时间 for the default, the IANA id for any other.</summary>
+    public static string ReaderName(TimeZoneInfo zone) => zone.Id == Default ? "北京时间" : zone.Id;
+
     public const string Message = "timeZone must be an IANA time zone id such as Asia/Shanghai.";
 
     /// <summary>An IANA id of a zone this server knows (Windows names are not stored: they would not travel).</summary>

@@ -1,3 +1,4 @@
+using Aggregator.Api.Features.Shared;
 using System.Globalization;
 using Aggregator.Domain.Templates;
 
@@ -155,7 +156,7 @@ public static class OfficialTable
         sheet.Merge(sheet.Add(RowKind.Title, $"{rollup.Name}（{rollup.OrgUnit}）{rollup.Year}年汇总表"), 0, 1, sheet.Width);
         sheet.Merge(sheet.Add(RowKind.Title, rollup.Template.Name), 0, 1, sheet.Width);
         var computedAt = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(rollup.ComputedAt, DateTimeKind.Utc), timeZone);
-        var note = $"应报单位 {rollup.Expected} 个，已计入汇总 {rollup.Reported} 个；数据截至 {computedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}（{timeZone.Id}）"
+        var note = $"应报单位 {rollup.Expected} 个，已计入汇总 {rollup.Reported} 个；数据截至 {computedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}（{TimeZones.ReaderName(timeZone)}）"
                    + (rollup.Stale ? "，其后又有报送，正在重新汇总" : "");
         sheet.Merge(sheet.Add(RowKind.Title, note), 0, 1, sheet.Width);
     }
