@@ -64,6 +64,9 @@ public sealed class FollowUpFaultTests : IAsyncLifetime
         await created.ShouldHaveStatus(HttpStatusCode.Created);
         // The rollups of a tree change wait in memory until the tree is quiet (TreeChanges), so the fault meets them
         // later, off the request: nothing after the COMMIT can turn the stored unit into an error answer.
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (Faults.Calls == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(Faults.Calls > 0, "the follow-up ran, after the answer, and met the fault");
         await (await admin.GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{code}")).ShouldHaveStatus(HttpStatusCode.OK);
         // Sent again, it is a conflict: it was stored once, not "nothing was stored".
         await (await admin.PostAsJsonAsync($"/api/v1/tenants/{district.Tenant}/org-units",
