@@ -69,7 +69,8 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
                 var status = Task.Run(() => CheckAsync(request, world)).GetAwaiter().GetResult();
                 var route = $"{request.Route.Method} {request.Route.Pattern}";
                 // Collected rather than thrown at once, so that one run lists every undocumented answer.
-                if (!(documented.TryGetValue(route, out var answers) && answers.Contains(status)) && !KnownUndocumented.Contains((route, status)))
+                if (!(documented.TryGetValue(route, out var answers) && answers.Contains(status)) && !KnownUndocumented.Contains((route, status))
+                    && !(status == 405 && HasDotSegment(request.Path)))
                     undocumented.TryAdd($"{status} to {route} (documented: {string.Join(", ", answers ?? [])})", request.ToString());
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 perRoute[route][status] = perRoute[route].GetValueOrDefault(status) + 1;
@@ -108,6 +109,12 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
         // An empty id makes the path the key list's, which has no DELETE: routing's 405, not the operation's.
         ("DELETE /api/v1/tenants/{tenant}/api-keys/{id}", 405),
     ];
+
+    /// <summary>
+    /// A "." or ".." route value is a dot segment: the client removes it (RFC 3986, 5.2.4) and the request goes to
+    /// another path, so a 405 there is routing's answer to that other path, not the operation's.
+    /// </summary>
+    private static bool HasDotSegment(string path) => path.Split('/').Any(segment => segment is "." or "..");
 
     private static string Tally(IDictionary<int, int> statuses) => string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"));
 
