@@ -85,6 +85,9 @@ public static class JobsRegistration
         builder.Services.AddSingleton<RollupTrigger>();
         builder.Services.AddSingleton<RecomputeRequests>();
         builder.Services.AddSingleton<IFiguresObserver>(services => services.GetRequiredService<RollupTrigger>());
+        builder.Services.AddSingleton<FigureAnnouncer>();
+        builder.Services.AddSingleton<IFiguresObserver>(services => services.GetRequiredService<FigureAnnouncer>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<FigureAnnouncer>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TreeChanges>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TreeChanges>());

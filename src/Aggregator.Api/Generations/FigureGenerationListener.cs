@@ -10,7 +10,7 @@ namespace Aggregator.Api.Generations;
 /// Keeps <see cref="FigureGenerations"/> current on one connection of its own (direct, not pooled): LISTENs on
 /// <see cref="FigureChanges.Channel"/>, reads everything anew on every (re)connect and every
 /// <see cref="FigureOptions.PollInterval"/> (so a replica behind a pooler that swallows NOTIFY is at most that late),
-/// and reads one year anew when the rollup job announces stored figures (which changes they consumed). Everything
+/// and reads one year anew when a process announces changes of it or the rollup job announces stored figures. Everything
 /// runs in the order the connection delivers it, so a reading never overtakes a change heard after it.
 /// </summary>
 public sealed class FigureGenerationListener(
@@ -105,25 +105,30 @@ public sealed class FigureGenerationListener(
         }
     }
 
-    /// <summary>Applies what was heard, in order. Payload: tenant:year:generation, and :stored when the job stored figures.</summary>
+    /// <summary>
+    /// Applies what was heard, in order. Payloads: tenant:year:changes (a process announced changes of the year: its
+    /// pending generations are read anew) and tenant:year:generation:stored (the job stored figures).
+    /// </summary>
     private async Task ApplyHeardAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         while (_heard.TryDequeue(out var payload))
         {
             var parts = payload.Split(':');
             if (parts.Length < 3 || !Guid.TryParse(parts[0], out var tenantId)
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
-                || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var year))
             {
-                logger.LogWarning("Ignored a figure notification that is not tenant:year:generation.");
+                logger.LogWarning("Ignored a figure notification that is neither tenant:year:changes nor tenant:year:generation:stored.");
                 continue;
             }
-            if (parts.Length > 3 && parts[3] == FigureChanges.Stored)
+            if (parts[2] == FigureChanges.Changes)
+                await ReadOneAsync(connection, tenantId, year, ct);
+            else if (parts.Length > 3 && parts[3] == FigureChanges.Stored
+                     && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var figures))
             {
-                generations.Stored(tenantId, year, generation);
+                generations.Stored(tenantId, year, figures);
                 await ReadOneAsync(connection, tenantId, year, ct);
             }
-            else generations.Changed(tenantId, year, generation);
+            else logger.LogWarning("Ignored a figure notification that is neither tenant:year:changes nor tenant:year:generation:stored.");
         }
     }
 
@@ -143,13 +148,14 @@ public sealed class FigureGenerationListener(
 
     private async Task ReadOneAsync(NpgsqlConnection connection, Guid tenantId, int year, CancellationToken ct)
     {
+        var readSince = System.Diagnostics.Stopwatch.GetTimestamp();
         await InMonitoringScopeAsync(connection, async transaction =>
         {
             await using var command = new NpgsqlCommand(ReadOne, connection, transaction);
             command.Parameters.AddWithValue("tenantId", tenantId);
             command.Parameters.AddWithValue("year", year);
             await using var reader = await command.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct)) generations.Replace(tenantId, year, reader.GetInt64(0), reader.GetFieldValue<long[]>(1));
+            if (await reader.ReadAsync(ct)) generations.Replace(tenantId, year, reader.GetInt64(0), reader.GetFieldValue<long[]>(1), readSince);
         }, ct);
     }
 

@@ -27,9 +27,9 @@ public sealed class FigureGenerations
 
     private readonly Lock _gate = new();
     private Dictionary<Guid, Dictionary<int, Year>> _tenants = [];
-    // Changes this replica committed whose NOTIFY it has not heard yet: their years are read from the database
+    // Changes this replica committed whose announcement it has not yet heard read back: their years are read from the database
     // meanwhile, so a client reads its own write at once (another replica catches up within a notification).
-    private readonly Dictionary<(Guid Tenant, int Year), (int Count, long Since)> _expected = [];
+    private readonly Dictionary<(Guid Tenant, int Year), long> _expected = [];
     private volatile bool _loaded;
     private long _updates;
     private long _reads;
@@ -43,10 +43,10 @@ public sealed class FigureGenerations
     /// <summary>How many times the state changed (tests wait on it).</summary>
     public long Updates => Interlocked.Read(ref _updates);
 
-    /// <summary>For logs and test failures: whether loaded, how many updates, which years await their NOTIFY.</summary>
+    /// <summary>For logs and test failures: whether loaded, how many updates, which years await their announcement.</summary>
     public string Describe()
     {
-        lock (_gate) return $"loaded={_loaded} updates={Updates} expected={string.Join(",", _expected.Select(e => $"{e.Key.Tenant}/{e.Key.Year}×{e.Value.Count}"))}";
+        lock (_gate) return $"loaded={_loaded} updates={Updates} expected={string.Join(",", _expected.Keys.Select(key => $"{key.Tenant}/{key.Year}"))}";
     }
 
     /// <summary>The token of one year, or null before the state was loaded.</summary>
@@ -94,12 +94,12 @@ public sealed class FigureGenerations
     }
 
     /// <summary>
-    /// Whether this replica awaits the NOTIFY of a change it committed to the year. Not for longer than
+    /// Whether this replica awaits the announcement of a change it committed to the year (until a reading of the year begun after it). Not for longer than
     /// <see cref="ExpectAtMost"/>: one heard before it was expected (it may overtake the writer's after-commit step)
     /// would otherwise keep the year from memory until the next poll.
     /// </summary>
     private bool Awaited(Guid tenantId, int year) =>
-        _expected.TryGetValue((tenantId, year), out var expected) && Stopwatch.GetElapsedTime(expected.Since) < ExpectAtMost;
+        _expected.TryGetValue((tenantId, year), out var since) && Stopwatch.GetElapsedTime(since) < ExpectAtMost;
 
     private static readonly TimeSpan ExpectAtMost = TimeSpan.FromSeconds(1);
 
@@ -128,34 +128,15 @@ public sealed class FigureGenerations
         return x ^ (x >> 31);
     }
 
-    /// <summary>A change committed (a writer's NOTIFY): pending until a rollup includes it. Heard twice, counted once.</summary>
-    public void Changed(Guid tenantId, int year, long generation)
-    {
-        lock (_gate)
-        {
-            if (YearOf(tenantId, year).Pending.Add(generation)) Interlocked.Increment(ref _updates);
-            if (_expected.TryGetValue((tenantId, year), out var expected))
-            {
-                if (expected.Count <= 1) _expected.Remove((tenantId, year));
-                else _expected[(tenantId, year)] = expected with { Count = expected.Count - 1 };
-            }
-        }
-    }
-
-    /// <summary>This replica committed a change of the year (after its commit): its NOTIFY is on the way.</summary>
+    /// <summary>This replica committed a change of the year (after its commit): its announcement is on the way.</summary>
     public void Expect(Guid tenantId, int year, long now)
     {
-        lock (_gate)
-        {
-            _expected[(tenantId, year)] = _expected.TryGetValue((tenantId, year), out var expected)
-                ? (expected.Count + 1, now)
-                : (1, now);
-        }
+        lock (_gate) _expected[(tenantId, year)] = now;
     }
 
     /// <summary>
     /// Figures were stored (the job's NOTIFY): their generation at once; which changes they consumed comes with the
-    /// refresh of the year that follows (<see cref="Replace(Guid, int, long, IReadOnlyCollection{long})"/>).
+    /// refresh of the year that follows (<see cref="Replace(Guid, int, long, IReadOnlyCollection{long}, long)"/>).
     /// </summary>
     public void Stored(Guid tenantId, int year, long figures)
     {
@@ -168,11 +149,15 @@ public sealed class FigureGenerations
         }
     }
 
-    /// <summary>One year as the database has it.</summary>
-    public void Replace(Guid tenantId, int year, long figures, IReadOnlyCollection<long> pending)
+    /// <summary>
+    /// One year as the database has it, read from <paramref name="readSince"/> (Stopwatch ticks) on: a change this
+    /// replica expected before it is in it.
+    /// </summary>
+    public void Replace(Guid tenantId, int year, long figures, IReadOnlyCollection<long> pending, long readSince)
     {
         lock (_gate)
         {
+            if (_expected.TryGetValue((tenantId, year), out var since) && since < readSince) _expected.Remove((tenantId, year));
             var state = YearOf(tenantId, year);
             state.Figures = figures;
             state.Pending.Clear();
@@ -199,8 +184,8 @@ public sealed class FigureGenerations
         lock (_gate)
         {
             _tenants = tenants;
-            foreach (var (key, expected) in _expected.ToList())
-                if (expected.Since < readSince) _expected.Remove(key);
+            foreach (var (key, since) in _expected.ToList())
+                if (since < readSince) _expected.Remove(key);
             _loaded = true;
             Interlocked.Increment(ref _updates);
             Interlocked.Increment(ref _reads);

@@ -18,7 +18,9 @@ public static class FiguresRegistration
         services.AddSingleton<FigureGenerationListener>();
         services.AddHostedService(provider => provider.GetRequiredService<FigureGenerationListener>());
         services.AddSingleton<FigureAnswers>();
-        services.AddSingleton<Aggregator.Data.IFiguresObserver, LocalFigureChanges>();
+        // First of the observers, whatever was registered before: the change is expected here before any announcer
+        // (Aggregator.Jobs.FigureAnnouncer) sends it, so the reading its announcement causes is what clears it.
+        services.Insert(0, ServiceDescriptor.Singleton<Aggregator.Data.IFiguresObserver, LocalFigureChanges>());
         return services;
     }
 }

@@ -4,8 +4,9 @@ using Aggregator.Data;
 namespace Aggregator.Api.Generations;
 
 /// <summary>
-/// After this replica commits a change of a year's figures, reads of the year go to the database until its NOTIFY is
-/// heard: the client that wrote reads its write at once, from this replica as from the database.
+/// After this replica commits a change of a year's figures, reads of the year go to the database until the year is read
+/// anew after it (its announcement heard back, or a poll): the client that wrote reads its write at once, from this
+/// replica as from the database.
 /// </summary>
 public sealed class LocalFigureChanges(FigureGenerations generations) : IFiguresObserver
 {

@@ -41,8 +41,15 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
         // Or a job of this very year holds or awaits its advisory lock: the follow-up would take a second
         // worker only to wait for the first. pg_locks rather than a column: a lock dies with its session.
         // The claim's row is created here, after the writer's commit, if the year has none yet: no writer touches it.
+        // While a job is queued (for every write of a burst but the first) the statement inserts nothing and so locks
+        // nothing: an ON CONFLICT that met the row would lock it until this commit's WAL flush even when its WHERE
+        // fails, and those writers' follow-ups would queue one by one behind it. Skipping then is safe: the queued
+        // job clears the claim when it starts and reads the changes after that, so it sees this commit, which came
+        // before this statement.
         const string claim = $"""
-            INSERT INTO rollup_state AS s (tenant_id, year, queued_job_id, queued_at) VALUES (@tenantId, @year, @claiming, now())
+            INSERT INTO rollup_state AS s (tenant_id, year, queued_job_id, queued_at)
+            SELECT @tenantId, @year, @claiming, now()
+            WHERE NOT EXISTS (SELECT 1 FROM rollup_state q WHERE q.tenant_id = @tenantId AND q.year = @year AND q.queued_job_id IS NOT NULL)
             ON CONFLICT (tenant_id, year) DO UPDATE SET queued_job_id = @claiming, queued_at = now()
             WHERE s.queued_job_id IS NULL
             RETURNING EXISTS (

@@ -161,6 +161,15 @@ public sealed class FigureGenerationTests(ApiFixture api)
         Assert.True(written.Elapsed < TimeSpan.FromSeconds(1), $"seen after {written.Elapsed}");
 
         await _rows.WaitForFiguresAsync(tenantId, Year);
+        // The job may have stored the new figures before the replica heard of the change at all: then the first answer
+        // that moved is already the computed one, and it stays (304).
+        if (!changed.Stale)
+        {
+            Assert.Equal(907m, Value(changed.Body, "1.1"));
+            using var same = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant), changed.ETag);
+            await same.ShouldHaveStatus(HttpStatusCode.NotModified);
+            return;
+        }
         var computed = Stopwatch.StartNew();
         var fresh = await ReadUntilAsync(viewer, district, changed.ETag, body => !body.GetProperty("stale").GetBoolean(), TimeSpan.FromSeconds(1));
         Assert.Equal(907m, Value(fresh.Body, "1.1"));
@@ -232,6 +241,7 @@ public sealed class FigureGenerationTests(ApiFixture api)
     private static async Task<Answer> ReadUntilAsync(HttpClient viewer, District district, string oldETag, Func<JsonElement, bool> until, TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
+        var last = "nothing but 304";
         while (true)
         {
             using var response = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant), oldETag);
@@ -239,9 +249,10 @@ public sealed class FigureGenerationTests(ApiFixture api)
             {
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>();
                 if (until(body)) return new Answer(response.Headers.ETag!.ToString(), body, body.GetProperty("stale").GetBoolean());
+                last = $"{response.Headers.ETag} stale={body.GetProperty("stale")} computedAt={body.GetProperty("computedAt")}";
             }
             else await response.ShouldHaveStatus(HttpStatusCode.NotModified);
-            if (clock.Elapsed > within + TimeSpan.FromSeconds(2)) Assert.Fail($"the replica showed no change in {clock.Elapsed}");
+            if (clock.Elapsed > within + TimeSpan.FromSeconds(2)) Assert.Fail($"the replica showed no change in {clock.Elapsed}; last answer: {last}");
             await Task.Delay(10);
         }
     }

@@ -35,6 +35,9 @@ public sealed class ReportRoundTripTests(ApiFixture api, Xunit.Abstractions.ITes
         Report("new version", trips, counter);
         Assert.InRange(trips.Count, 1, Budget);
         Assert.Contains("COMMIT", trips);
+        // The change is announced after the commit, by the process, not by the write's transaction (whose commit
+        // would then wait for every other notifying one).
+        Assert.Empty(counter.NotifyingStatements);
         // The rollup was queued after the commit: the year is stale until it runs, then current with the new figure.
         await WaitUntilComputedAsync(district, expected: 976);
     }

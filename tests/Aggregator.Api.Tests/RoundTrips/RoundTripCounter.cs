@@ -20,6 +20,7 @@ public sealed class RoundTripCounter : IDisposable
     private readonly ActivityListener _listener;
     private readonly ConcurrentQueue<string> _trips = new();
     private readonly ConcurrentQueue<string> _hangfire = new();
+    private readonly ConcurrentQueue<string> _notifying = new();
     private ActivityTraceId _trace;
 
     public RoundTripCounter()
@@ -38,6 +39,7 @@ public sealed class RoundTripCounter : IDisposable
     {
         _trips.Clear();
         _hangfire.Clear();
+        _notifying.Clear();
         T result;
         using (var span = Tests.StartActivity("request under count") ?? throw new InvalidOperationException("No span: nothing listens."))
         {
@@ -51,6 +53,12 @@ public sealed class RoundTripCounter : IDisposable
     /// <summary>Statements of Hangfire's storage in the last counted request (not counted as the application's round trips).</summary>
     public IReadOnlyList<string> HangfireStatements => _hangfire.ToList();
 
+    /// <summary>
+    /// The application's statements of the last counted request that NOTIFY: PostgreSQL serializes the commits of
+    /// notifying transactions, so a write's own transaction must not be one of them.
+    /// </summary>
+    public IReadOnlyList<string> NotifyingStatements => _notifying.ToList();
+
     private void Record(Activity activity)
     {
         if (_trace == default || activity.TraceId != _trace) return;
@@ -58,7 +66,12 @@ public sealed class RoundTripCounter : IDisposable
         {
             var text = activity.GetTagItem("db.query.text") as string ?? activity.DisplayName;
             if (IsHangfire(text)) _hangfire.Enqueue(text);
-            else _trips.Enqueue($"command: {Shorten(text)}");
+            else
+            {
+                _trips.Enqueue($"command: {Shorten(text)}");
+                if (text.Contains("pg_notify", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith("NOTIFY", StringComparison.OrdinalIgnoreCase))
+                    _notifying.Enqueue(text);
+            }
         }
         else if (activity.Source.Name == Aggregator.Data.Telemetry.AggregatorTelemetry.Name && activity.OperationName == "COMMIT")
         {
