@@ -40,11 +40,14 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(withoutWrk, Skipped("read: "));
         // On a machine this busy wrk may finish no request at all in its short smoke run (seen once with the suite
         // building beside it): no figure to check, but no error either. Timings are the benchmark's, not this test's.
-        var starved = !withoutWrk && Number("read: ", "requests") == 0 && Number("read: ", "non2xx") == 0 && Number("read: ", "socketErrors") == 0;
+        bool Starved(string scenario) => Number(scenario, "requests") == 0 && Number(scenario, "non2xx") == 0 && Number(scenario, "socketErrors") == 0;
+        var starved = !withoutWrk && (Starved("read: ") || Starved("table read"));
         if (!withoutWrk && !starved)
         {
             Assert.True(Number("read: ", "requests") > 0);
             Assert.Equal(0, Number("read: ", "non2xx"));
+            Assert.True(Number("table read", "requests") > 0);
+            Assert.Equal(0, Number("table read", "non2xx"));
             Assert.True(Number("ingest", "requests") > 0);
             Assert.Equal(0, Number("ingest", "non2xx"));
             Assert.Equal(0, Number("ingest", "socketErrors"));
@@ -53,6 +56,9 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.True(Number("ingest", "baselineRequests") > 0);
         }
 
+        // The cold reads need no wrk: each a 200 of every leaf's row, read anew after a POST (the suite checks both).
+        Assert.Equal(3, Number("table cold read", "coldReads"));
+        Assert.True(Number("table cold read", "rows") > 0);
         Assert.Equal(0, Number("freshness", "non2xx"));
         Assert.Equal(1, Number("freshness", "fresh"));
         Assert.True(Number("freshness", "runs") >= 1);
@@ -61,13 +67,13 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, Number("growth", "points"));
 
         var table = await File.ReadAllTextAsync(markdown);
-        var http = Skipped("ingest") ? [] : new[] { "read: ", "If-None-Match", "ingest", "memory" };
-        foreach (var scenario in new[] { "Commit:", "Machine:", "freshness", "recompute", "sweep", "growth" }.Concat(http))
+        var http = Skipped("ingest") ? [] : new[] { "read: ", "If-None-Match", "table read", "ingest", "memory" };
+        foreach (var scenario in new[] { "Commit:", "Machine:", "table cold read", "freshness", "recompute", "sweep", "growth" }.Concat(http))
             Assert.Contains(scenario, table);
 
         Skip.If(starved, "wrk completed no read request (and met no error) on a machine this loaded: the HTTP scenarios " +
                          "were not checked; the others passed. Run it again on a quieter machine.");
-        Skip.If(withoutWrk, "wrk is not on PATH: the read, If-None-Match, ingest and memory scenarios were not smoked " +
+        Skip.If(withoutWrk, "wrk is not on PATH: the read, If-None-Match, table read, ingest and memory scenarios were not smoked " +
                             "(the others passed). Install wrk (apt-get install -y wrk), as .ci/run does.");
     }
 

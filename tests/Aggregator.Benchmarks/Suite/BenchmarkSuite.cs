@@ -7,6 +7,7 @@ using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data;
 using Aggregator.Domain.Templates;
+using Aggregator.Api.Limits;
 using Aggregator.Jobs.Rollups;
 using Aggregator.LoadTest;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,9 +19,18 @@ using Npgsql;
 namespace Aggregator.Benchmarks.Suite;
 
 /// <summary>
-/// Issue 10's scenarios against a private PostgreSQL and the API (in-process, on Kestrel), each with its
-/// baseline measured in the same run; HTTP load by wrk. Writes RESULTS.md (and, with --json, the figures
-/// for the smoke test).
+/// Issue 10's scenarios (and issue 19's table read) against a private PostgreSQL and the API (in-process, on Kestrel),
+/// each with its baseline measured in the same run; HTTP load by wrk. Writes RESULTS.md (and, with --json, the figures
+/// for the smoke test). Scenarios, by their --only names:
+/// <list type="bullet">
+/// <item>read: the root's rollup of a year, plain and with If-None-Match, c=32, against <c>/health/live</c>; peak RSS.</item>
+/// <item>table: the root's table of 20 summable indicators × every leaf (<c>?level=leaves</c>, about 1,000 units at
+/// medium size), c=32, against <c>/health/live</c>; and a cold read, the first after a POST to that tenant-year.</item>
+/// <item>ingest: full report POSTs, c=16, against a bare Npgsql writer; peak RSS.</item>
+/// <item>freshness: a burst of POSTs until the rollup holds them all.</item>
+/// <item>recompute, sweep: the rollup job against one bare statement, one tenant-year and every tenant.</item>
+/// <item>growth: recompute time as the values grow.</item>
+/// </list>
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -76,6 +86,7 @@ internal static class BenchmarkSuite
             await job.ExecuteAsync(_tenants[0].Id, RecomputeYear, force: true, CancellationToken.None);
 
             await Step("read", ReadAsync);
+            await Step("table", TableAsync);
             await Step("ingest", IngestAsync);
             await Step("freshness", FreshnessAsync);
             await Step("recompute", () => RecomputeAsync(job));
@@ -184,6 +195,101 @@ internal static class BenchmarkSuite
                     { Numbers = Numbers(polled) });
             }
             _results.Add(new ScenarioResult("memory: API peak RSS during read", $"{readPeak:N0} MB", "—", null, "≤ 300 MB", readPeak <= 300, InProcessNote));
+        }
+
+        /// <summary>Indicators of a dashboard's table: issue 19's target is 20 indicators × 1,000 units.</summary>
+        private const int TableIndicators = 20;
+
+        /// <summary>Cold reads, each the first read of the table after a POST of its own.</summary>
+        private const int ColdReads = 3;
+
+        /// <summary>
+        /// The root's table of <see cref="RecomputeYear"/>: the first <see cref="TableIndicators"/> summable indicators of
+        /// its template for every leaf (a medium tenant's 960 communities), served from the answer cache as a dashboard
+        /// polling it meets it, c=32 against <c>/health/live</c>. Then the cold read: the first read after a POST to
+        /// that tenant-year, which cannot come from memory (the write moved the year's generation).
+        /// </summary>
+        private async Task TableAsync()
+        {
+            var tenant = _tenants[0];
+            var template = _catalog.ForYear(RecomputeYear)!;
+            var codes = template.Indicators.Where(indicator => indicator.Aggregate == AggregateKind.Sum).Take(TableIndicators).Select(indicator => indicator.Code).ToList();
+            if (codes.Count < TableIndicators) throw new InvalidOperationException($"{template.Code} has only {codes.Count} summable indicators, not {TableIndicators}");
+            var path = $"/api/v1/tenants/{tenant.Code}/org-units/{tenant.Code}/table/{RecomputeYear}?indicators={string.Join(',', codes)}&level=leaves";
+
+            using var client = new HttpClient { BaseAddress = new Uri(_url), Timeout = TimeSpan.FromMinutes(2) };
+            async Task<(int Rows, long Bytes, string? ETag, double Ms)> ReadTableAsync()
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "X-Api-Key", _viewerKey } } };
+                var clock = Stopwatch.StartNew();
+                using var answer = await client.SendAsync(request);
+                var body = await answer.Content.ReadAsByteArrayAsync();
+                var ms = clock.Elapsed.TotalMilliseconds;
+                if (answer.StatusCode != HttpStatusCode.OK)
+                    throw new InvalidOperationException($"the table answered {(int)answer.StatusCode}: {Encoding.UTF8.GetString(body)}");
+                var table = JsonDocument.Parse(body).RootElement;
+                var rows = table.GetProperty("rows");
+                // Every leaf reported every cell of the year: a row or a figure missing is a wrong answer, not a fast one.
+                var figures = rows.EnumerateArray().Select(row => row.GetProperty("values").EnumerateArray().Count(value => value.ValueKind == JsonValueKind.Number));
+                if (rows.GetArrayLength() != tenant.Reporters.Count || figures.Any(count => count != codes.Count))
+                    throw new InvalidOperationException($"the table holds {rows.GetArrayLength()} rows, not {tenant.Reporters.Count} rows of {codes.Count} figures each");
+                return (rows.GetArrayLength(), body.Length, answer.Headers.ETag?.Tag, ms);
+            }
+
+            // The first read fills the answer cache (and opens the connection the cold reads reuse).
+            var warm = await ReadTableAsync();
+            var cells = (long)warm.Rows * codes.Count;
+            Setup.Add($"Table: the root's table of {RecomputeYear} ({template.Code}), {codes.Count} indicators ({string.Join(", ", codes)}) × {warm.Rows:N0} leaf rows = " +
+                      $"{cells:N0} cells ({warm.Bytes:N0} bytes)");
+            var gate = $"{cells:N0} cells {(cells > ExpensiveReads.TableCells ? ">" : "≤")} ExpensiveReads.TableCells ({ExpensiveReads.TableCells:N0})" +
+                       (cells > ExpensiveReads.TableCells
+                           ? ": an expensive read, but only when read from the database; an answer from memory is sent before the gate. " +
+                             "The suite runs with Aggregator:RateLimit:PermitsPerMinute = 0, which lifts every limit, the expensive-read slots " +
+                             $"(ExpensiveConcurrency, default {new RateLimitOptions().ExpensiveConcurrency} per tenant) included; with the defaults the cold read takes one of those slots"
+                           : ": not an expensive read");
+
+            if (wrk is null) NoWrk("table read");
+            else
+            {
+                var headers = $"wrk.headers[\"X-Api-Key\"] = {Wrk.Lua(_viewerKey)}\n";
+                var read = await wrk.RunAsync(_url + path, 32, options.Read, headers, _work);
+                var live = await wrk.RunAsync(_url + "/health/live", 32, options.Read, "", _work);
+                var ratio = read.PerSecond / live.PerSecond;
+                _results.Add(new ScenarioResult($"table read: `GET …/table/{{year}}?level=leaves`, {codes.Count} indicators × {warm.Rows:N0} units, c=32", Http(read),
+                    $"`/health/live`: {Http(live)}", ratio, "≥ 0.1 ×", ratio >= 0.1, $"answers from memory (the figures unchanged since the first read); {gate}")
+                    { Numbers = new(Numbers(read)) { ["rows"] = warm.Rows, ["cells"] = cells } });
+            }
+
+            // Cold: each time a community's report is replaced (every cell 0, so that it differs from the generated one and
+            // breaks no rule), then the table read at once. Its ETag differs from the cached answer's: it was read anew.
+            var cold = new List<double>();
+            var values = template.Indicators.ToDictionary(indicator => indicator.Code, _ => (decimal?)0m);
+            for (var round = 0; round < Math.Min(ColdReads, tenant.Reporters.Count); round++)
+            {
+                if (!await WaitFreshAsync(tenant.Id, RecomputeYear, TimeSpan.FromMinutes(2)))
+                    throw new TimeoutException($"the rollup of {RecomputeYear} did not catch up within 2 minutes");
+                var unit = tenant.Reporters[round];
+                using (var post = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{tenant.Code}/org-units/{unit.Code}/reports/{RecomputeYear}/versions")
+                       {
+                           Content = JsonContent.Create(new { template = template.Code, values }),
+                           Headers = { { "X-Api-Key", _adminKey } },
+                       })
+                using (var stored = await client.SendAsync(post))
+                {
+                    if (stored.StatusCode != HttpStatusCode.Created)
+                        throw new InvalidOperationException($"the POST before a cold read answered {(int)stored.StatusCode}: {await stored.Content.ReadAsStringAsync()}");
+                }
+                var read = await ReadTableAsync();
+                if (read.ETag == warm.ETag) throw new InvalidOperationException($"the read after a POST kept the ETag {warm.ETag}: it was not a cold read");
+                cold.Add(read.Ms);
+            }
+            await WaitFreshAsync(tenant.Id, RecomputeYear, TimeSpan.FromMinutes(2)); // the POSTs' rollups done before the next scenario
+            _results.Add(new ScenarioResult($"table cold read: the same table, first read after a POST to {RecomputeYear}",
+                $"{Median(cold):F0} ms (median of {cold.Count}: {string.Join(", ", cold.Select(ms => $"{ms:F0}"))} ms)", "—", null, "—", null,
+                $"one client, sequential, each read right after the POST's 201 (its rollup job may run meanwhile), from the database; {gate}")
+            {
+                Numbers = { ["coldReads"] = cold.Count, ["coldMs"] = Median(cold), ["rows"] = warm.Rows },
+            });
         }
 
         private const string CloseBody = "}}";
