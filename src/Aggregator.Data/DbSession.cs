@@ -130,7 +130,12 @@ public sealed class DbSession : IAsyncDisposable
     private async Task<T> MultipleAsync<T>(string sql, object? parameters, Func<SqlMapper.GridReader, Task<T>> read)
     {
         await using var grid = await _connection.QueryMultipleAsync(Command(sql, parameters));
-        return await read(grid);
+        var result = await read(grid);
+        // The results the caller did not read are read here, to the end: Dapper disposes of a grid left unfinished by
+        // cancelling its command, and Npgsql cancels by opening a new connection to the server (measured: 15% of a
+        // report POST's time), whose cancel may even land on this connection's next statement.
+        while (!grid.IsConsumed) await grid.ReadAsync();
+        return result;
     }
 
     private Task<T> ScopedAsync<T>(string sql, object? parameters, Func<SqlMapper.GridReader, Task<T>> read)
