@@ -23,6 +23,9 @@ public sealed class UpstreamReviews(UpstreamClient client, UpstreamKeys keys)
     /// <summary>Upstream's words are bounded before they are stored or shown: a comment, an error's detail.</summary>
     public const int MaxUpstreamText = 2000;
 
+    /// <summary>Who the audit names for a review upstream: the upstream tenant that accepted or returned, whoever saw it here.</summary>
+    public static string Actor(UpstreamLink link) => $"upstream:{link.Tenant}";
+
     public async Task<UpstreamReview> ReadAsync(Guid tenantId, UpstreamLink link, UpstreamSubmission delivered, CancellationToken ct)
     {
         try

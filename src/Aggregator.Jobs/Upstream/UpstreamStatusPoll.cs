@@ -15,9 +15,6 @@ namespace Aggregator.Jobs.Upstream;
 /// </summary>
 public sealed class UpstreamStatusPoll(TenantDb tenantDb, UpstreamReviews reviews, ILogger<UpstreamStatusPoll> logger)
 {
-    /// <summary>Who the audit names for a move this job saw.</summary>
-    public const string Actor = "job:upstream-status-poll";
-
     [Queue(UpstreamSubmissionJob.Queue)]
     [AutomaticRetry(Attempts = 0)]
     public async Task ExecuteAsync(CancellationToken ct)
@@ -53,7 +50,7 @@ public sealed class UpstreamStatusPoll(TenantDb tenantDb, UpstreamReviews review
                     continue;
                 }
                 await using var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None);
-                if (await UpstreamReviews.RecordAsync(db, Actor, delivered, review)) recorded++;
+                if (await UpstreamReviews.RecordAsync(db, UpstreamReviews.Actor(link), delivered, review)) recorded++;
                 await db.CommitAsync();
             }
         }

@@ -82,7 +82,7 @@ public sealed class Endpoint(TenantDb tenantDb, UpstreamReviews reviews) : Endpo
         if (status is not null)
         {
             await using var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None);
-            await UpstreamReviews.RecordAsync(db, caller.Actor, delivered, review);
+            await UpstreamReviews.RecordAsync(db, UpstreamReviews.Actor(link!), delivered, review);
             await db.CommitAsync();
         }
 
