@@ -61,7 +61,6 @@ public sealed partial class UpstreamTests
         var link = await ReadAsync(await Client(district, "tenant-admin@root").GetAsync(UpstreamPath(district)), HttpStatusCode.OK);
         Assert.Equal(levels.City, link.GetProperty("tenant").GetString());
         var status = await StatusAsync(district);
-        Assert.Equal(1, status.GetProperty("lastAttempt").GetProperty("generation").GetInt64() > 0 ? 1 : 0);
         Assert.Equal("submitted", status.GetProperty("lastAttempt").GetProperty("state").GetString());
 
         // What the city does read: the version handed up, with its source, and its own rollup of it.

@@ -18,6 +18,13 @@ public sealed partial class UpstreamTests
     private static readonly string[] NetworkWords =
         ["refused", "Connection", "connection", "Socket", "socket", "actively", "timed out", "Name or service", "No such", "HttpRequestException", "errno", "目标计算机"];
 
+    /// <summary>Nothing of the problem but its type (upstream-refused) says what the network did.</summary>
+    private static void ShouldNotDescribeTheNetwork(JsonElement problem)
+    {
+        var text = problem.ToString().Replace(problem.GetProperty("type").GetString()!, "", StringComparison.Ordinal);
+        Assert.All(NetworkWords, word => Assert.DoesNotContain(word, text));
+    }
+
     [Fact]
     public async Task Should_link_only_to_an_upstream_the_operator_allows_and_never_describe_the_network()
     {
@@ -26,6 +33,7 @@ public sealed partial class UpstreamTests
         // No Accept-Language: the Chinese texts a district's officer reads.
         var admin = CityClient(district.Keys["tenant-admin@root"], language: null);
         var redirectorUnderAnotherName = $"http://127.0.0.1:{host.Redirector.Port}";
+        var asked = host.Redirector.Requests.Count;
         var refusals = new (string Url, string Reason)[]
         {
             ("http://10.0.0.1:6379", "url-not-allowed"),                     // a host nobody allowed
@@ -47,11 +55,10 @@ public sealed partial class UpstreamTests
             if (reason == "unreachable") Assert.Equal($"无法连接上级 {url}（连接失败或超时）：未保存任何内容。请核对地址，或稍后再试。", detail);
             else Assert.Contains(AllowedUrlsSetting, detail);
             if (reason == "https-required") Assert.Contains("https", detail);
-            var text = problem.ToString();
-            Assert.All(NetworkWords, word => Assert.DoesNotContain(word, text));
+            ShouldNotDescribeTheNetwork(problem);
         }
         // The socket that listens under another name was never called.
-        Assert.Empty(host.Redirector.Requests);
+        Assert.Equal(asked, host.Redirector.Requests.Count);
 
         // User info in the url: refused as a shape, before any call.
         foreach (var url in new[] { "http://user:pw@127.0.0.1:9", $"http://city@{UpstreamHost.HttpsOnlyHost}", "https://a:b@upstream.example.test/" })
@@ -59,7 +66,7 @@ public sealed partial class UpstreamTests
             var problem = await (await admin.PutAsJsonAsync(UpstreamPath(district), new { url, tenant = levels.City, orgUnit = levels.DistrictUnit, key = levels.UpstreamKey }))
                 .ShouldBeProblem(HttpStatusCode.BadRequest);
             Assert.Contains("url", problem.ToString());
-            Assert.All(NetworkWords, word => Assert.DoesNotContain(word, problem.ToString()));
+            ShouldNotDescribeTheNetwork(problem);
         }
 
         // In English too, naming the setting; and nothing was stored.
