@@ -35,6 +35,8 @@ public static class UpstreamRegistration
         services.AddHttpClient(UpstreamClient.HttpClientName)
             // A redirect would take the key to an address the allow-list never saw: a 3xx is upstream's answer, not followed.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            // An answer is a report version or a problem (kilobytes): an upstream sending more is refused, not buffered.
+            .ConfigureHttpClient(client => client.MaxResponseContentBufferSize = MaxAnswerBytes)
             // The key travels in a header: no header value is ever logged, at any level.
             .RedactLoggedHeaders(_ => true)
             .AddResilienceHandler("upstream", (pipeline, context) =>
@@ -59,6 +61,9 @@ public static class UpstreamRegistration
         services.AddTransient<UpstreamStatusPoll>();
         return services;
     }
+
+    /// <summary>The largest answer read from upstream.</summary>
+    public const int MaxAnswerBytes = 4 * 1024 * 1024;
 
     private static readonly Func<RetryPredicateArguments<HttpResponseMessage>, ValueTask<bool>> Transient = new HttpRetryStrategyOptions().ShouldHandle;
 

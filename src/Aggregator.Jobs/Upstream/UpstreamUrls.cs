@@ -46,6 +46,10 @@ public static class UpstreamUrls
     private static bool Under(Uri url, Uri entry)
     {
         static string Dir(string path) => path.EndsWith('/') ? path : path + "/";
+        // An escaped dot or slash would be a segment upstream may resolve above the entry's path after this check.
+        if (url.AbsolutePath.Contains("%2e", StringComparison.OrdinalIgnoreCase) || url.AbsolutePath.Contains("%2f", StringComparison.OrdinalIgnoreCase)
+            || url.AbsolutePath.Contains("%5c", StringComparison.OrdinalIgnoreCase))
+            return false;
         return Dir(url.AbsolutePath).StartsWith(Dir(entry.AbsolutePath), StringComparison.Ordinal);
     }
 }
