@@ -46,6 +46,12 @@ public sealed class JobsOptions
     /// <summary>The longest those rollups wait after a tree's first change, however busy the tree stays.</summary>
     public TimeSpan TreeChangeMaxWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the server looks for delayed jobs that are due and recurring jobs whose time came (Hangfire's
+    /// SchedulePollingInterval): a recurring job runs up to this late.
+    /// </summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Cron of the sweep that recomputes whatever is still dirty and re-checks stored figures.</summary>
     public string SweepCron { get; set; } = "0 * * * *";
 }

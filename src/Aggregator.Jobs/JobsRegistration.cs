@@ -26,6 +26,7 @@ public static class JobsRegistration
             .Validate(o => o.RecomputeWorkerCount > 0, "Aggregator:Jobs:RecomputeWorkerCount must be positive.")
             .Validate(o => o.BulkWorkerCount > 0, "Aggregator:Jobs:BulkWorkerCount must be positive.")
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
+            .Validate(o => o.SchedulePollingInterval >= TimeSpan.FromSeconds(1), "Aggregator:Jobs:SchedulePollingInterval must be at least 00:00:01.")
             .Validate(o => o.InvisibilityTimeout >= TimeSpan.FromSeconds(5) && o.InvisibilityTimeout <= TimeSpan.FromHours(1),
                 "Aggregator:Jobs:InvisibilityTimeout must be between 00:00:05 and 01:00:00.")
             .Validate(o => o.TreeChangeQuiet >= TimeSpan.Zero && o.TreeChangeQuiet <= TimeSpan.FromMinutes(5),
@@ -65,6 +66,7 @@ public static class JobsRegistration
             {
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
                 server.Queues = [RollupTrigger.Queue, UpstreamSubmissionJob.Queue, "default"];
+                server.SchedulePollingInterval = services.GetRequiredService<IOptions<JobsOptions>>().Value.SchedulePollingInterval;
             });
             builder.Services.AddHangfireServer((services, server) =>
             {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
@@ -12,9 +13,12 @@ namespace Aggregator.Jobs.Upstream;
 /// Calls the upstream tenant's public API as any client would, with the link's key: on another deployment (the link's
 /// url) or on this one (url null: <see cref="UpstreamOptions.SelfUrl"/>, else this process's own listening address), so the
 /// city's checks — authentication, scope, rules, idempotency, review — apply to a hand-up however it travels.
-/// The key goes in X-Api-Key only; the client's logging redacts every header.
+/// The key goes in X-Api-Key only; the client's logging redacts every header. A url goes out only when the operator's
+/// allow-list (<see cref="UpstreamOptions.AllowedUrls"/>) admits it, redirects are never followed, and a failure to connect
+/// answers one fixed sentence: what the socket said stays in this process's log, so no answer maps the network behind it.
 /// </summary>
-public sealed class UpstreamClient(IHttpClientFactory factory, IOptions<UpstreamOptions> options, IServiceProvider services)
+public sealed class UpstreamClient(IHttpClientFactory factory, IOptions<UpstreamOptions> options, IServiceProvider services,
+    ILogger<UpstreamClient> logger)
 {
     public const string HttpClientName = "upstream";
     public const string KeyHeader = "X-Api-Key";
@@ -33,6 +37,9 @@ public sealed class UpstreamClient(IHttpClientFactory factory, IOptions<Upstream
     public Task<Answer> PostAsync(string? url, string key, string path, object body, string idempotencyKey, CancellationToken ct) =>
         SendAsync(url, key, HttpMethod.Post, path, body, idempotencyKey, ct);
 
+    /// <summary>What the allow-list says of <paramref name="url"/> (null, this deployment, is always allowed).</summary>
+    public UpstreamUrlVerdict Check(string? url) => UpstreamUrls.Check(url, options.Value.AllowedUrls);
+
     /// <summary>The path of a unit's report for a year upstream, its codes escaped.</summary>
     public static string ReportPath(string tenant, string orgUnit, int year) =>
         $"/api/v1/tenants/{Uri.EscapeDataString(tenant)}/org-units/{Uri.EscapeDataString(orgUnit)}/reports/{year}";
@@ -40,6 +47,10 @@ public sealed class UpstreamClient(IHttpClientFactory factory, IOptions<Upstream
     private async Task<Answer> SendAsync(string? url, string key, HttpMethod method, string path, object? body, string? idempotencyKey,
         CancellationToken ct)
     {
+        // Checked on every call, not only when linking: an entry the operator removed stops the links made under it.
+        if (Check(url) != UpstreamUrlVerdict.Allowed)
+            throw new UpstreamNotAllowedException(
+                $"上级地址 {url} 不在本部署允许的上级地址清单（{UpstreamOptions.AllowedUrlsSetting}）中：未发出任何请求。请运维人员将其加入清单，或重新链接。");
         var baseUri = BaseUri(url);
         using var request = new HttpRequestMessage(method, new Uri(baseUri, path.TrimStart('/')));
         request.Headers.TryAddWithoutValidation(KeyHeader, key);
@@ -59,8 +70,9 @@ public sealed class UpstreamClient(IHttpClientFactory factory, IOptions<Upstream
         catch (Exception error) when (error is HttpRequestException or TimeoutRejectedException
                                       || error is TaskCanceledException && !ct.IsCancellationRequested)
         {
-            // The message names the address, never the key.
-            throw new UpstreamUnreachableException($"上级 {baseUri} 无法连接：{error.Message}");
+            // The operator reads what failed in the log; the answer names the address only (never the key, never the socket's words).
+            logger.LogWarning(error, "Upstream {Upstream} could not be reached", baseUri);
+            throw new UpstreamUnreachableException(UnreachableMessage(baseUri));
         }
     }
 
@@ -79,8 +91,14 @@ public sealed class UpstreamClient(IHttpClientFactory factory, IOptions<Upstream
         return WithSlash(new Uri(address));
     }
 
+    /// <summary>The one sentence every failure to reach upstream answers, whatever the cause (refused, timed out, no such host).</summary>
+    public static string UnreachableMessage(Uri baseUri) => $"上级 {baseUri} 无法连接（连接失败或超时）；请稍后再试，或请运维人员检查网络。";
+
     private static Uri WithSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }
 
 /// <summary>Upstream could not be reached (after the retries): its message says where, in words a person reads.</summary>
 public sealed class UpstreamUnreachableException(string message) : Exception(message);
+
+/// <summary>The link's url is not on the operator's allow-list (any longer): nothing was sent.</summary>
+public sealed class UpstreamNotAllowedException(string message) : Exception(message);

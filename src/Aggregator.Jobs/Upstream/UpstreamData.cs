@@ -116,6 +116,20 @@ public static class UpstreamData
         return (delivered, rows.LastOrDefault());
     }
 
+    /// <summary>
+    /// Per year, the newest hand-up that reached upstream, where upstream's review was last seen as submitted (or never read):
+    /// what <see cref="UpstreamStatusPoll"/> asks upstream about.
+    /// </summary>
+    public static async Task<List<UpstreamSubmission>> AwaitingReviewAsync(DbSession db) =>
+        (await db.QueryAsync<UpstreamSubmission>($"""
+            SELECT {SubmissionColumns} FROM (
+                SELECT DISTINCT ON (year) * FROM upstream_submissions
+                WHERE tenant_id = @tenantId AND state IN ('submitted', 'unchanged') AND upstream_version IS NOT NULL
+                ORDER BY year, requested_at DESC) newest
+            WHERE status_seen IS NULL OR status_seen = 'submitted'
+            ORDER BY year
+            """, new { tenantId = db.Tenant })).ToList();
+
     public static Task FinishAsync(DbSession db, Guid submissionId, string state, string? url, string tenant, string orgUnit, int? version,
         DateTimeOffset? submittedAt, string? error, string? statusSeen) =>
         db.ExecuteAsync("""

@@ -23,6 +23,9 @@ public static class UpstreamRegistration
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout,
                 "Aggregator:Upstream:AttemptTimeout must be positive and at most TotalTimeout.")
             .Validate(o => o.Retries is >= 0 and <= 10, "Aggregator:Upstream:Retries must be between 0 and 10.")
+            .Validate(o => o.AllowedUrls is not null && UpstreamUrls.AreValid(o.AllowedUrls),
+                "Aggregator:Upstream:AllowedUrls must list absolute http(s) base URLs (or host names) without user info, query or fragment.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.StatusPollCron), "Aggregator:Upstream:StatusPollCron must be a cron expression.")
             .ValidateOnStart();
 
         services.AddDataProtection().SetApplicationName("Aggregator");
@@ -30,6 +33,10 @@ public static class UpstreamRegistration
             options.XmlRepository = new DatabaseXmlRepository(provider.GetRequiredService<NpgsqlDataSource>())));
 
         services.AddHttpClient(UpstreamClient.HttpClientName)
+            // A redirect would take the key to an address the allow-list never saw: a 3xx is upstream's answer, not followed.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            // An answer is a report version or a problem (kilobytes): an upstream sending more is refused, not buffered.
+            .ConfigureHttpClient(client => client.MaxResponseContentBufferSize = MaxAnswerBytes)
             // The key travels in a header: no header value is ever logged, at any level.
             .RedactLoggedHeaders(_ => true)
             .AddResilienceHandler("upstream", (pipeline, context) =>
@@ -49,9 +56,14 @@ public static class UpstreamRegistration
             });
         services.AddSingleton<UpstreamKeys>();
         services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<UpstreamReviews>();
         services.AddTransient<UpstreamSubmissionJob>();
+        services.AddTransient<UpstreamStatusPoll>();
         return services;
     }
+
+    /// <summary>The largest answer read from upstream.</summary>
+    public const int MaxAnswerBytes = 4 * 1024 * 1024;
 
     private static readonly Func<RetryPredicateArguments<HttpResponseMessage>, ValueTask<bool>> Transient = new HttpRetryStrategyOptions().ShouldHandle;
 

@@ -92,7 +92,7 @@ public sealed class UpstreamSubmissionJob(TenantDb tenantDb, TemplateCatalog cat
             throw new JobRefusedException(Refusal(answer.Status),
                 $"上级 {link.Tenant}/{link.OrgUnit} 拒绝了报送（HTTP {answer.Status}）：{answer.Text("detail") ?? answer.Text("title") ?? "无说明"}");
         }
-        catch (Exception error) when (error is JobRefusedException or UpstreamUnreachableException)
+        catch (Exception error) when (error is JobRefusedException or UpstreamUnreachableException or UpstreamNotAllowedException)
         {
             await using (var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None))
             {

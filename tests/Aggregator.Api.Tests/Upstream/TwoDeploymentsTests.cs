@@ -33,6 +33,8 @@ public sealed class TwoDeploymentsTests(UpstreamHost host) : IClassFixture<Upstr
             ["ConnectionStrings__AggregatorOwner"] = cluster.OwnerConnectionString,
             ["Aggregator__BootstrapAdminKey"] = adminKey,
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            // The operator allows the city's deployment (http: it listens on the loopback) and nothing else.
+            ["Aggregator__Upstream__AllowedUrls__0"] = cityAddress.AbsoluteUri,
         });
         var districtAddress = await process.ListeningAsync();
         HttpClient Client(string key) => new() { BaseAddress = districtAddress, DefaultRequestHeaders = { { "X-Api-Key", key } } };

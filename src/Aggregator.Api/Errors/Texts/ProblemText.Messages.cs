@@ -544,4 +544,13 @@ public static partial class ProblemText
 
     /// <summary>第一行须为表头 {0}；缺少 {1}。</summary>
     public static string CsvHeaderLacks(object? header, object? missing) => Get(nameof(CsvHeaderLacks), header, missing);
+
+    /// <summary>上级地址 {0} 不在本部署允许的上级地址清单中：请运维人员将该部署的地址加入配置 {1}，或改用 url null（本部署上的上级）。未保存任何内容。</summary>
+    public static string UpstreamUrlNotAllowed(object? url, object? setting) => Get(nameof(UpstreamUrlNotAllowed), url, setting);
+
+    /// <summary>上级地址 {0} 须使用 https：配置 {1} 只允许以 https 访问该主机。未保存任何内容。</summary>
+    public static string UpstreamHttpsRequired(object? url, object? setting) => Get(nameof(UpstreamHttpsRequired), url, setting);
+
+    /// <summary>无法连接上级 {0}（连接失败或超时）：未保存任何内容。请核对地址，或稍后再试。</summary>
+    public static string UpstreamUnreachable(object? url) => Get(nameof(UpstreamUnreachable), url);
 }

@@ -49,12 +49,15 @@ public sealed class Endpoint(TenantDb tenantDb, UpstreamClient client, UpstreamK
         Put("/upstream");
         Group<TenantGroup>();
         Description(d => d.WithTags("Upstream").AllowedForTenantRolesOnly(KeyRoles.TenantAdmin).RequireRateLimiting(RateLimits.StrictPolicy)
-            .AnswersProblem(422, "Upstream refused the link (/problems/upstream-refused): unreachable, the key refused, or not a reporter key of the named unit of the named tenant; nothing stored."));
+            .AnswersProblem(422, "The link refused (/problems/upstream-refused, with reason): url-not-allowed or https-required (the url is not on the " +
+                                 "operator's Aggregator:Upstream:AllowedUrls), unreachable (one fixed sentence, whatever the network said), key-refused, " +
+                                 "not-a-reporter-of-the-unit, self; nothing stored."));
         Summary(s =>
         {
             s.Summary =
                 "Links the tenant to the tenant it reports to (逐级上报): a reporter key of its unit there, on another deployment (url) or this one " +
-                "(url null). Tenant-admin of the root. The link is checked with one call upstream (GET /api/v1/me with the key); the key is " +
+                "(url null). Tenant-admin of the root. A url must be on the operator's allow-list (Aggregator:Upstream:AllowedUrls; https " +
+                "unless the entry itself is http); redirects are not followed. The link is checked with one call upstream (GET /api/v1/me with the key); the key is " +
                 "stored encrypted and never shown again (keyPrefix only).";
             s.ExampleRequest = new { url = "https://gkpt.beijing.example.gov.cn", tenant = "110100", orgUnit = "110102", key = "agg_…" };
         });
@@ -67,9 +70,18 @@ public sealed class Endpoint(TenantDb tenantDb, UpstreamClient client, UpstreamK
         if (req.Url is null && string.Equals(req.UpstreamTenant, caller.TenantCode, StringComparison.Ordinal))
             throw Refused("self", "租户不能向自己报送：请填写上级租户的代码。");
 
+        // Only where the operator allows: a url is never called, nor its failure described, before the allow-list admits it.
+        switch (client.Check(req.Url))
+        {
+            case UpstreamUrlVerdict.HttpsRequired:
+                throw Refused("https-required", ProblemText.UpstreamHttpsRequired(req.Url, UpstreamOptions.AllowedUrlsSetting));
+            case UpstreamUrlVerdict.NotAllowed:
+                throw Refused("url-not-allowed", ProblemText.UpstreamUrlNotAllowed(req.Url, UpstreamOptions.AllowedUrlsSetting));
+        }
+
         UpstreamClient.Answer me;
         try { me = await client.GetAsync(req.Url, req.Key, "/api/v1/me", ct); }
-        catch (UpstreamUnreachableException error) { throw Refused("unreachable", error.Message); }
+        catch (UpstreamUnreachableException) { throw Refused("unreachable", ProblemText.UpstreamUnreachable(req.Url ?? "（本部署）")); }
         if (me.Status == StatusCodes.Status401Unauthorized)
             throw Refused("key-refused", $"上级 {req.UpstreamTenant} 不认可此密钥（HTTP 401）：它不存在或已被吊销。");
         if (me.Status != StatusCodes.Status200OK || me.Body is not { } body)

@@ -1,5 +1,4 @@
 using Aggregator.Api.Errors.Texts;
-using System.Text.Json;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Shared;
@@ -18,7 +17,7 @@ public sealed class Request
 
 /// <summary>
 /// Why the status could not be read: <c>code</c> upstream-unreachable, upstream-key-refused (the key revoked upstream),
-/// upstream-error, no-upstream (the link was removed), or hand-up-failed (the last hand-up never reached upstream).
+/// upstream-not-allowed (the link's url is no longer on the operator's allow-list), upstream-error, no-upstream (the link was removed), or hand-up-failed (the last hand-up never reached upstream).
 /// </summary>
 public sealed record StatusError(string Code, string Detail);
 
@@ -34,7 +33,7 @@ public sealed record Response(
 
 public sealed record Attempt(string SubmissionId, DateTime RequestedAt, long Generation, string State, string? Error);
 
-public sealed class Endpoint(TenantDb tenantDb, UpstreamClient client, UpstreamKeys keys) : Endpoint<Request, Response>
+public sealed class Endpoint(TenantDb tenantDb, UpstreamReviews reviews) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -73,38 +72,17 @@ public sealed class Endpoint(TenantDb tenantDb, UpstreamClient client, UpstreamK
             return;
         }
 
-        string? status = null, comment = null;
-        DateTime? statusAt = null;
-        StatusError? error = null;
-        if (link is null) error = new StatusError("no-upstream", "本租户已没有上级链接，无法读取上级的审核状态。");
-        else
-        {
-            try
-            {
-                var path = $"{UpstreamClient.ReportPath(delivered.UpstreamTenant ?? link.Tenant, delivered.UpstreamOrgUnit ?? link.OrgUnit, req.Year)}/versions/{delivered.UpstreamVersion}";
-                var answer = await client.GetAsync(link.Url, keys.Unprotect(tenantId, link.KeyProtected), path, ct);
-                if (answer.Status == StatusCodes.Status200OK && answer.Body is { } body)
-                {
-                    status = answer.Text("status");
-                    comment = answer.Text("statusComment");
-                    statusAt = body.TryGetProperty("statusAt", out var at) && at.ValueKind == JsonValueKind.String && at.TryGetDateTime(out var when)
-                        ? when.ToUniversalTime() : null;
-                }
-                else if (answer.Status == StatusCodes.Status401Unauthorized)
-                    error = new StatusError("upstream-key-refused", $"上级 {link.Tenant} 不再认可本租户的密钥（{link.KeyPrefix}…，HTTP 401）：它已被吊销；请向上级索取新的 reporter 密钥并重新链接（PUT …/upstream）。");
-                else
-                    error = new StatusError("upstream-error", $"上级答复 HTTP {answer.Status}：{answer.Text("detail") ?? answer.Text("title") ?? "无说明"}");
-            }
-            catch (UpstreamUnreachableException unreachable) { error = new StatusError("upstream-unreachable", unreachable.Message); }
-        }
+        UpstreamReview review;
+        if (link is null) review = new UpstreamReview(null, null, null, "no-upstream", "本租户已没有上级链接，无法读取上级的审核状态。");
+        else review = await reviews.ReadAsync(tenantId, link, delivered, ct);
+        var (status, comment, statusAt) = (review.Status, review.Comment, review.StatusAt);
+        var error = review.ErrorCode is { } code ? new StatusError(code, review.ErrorDetail ?? "") : null;
 
-        // A move upstream is recorded once in this tenant's audit: a return, with its comment, shows there too.
+        // A move upstream is recorded once in this tenant's audit (here or by UpstreamStatusPoll, whichever sees it first).
         if (status is not null)
         {
             await using var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None);
-            if (await UpstreamData.SeeStatusAsync(db, delivered.SubmissionId, status) && status != "submitted")
-                await AuditLog.AppendAsync(db, tenantId, caller.Actor, $"upstream.{status}", new AuditSubject($"upstream/{req.Year}", Year: req.Year),
-                    new { submissionId = delivered.SubmissionId, upstreamVersion = delivered.UpstreamVersion, status, comment, statusAt });
+            await UpstreamReviews.RecordAsync(db, UpstreamReviews.Actor(link!), delivered, review);
             await db.CommitAsync();
         }
 
