@@ -52,6 +52,14 @@ public sealed class JobsOptions
     /// </summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The least time between the end of a (tenant, year)'s rollup and the start of the next one that writes queued:
+    /// while reports keep coming, the year is recomputed about once per this interval (plus a run's own time), not
+    /// back to back, so that its recomputation does not take a core from the writers for the whole of a burst. The
+    /// figures are stale at most that much longer. Requested recomputes and the sweep do not wait.
+    /// </summary>
+    public TimeSpan RollupSpacing { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Cron of the sweep that recomputes whatever is still dirty and re-checks stored figures.</summary>
     public string SweepCron { get; set; } = "0 * * * *";
 }

@@ -26,6 +26,8 @@ public static class JobsRegistration
             .Validate(o => o.RecomputeWorkerCount > 0, "Aggregator:Jobs:RecomputeWorkerCount must be positive.")
             .Validate(o => o.BulkWorkerCount > 0, "Aggregator:Jobs:BulkWorkerCount must be positive.")
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
+            .Validate(o => o.RollupSpacing >= TimeSpan.Zero && o.RollupSpacing <= TimeSpan.FromSeconds(10),
+                "Aggregator:Jobs:RollupSpacing must be between 00:00:00 and 00:00:10.")
             .Validate(o => o.SchedulePollingInterval >= TimeSpan.FromSeconds(1), "Aggregator:Jobs:SchedulePollingInterval must be at least 00:00:01.")
             .Validate(o => o.InvisibilityTimeout >= TimeSpan.FromSeconds(5) && o.InvisibilityTimeout <= TimeSpan.FromHours(1),
                 "Aggregator:Jobs:InvisibilityTimeout must be between 00:00:05 and 01:00:00.")

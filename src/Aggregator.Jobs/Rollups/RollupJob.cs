@@ -4,6 +4,7 @@ using Aggregator.Data.Telemetry;
 using Aggregator.Domain.Templates;
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Aggregator.Jobs.Rollups;
 
@@ -12,8 +13,10 @@ namespace Aggregator.Jobs.Rollups;
 /// the stored ones in one transaction under pg_advisory_xact_lock: reentrant, and a failure midway leaves
 /// the previous figures whole. Runs as the app role inside the tenant's row-level-security scope.
 /// </summary>
-public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogger<RollupJob> logger)
+public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogger<RollupJob> logger, IOptions<JobsOptions>? options = null)
 {
+    private readonly TimeSpan _spacing = options?.Value.RollupSpacing ?? TimeSpan.Zero;
+
     /// <summary>Called after each step inside the transaction; tests use it to fail a run midway.</summary>
     internal Func<string, Task> AfterStep { get; init; } = _ => Task.CompletedTask;
 
@@ -70,6 +73,8 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
 
     private async Task<bool> ClaimAndComputeAsync(Guid tenantId, int year, bool force, bool releasesRecompute, CancellationToken ct)
     {
+        // Before the claim is cleared: writes meanwhile find the job queued and queue nothing, and this run includes them.
+        if (!force) await KeepSpacingAsync(tenantId, year, ct);
         await using (var claim = await tenantDb.BeginAsync(tenantId, ct))
         {
             await Data.StartAsync(claim, tenantId, year, releasesRecompute);
@@ -87,6 +92,23 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
             await db.CommitAsync();
             throw;
         }
+    }
+
+    /// <summary>Waits until <see cref="JobsOptions.RollupSpacing"/> has passed since the year's figures were last stored.</summary>
+    private async Task KeepSpacingAsync(Guid tenantId, int year, CancellationToken ct)
+    {
+        if (_spacing <= TimeSpan.Zero) return;
+        const string sql = """
+            SELECT extract(epoch FROM computed_at + make_interval(secs => @spacing) - now())::float8
+            FROM rollup_state WHERE tenant_id = @tenantId AND year = @year
+            """;
+        double? seconds;
+        await using (var db = await tenantDb.BeginAsync(tenantId, ct))
+        {
+            seconds = await db.QuerySingleOrDefaultAsync<double?>(sql, new { tenantId, year, spacing = _spacing.TotalSeconds });
+            await db.CommitAsync();
+        }
+        if (seconds is > 0) await Task.Delay(TimeSpan.FromSeconds(Math.Min(seconds.Value, _spacing.TotalSeconds)), ct);
     }
 
     private async Task<bool> ComputeAsync(Guid tenantId, int year, bool force, CancellationToken ct)

@@ -67,6 +67,8 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Aggregator:Jobs:SweepCron"] = "0 0 31 2 *",
             // Pinned, not left to the machine's core count: the fairness and flood tests fill these lanes on purpose.
             ["Aggregator:Jobs:WorkerCount"] = "2",
+            // Tests wait for each rollup they cause; the spacing is the benchmark's to measure (freshness, ingest).
+            ["Aggregator:Jobs:RollupSpacing"] = "00:00:00",
             ["Aggregator:Jobs:BulkWorkerCount"] = "1",
             ["Aggregator:Jobs:RecomputeWorkerCount"] = "1",
             // Tests post far more than a person would; the limits have tests of their own, on hosts of their own.
