@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Api.Tests.Quality;
 
@@ -33,6 +34,15 @@ public sealed class QualityPagingTests(ApiFixture api)
                 await (await TestData.PostReportAsync(admin, tenant, unit, report, year)).ShouldHaveStatus(HttpStatusCode.Created);
             }
         }
+        // The rollups those reports and units queued store new figure generations, and every ETag moves with them: the
+        // pages are read once the figures of both years stand (the units' rollups wait until the tree is quiet).
+        var tree = api.Factory.Services.GetRequiredService<Aggregator.Jobs.Rollups.TreeChanges>();
+        var quiet = DateTime.UtcNow.AddSeconds(40);
+        while (tree.Waiting > 0 && DateTime.UtcNow < quiet) await Task.Delay(50);
+        var rows = new Rollups.ReportRows(api);
+        var tenantId = await rows.TenantIdAsync(tenant);
+        await rows.WaitForFiguresAsync(tenantId, 2016);
+        await rows.WaitForFiguresAsync(tenantId, SeedReport.Year);
         return (tenant, api.Client((await _data.KeyAsync(tenant, tenant, "viewer")).Key));
     }
 

@@ -177,6 +177,27 @@ public sealed class FigureGenerationTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_show_a_new_unit_through_another_replica_within_a_second_although_its_rollup_waits()
+    {
+        var (district, tenantId, _) = await DistrictWithFiguresAsync();
+        await using var replica = api.Replica(_ => { });
+        var viewer = replica.CreateClient();
+        viewer.DefaultRequestHeaders.Add("X-Api-Key", district.Keys["viewer@root"]);
+        await _rows.WaitForGenerationsAsync(tenantId, Year, replica.Services);
+        using var before = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant));
+        await before.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.False((await before.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stale").GetBoolean());
+
+        // A unit created through the first API: its rollup waits until the tree is quiet, but the change is announced
+        // at once, so the replica's answer turns stale (a unit more is expected) within a second.
+        await _data.OrgUnitAsync(district.Tenant, name: "白纸坊街道");
+        var created = Stopwatch.StartNew();
+        var changed = await ReadUntilAsync(viewer, district, before.Headers.ETag!.ToString(), _ => true, TimeSpan.FromSeconds(1));
+        Assert.True(changed.Stale, "the replica's next answer after the new unit is not stale");
+        Assert.True(created.Elapsed < TimeSpan.FromSeconds(1), $"seen after {created.Elapsed}");
+    }
+
+    [Fact]
     public async Task Should_catch_up_by_polling_within_five_seconds_where_notifications_do_not_arrive()
     {
         var (district, _, _) = await DistrictWithFiguresAsync();

@@ -11,7 +11,8 @@ namespace Aggregator.Api.Features.Shared;
 /// is logged and counted (<c>aggregator.follow_ups.failed</c>), never thrown: the write is committed, its answer says
 /// so, and the recurring sweep recomputes whatever is still dirty.
 /// </summary>
-public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseRetry retry, ILogger<FollowUps> logger)
+public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseRetry retry, ILogger<FollowUps> logger,
+    Generations.FigureGenerations generations, Aggregator.Jobs.FigureAnnouncer announcer)
 {
     /// <summary>Inside the write's transaction: the years' figures are changing.</summary>
     public async Task MarkChangingAsync(DbSession db, Guid tenantId, IEnumerable<int> years, CancellationToken ct)
@@ -27,6 +28,20 @@ public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseR
         foreach (var year in years.Distinct())
             foreach (var observer in observers)
                 await RunAsync($"{observer.GetType().Name} {year}", ct => observer.OnFiguresChangedAsync(tenantId, year, ct));
+    }
+
+    /// <summary>
+    /// After the COMMIT of a change whose rollups wait (an org unit, queued by TreeChanges once the tree is quiet) or
+    /// need none (a deadline): the years' new generations are expected here and announced to every replica at once,
+    /// without queuing anything. Never fails: it only notes them in memory.
+    /// </summary>
+    public void Announce(Guid tenantId, IEnumerable<int> years)
+    {
+        foreach (var year in years.Distinct())
+        {
+            generations.Expect(tenantId, year, System.Diagnostics.Stopwatch.GetTimestamp());
+            announcer.Announce(tenantId, year);
+        }
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed partial class Request
     private static partial Regex WithOffset();
 }
 
-public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Generations.FigureGenerations generations, Aggregator.Jobs.FigureAnnouncer announcer) : Endpoint<Request, DeadlineView>
+public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, FollowUps followUps) : Endpoint<Request, DeadlineView>
 {
     public override void Configure()
     {
@@ -75,8 +75,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Generat
         await FigureChanges.RecordAsync(db, tenantId, req.Year, FigureChanges.Deadline);
         var deadline = await DeadlineView.ReadAsync(db, req.Year, access.TimeZone);
         await db.CommitAsync();
-        generations.Expect(tenantId, req.Year, System.Diagnostics.Stopwatch.GetTimestamp());
-        announcer.Announce(tenantId, req.Year);
+        followUps.Announce(tenantId, [req.Year]);
         await Send.OkAsync(deadline, ct);
     }
 }

@@ -51,8 +51,10 @@ public sealed class Endpoint(TenantDb tenantDb, FollowUps followUps, TreeChanges
             await followUps.MarkChangingAsync(db, tenantId, years, ct);
             return (unit, years);
         }, ct);
-        // Committed: the rollups follow once the tree is quiet (units created in a row queue one run per year, not one
-        // per unit and year), from memory, so nothing after the COMMIT can turn the stored unit into an error.
+        // Committed: every replica hears of the change at once; the rollups follow once the tree is quiet (units created
+        // in a row queue one run per year, not one per unit and year), from memory, so nothing after the COMMIT can turn
+        // the stored unit into an error.
+        followUps.Announce(tenantId, years);
         treeChanges.Changed(tenantId, years);
 
         await Send.CreatedAtAsync<Get.Endpoint>(new { tenant = req.Tenant, org = unit.Code }, unit, cancellation: ct);
