@@ -11,13 +11,8 @@ public sealed partial class UpstreamTests
     [Fact]
     public async Task Should_let_the_city_read_only_the_figures_handed_up_and_nothing_of_the_district()
     {
-        var levels = await LevelsAsync();
+        var levels = await HandedUpAsync();
         var district = levels.District;
-        await LinkAsync(levels);
-        await PostAsync(district, "reporter@a", district.SubDistrictA, TestData.ReportFor());
-        await PostAsync(district, "reporter@a", district.SubDistrictB, TestData.ReportFor(), "tenant-admin@root");
-        await WaitForFiguresAsync(district);
-        await HandUpAsync(district, new { });
 
         var d = $"/api/v1/tenants/{district.Tenant}";
         var reads = new[]

@@ -207,8 +207,8 @@ public sealed partial class UpstreamTests(UpstreamHost host) : IClassFixture<Ups
         Assert.Equal("/problems/figures-stale", stale.GetProperty("type").GetString());
     }
 
-    [Fact]
-    public async Task Should_report_a_revoked_upstream_key_as_such()
+    /// <summary>A district linked to its city, both sub-districts reported and the year handed up once.</summary>
+    private async Task<Levels> HandedUpAsync()
     {
         var levels = await LevelsAsync();
         var district = levels.District;
@@ -217,6 +217,14 @@ public sealed partial class UpstreamTests(UpstreamHost host) : IClassFixture<Ups
         await PostAsync(district, "reporter@a", district.SubDistrictB, TestData.ReportFor(), "tenant-admin@root");
         await WaitForFiguresAsync(district);
         await HandUpAsync(district, new { });
+        return levels;
+    }
+
+    [Fact]
+    public async Task Should_report_a_revoked_upstream_key_as_such()
+    {
+        var levels = await HandedUpAsync();
+        var district = levels.District;
 
         await (await _api.Admin().DeleteAsync($"/api/v1/tenants/{levels.City}/api-keys/{levels.UpstreamKeyId}")).ShouldHaveStatus(HttpStatusCode.NoContent);
 
