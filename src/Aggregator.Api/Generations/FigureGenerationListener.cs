@@ -23,18 +23,21 @@ public sealed class FigureGenerationListener(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
 
     // Under the monitoring scope (0010, 0013): generations and numbers of every tenant, no figures.
-    private const string ReadAll = """
-        SELECT k.tenant_id AS TenantId, k.year AS Year, coalesce(s.figures_generation, 0) AS Figures,
-               coalesce(array_agg(f.generation) FILTER (WHERE f.generation IS NOT NULL), '{}') AS Pending
+    // The pending changes as their number and a digest (XOR of their hashes): what a token needs, however many they are.
+    private const string PendingSql = "count(f.generation) AS Pending, coalesce(bit_xor(hashint8extended(f.generation, 0)), 0) AS Digest";
+
+    private const string ReadAll = $"""
+        SELECT k.tenant_id AS TenantId, k.year AS Year, coalesce(s.figures_generation, 0) AS Figures, {PendingSql}
         FROM (SELECT tenant_id, year FROM rollup_state UNION SELECT tenant_id, year FROM figure_changes) k
         LEFT JOIN rollup_state s ON s.tenant_id = k.tenant_id AND s.year = k.year
         LEFT JOIN figure_changes f ON f.tenant_id = k.tenant_id AND f.year = k.year
         GROUP BY k.tenant_id, k.year, s.figures_generation
         """;
 
-    private const string ReadOne = """
-        SELECT coalesce((SELECT figures_generation FROM rollup_state WHERE tenant_id = @tenantId AND year = @year), 0),
-               ARRAY(SELECT generation FROM figure_changes WHERE tenant_id = @tenantId AND year = @year)
+    /// <summary>One year's generations (parameters @tenantId, @year): Figures, Pending, Digest. Tests compare with it.</summary>
+    public const string ReadOneSql = $"""
+        SELECT coalesce((SELECT figures_generation FROM rollup_state WHERE tenant_id = @tenantId AND year = @year), 0) AS Figures, {PendingSql}
+        FROM figure_changes f WHERE f.tenant_id = @tenantId AND f.year = @year
         """;
 
     private readonly ConcurrentQueue<string> _heard = new();
@@ -141,7 +144,7 @@ public sealed class FigureGenerationListener(
             await using var command = new NpgsqlCommand(ReadAll, connection, transaction);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                rows.Add(new FigureGenerations.Row(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<long[]>(3)));
+                rows.Add(new FigureGenerations.Row(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
         }, ct);
         generations.ReplaceAll(rows, readSince);
     }
@@ -151,11 +154,12 @@ public sealed class FigureGenerationListener(
         var readSince = System.Diagnostics.Stopwatch.GetTimestamp();
         await InMonitoringScopeAsync(connection, async transaction =>
         {
-            await using var command = new NpgsqlCommand(ReadOne, connection, transaction);
+            await using var command = new NpgsqlCommand(ReadOneSql, connection, transaction);
             command.Parameters.AddWithValue("tenantId", tenantId);
             command.Parameters.AddWithValue("year", year);
             await using var reader = await command.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct)) generations.Replace(tenantId, year, reader.GetInt64(0), reader.GetFieldValue<long[]>(1), readSince);
+            if (await reader.ReadAsync(ct))
+                generations.Replace(new FigureGenerations.Row(tenantId, year, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)), readSince);
         }, ct);
     }
 

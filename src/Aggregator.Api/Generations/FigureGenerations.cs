@@ -12,7 +12,7 @@ namespace Aggregator.Api.Generations;
 /// </summary>
 /// <remarks>
 /// The token of a year is the figures' generation, the number of pending changes and a digest of their
-/// generations. Changes commit in any order of their numbers, so a highest number would not do: a change that
+/// generations (XOR of their hashes, computed by the database: <see cref="FigureGenerationListener.ReadOneSql"/>). Changes commit in any order of their numbers, so a highest number would not do: a change that
 /// took its number before the last one but committed after it must move the token too. Until the job consumes
 /// them, pending changes only grow, and consuming them takes a new figures generation, so a token never comes
 /// back for other figures; and every replica that has seen the same commits holds the same token.
@@ -22,7 +22,8 @@ public sealed class FigureGenerations
     private sealed class Year
     {
         public long Figures;
-        public readonly HashSet<long> Pending = [];
+        public long Pending;
+        public long Digest;
     }
 
     private readonly Lock _gate = new();
@@ -104,29 +105,13 @@ public sealed class FigureGenerations
     private static readonly TimeSpan ExpectAtMost = TimeSpan.FromSeconds(1);
 
     /// <summary>The token of a year from what the database holds (tests compare it with this replica's).</summary>
-    public static string TokenFrom(int year, long figures, IEnumerable<long> pending)
-    {
-        var state = new Year { Figures = figures };
-        state.Pending.UnionWith(pending);
-        return Token(year, state);
-    }
+    public static string TokenFrom(int year, long figures, long pending, long digest) =>
+        Token(year, new Year { Figures = figures, Pending = pending, Digest = digest });
 
-    private static string Token(int year, Year? state)
-    {
-        if (state is null) return string.Create(CultureInfo.InvariantCulture, $"{year}:0:0:0");
-        ulong digest = 0;
-        foreach (var generation in state.Pending) digest ^= Mix((ulong)generation);
-        return string.Create(CultureInfo.InvariantCulture, $"{year}:{state.Figures}:{state.Pending.Count}:{digest:x16}");
-    }
-
-    /// <summary>splitmix64's finalizer: order-free sets of numbers get well-spread digests under XOR.</summary>
-    private static ulong Mix(ulong x)
-    {
-        x += 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
-    }
+    private static string Token(int year, Year? state) =>
+        state is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{year}:0:0:0")
+            : string.Create(CultureInfo.InvariantCulture, $"{year}:{state.Figures}:{state.Pending}:{(ulong)state.Digest:x16}");
 
     /// <summary>This replica committed a change of the year (after its commit): its announcement is on the way.</summary>
     public void Expect(Guid tenantId, int year, long now)
@@ -136,7 +121,7 @@ public sealed class FigureGenerations
 
     /// <summary>
     /// Figures were stored (the job's NOTIFY): their generation at once; which changes they consumed comes with the
-    /// refresh of the year that follows (<see cref="Replace(Guid, int, long, IReadOnlyCollection{long}, long)"/>).
+    /// refresh of the year that follows (<see cref="Replace(Row, long)"/>).
     /// </summary>
     public void Stored(Guid tenantId, int year, long figures)
     {
@@ -153,20 +138,21 @@ public sealed class FigureGenerations
     /// One year as the database has it, read from <paramref name="readSince"/> (Stopwatch ticks) on: a change this
     /// replica expected before it is in it.
     /// </summary>
-    public void Replace(Guid tenantId, int year, long figures, IReadOnlyCollection<long> pending, long readSince)
+    public void Replace(Row row, long readSince)
     {
         lock (_gate)
         {
-            if (_expected.TryGetValue((tenantId, year), out var since) && since < readSince) _expected.Remove((tenantId, year));
-            var state = YearOf(tenantId, year);
-            state.Figures = figures;
-            state.Pending.Clear();
-            state.Pending.UnionWith(pending);
+            if (_expected.TryGetValue((row.TenantId, row.Year), out var since) && since < readSince) _expected.Remove((row.TenantId, row.Year));
+            var state = YearOf(row.TenantId, row.Year);
+            state.Figures = row.Figures;
+            state.Pending = row.Pending;
+            state.Digest = row.Digest;
             Interlocked.Increment(ref _updates);
         }
     }
 
-    public sealed record Row(Guid TenantId, int Year, long Figures, long[] Pending);
+    /// <summary>A year's generations as read: its figures', and how many changes are pending with a digest of their numbers.</summary>
+    public sealed record Row(Guid TenantId, int Year, long Figures, long Pending, long Digest);
 
     /// <summary>Everything as the database has it (on every (re)connect and every poll).</summary>
     /// <param name="rows">Every year with stored figures or pending changes.</param>
@@ -177,9 +163,7 @@ public sealed class FigureGenerations
         foreach (var row in rows)
         {
             if (!tenants.TryGetValue(row.TenantId, out var years)) tenants[row.TenantId] = years = [];
-            var state = new Year { Figures = row.Figures };
-            state.Pending.UnionWith(row.Pending);
-            years[row.Year] = state;
+            years[row.Year] = new Year { Figures = row.Figures, Pending = row.Pending, Digest = row.Digest };
         }
         lock (_gate)
         {

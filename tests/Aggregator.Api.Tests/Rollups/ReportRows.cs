@@ -115,16 +115,13 @@ public sealed class ReportRows(ApiFixture api)
     /// </summary>
     public async Task WaitForGenerationsAsync(Guid tenantId, int year, IServiceProvider? replica = null)
     {
-        const string sql = """
-            SELECT coalesce((SELECT figures_generation FROM rollup_state WHERE tenant_id = @tenantId AND year = @year), 0) AS Figures,
-                   ARRAY(SELECT generation FROM figure_changes WHERE tenant_id = @tenantId AND year = @year) AS Pending
-            """;
         var generations = (replica ?? api.Factory.Services).GetRequiredService<Aggregator.Api.Generations.FigureGenerations>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            var (figures, pending) = await QueryAsync(tenantId, db => db.QuerySingleAsync<(long Figures, long[] Pending)>(sql, new { tenantId, year }));
-            var expected = Aggregator.Api.Generations.FigureGenerations.TokenFrom(year, figures, pending);
+            var (figures, pending, digest) = await QueryAsync(tenantId, db => db.QuerySingleAsync<(long Figures, long Pending, long Digest)>(
+                Aggregator.Api.Generations.FigureGenerationListener.ReadOneSql, new { tenantId, year }));
+            var expected = Aggregator.Api.Generations.FigureGenerations.TokenFrom(year, figures, pending, digest);
             var held = generations.TokenOf(tenantId, year);
             if (held == expected) return;
             if (DateTime.UtcNow > deadline) Assert.Fail($"The API's generation of {year} is {held ?? "unknown"}, the database's {expected} ({generations.Describe()}; " +
