@@ -80,8 +80,9 @@ public sealed class FigureAnnouncer(NpgsqlDataSource dataSource, ILogger<FigureA
             await command.ExecuteNonQueryAsync(ct);
             return true;
         }
-        catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException or InvalidOperationException)
+        catch (Exception error)
         {
+            // Whatever went wrong, the years are kept for the next try: a background service that threw would stop the host.
             lock (_gate) _pending.UnionWith(batch);
             _wake.Writer.TryWrite(true);
             logger.LogWarning(error, "Figure changes of {Years} year(s) not announced yet; trying again (replicas' polls catch up meanwhile).", batch.Count);
