@@ -118,6 +118,29 @@ public sealed class ExportTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_print_the_whole_workbook_as_downloaded_on_a4_landscape_every_sheet_one_page_wide_with_its_headings_on_each_page()
+    {
+        var (district, _) = await DistrictWithTwoOfThreeReportedAsync();
+        var response = await api.Client(district.Keys["viewer@root"]).GetAsync(Url(district, 2017, ".xlsx"));
+        await response.ShouldHaveStatus(HttpStatusCode.OK);
+
+        // LibreOffice prints every sheet in order: 汇总表, then 各单位, then 完成情况; every page A4 landscape.
+        var (pages, _) = await PrintTests.PrintedAsync(await response.Content.ReadAsByteArrayAsync(), "whole-workbook");
+        var official = pages.TakeWhile(text => !text.Contains("各单位报送数据", StringComparison.Ordinal)).ToList();
+        var units = pages.Skip(official.Count).TakeWhile(text => !text.Contains("报送完成情况", StringComparison.Ordinal)).ToList();
+        var completeness = pages.Skip(official.Count + units.Count).ToList();
+        Assert.InRange(official.Count, 1, 3);
+        Assert.InRange(units.Count, 1, 4);
+        // The title whole, over the labels where the page starts (the codes' column is off the paper).
+        Assert.Contains($"西城区（{district.Tenant}）2017年各单位报送数据", units[0], StringComparison.Ordinal);
+        // One page wide: every page of 各单位 has the labels and all three units' headings beside them.
+        Assert.All(units, text => Assert.True(text.Contains("指标名称", StringComparison.Ordinal) && text.Contains("白纸坊街道", StringComparison.Ordinal), text));
+        Assert.Matches(@"制发规范性文件总数[^\n]*\s4\s+7(\s|$)", string.Join('\n', units));
+        Assert.Single(completeness);
+        Assert.Contains("未报送单位（1）", completeness[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_download_the_official_table_as_csv_in_utf8_with_a_bom_and_the_same_cells_as_the_workbook()
     {
         var (district, _) = await DistrictWithTwoOfThreeReportedAsync();

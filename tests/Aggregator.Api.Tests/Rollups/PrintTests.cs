@@ -53,8 +53,24 @@ public sealed partial class PrintTests
         var longLabel = rows.Single(row => row.Descendants<Text>().Any(text => text.Text.StartsWith("主动公开农用地转为建设用地批准", StringComparison.Ordinal)));
         Assert.True(longLabel.CustomHeight?.Value == true && longLabel.Height!.Value >= 30, $"the row of 1.2.7 is {longLabel.Height?.Value} points tall");
 
-        // The sheet of each unit's figures is not a form and prints as the reader's program likes.
-        Assert.DoesNotContain(workbook.Workbook.DefinedNames.Elements<DefinedName>(), n => n.LocalSheetId?.Value == 1);
+    }
+
+    [Fact]
+    public void Should_print_each_units_figures_from_the_labels_with_the_unit_headings_and_labels_on_every_page_eight_units_a_page_wide()
+    {
+        var units = Enumerable.Range(1, 12).Select(i => new ReportingUnit(i, $"1101020{i:00}", $"第{i}街道", SeedReport.Values.ToDictionary(StringComparer.Ordinal))).ToList();
+        using var document = SpreadsheetDocument.Open(new MemoryStream(Workbook(Rollup() with { Units = units })), false);
+        var workbook = document.WorkbookPart!;
+        var sheet = workbook.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Single(s => s.Name == UnitsTable.SheetName);
+        var setup = ((WorksheetPart)workbook.GetPartById(sheet.Id!)).Worksheet.GetFirstChild<PageSetup>()!;
+        Assert.Equal(OrientationValues.Landscape, setup.Orientation!.Value);
+        Assert.Equal(2u, setup.FitToWidth!.Value); // 12 units: two pages wide, eight units a page at most
+        Assert.Equal(0u, setup.FitToHeight!.Value);
+
+        var names = workbook.Workbook.DefinedNames!.Elements<DefinedName>().Where(n => n.LocalSheetId?.Value == 1).ToDictionary(n => n.Name!.Value!, n => n.Text);
+        // From 指标名称 (B) to the last unit (O: 3 label columns + 12 units); the codes in A stay off the paper.
+        Assert.Equal("'各单位'!$B$1:$O$" + (2 + 1 + SeedReport.Catalog.Find(SeedReport.Template)!.Indicators.Count), names["_xlnm.Print_Area"]);
+        Assert.Equal("'各单位'!$B:$C,'各单位'!$2:$3", names["_xlnm.Print_Titles"]);
     }
 
     [Fact]
@@ -84,55 +100,65 @@ public sealed partial class PrintTests
     [InlineData("cn-gip-2021", 4)]
     public async Task Should_render_in_libreoffice_as_a_few_landscape_pages_each_with_labels_and_figures_side_by_side(string template, int mostPages)
     {
+        // Only the official table: LibreOffice prints every sheet, so the file holds just that one.
+        var printed = await PrintedAsync(XlsxWorkbook.Write([OfficialTable.Build(Rollup(template), Beijing)]), template);
+        Assert.InRange(printed.Pages.Count, 1, mostPages);
+
+        // One page wide: the first page holds the labels and their figures, the codes not at all.
+        var first = printed.Pages[0];
+        Assert.Contains("主动公开", first, StringComparison.Ordinal);
+        if (template == SeedReport.Template)
+        {
+            Assert.Contains("序号", first, StringComparison.Ordinal);
+            var documents = SeedReport.Values.Single(pair => pair.Key == "1.1.2").Value!.Value;
+            Assert.Matches($@"制发规范性文件总数[^\n]*\s{Figures.Text(documents)}(\s|$)", first);
+            Assert.DoesNotContain("代码", first, StringComparison.Ordinal);
+        }
+
+        var all = string.Join('\n', printed.Pages);
+        // The time the figures were taken, in the reader's words (the zone's id is for programs).
+        Assert.Contains("（北京时间）", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Asia/Shanghai", all, StringComparison.Ordinal);
+        Assert.Matches(@"填报单位：西城区\s+单位负责人：＿+\s+填报人：＿+\s+审核人：＿+\s+填报日期：2018年2月1日", all);
+        if (printed.Pages.Count > 1 && template == SeedReport.Template)
+            Assert.Contains("序号", printed.Pages[^1], StringComparison.Ordinal); // the headings repeat
+    }
+
+    /// <summary>
+    /// A workbook as LibreOffice prints it (every sheet, in order): the text of each page, -layout, after checking
+    /// that every page is A4 landscape. AGGREGATOR_PRINT_OUT=dir keeps the workbook and its PDF to look at.
+    /// </summary>
+    internal static async Task<(IReadOnlyList<string> Pages, string Pdf)> PrintedAsync(byte[] workbook, string name)
+    {
         var directory = Directory.CreateTempSubdirectory("aggregator-print-");
         try
         {
             var xlsx = Path.Combine(directory.FullName, "rollup.xlsx");
-            // Only the official table: LibreOffice prints every sheet, so the file holds just that one.
-            await File.WriteAllBytesAsync(xlsx, XlsxWorkbook.Write([OfficialTable.Build(Rollup(template), Beijing)]));
+            await File.WriteAllBytesAsync(xlsx, workbook);
             await RunAsync("soffice", "libreoffice-calc (soffice) is not installed; .ci/run installs it (apt-get install -y libreoffice-calc)",
                 $"-env:UserInstallation=file://{directory.FullName}/profile", "--headless", "--convert-to", "pdf", "--outdir", directory.FullName, xlsx);
             var pdf = Path.Combine(directory.FullName, "rollup.pdf");
             Assert.True(File.Exists(pdf), "soffice wrote no PDF");
-            // AGGREGATOR_PRINT_OUT=dir keeps the workbooks and their PDFs to look at.
             if (Environment.GetEnvironmentVariable("AGGREGATOR_PRINT_OUT") is { Length: > 0 } keep)
             {
                 Directory.CreateDirectory(keep);
-                File.Copy(xlsx, Path.Combine(keep, $"{template}.xlsx"), overwrite: true);
-                File.Copy(pdf, Path.Combine(keep, $"{template}.pdf"), overwrite: true);
+                File.Copy(xlsx, Path.Combine(keep, $"{name}.xlsx"), overwrite: true);
+                File.Copy(pdf, Path.Combine(keep, $"{name}.pdf"), overwrite: true);
             }
 
-            var info = await RunAsync("pdfinfo", "pdfinfo (poppler-utils) is not installed", "-f", "1", "-l", "100", pdf);
-            var pages = int.Parse(PagesLine().Match(info).Groups[1].Value, CultureInfo.InvariantCulture);
-            Assert.InRange(pages, 1, mostPages);
+            var info = await RunAsync("pdfinfo", "pdfinfo (poppler-utils) is not installed", "-f", "1", "-l", "1000", pdf);
+            var count = int.Parse(PagesLine().Match(info).Groups[1].Value, CultureInfo.InvariantCulture);
             foreach (Match size in PageSize().Matches(info))
             {
                 var (width, height) = (double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture));
                 Assert.True(width > height, $"a page is {width} × {height} pts, not landscape");
                 Assert.InRange(width, 830, 850); // A4 landscape: 842 × 595 pts
             }
-
-            // One page wide: the first page holds the labels and their figures, the codes not at all.
-            var first = await RunAsync("pdftotext", "pdftotext (poppler-utils) is not installed", "-f", "1", "-l", "1", "-layout", pdf, "-");
-            Assert.Contains("主动公开", first, StringComparison.Ordinal);
-            if (template == SeedReport.Template)
-            {
-                Assert.Contains("序号", first, StringComparison.Ordinal);
-                var documents = SeedReport.Values.Single(pair => pair.Key == "1.1.2").Value!.Value;
-                Assert.Matches($@"制发规范性文件总数[^\n]*\s{Figures.Text(documents)}(\s|$)", first);
-                Assert.DoesNotContain("代码", first, StringComparison.Ordinal);
-            }
-
-            var all = await RunAsync("pdftotext", "pdftotext (poppler-utils) is not installed", "-layout", pdf, "-");
-            // The time the figures were taken, in the reader's words (the zone's id is for programs).
-            Assert.Contains("（北京时间）", all, StringComparison.Ordinal);
-            Assert.DoesNotContain("Asia/Shanghai", all, StringComparison.Ordinal);
-            Assert.Matches(@"填报单位：西城区\s+单位负责人：＿+\s+填报人：＿+\s+审核人：＿+\s+填报日期：2018年2月1日", all);
-            if (pages > 1 && template == SeedReport.Template)
-            {
-                var last = await RunAsync("pdftotext", "pdftotext is not installed", "-f", $"{pages}", "-l", $"{pages}", "-layout", pdf, "-");
-                Assert.Contains("序号", last, StringComparison.Ordinal); // the headings repeat
-            }
+            // pdftotext separates pages with a form feed.
+            var text = await RunAsync("pdftotext", "pdftotext (poppler-utils) is not installed", "-layout", pdf, "-");
+            var pages = text.Split('\f').Take(count).ToList();
+            Assert.Equal(count, pages.Count);
+            return (pages, pdf);
         }
         finally
         {

@@ -21,7 +21,9 @@ public static class CompletenessTable
         sheet.Add(RowKind.Figures, timeliness.Expected, timeliness.Reported, timeliness.OnTime, timeliness.Late, timeliness.AwaitingReview,
             timeliness.Returned, timeliness.Counted);
 
-        sheet.Add(RowKind.ColumnHeading, "单位代码", "单位名称", "状态", "首次报送时间", "是否按时");
+        var heading = sheet.Add(RowKind.ColumnHeading, "单位代码", "单位名称", "状态", "首次报送时间", "是否按时");
+        // Only the five columns of the unit list carry text from here on; a long list repeats its heading.
+        sheet.Print = new PrintLayout(sheet.Width, heading, heading);
         foreach (var unit in timeliness.Units)
         {
             sheet.Add(RowKind.Figures, unit.OrgUnit, unit.Name, Status(unit.Status),

@@ -16,7 +16,17 @@ public enum RowKind
 /// after them, such as the indicator codes, stay in the file for programs), and the rows from
 /// <paramref name="RepeatFrom"/> to <paramref name="RepeatTo"/> (zero-based) repeated at the top of every page.
 /// </summary>
-public sealed record PrintLayout(int Columns, int? RepeatFrom = null, int? RepeatTo = null);
+public sealed record PrintLayout(int Columns, int? RepeatFrom = null, int? RepeatTo = null)
+{
+    /// <summary>The first printed column (zero-based): the columns before it stay in the file, off the paper.</summary>
+    public int FirstColumn { get; init; }
+
+    /// <summary>How many pages wide the sheet is scaled to: 1 for a form, more for a sheet too wide to read on one.</summary>
+    public int PagesWide { get; init; } = 1;
+
+    /// <summary>The last of the columns from <see cref="FirstColumn"/> repeated at the left of every page (the labels), if any.</summary>
+    public int? RepeatColumnsTo { get; init; }
+}
 
 /// <summary>A line of a sheet; a cell holds a string, a number (decimal or int) or null for an empty cell.</summary>
 public sealed record SheetRow(RowKind Kind, IReadOnlyList<object?> Cells);

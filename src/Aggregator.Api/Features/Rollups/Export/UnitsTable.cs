@@ -11,15 +11,27 @@ public static class UnitsTable
 
     private const int LabelColumns = 3;
 
+    // Units side by side on one printed page, at a size still read without a lens; more units take more pages wide,
+    // the labels repeated at the left of each.
+    private const int UnitsPerPage = 8;
+
     public static Sheet Build(StoredRollup rollup)
     {
         var units = rollup.Units;
         var sheet = new Sheet(SheetName, [12, 60, 10, .. units.Select(_ => 16d)]);
-        sheet.Merge(sheet.Add(RowKind.Title, $"{rollup.Name}（{rollup.OrgUnit}）{rollup.Year}年各单位报送数据"), 0, 1, sheet.Width);
+        // The title starts over the labels, where the printed page starts (the codes' column is not printed).
+        sheet.Merge(sheet.Add(RowKind.Title, null, $"{rollup.Name}（{rollup.OrgUnit}）{rollup.Year}年各单位报送数据"), 1, 1, sheet.Width - 1);
 
         var names = sheet.Add(RowKind.ColumnHeading, ["代码", "指标名称", "计量单位", .. units.Select(unit => unit.Name)]);
         sheet.Add(RowKind.ColumnHeading, [null, null, null, .. units.Select(unit => unit.Code)]);
         for (var c = 0; c < LabelColumns; c++) sheet.Merge(names, c, 2, 1);
+        // Printed from the label (the codes are for programs), the unit headings at the top of every page.
+        sheet.Print = new PrintLayout(sheet.Width, names, names + 1)
+        {
+            FirstColumn = 1,
+            RepeatColumnsTo = LabelColumns - 1,
+            PagesWide = Math.Max(1, (units.Count + UnitsPerPage - 1) / UnitsPerPage),
+        };
 
         foreach (var indicator in rollup.Template.Indicators)
         {

@@ -7,7 +7,7 @@ namespace Aggregator.Api.Features.Rollups.Export;
 /// <summary>
 /// Writes sheets as an .xlsx with the OpenXML SDK: strings inline, figures as numeric cells, empty cells left out,
 /// headings merged over the columns they head, bold headings and thin borders round the table; rows as tall as
-/// their wrapped text. A sheet with a <see cref="PrintLayout"/> prints on A4 landscape, one page wide, its heading
+/// their wrapped text. A sheet with a <see cref="PrintLayout"/> prints on A4 landscape, fitted to its pages wide, its heading
 /// rows repeated on every page (the print area and print titles as defined names).
 /// </summary>
 public static class XlsxWorkbook
@@ -76,7 +76,7 @@ public static class XlsxWorkbook
                 new PrintOptions { HorizontalCentered = true },
                 new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 },
                 // 9 is A4; fitting to 1 page wide and 0 (as many as it takes) tall.
-                new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+                new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = (uint)sheet.Print.PagesWide, FitToHeight = 0 });
         }
         return worksheet;
     }
@@ -84,11 +84,19 @@ public static class XlsxWorkbook
     private static IEnumerable<DefinedName> PrintNames(Sheet sheet, PrintLayout print, uint index)
     {
         var quoted = $"'{sheet.Name.Replace("'", "''", StringComparison.Ordinal)}'";
-        var last = Reference(sheet.RowCount - 1, print.Columns - 1);
-        var lastColumn = last.TrimEnd("0123456789".ToCharArray());
-        yield return new DefinedName($"{quoted}!$A$1:${lastColumn}${sheet.RowCount}") { Name = "_xlnm.Print_Area", LocalSheetId = index };
+        yield return new DefinedName($"{quoted}!${ColumnLetters(print.FirstColumn)}$1:${ColumnLetters(print.Columns - 1)}${sheet.RowCount}")
+        {
+            Name = "_xlnm.Print_Area",
+            LocalSheetId = index,
+        };
+        // Columns repeated at the left and rows at the top, as Excel writes them: "'s'!$B:$C,'s'!$2:$3".
+        var titles = new List<string>();
+        if (print.RepeatColumnsTo is { } lastLabel)
+            titles.Add($"{quoted}!${ColumnLetters(print.FirstColumn)}:${ColumnLetters(lastLabel)}");
         if (print is { RepeatFrom: { } from, RepeatTo: { } to })
-            yield return new DefinedName($"{quoted}!${from + 1}:${to + 1}") { Name = "_xlnm.Print_Titles", LocalSheetId = index };
+            titles.Add($"{quoted}!${from + 1}:${to + 1}");
+        if (titles.Count > 0)
+            yield return new DefinedName(string.Join(',', titles)) { Name = "_xlnm.Print_Titles", LocalSheetId = index };
     }
 
     // Points per line of 11-point text, and the width of a CJK character in column-width units (the width of a '0'):
@@ -145,11 +153,14 @@ public static class XlsxWorkbook
     }
 
     /// <summary>A1-style reference of a zero-based cell.</summary>
-    public static string Reference(int row, int column)
+    public static string Reference(int row, int column) => $"{ColumnLetters(column)}{row + 1}";
+
+    /// <summary>The letters of a zero-based column: A … Z, AA ….</summary>
+    private static string ColumnLetters(int column)
     {
         var letters = "";
         for (var n = column + 1; n > 0; n = (n - 1) / 26) letters = (char)('A' + (n - 1) % 26) + letters;
-        return $"{letters}{row + 1}";
+        return letters;
     }
 
     private static Stylesheet Styles()
