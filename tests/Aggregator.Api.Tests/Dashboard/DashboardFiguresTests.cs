@@ -367,6 +367,8 @@ public sealed class DashboardFiguresTests(ApiFixture api, Chromium chromium) : I
             File.Copy(path, RepositoryPaths.Of("src", "Aggregator.Api", "Dashboard", "screenshot.png"), overwrite: true);
         await ScreenshotAsync(page, "readme-full-page", fullPage: true);
         Assert.True(new FileInfo(path).Length > 0);
+        // The whole page a reviewer reads (quality flags, completeness, grid, charts' labels): no English sentence.
+        Assert.DoesNotMatch(@"[A-Za-z]{3,}(\s+[A-Za-z]{2,}){2,}", await page.Locator("body").InnerTextAsync());
         Assert.Empty(faults);
         await page.Context.CloseAsync();
     }
