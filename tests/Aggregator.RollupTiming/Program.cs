@@ -17,6 +17,8 @@ var units = args.Length > 0 && int.TryParse(args[0], out var u) ? u : 1_000;
 var explainIndex = Array.IndexOf(args, "--explain");
 var explainFile = explainIndex >= 0 && explainIndex + 1 < args.Length ? args[explainIndex + 1] : null;
 var runs = units > 20_000 ? 2 : 6;
+// --adjacent: the years before and after hold the same units' figures too, so the job stores two comparisons.
+var adjacent = args.Contains("--adjacent");
 
 var directory = Path.Combine(Path.GetTempPath(), $"aggregator-timing-{Guid.NewGuid():N}");
 await using var postgres = await EmbeddedPostgres.StartAsync(directory, NullLogger.Instance);
@@ -44,12 +46,13 @@ await using (var db = await tenantDb.BeginTenantCreationAsync(tenantId, Cancella
         SELECT @tenantId, c, 'c' || c, 'c', 'other', 2 + c % @streets, ('1.' || (2 + c % @streets) || '.' || c)::ltree, true
         FROM generate_series(@firstCommunity, @units) c;
         INSERT INTO reports (tenant_id, org_unit_id, year, template, current_version, content_hash, counted_version, counted_template)
-        SELECT @tenantId, c, @year, 'cn-gip-2021', 1, '\x00', 1, 'cn-gip-2021' FROM generate_series(@firstCommunity, @units) c;
+        SELECT @tenantId, c, y, 'cn-gip-2021', 1, '\x00', 1, 'cn-gip-2021' FROM generate_series(@firstCommunity, @units) c, unnest(@years) y;
         INSERT INTO report_versions (tenant_id, org_unit_id, year, version, template, values, content_hash, api_key_id)
-        SELECT @tenantId, c, @year, 1, 'cn-gip-2021', '{}', '\x00', 'bench' FROM generate_series(@firstCommunity, @units) c;
+        SELECT @tenantId, c, y, 1, 'cn-gip-2021', '{}', '\x00', 'bench' FROM generate_series(@firstCommunity, @units) c, unnest(@years) y;
         INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
-        SELECT @tenantId, @year, c, code, (random() * 100)::int FROM generate_series(@firstCommunity, @units) c, unnest(@codes) code;
-        """, new { tenantId, year, codes, streets, firstCommunity, units }, db.Transaction, commandTimeout: 0);
+        SELECT @tenantId, y, c, code, (random() * 100)::int FROM generate_series(@firstCommunity, @units) c, unnest(@codes) code, unnest(@years) y;
+        """, new { tenantId, year, codes, streets, firstCommunity, units, years = adjacent ? new[] { year - 1, year, year + 1 } : new[] { year } },
+        db.Transaction, commandTimeout: 0);
     await db.CommitAsync();
 }
 var superuser = new NpgsqlConnectionStringBuilder(postgres.OwnerConnectionString)
@@ -73,6 +76,12 @@ await using (var admin = new NpgsqlConnection(superuser))
 }
 
 var job = new RollupJob(tenantDb, catalog, NullLogger<RollupJob>.Instance);
+if (adjacent)
+{
+    // The years around computed first, as they would be: the timed year's comparisons then come from their rollups.
+    await job.ExecuteAsync(tenantId, year - 1, force: true, CancellationToken.None);
+    await job.ExecuteAsync(tenantId, year + 1, force: true, CancellationToken.None);
+}
 var rows = (long)reporters * codes.Length;
 Console.WriteLine($"{rows:N0} report_values rows ({codes.Length} cells × {reporters:N0} reporting units, {units:N0} units, {streets} streets)");
 for (var run = 0; run < runs; run++)

@@ -127,8 +127,8 @@ internal static class Data
                 WHERE v.tenant_id = @tenantId AND v.year = @year AND v.template = @template
                   AND v.indicator <> ALL(@notSummed)
             )
-            INSERT INTO rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters)
-            SELECT @tenantId, @year, x.ancestor, c.indicator, sum(c.value), count(c.value)
+            INSERT INTO rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters, cells)
+            SELECT @tenantId, @year, x.ancestor, c.indicator, sum(c.value), count(c.value), count(*)
             FROM current c
             JOIN ancestry x ON x.unit = c.org_unit_id
             GROUP BY x.ancestor, c.indicator
@@ -198,6 +198,118 @@ internal static class Data
             value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)
         SELECT @TenantId, @Year, @BaseYear, t.org_unit_id, t.key, {ComparisonFigures.Figures}
         FROM totals t
+        """;
+
+    /// <summary>
+    /// Whether a year's stored rollup is current: computed on <paramref name="template"/>, and nothing pending since
+    /// (no figure change, no version past its watermark, no unit created since it was computed).
+    /// </summary>
+    public static Task<bool> RollupCurrentAsync(DbSession db, Guid tenantId, int year, string template)
+    {
+        const string sql = """
+            SELECT s.computed_at IS NOT NULL AND s.template = @template
+               AND s.watermark IS NOT DISTINCT FROM (SELECT max(v.seq) FROM report_versions v WHERE v.tenant_id = s.tenant_id AND v.year = s.year)
+               AND NOT EXISTS (SELECT 1 FROM figure_changes f WHERE f.tenant_id = s.tenant_id AND f.year = s.year AND f.kind <> 'deadline')
+               AND NOT EXISTS (SELECT 1 FROM org_units o WHERE o.tenant_id = s.tenant_id AND o.created_at > s.computed_at)
+            FROM rollup_state s WHERE s.tenant_id = @tenantId AND s.year = @year
+            """;
+        return db.QuerySingleOrDefaultAsync<bool>(sql, new { tenantId, year, template });
+    }
+
+    /// <summary>
+    /// Whether a year's stored rollup was taken over whole reports: at every root, every summable indicator has a
+    /// row, and a row per counted unit (cells = reported), so a value missing is a row holding null. Every writer
+    /// stores reports so; rows written otherwise (or before cells existed) make the comparison take the long way.
+    /// </summary>
+    public static Task<bool> RollupOfWholeReportsAsync(DbSession db, Guid tenantId, int year, int summableCodes)
+    {
+        const string sql = """
+            SELECT count(*) > 0 AND bool_and(v.cells IS NOT DISTINCT FROM c.reported)
+                   AND count(*) = count(DISTINCT o.org_unit_id) * @summableCodes
+            FROM org_units o
+            JOIN rollup_completeness c ON c.tenant_id = o.tenant_id AND c.year = @year AND c.org_unit_id = o.org_unit_id
+            JOIN rollup_values v ON v.tenant_id = o.tenant_id AND v.year = @year AND v.org_unit_id = o.org_unit_id
+            WHERE o.tenant_id = @tenantId AND o.parent_id IS NULL
+            """;
+        return db.QuerySingleAsync<bool>(sql, new { tenantId, year, summableCodes });
+    }
+
+    /// <summary>
+    /// A comparison within one template from the two years' stored rollups (Σ and count of non-null values per unit
+    /// with descendants) instead of every counted value: the same figures as <see cref="InsertComparisonAsync"/> at a
+    /// small part of its cost. The like-for-like sums are the totals less what is not like for like, and that is
+    /// read cell by cell only where it is: the values of units counted in one of the two years, and the other year's
+    /// value of a cell left empty in one year (report_values_empty finds those). Valid when both rollups stand for
+    /// their values: current (<see cref="RollupCurrentAsync"/>; the job's own year is computed in the same
+    /// transaction), and taken over whole reports (<see cref="RollupOfWholeReportsAsync"/>). Nested loops are allowed for this statement: the cells it reads one by one
+    /// are few, and found through indexes.
+    /// </summary>
+    public static Task<int> InsertComparisonFromRollupsAsync(DbSession db, ComparisonPlan plan) =>
+        db.ExecuteAsync($"SELECT set_config('enable_nestloop', 'on', true);\n{InsertComparisonFromRollupsSql};\nSELECT set_config('enable_nestloop', 'off', true)", plan);
+
+    private static readonly string InsertComparisonFromRollupsSql = $"""
+        WITH {Ancestry},
+        later_units AS MATERIALIZED (
+            SELECT r.org_unit_id FROM reports r WHERE r.tenant_id = @TenantId AND r.year = @Year AND r.counted_template = @Template
+        ),
+        base_units AS MATERIALIZED (
+            SELECT r.org_unit_id FROM reports r WHERE r.tenant_id = @TenantId AND r.year = @BaseYear AND r.counted_template = @BaseTemplate
+        ),
+        empty_cells AS MATERIALIZED (
+            SELECT v.year, v.org_unit_id, v.indicator
+            FROM report_values v
+            WHERE v.tenant_id = @TenantId AND v.year IN (@Year, @BaseYear) AND v.value IS NULL AND v.indicator = ANY (@LaterCodes)
+        ),
+        not_like_for_like AS (
+            -- Every value of a unit counted in the later year only, or in the base year only.
+            SELECT v.org_unit_id, v.indicator, v.value AS later, NULL::numeric AS base
+            FROM report_values v
+            WHERE v.tenant_id = @TenantId AND v.year = @Year AND v.value IS NOT NULL AND v.indicator = ANY (@LaterCodes)
+              AND v.org_unit_id IN (SELECT org_unit_id FROM later_units EXCEPT SELECT org_unit_id FROM base_units)
+            UNION ALL
+            SELECT v.org_unit_id, v.indicator, NULL, v.value
+            FROM report_values v
+            WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND v.value IS NOT NULL AND v.indicator = ANY (@LaterCodes)
+              AND v.org_unit_id IN (SELECT org_unit_id FROM base_units EXCEPT SELECT org_unit_id FROM later_units)
+            UNION ALL
+            -- A unit counted in both years with a cell empty in one of them: its value in the other year.
+            SELECT v.org_unit_id, v.indicator,
+                   CASE WHEN v.year = @Year THEN v.value END, CASE WHEN v.year = @BaseYear THEN v.value END
+            FROM empty_cells e
+            JOIN report_values v ON v.tenant_id = @TenantId AND v.year = CASE WHEN e.year = @Year THEN @BaseYear ELSE @Year END
+                                AND v.org_unit_id = e.org_unit_id AND v.indicator = e.indicator
+            WHERE v.value IS NOT NULL
+              AND e.org_unit_id IN (SELECT org_unit_id FROM later_units INTERSECT SELECT org_unit_id FROM base_units)
+        ),
+        corrections AS (
+            SELECT x.ancestor AS org_unit_id, n.indicator, sum(n.later) AS later, count(n.later) AS later_units, sum(n.base) AS base
+            FROM not_like_for_like n
+            JOIN ancestry x ON x.unit = n.org_unit_id
+            GROUP BY x.ancestor, n.indicator
+        ),
+        sums AS (
+            SELECT coalesce(l.org_unit_id, b.org_unit_id) AS org_unit_id, coalesce(l.indicator, b.indicator) AS key,
+                   l.value, b.value AS base_value, coalesce(l.reporters, 0) AS reporters
+            FROM (SELECT * FROM rollup_values WHERE tenant_id = @TenantId AND year = @Year AND indicator = ANY (@LaterCodes)) l
+            FULL JOIN (SELECT * FROM rollup_values WHERE tenant_id = @TenantId AND year = @BaseYear AND indicator = ANY (@LaterCodes)) b
+                   ON b.org_unit_id = l.org_unit_id AND b.indicator = l.indicator
+        ),
+        totals AS (
+            SELECT s.org_unit_id, s.key, s.value, s.base_value, s.reporters - coalesce(c.later_units, 0) AS lfl_units,
+                   s.value - coalesce(c.later, 0) AS lfl_value, s.base_value - coalesce(c.base, 0) AS lfl_base_value
+            FROM sums s
+            LEFT JOIN corrections c ON c.org_unit_id = s.org_unit_id AND c.indicator = s.key
+        ),
+        t AS (
+            -- No unit with a value in both years: no like-for-like sum, as the sum over no unit is none.
+            SELECT org_unit_id, key, value, base_value, lfl_units,
+                   CASE WHEN lfl_units > 0 THEN lfl_value END AS lfl_value, CASE WHEN lfl_units > 0 THEN lfl_base_value END AS lfl_base_value
+            FROM totals
+        )
+        INSERT INTO comparison_values (tenant_id, year, base_year, org_unit_id, indicator,
+            value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)
+        SELECT @TenantId, @Year, @BaseYear, t.org_unit_id, t.key, {ComparisonFigures.Figures}
+        FROM t
         """;
 
     public static Task InsertComparisonStateAsync(DbSession db, ComparisonPlan plan, long watermark)

@@ -151,7 +151,21 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
             var plan = ComparisonPlanner.Plan(catalog, tenantId, later, laterTemplate, earlier, baseTemplate);
             await Data.LockComparisonAsync(db, tenantId, later, earlier);
             await Data.ClearComparisonAsync(db, tenantId, later, earlier);
-            await Data.InsertComparisonAsync(db, plan);
+            var other = later == year ? earlier : later;
+            var summable = SummableCodes(laterTemplate).Length;
+            if (laterTemplate.Code == baseTemplate.Code
+                && await Data.RollupCurrentAsync(db, tenantId, other, laterTemplate.Code)
+                && await Data.RollupOfWholeReportsAsync(db, tenantId, year, summable)
+                && await Data.RollupOfWholeReportsAsync(db, tenantId, other, summable))
+            {
+                await Data.InsertComparisonFromRollupsAsync(db, plan);
+                await AfterStep($"comparison {later}/{earlier} from rollups");
+            }
+            else
+            {
+                await Data.InsertComparisonAsync(db, plan);
+                await AfterStep($"comparison {later}/{earlier} from values");
+            }
             await Data.InsertComparisonStateAsync(db, plan, await Data.PairWatermarkAsync(db, tenantId, later, earlier));
         }
         await AfterStep("comparisons");
