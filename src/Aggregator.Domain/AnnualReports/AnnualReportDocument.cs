@@ -13,8 +13,8 @@ public sealed record AnnualReportDocument(string Title, IReadOnlyList<ReportBloc
 
 public abstract record ReportBlock;
 
-/// <summary>A section heading: level 1 for 一、…, 2 for （一）…, 3 for 1、….</summary>
-public sealed record ReportHeading(int Level, string Text) : ReportBlock;
+/// <summary>A section heading: level 1 for 一、…, 2 for （一）…, 3 for 1、…; <paramref name="NewPage"/> for an attachment (附件).</summary>
+public sealed record ReportHeading(int Level, string Text, bool NewPage = false) : ReportBlock;
 
 /// <summary>A paragraph; <paramref name="ToBeWritten"/> when it is a marked place for people to write.</summary>
 public sealed record ReportParagraph(string Text, bool ToBeWritten = false) : ReportBlock;

@@ -60,8 +60,7 @@ internal static class BeijingReportText
         w.Heading(2, $"（二）{year + 1}年改进措施");
         w.ToBeWritten($"{year + 1}年的改进措施");
 
-        w.Heading(1, "附件");
-        w.Paragraph("政府信息公开情况统计表");
+        w.Heading(1, "附件", newPage: true);
         w.Table(null, $"政府信息公开情况统计表（{year}年度）");
     }
 

@@ -71,6 +71,9 @@ internal static class NationalReportText
         if (note >= 0) label = label[..note];
         if (label == "本年增/减")
             return value == 0 ? "与上年持平" : $"本年{(value > 0 ? "增加" : "减少")}{Phrases.Number(Math.Abs(value))}{column.Unit}";
+        // "本年制发件数" + "3件" reads "本年制发3件": the unit says what is counted.
+        foreach (var counted in new[] { "件数", "数量" })
+            if (label.EndsWith(counted, StringComparison.Ordinal)) label = label[..^counted.Length];
         return $"{label}{Phrases.Number(value)}{column.Unit}";
     }
 

@@ -7,7 +7,7 @@ internal sealed class ReportWriter
 
     public IReadOnlyList<ReportBlock> Blocks => blocks;
 
-    public void Heading(int level, string text) => blocks.Add(new ReportHeading(level, text));
+    public void Heading(int level, string text, bool newPage = false) => blocks.Add(new ReportHeading(level, text, newPage));
 
     public void Paragraph(string text) => blocks.Add(new ReportParagraph(text));
 
