@@ -166,5 +166,20 @@ public sealed class DraftReportTests(ApiFixture api)
         Assert.Equal("no-reports", noYear.GetProperty("reason").GetString());
         Assert.Contains("has no report for 2017 that counts", noReport.GetProperty("detail").GetString());
         await (await viewer.GetAsync($"/api/v1/tenants/{district.Tenant}/org-units/{district.Tenant}/annual-report/abc.docx")).ShouldBeProblem(HttpStatusCode.BadRequest);
+        await (await viewer.GetAsync(Url(district.Tenant, district.Tenant, 99999))).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_unit_code_with_a_NUL_or_of_any_length_without_a_server_error()
+    {
+        var district = await DistrictWithTheSeedAsync();
+        var viewer = api.Client(district.Keys["viewer@root"]);
+
+        foreach (var org in new[] { "a%00b", new string('9', 5000), "%E2%80%AE110102" })
+        {
+            using var response = await viewer.GetAsync(Url(district.Tenant, org, 2017));
+            Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.RequestUriTooLong,
+                $"{org[..Math.Min(org.Length, 12)]}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
     }
 }
