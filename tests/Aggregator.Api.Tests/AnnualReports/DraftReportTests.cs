@@ -127,6 +127,35 @@ public sealed class DraftReportTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_give_the_change_across_the_2019_template_change_only_where_the_mapping_declares_it_comparable()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+        await _rows.StoreAsync(tenantId, a.Id, 2018, SeedReport.Template, SeedReport.Values.ToDictionary(pair => pair.Key, pair => pair.Value));
+        await _rows.StoreAsync(tenantId, a.Id, 2019, "cn-gip-2019", new Dictionary<string, decimal?>
+        {
+            ["2.1.2:published"] = 4, ["3.1:np"] = 5, ["3.1:total"] = 5, ["3.2:total"] = 0, ["4.1:total"] = 0, ["4.2:total"] = 0, ["4.3:total"] = 0,
+        });
+        await _rows.WaitForFiguresAsync(tenantId, 2018);
+        await _rows.WaitForFiguresAsync(tenantId, 2019);
+
+        foreach (var (key, org, who) in new[] { ("viewer@a", district.SubDistrictA, "本单位"), ("viewer@root", district.Tenant, "全区") })
+        {
+            var response = await api.Client(district.Keys[key]).GetAsync(Url(district.Tenant, org, 2019));
+            await response.ShouldHaveStatus(HttpStatusCode.OK);
+            var document = DraftDocument.Read(await response.Content.ReadAsByteArrayAsync());
+            var text = string.Join("\n", document.Paragraphs);
+
+            Assert.Equal(NationalSections, document.Headings);
+            // 3.1 收到申请数 (3 in 2018) maps to 3.1:total; 2.1 规范性文件 has no 2018 counterpart: no change stated.
+            Assert.Contains($"2019年，{who}新收政府信息公开申请5件，比上年增加2件、增长66.7%，上年结转政府信息公开申请0件。", text);
+            Assert.Contains($"2019年，{who}规章和规范性文件方面：规范性文件本年新公开4件。", text);
+            Assert.Equal(1, text.Split("比上年").Length - 1);
+        }
+    }
+
+    [Fact]
     public async Task Should_draft_a_sub_districts_own_report_for_the_keys_at_or_above_it_and_no_one_else()
     {
         var district = await DistrictWithTheSeedAsync();
