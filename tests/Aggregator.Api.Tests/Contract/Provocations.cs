@@ -57,6 +57,7 @@ public static class Provocations
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/breakdown"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.xlsx"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.csv"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/annual-report/{year}.docx"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["POST /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}/recompute"] = w => new Call(w.Reviewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/comparisons/{year}"] = w => new Call(w.Viewer, w.Route(org: w.Root)),
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/series"] = w => new Call(w.Viewer, w.Route(org: w.Root), "?indicator=3.1"),
@@ -180,6 +181,10 @@ public static class Provocations
             [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
         },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/rollups/{year}.xlsx"] = new Dictionary<int, Provocation>
+        {
+            [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
+        },
+        ["GET /api/v1/tenants/{tenant}/org-units/{org}/annual-report/{year}.docx"] = new Dictionary<int, Provocation>
         {
             [304] = (_, ok, send) => WithSettledETagAsync(ok, send),
         },

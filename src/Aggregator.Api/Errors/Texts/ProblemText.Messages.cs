@@ -236,6 +236,9 @@ public static partial class ProblemText
     /// <summary>未找到适用于 {0} 年的报表模板。</summary>
     public static string NoTemplateForYear(object? year) => Get(nameof(NoTemplateForYear), year);
 
+    /// <summary>单位“{0}”{1} 年没有计入统计的报表（尚未报送，或报送的版本尚待审核）。</summary>
+    public static string NoCountedReport(object? org, object? year) => Get(nameof(NoCountedReport), org, year);
+
     /// <summary>单位“{0}”没有下级单位，因而没有汇总表；请读取它自己的报表。</summary>
     public static string LeafHasNoTable(object? org) => Get(nameof(LeafHasNoTable), org);
 

@@ -19,28 +19,54 @@ public static class OfficialTable
     public static Sheet Build(StoredRollup rollup, TimeZoneInfo timeZone) =>
         rollup.Template.Tables.Count == 0 ? Flat(rollup, timeZone) : Matrices(rollup, timeZone);
 
+    /// <summary>
+    /// The table alone, as other documents print it (the annual report): the rows of a flat template, or one matrix of
+    /// the national format under its heading line; without the download's title and signature lines.
+    /// </summary>
+    public static Sheet Figures(ReportTemplate template, string? tableCode, Func<string, decimal?> valueOf)
+    {
+        if (tableCode is null)
+        {
+            var flat = new Sheet(SheetName, [8, 90, 10, 14, 10]);
+            AddFlatRows(flat, template, valueOf);
+            return flat;
+        }
+        var table = template.Tables.Single(t => t.Code == tableCode);
+        var sheet = new Sheet(SheetName, [12, 56, .. Enumerable.Repeat(12d, DataColumns(table))]);
+        AddMatrix(sheet, table, valueOf);
+        sheet.Print = new PrintLayout(sheet.Width);
+        return sheet;
+    }
+
     private static Sheet Flat(StoredRollup rollup, TimeZoneInfo timeZone)
     {
         var sheet = new Sheet(SheetName, [8, 90, 10, 14, 10]);
         AddTitle(sheet, rollup, timeZone);
-        var heading = sheet.Add(RowKind.ColumnHeading, "序号", "指标名称", "计量单位", "数值", "代码");
-        // The codes (the last column) are for programs: the printed form stops before them.
-        sheet.Print = new PrintLayout(sheet.Width - 1, heading, heading);
-        var indicators = rollup.Template.Indicators.ToDictionary(indicator => indicator.Code, StringComparer.Ordinal);
-        foreach (var row in rollup.Template.Layout)
-        {
-            if (row.IsGroup)
-                sheet.Add(RowKind.Heading, row.Numbering, row.Label, null, null, row.Code);
-            else
-                sheet.Add(RowKind.Figures, row.Numbering, row.Label, indicators[row.Code].Unit, rollup.ValueOf(row.Code), row.Code);
-        }
+        AddFlatRows(sheet, rollup.Template, rollup.ValueOf);
         AddSignatures(sheet, rollup, timeZone, sheet.Width - 1);
         return sheet;
     }
 
+    private static void AddFlatRows(Sheet sheet, ReportTemplate template, Func<string, decimal?> valueOf)
+    {
+        var heading = sheet.Add(RowKind.ColumnHeading, "序号", "指标名称", "计量单位", "数值", "代码");
+        // The codes (the last column) are for programs: the printed form stops before them.
+        sheet.Print = new PrintLayout(sheet.Width - 1, heading, heading);
+        var indicators = template.Indicators.ToDictionary(indicator => indicator.Code, StringComparer.Ordinal);
+        foreach (var row in template.Layout)
+        {
+            if (row.IsGroup)
+                sheet.Add(RowKind.Heading, row.Numbering, row.Label, null, null, row.Code);
+            else
+                sheet.Add(RowKind.Figures, row.Numbering, row.Label, indicators[row.Code].Unit, valueOf(row.Code), row.Code);
+        }
+    }
+
+    private static int DataColumns(TemplateTable table) => table.PrintedAsOneRow ? table.DataRows.Count() * table.Columns.Count : table.Columns.Count;
+
     private static Sheet Matrices(StoredRollup rollup, TimeZoneInfo timeZone)
     {
-        var dataColumns = rollup.Template.Tables.Max(table => table.PrintedAsOneRow ? table.DataRows.Count() * table.Columns.Count : table.Columns.Count);
+        var dataColumns = rollup.Template.Tables.Max(DataColumns);
         var sheet = new Sheet(SheetName, [12, 56, .. Enumerable.Repeat(12d, dataColumns)]);
         AddTitle(sheet, rollup, timeZone);
         string? section = null;
@@ -49,19 +75,23 @@ public static class OfficialTable
             if (table.Section is not null && table.Section != section)
                 sheet.Merge(sheet.Add(RowKind.Heading, table.Section), 0, 1, sheet.Width);
             section = table.Section;
-
-            var heading = sheet.Add(RowKind.Heading, table.Numbering, table.Label + UnitNote(table));
-            sheet.Merge(heading, 1, 1, sheet.Width - 1);
-            if (table.PrintedAsOneRow) AddOneRow(sheet, table, rollup);
-            else AddGrid(sheet, table, rollup);
+            AddMatrix(sheet, table, rollup.ValueOf);
         }
         sheet.Print = new PrintLayout(sheet.Width);
         AddSignatures(sheet, rollup, timeZone, sheet.Width);
         return sheet;
     }
 
+    private static void AddMatrix(Sheet sheet, TemplateTable table, Func<string, decimal?> valueOf)
+    {
+        var heading = sheet.Add(RowKind.Heading, table.Numbering, table.Label + UnitNote(table));
+        sheet.Merge(heading, 1, 1, sheet.Width - 1);
+        if (table.PrintedAsOneRow) AddOneRow(sheet, table, valueOf);
+        else AddGrid(sheet, table, valueOf);
+    }
+
     /// <summary>Rows × columns: the column headings (the table's column group, the columns' groups, their labels), then a line per row.</summary>
-    private static void AddGrid(Sheet sheet, TemplateTable table, StoredRollup rollup)
+    private static void AddGrid(Sheet sheet, TemplateTable table, Func<string, decimal?> valueOf)
     {
         var columns = table.Columns;
         var grouped = columns.Any(column => column.Group is not null);
@@ -102,7 +132,7 @@ public static class OfficialTable
                 sheet.Add(RowKind.Heading, row.Numbering, row.Label);
                 continue;
             }
-            var values = columns.Select(column => (object?)rollup.ValueOf(TemplateTable.CellCode(row.Code, column.Code)));
+            var values = columns.Select(column => (object?)valueOf(TemplateTable.CellCode(row.Code, column.Code)));
             sheet.Add(RowKind.Figures, [row.Numbering, row.Label, .. values]);
         }
     }
@@ -111,7 +141,7 @@ public static class OfficialTable
     /// The rows side by side on one line: a heading line per level of the row labels (行政复议 | 行政诉讼 › 未经复议直接起诉,
     /// 复议后起诉), the column labels under each, and one line of figures.
     /// </summary>
-    private static void AddOneRow(Sheet sheet, TemplateTable table, StoredRollup rollup)
+    private static void AddOneRow(Sheet sheet, TemplateTable table, Func<string, decimal?> valueOf)
     {
         var rows = table.DataRows.ToList();
         var width = table.Columns.Count;
@@ -142,7 +172,7 @@ public static class OfficialTable
             foreach (var (column, c) in table.Columns.Select((column, c) => (column, c)))
             {
                 sheet.Set(first + depth, LabelColumns + r * width + c, column.Label);
-                cells.Add(rollup.ValueOf(TemplateTable.CellCode(rows[r].Code, column.Code)));
+                cells.Add(valueOf(TemplateTable.CellCode(rows[r].Code, column.Code)));
             }
         }
         sheet.Add(RowKind.Figures, [null, null, .. cells]);
