@@ -6,6 +6,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Reports.Storing;
+using Aggregator.Domain.Narrative;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
@@ -60,7 +61,12 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var documentYear = DocumentYear.Find(document.Lines);
         var input = ReportInput.From(match.Values);
         var validation = ReportValidator.Validate(template, input);
-        var found = Found(template, document, documentYear, match, validation);
+        // The prose against the table read (an empty cell is not compared): warnings, stored with the version like the rules'.
+        var table = match.Values.Where(value => value.Kind == RawValueKind.Number)
+            .GroupBy(value => value.Code, StringComparer.Ordinal)
+            .ToDictionary(value => value.Key, value => (decimal?)value.First().Number, StringComparer.Ordinal);
+        var narrative = NarrativeCheck.Check(template, document.Prose(), table).Select(mismatch => RuleFinding.From(template, mismatch)).ToList();
+        var found = Found(template, document, documentYear, match, validation, narrative);
 
         if (req.DryRun)
         {
@@ -97,7 +103,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     }
 
     private static Response Found(ReportTemplate template, ReadDocument document, DocumentYear documentYear, LayoutMatch match,
-        ValidationResult validation) => new(
+        ValidationResult validation, IReadOnlyList<RuleFinding> narrative) => new(
         template.Code,
         document.Format,
         document.Encoding,
@@ -107,7 +113,9 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         match.Unmapped.Select(row => new UnmappedText(row.Label, row.Value)).ToList(),
         match.NotFound,
         RuleFinding.From(validation.Errors),
-        documentYear.Conflict() is { } conflict ? [.. RuleFinding.From(validation.Warnings), conflict] : RuleFinding.From(validation.Warnings),
+        documentYear.Conflict() is { } conflict
+            ? [.. RuleFinding.From(validation.Warnings), conflict, .. narrative]
+            : [.. RuleFinding.From(validation.Warnings), .. narrative],
         Stored: null,
         Unchanged: false);
 

@@ -7,5 +7,12 @@ namespace Aggregator.Api.Features.Reports.Import;
 public sealed record ReadDocument(string Format, string? Encoding, IReadOnlyList<TableRow> Rows, IReadOnlyList<string> Lines)
 {
     /// <summary>No character but blanks anywhere: an empty file, a file of spaces and line breaks, a .docx without text.</summary>
+    /// <summary>
+    /// The text outside the statistics table: the lines before its title (政府信息公开情况统计表), or every line when the
+    /// document has no such title (the table's cells then hold no phrase of prose).
+    /// </summary>
+    public string Prose() =>
+        string.Join('\n', Lines.TakeWhile(line => !string.Concat(line.Where(c => !char.IsWhiteSpace(c))).Contains(TextTableReader.Title, StringComparison.Ordinal)));
+
     public bool IsBlank => Rows.Count == 0 && Lines.All(line => line.All(c => char.IsWhiteSpace(c) || c is '\uFEFF' or '\u200B'));
 }
