@@ -33,7 +33,9 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
                 "of versions unless ?dryRun=true. A file without any text is refused (422 empty-document), a document whose table is " +
                 "not the template's too (422 unrecognised-document), and one that names another year in its title or table header " +
                 "(422 year-mismatch, naming documentYear and year, on a dry run too); a dry run answers what it read and names an " +
-                "unrecognised table in errors. Reporter of the unit, or tenant-admin; not the platform admin (403).";
+                "unrecognised table in errors. The prose outside the table is checked against it: a number it states about an indicator " +
+                "that the table contradicts is a warning narrative-mismatch (with narrative: sentence, stated, table; a share only past 1 point), " +
+                "stored with the version. Reporter of the unit, or tenant-admin; not the platform admin (403).";
             s.ResponseExamples[201] = Examples.Stored;
         });
     }

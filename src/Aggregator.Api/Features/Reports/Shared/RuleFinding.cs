@@ -7,7 +7,7 @@ namespace Aggregator.Api.Features.Reports.Shared;
 
 /// <summary>
 /// A failed rule as the API shows it: which rule, the indicators it names, and its message. A
-/// <c>narrative-mismatch</c> (an imported document's prose against its own table) also carries <see cref="Narrative"/>.
+/// <c>narrative-mismatch</c> (an imported document's prose against its own table) also carries <c>narrative</c>.
 /// </summary>
 public sealed record RuleFinding(string RuleId, IReadOnlyList<string> Indicators, string Message)
 {
