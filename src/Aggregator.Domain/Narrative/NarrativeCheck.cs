@@ -14,8 +14,8 @@ namespace Aggregator.Domain.Narrative;
 /// </summary>
 /// <remarks>
 /// Bounded whatever the document: the first <see cref="MaxProseCharacters"/> characters are read, each phrase claims at
-/// most <see cref="MaxMatchesPerPhrase"/> places, and at most <see cref="MaxMismatches"/> mismatches are told (the first in
-/// the text). Matching is linear in the text (<see cref="NarrativePattern"/>).
+/// most <see cref="MaxMatchesPerPhrase"/> places, and at most <see cref="MaxMismatches"/> mismatches are told: the first in
+/// the text, one per indicator. Matching is linear in the text (<see cref="NarrativePattern"/>).
 /// </remarks>
 public static class NarrativeCheck
 {
@@ -58,8 +58,12 @@ public static class NarrativeCheck
                     mismatches.Add((place.Key, mismatch));
             }
         }
-        return mismatches.OrderBy(entry => entry.Position).ThenBy(entry => entry.Mismatch.Indicator, StringComparer.Ordinal)
-            .Take(MaxMismatches).Select(entry => entry.Mismatch).ToList();
+        // One mismatch per indicator, the first in the text: it is what a person corrects, and a quality flag is one per
+        // unit, indicator and rule.
+        return mismatches.OrderBy(entry => entry.Position).ThenBy(entry => entry.Mismatch.Of is null ? 0 : 1)
+            .Select(entry => entry.Mismatch)
+            .DistinctBy(mismatch => mismatch.Indicator, StringComparer.Ordinal)
+            .Take(MaxMismatches).ToList();
     }
 
     private sealed record Claim(NarrativePhrase Phrase, Match Match, int Anchor);

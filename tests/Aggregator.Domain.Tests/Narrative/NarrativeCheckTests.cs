@@ -141,8 +141,25 @@ public sealed class NarrativeCheckTests
         var mismatches = Check(prose.ToString());
         clock.Stop();
 
-        Assert.Equal(NarrativeCheck.MaxMismatches, mismatches.Count);
+        // One per indicator, the first in the text: 1.1 stated as 0, 3.1.3 as 0 (its share then not compared).
+        Assert.Equal([("1.1", 0m), ("3.1.3", 0m)], mismatches.Select(m => (m.Indicator, m.Stated)));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Should_tell_at_most_twenty_mismatches_however_many_figures_the_prose_misstates()
+    {
+        // Every count phrase of the template, each stating 99999.
+        var prose = string.Join("。", TestCatalog.Bj2017.Narrative.Where(phrase => phrase.Of is null).Select(phrase =>
+            phrase.Pattern.Replace("{n}", "99999", StringComparison.Ordinal).Replace("[", "", StringComparison.Ordinal)
+                .Replace("]", "", StringComparison.Ordinal).Replace("…", "", StringComparison.Ordinal)));
+
+        var mismatches = Check(prose);
+
+        Assert.Equal(NarrativeCheck.MaxMismatches, mismatches.Count);
+        Assert.Equal(mismatches.Count, mismatches.Select(m => m.Indicator).Distinct().Count());
+        Assert.All(mismatches, m => Assert.Equal(99999m, m.Stated));
+        Assert.Equal("1.1", mismatches[0].Indicator);
     }
 
     [Fact]
