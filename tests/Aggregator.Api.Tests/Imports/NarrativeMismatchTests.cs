@@ -128,6 +128,17 @@ public sealed class NarrativeMismatchTests(ApiFixture api)
         Assert.Equal(2, Narrative(current).Count());
     }
 
+    [Fact]
+    public async Task Should_show_the_phrases_a_template_checks_in_the_prose()
+    {
+        var template = await api.Client((await _data.DistrictAsync()).Keys["reporter@a"]).GetFromJsonAsync<JsonElement>("/api/v1/templates/bj-gip-2017");
+
+        var phrases = template.GetProperty("narrative").EnumerateArray()
+            .Select(p => (p.GetProperty("indicator").GetString(), p.GetProperty("of").GetString(), p.GetProperty("phrase").GetString())).ToList();
+        Assert.Contains(("1.1", null, "[共]主动公开政府信息{n}条"), phrases);
+        Assert.Contains(("3.1.3", "3.1", "通过互联网提交申请[有]{n}件，占总数[的]{p}%"), phrases);
+    }
+
     private Task<HttpResponseMessage> ImportAsync(District district, byte[] file, string fileName, bool dryRun = false) =>
         TestData.ImportAsync(api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, file, fileName, dryRun: dryRun);
 
