@@ -24,6 +24,7 @@ public static class NarrativeCheck
     public const int MaxMismatches = 20;
     public const int MaxSentenceCharacters = 120;
     public const decimal ShareTolerance = 1m;
+    public const int MaxNumberCharacters = 20;
 
     /// <summary>Where a sentence ends: the prose's own punctuation; a line break may fall inside a sentence.</summary>
     private const string SentenceEnds = "。！？；;!?";
@@ -87,14 +88,24 @@ public static class NarrativeCheck
         if (share.Success && phrase.Of is { } of && part is { } numerator && values.GetValueOrDefault(of) is { } whole and not 0m
             && Parse(share.Value) is { } percent)
         {
-            var actual = numerator / whole * 100m;
+            // A table's figures are bounded (ExactDecimal), but a share of a tiny decimal whole can still leave decimal's range.
+            if (!TryShare(numerator, whole, out var actual)) return null;
             if (Math.Abs(percent - actual) > ShareTolerance)
                 return new NarrativeMismatch(phrase.Indicator, of, Sentence(text, match), percent, Math.Round(actual, 1, MidpointRounding.AwayFromZero));
         }
         return null;
     }
 
-    /// <summary>1,234 → 1234; ９７５ → 975; １．５ → 1.5. Null for what is no number (too long for a decimal).</summary>
+    private static bool TryShare(decimal part, decimal whole, out decimal percent)
+    {
+        try { percent = part / whole * 100m; return true; }
+        catch (OverflowException) { percent = 0; return false; }
+    }
+
+    /// <summary>
+    /// 1,234 → 1234; ９７５ → 975; １．５ → 1.5. Null past <see cref="MaxNumberCharacters"/>: no count a report states is that
+    /// long, and a shorter one stays exact in a decimal when multiplied by 10,000 (万) or 100.
+    /// </summary>
     internal static decimal? Parse(string written)
     {
         var ascii = new StringBuilder(written.Length);
@@ -104,7 +115,7 @@ public static class NarrativeCheck
             else if (c == '．') ascii.Append('.');
             else if (c != ',') ascii.Append(c);
         }
-        return ascii.Length <= 28 && decimal.TryParse(ascii.ToString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+        return ascii.Length <= MaxNumberCharacters && decimal.TryParse(ascii.ToString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
             ? value
             : null;
     }
