@@ -62,6 +62,9 @@ public sealed class ReportTemplate
 
     public IReadOnlyList<ReportRule> Rules { get; }
 
+    /// <summary>How reports in this format state the table's figures in their prose (<see cref="Narrative.NarrativeCheck"/>).</summary>
+    public IReadOnlyList<Narrative.NarrativePhrase> Narrative { get; init; } = [];
+
     internal CompiledRule[] CompiledRules { get; }
 
     public bool AppliesTo(int year) => year >= FirstYear && (LastYear is null || year <= LastYear);

@@ -12,6 +12,16 @@ internal sealed class TemplateJson
     public List<TableJson>? Tables { get; set; }
     public List<RuleJson>? Rules { get; set; }
     public List<RuleJson>? RuleFamilies { get; set; }
+    public List<NarrativeJson>? Narrative { get; set; }
+}
+
+/// <summary>Phrases by which a report's prose states <see cref="Indicator"/> (as a share of <see cref="Of"/> when set).</summary>
+internal sealed class NarrativeJson
+{
+    public string? Indicator { get; set; }
+    public string? Of { get; set; }
+    public List<string>? Phrases { get; set; }
+    public string? Note { get; set; }
 }
 
 internal sealed class RowJson

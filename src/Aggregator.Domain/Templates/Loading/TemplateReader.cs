@@ -45,7 +45,10 @@ internal sealed class TemplateReader
         }
 
         var rules = new RuleReader(file, indicators, groupCodes, tables).Read(json.Rules ?? [], json.RuleFamilies ?? []);
-        return new ReportTemplate(code, name, firstYear, json.LastYear, indicators, layout, tables, rules);
+        return new ReportTemplate(code, name, firstYear, json.LastYear, indicators, layout, tables, rules)
+        {
+            Narrative = NarrativeReader.Read(file, json.Narrative ?? [], indicators),
+        };
     }
 
     private void ReadRows(List<RowJson> rows)

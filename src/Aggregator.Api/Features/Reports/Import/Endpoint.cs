@@ -6,6 +6,7 @@ using Aggregator.Api.Auth;
 using Aggregator.Api.Errors;
 using Aggregator.Api.Features.Reports.Shared;
 using Aggregator.Api.Features.Reports.Storing;
+using Aggregator.Domain.Narrative;
 using Aggregator.Domain.Templates;
 using Aggregator.Domain.Validation;
 using Aggregator.Domain.Values;
@@ -32,7 +33,9 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
                 "of versions unless ?dryRun=true. A file without any text is refused (422 empty-document), a document whose table is " +
                 "not the template's too (422 unrecognised-document), and one that names another year in its title or table header " +
                 "(422 year-mismatch, naming documentYear and year, on a dry run too); a dry run answers what it read and names an " +
-                "unrecognised table in errors. Reporter of the unit, or tenant-admin; not the platform admin (403).";
+                "unrecognised table in errors. The prose outside the table is checked against it: a number it states about an indicator " +
+                "that the table contradicts is a warning narrative-mismatch (with narrative: sentence, stated, table; a share only past 1 point), " +
+                "stored with the version. Reporter of the unit, or tenant-admin; not the platform admin (403).";
             s.ResponseExamples[201] = Examples.Stored;
         });
     }
@@ -60,7 +63,12 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         var documentYear = DocumentYear.Find(document.Lines);
         var input = ReportInput.From(match.Values);
         var validation = ReportValidator.Validate(template, input);
-        var found = Found(template, document, documentYear, match, validation);
+        // The prose against the table read (an empty cell is not compared): warnings, stored with the version like the rules'.
+        var table = match.Values.Where(value => value.Kind == RawValueKind.Number)
+            .GroupBy(value => value.Code, StringComparer.Ordinal)
+            .ToDictionary(value => value.Key, value => (decimal?)value.First().Number, StringComparer.Ordinal);
+        var narrative = NarrativeCheck.Check(template, document.Prose(), table).Select(mismatch => RuleFinding.From(template, mismatch)).ToList();
+        var found = Found(template, document, documentYear, match, validation, narrative);
 
         if (req.DryRun)
         {
@@ -97,7 +105,7 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
     }
 
     private static Response Found(ReportTemplate template, ReadDocument document, DocumentYear documentYear, LayoutMatch match,
-        ValidationResult validation) => new(
+        ValidationResult validation, IReadOnlyList<RuleFinding> narrative) => new(
         template.Code,
         document.Format,
         document.Encoding,
@@ -107,7 +115,9 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
         match.Unmapped.Select(row => new UnmappedText(row.Label, row.Value)).ToList(),
         match.NotFound,
         RuleFinding.From(validation.Errors),
-        documentYear.Conflict() is { } conflict ? [.. RuleFinding.From(validation.Warnings), conflict] : RuleFinding.From(validation.Warnings),
+        documentYear.Conflict() is { } conflict
+            ? [.. RuleFinding.From(validation.Warnings), conflict, .. narrative]
+            : [.. RuleFinding.From(validation.Warnings), .. narrative],
         Stored: null,
         Unchanged: false);
 

@@ -73,7 +73,11 @@ internal static class Examples
 {
     public static readonly Response Stored = new("bj-gip-2017", "text", "utf-8", 2017,
         new Dictionary<string, decimal?> { ["1.1"] = 975, ["1.1.1"] = 0, ["3.1"] = 3, ["3.1.3"] = 2, ["3.1.4"] = 1, ["7"] = null },
-        [new UnmappedText("其他", "0")], ["8.4"], [], [],
+        [new UnmappedText("其他", "0")], ["8.4"], [],
+        [new RuleFinding("narrative-mismatch", ["3.3"], "正文“在已经答复的3件申请中：“同意部分公开”的1件，占总数33%；”中申请答复数(3.3)为3，统计表为2。")
+        {
+            Narrative = new NarrativeFinding("在已经答复的3件申请中：“同意部分公开”的1件，占总数33%；", 3, 2, "count"),
+        }],
         new StoredRef(1, "\"v1-83b6f395a488abbd\"", "/api/v1/tenants/110102/org-units/110102003/reports/2017/versions/1",
             new VersionStatus("submitted", "key:0f8c2d1e-5b7a-4e9c-9d41-3a6b2c8e7f10", new DateTime(2018, 1, 20, 2, 30, 0, DateTimeKind.Utc), null)), Unchanged: false);
 }

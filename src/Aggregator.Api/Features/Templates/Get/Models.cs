@@ -42,15 +42,27 @@ public sealed record RuleView(string Id, [property: Vocabulary(Vocabularies.Rule
         new(r.Id, TemplateNames.Of(r.Kind), TemplateNames.Of(r.Severity), r.Left, r.Right, r.Message, r.Note);
 }
 
-/// <summary>A whole template: its indicators (cells), the printed layout or matrix tables, and its rules.</summary>
+/// <summary>
+/// A phrase by which a report's prose states an indicator (for a share, of the indicator <c>of</c>), checked against the
+/// table when a document is imported (<c>narrative-mismatch</c>): <c>{n}</c> the number, <c>{p}</c> a share in percent,
+/// <c>[…]</c> words that may be left out, <c>…</c> a few characters of the same clause.
+/// </summary>
+public sealed record NarrativeView(string Indicator, string? Of, string Phrase)
+{
+    public static NarrativeView From(Aggregator.Domain.Narrative.NarrativePhrase p) => new(p.Indicator, p.Of, p.Pattern);
+}
+
+/// <summary>A whole template: its indicators (cells), the printed layout or matrix tables, its rules, and the phrases of its prose.</summary>
 public sealed record Response(
     [property: Vocabulary(Vocabularies.Templates)] string Code, string Name, List.Years Years,
-    IReadOnlyList<IndicatorView> Indicators, IReadOnlyList<RowView> Layout, IReadOnlyList<TableView> Tables, IReadOnlyList<RuleView> Rules)
+    IReadOnlyList<IndicatorView> Indicators, IReadOnlyList<RowView> Layout, IReadOnlyList<TableView> Tables, IReadOnlyList<RuleView> Rules,
+    IReadOnlyList<NarrativeView> Narrative)
 {
     public static Response From(ReportTemplate t) => new(
         t.Code, t.Name, new List.Years(t.FirstYear, t.LastYear),
         t.Indicators.Select(IndicatorView.From).ToList(),
         t.Layout.Select(RowView.From).ToList(),
         t.Tables.Select(TableView.From).ToList(),
-        t.Rules.Select(RuleView.From).ToList());
+        t.Rules.Select(RuleView.From).ToList(),
+        t.Narrative.Select(NarrativeView.From).ToList());
 }
