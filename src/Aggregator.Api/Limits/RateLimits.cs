@@ -18,6 +18,9 @@ public static class RateLimits
     /// <summary>The policy of the endpoints whose every call queues a job over a whole tenant's year.</summary>
     public const string StrictPolicy = "strict";
 
+    /// <summary>The policy of the key-less public reads (/public/v1): a bucket per client address.</summary>
+    public const string PublicPolicy = "public";
+
     /// <summary>The partitioner of <paramref name="permitsPerMinute"/> per caller; no limiter at all when it is 0.</summary>
     public static RateLimitPartition<string> PerCaller(HttpContext context, string bucket, int permitsPerMinute)
     {
