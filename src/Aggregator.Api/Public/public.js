@@ -107,16 +107,34 @@ async function openYear(list, year) {
   draw(edition, yoy);
 }
 
-/** The top-level figures (codes of one or two parts) counted in the unit most of them use: this year, and the base year beside it. */
-function draw(edition, yoy) {
+/** The top-level figures (codes of one or two parts) with a value, by their unit: the units most used first. */
+function mainFigures(edition) {
   const main = edition.figures.filter((f) => f.code.split(".").length <= 2 && !f.code.includes(":") && f.value !== null);
   const tally = new Map();
   for (const f of main) tally.set(f.unit, (tally.get(f.unit) ?? 0) + 1);
-  const unit = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const shown = main.filter((f) => f.unit === unit).slice(0, 16);
+  const units = [...tally.entries()].sort((a, b) => b[1] - a[1]).map(([unit]) => unit);
+  return { main, units };
+}
+
+let current = null;
+
+function draw(edition, yoy) {
+  current = { edition, yoy };
+  const { main, units } = mainFigures(edition);
+  const select = $("chart-unit");
+  // The unit chosen before, while this year has it; otherwise the first figure's (1.1 主动公开, in 条).
+  const kept = units.includes(select.value) ? select.value : (main[0]?.unit ?? units[0]);
+  select.replaceChildren(...units.map((unit) => new Option(unit, unit, false, unit === kept)));
+  plot(kept);
+}
+
+/** This year's figures in the chosen unit, and the base year's beside them. */
+function plot(unit) {
+  const { edition, yoy } = current;
+  const shown = mainFigures(edition).main.filter((f) => f.unit === unit).slice(0, 16);
   const node = $("chart");
   node.setAttribute("role", "img");
-  node.setAttribute("aria-label", shown.map((f) => `${f.label}：${f.value}`).join("；"));
+  node.setAttribute("aria-label", shown.map((f) => `${f.label}：${f.value}`).join("；") || "暂无数据");
   chart ??= echarts.init(node, null, { renderer: "canvas", locale: "ZH" });
   const series = [{ name: `${edition.year}年`, type: "bar", data: shown.map((f) => f.value), itemStyle: { color: "#9b1c1c" } }];
   if (edition.yoy) series.push({ name: `${edition.yoy.baseYear}年`, type: "bar", data: shown.map((f) => yoy.get(f.code)?.base ?? null), itemStyle: { color: "#9aa5b1" } });
@@ -131,6 +149,8 @@ function draw(edition, yoy) {
     series,
   }, true);
 }
+
+$("chart-unit").addEventListener("change", (event) => plot(event.target.value));
 
 window.addEventListener("resize", () => chart?.resize());
 
