@@ -28,8 +28,6 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // A public read is the same for everyone: a key sent with it is not even looked up, and grants nothing more.
-        if (PublicRead.Covers(Request.Path)) return AuthenticateResult.NoResult();
         if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
             return AuthenticateResult.NoResult();
 

@@ -49,9 +49,9 @@ public static class LimitsRegistration
             // Off with the general limit too: 0 turns every limit off.
             var strict = limits.PermitsPerMinute == 0 ? 0 : limits.StrictPermitsPerMinute;
             limiter.AddPolicy(RateLimits.StrictPolicy, context => RateLimits.PerCaller(context, RateLimits.StrictPolicy, strict));
-            // Public reads carry no key (none is looked at there): each client address has a bucket of its own.
+            // Public reads need no key: each client address has a bucket of its own, whatever key it sends.
             var publicReads = limits.PermitsPerMinute == 0 ? 0 : limits.PublicPermitsPerMinute;
-            limiter.AddPolicy(RateLimits.PublicPolicy, context => RateLimits.PerCaller(context, RateLimits.PublicPolicy, publicReads));
+            limiter.AddPolicy(RateLimits.PublicPolicy, context => RateLimits.PerAddress(context, RateLimits.PublicPolicy, publicReads));
         });
 
         builder.Services.AddOptions<CorsOriginOptions>().BindConfiguration(CorsOriginOptions.Section)

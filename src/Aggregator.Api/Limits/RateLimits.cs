@@ -29,6 +29,13 @@ public static class RateLimits
         return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{CallerOf(context)}", _ => Bucket(permitsPerMinute));
     }
 
+    /// <summary>The partitioner of <paramref name="permitsPerMinute"/> per client address, whatever key the request carries.</summary>
+    public static RateLimitPartition<string> PerAddress(HttpContext context, string bucket, int permitsPerMinute) =>
+        permitsPerMinute == 0
+            ? RateLimitPartition.GetNoLimiter("")
+            : RateLimitPartition.GetTokenBucketLimiter($"{bucket}|ip:{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}",
+                _ => Bucket(permitsPerMinute));
+
     /// <summary>
     /// All keys of one org unit together, in a bucket of the unit's own (tenant and unit, from the authenticated
     /// key): a unit that floods spends its own permits only, never its district's, its siblings' or the root's. No

@@ -188,8 +188,8 @@ public sealed class PublicationTests(ApiFixture api)
         using var keyless = await api.Client().GetAsync(path);
         var expected = await keyless.Content.ReadAsStringAsync();
 
-        // Every key of the tenant, the platform admin's, and a made-up one: the same answer, byte for byte (a made-up key
-        // is not even looked at: no 401).
+        // Every key of the tenant, the platform admin's, and a made-up one: the same answer, byte for byte (no 401 for the
+        // made-up key: a public read asks nobody who they are).
         foreach (var key in district.Keys.Values.Append(ApiFixture.AdminKey).Append("agg_made-up-key-000000000000000000000000000000000000"))
         {
             using var response = await api.Client(key).GetAsync(path);
