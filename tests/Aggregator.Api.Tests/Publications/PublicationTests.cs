@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
+using Aggregator.Api.Tests.Limits;
 using Aggregator.Api.Tests.Rollups;
 using Dapper;
 
@@ -203,6 +204,30 @@ public sealed class PublicationTests(ApiFixture api)
             await (await api.Client(district.Keys["tenant-admin@root"]).GetAsync(unpublished)).ShouldBeProblem(HttpStatusCode.NotFound);
             await (await api.Admin().GetAsync(unpublished)).ShouldBeProblem(HttpStatusCode.NotFound);
         }
+    }
+
+    [Fact]
+    public async Task Should_limit_public_reads_per_client_address_whatever_key_they_send()
+    {
+        var district = await ReportedDistrictAsync();
+        await (await PublishAsync(district)).ShouldHaveStatus(HttpStatusCode.Created);
+        await using var host = LimitsHost.Start(api, new Dictionary<string, string?>
+        {
+            ["Aggregator:RateLimit:PermitsPerMinute"] = "100",
+            ["Aggregator:RateLimit:PublicPermitsPerMinute"] = "2",
+        });
+        var path = $"/public/v1/{district.Tenant}/{Year}";
+
+        await (await host.Client(null).GetAsync(path)).ShouldHaveStatus(HttpStatusCode.OK);
+        await (await host.Client(null).GetAsync($"{path}.csv")).ShouldHaveStatus(HttpStatusCode.OK);
+        // A key buys no bucket of its own there: the address has spent its permits.
+        using var refused = await host.Client(district.Keys["viewer@root"]).GetAsync(path);
+
+        await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests);
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Equal("*", Assert.Single(refused.Headers.GetValues("Access-Control-Allow-Origin")));
+        // The API itself is limited by key as before.
+        await (await host.Client(district.Keys["viewer@root"]).GetAsync($"/api/v1/tenants/{district.Tenant}/org-units")).ShouldHaveStatus(HttpStatusCode.OK);
     }
 
     [Fact]
