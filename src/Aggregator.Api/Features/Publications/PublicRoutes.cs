@@ -12,9 +12,11 @@ namespace Aggregator.Api.Features.Publications;
 /// <summary>
 /// The key-less reads of published editions, under <see cref="PublicRead.Prefix"/>:
 /// <c>/{tenant}</c> (the editions), <c>/{tenant}/{year}</c> (the latest edition as JSON), <c>/{tenant}/{year}.csv</c> and
-/// <c>.xlsx</c> (its official table), <c>/{tenant}/{year}/editions/{n}</c>. The annual report as published,
-/// <c>/{tenant}/{year}.docx</c>, is wired to the draft report's generator beside these (issue 21, section 1), from
-/// <see cref="PublicData.PublishedAsync"/> and the edition's figures like the .csv and .xlsx here.
+/// <c>.xlsx</c> (its official table), <c>/{tenant}/{year}/editions/{n}</c>.
+/// The annual report as published, <c>GET /public/v1/{tenant}/{year}.docx</c>, is not here yet: it goes beside these as
+/// <c>Public/YearDocx/Endpoint.cs</c>, shaped like <c>YearXlsx</c> (AllowAnonymous, <see cref="PublicReadOf"/>, the latest
+/// edition from <see cref="Public.PublicReads.EditionAsync"/>, sent with <see cref="SendFileAsync"/>), with the draft report's
+/// generator (issue 21, section 1) fed the edition's figures, never the live rollup. Until then <c>2017.docx</c> is a 400.
 /// Every answer may be kept by any cache for five minutes and carries a strong ETag (If-None-Match → 304) and
 /// <c>Access-Control-Allow-Origin: *</c> (set for the whole prefix by <see cref="SecurityHeaders"/>).
 /// </summary>
