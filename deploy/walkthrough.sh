@@ -179,3 +179,20 @@ computed /api/v1/tenants/110100/org-units/110100/rollups/2017 "$CITY"
 [ "$(curl -s "$B/api/v1/tenants/110100/org-units/110100/rollups/2017" -H "X-Api-Key: $CITY" | jq -S '.values | map_values(.value)')" = \
   "$(curl -s "$B/api/v1/tenants/110102/org-units/110102/rollups/2017" -H "X-Api-Key: $VIEWER" | jq -S '.values | map_values(.value)')" ] \
   && echo "the city's 2017 rollup equals the district's" || { echo "the city's 2017 rollup differs from the district's" >&2; false; }
+
+# Publishing the year (公开发布): the district's tenant-admin publishes 2017's accepted consolidated figures as an
+# immutable edition (201, edition 1); the same figures again are the same edition (200). Anyone reads it without a
+# key: the editions, the year as JSON, .csv or .xlsx (cacheable, with an ETag); a year not published is 404. The page
+# /public/?t=110102 shows the same.
+call 201 POST /api/v1/tenants/110102/publications -H "X-Api-Key: $DISTRICT" -H 'Content-Type: application/json' \
+     -d '{"year":2017,"orgUnit":"110102"}'
+call 200 POST /api/v1/tenants/110102/publications -H "X-Api-Key: $DISTRICT" -H 'Content-Type: application/json' \
+     -d '{"year":2017,"orgUnit":"110102"}'
+call 200 GET /public/v1/110102
+call 200 GET /public/v1/110102/2017
+call 200 GET /public/v1/110102/2017.csv
+curl -sf -o "${TMPDIR:-/tmp}/110102-2017-edition1.xlsx" "$B/public/v1/110102/2017.xlsx" \
+  && echo "saved ${TMPDIR:-/tmp}/110102-2017-edition1.xlsx"
+ETAG=$(curl -s -o /dev/null -w '%header{etag}' "$B/public/v1/110102/2017")
+call 304 GET /public/v1/110102/2017 -H "If-None-Match: $ETAG"
+call 404 GET /public/v1/110102/2016

@@ -91,7 +91,8 @@ public static class ApiRegistration
             // Then every string of the bound request is checked for control characters.
             config.Endpoints.Configurator = endpoint =>
             {
-                endpoint.PreProcessor<AccessCheck>(Order.Before);
+                // Key-less public reads (/public/v1, AllowAnonymous) have no caller and no tenant to resolve: no access check.
+                if (endpoint.AnonymousVerbs is not { Length: > 0 }) endpoint.PreProcessor<AccessCheck>(Order.Before);
                 endpoint.PreProcessors(Order.Before, new ControlCharacterBodyCheck());
             };
             config.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;

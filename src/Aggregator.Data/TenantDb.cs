@@ -13,6 +13,7 @@ public sealed class TenantDb(NpgsqlDataSource dataSource, DatabaseRetry? retry =
     private const string ScopeSetting = "app.scope";
     private const string KeyHashSetting = "app.key_hash";
     private const string JobIdSetting = "app.job_id";
+    private const string PublicTenantSetting = "app.public_tenant";
 
     /// <summary>A transaction that sees and writes only the rows of <paramref name="tenantId"/>.</summary>
     public Task<DbSession> BeginAsync(Guid tenantId, CancellationToken ct) =>
@@ -88,6 +89,13 @@ public sealed class TenantDb(NpgsqlDataSource dataSource, DatabaseRetry? retry =
     /// <summary>A transaction that may read the one job handle whose id it presents (the platform admin following a job).</summary>
     public Task<DbSession> BeginJobLookupAsync(Guid jobId, CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [JobIdSetting] = jobId.ToString() }, tenantId: null, ct);
+
+    /// <summary>
+    /// A key-less public read of the tenant whose code it presents: by policy it may read that tenant's registry row and its
+    /// published editions, and nothing else (no app.tenant_id: no org unit, report or rollup of any tenant).
+    /// </summary>
+    public Task<DbSession> BeginPublicReadAsync(string tenantCode, CancellationToken ct) =>
+        DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [PublicTenantSetting] = tenantCode }, tenantId: null, ct);
 
     /// <summary>Within a key-lookup transaction, switch to the key's tenant once the key is known.</summary>
     public static Task EnterTenantAsync(DbSession db, Guid tenantId) =>

@@ -113,6 +113,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
             "DELETE /api/v1/tenants/{tenant}/upstream",
             "POST /api/v1/tenants/{tenant}/upstream/{year}/submissions",
             "GET /api/v1/tenants/{tenant}/upstream/{year}",
+            // Publishing the year is the tenant's own act, as handing it up is.
+            "POST /api/v1/tenants/{tenant}/publications",
         }.Concat(Routes().Where(r => r.Method == "PATCH" && r.Pattern.Contains("/reports/", StringComparison.Ordinal)).Select(r => $"{r.Method} {r.Pattern}"));
         Assert.Equal(expected.Order(StringComparer.Ordinal), closed.Order(StringComparer.Ordinal));
         Assert.Contains(Routes(), r => r.Pattern == "/api/v1/me" && r.Access is { PlatformAdmin: true } && r.Access.OpenToEveryRole);
@@ -156,9 +158,33 @@ public sealed class AccessMatrixTests(ApiFixture api)
             failures.Add($"{route.Method} {route.Pattern} as {role} (declared): {(int)response.StatusCode} {body}");
     }
 
-    private List<Route> Routes() => api.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+    /// <summary>
+    /// The key-less public reads are the only endpoints without declared roles: all under /public/v1, all anonymous, all
+    /// GETs. What they answer to keys and to nobody is in Publications/PublicationTests.
+    /// </summary>
+    [Fact]
+    public void Should_open_only_the_public_reads_to_callers_without_a_key()
+    {
+        var open = FastEndpointRoutes()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null || e.Metadata.GetMetadata<PublicRead>() is not null)
+            .Select(e => $"{e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single()} /{e.RoutePattern.RawText!.TrimStart('/')}")
+            .Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+        [
+            "GET /public/v1/{tenant}", "GET /public/v1/{tenant}/{year}", "GET /public/v1/{tenant}/{year}.csv",
+            "GET /public/v1/{tenant}/{year}.xlsx", "GET /public/v1/{tenant}/{year}/editions/{n}",
+        ], open);
+        Assert.All(FastEndpointRoutes().Where(e => e.Metadata.GetMetadata<PublicRead>() is not null),
+            e => Assert.Null(e.Metadata.GetMetadata<EndpointAccess>()));
+    }
+
+    private IEnumerable<RouteEndpoint> FastEndpointRoutes() => api.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
         .OfType<RouteEndpoint>()
-        .Where(e => e.Metadata.GetMetadata<FastEndpoints.EndpointDefinition>() is not null)
+        .Where(e => e.Metadata.GetMetadata<FastEndpoints.EndpointDefinition>() is not null);
+
+    private List<Route> Routes() => FastEndpointRoutes()
+        .Where(e => e.Metadata.GetMetadata<PublicRead>() is null)
         .Select(e => new Route(
             e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single(),
             "/" + e.RoutePattern.RawText!.TrimStart('/'),
@@ -262,6 +288,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
             url = (string?)null, tenant = "110100", orgUnit = district.Tenant, key = "agg_made-up-upstream-key-000000000000000000000",
         }),
         (_, "/api/v1/tenants/{tenant}/upstream/{year}/submissions") => JsonContent.Create(new { allowIncomplete = false }),
+        (_, "/api/v1/tenants/{tenant}/publications") => JsonContent.Create(new { year = SeedReport.Year, orgUnit = district.Tenant }),
         (_, "/api/v1/templates/{code}/validate") => JsonContent.Create(new { values = new Dictionary<string, decimal> { ["3.1"] = 3 } }),
         _ => throw new InvalidOperationException($"{route.Method} {route.Pattern}: add a body that a key which may act would send."),
     };

@@ -20,7 +20,7 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
     [
         "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
         "rollup_state", "figure_changes", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values", "deadlines",
-        "csv_imports", "job_handles", "upstream_links", "upstream_submissions",
+        "csv_imports", "job_handles", "upstream_links", "upstream_submissions", "publications",
     ];
 
     public static TheoryData<string> TenantTables => new(Tables);
@@ -148,6 +148,13 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
         foreach (var tenantId in new[] { ids.Item1, ids.Item2 })
             foreach (var year in new[] { SeedReport.Year - 1, SeedReport.Year })
                 await rows.WaitForFiguresAsync(tenantId, year);
+        // A published edition of each tenant's year.
+        foreach (var tenant in new[] { a, b })
+        {
+            var admin = api.Client((await _data.KeyAsync(tenant, tenant, "tenant-admin")).Key);
+            var published = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/publications", new { year = SeedReport.Year, orgUnit = tenant });
+            Assert.True(published.StatusCode is System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.OK, await published.Content.ReadAsStringAsync());
+        }
         return ids;
     }
 }

@@ -22,6 +22,8 @@ public static class LimitsRegistration
                 $"Aggregator:RateLimit:PermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
             .Validate(o => o.StrictPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
                 $"Aggregator:RateLimit:StrictPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
+            .Validate(o => o.PublicPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
+                $"Aggregator:RateLimit:PublicPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
             .Validate(o => o.UnitPermitsPerMinute is >= 0 and <= RateLimitOptions.MostPerMinute,
                 $"Aggregator:RateLimit:UnitPermitsPerMinute must be between 0 (off) and {RateLimitOptions.MostPerMinute}.")
             .Validate(o => o.ExpensiveConcurrency is >= 0 and <= RateLimitOptions.MostConcurrency,
@@ -47,6 +49,9 @@ public static class LimitsRegistration
             // Off with the general limit too: 0 turns every limit off.
             var strict = limits.PermitsPerMinute == 0 ? 0 : limits.StrictPermitsPerMinute;
             limiter.AddPolicy(RateLimits.StrictPolicy, context => RateLimits.PerCaller(context, RateLimits.StrictPolicy, strict));
+            // Public reads need no key: each client address has a bucket of its own, whatever key it sends.
+            var publicReads = limits.PermitsPerMinute == 0 ? 0 : limits.PublicPermitsPerMinute;
+            limiter.AddPolicy(RateLimits.PublicPolicy, context => RateLimits.PerAddress(context, RateLimits.PublicPolicy, publicReads));
         });
 
         builder.Services.AddOptions<CorsOriginOptions>().BindConfiguration(CorsOriginOptions.Section)

@@ -24,6 +24,12 @@ public sealed class RateLimitOptions
     public int StrictPermitsPerMinute { get; set; } = 10;
 
     /// <summary>
+    /// Key-less public reads (/public/v1) one client address may make per minute, on top of <see cref="PermitsPerMinute"/>
+    /// (which counts them per address too); 0 leaves them to the general limit alone.
+    /// </summary>
+    public int PublicPermitsPerMinute { get; set; } = 120;
+
+    /// <summary>
     /// Requests all keys of one org unit may make together per minute, on top of each key's own limit: a
     /// tenant-admin may create keys, and each new key must not bring its unit a new share. Each unit has a bucket
     /// of its own, so a unit that floods spends only its own permits: its district, its siblings and the root's

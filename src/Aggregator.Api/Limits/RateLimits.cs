@@ -18,6 +18,9 @@ public static class RateLimits
     /// <summary>The policy of the endpoints whose every call queues a job over a whole tenant's year.</summary>
     public const string StrictPolicy = "strict";
 
+    /// <summary>The policy of the key-less public reads (/public/v1): a bucket per client address.</summary>
+    public const string PublicPolicy = "public";
+
     /// <summary>The partitioner of <paramref name="permitsPerMinute"/> per caller; no limiter at all when it is 0.</summary>
     public static RateLimitPartition<string> PerCaller(HttpContext context, string bucket, int permitsPerMinute)
     {
@@ -25,6 +28,13 @@ public static class RateLimits
             return RateLimitPartition.GetNoLimiter("");
         return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{CallerOf(context)}", _ => Bucket(permitsPerMinute));
     }
+
+    /// <summary>The partitioner of <paramref name="permitsPerMinute"/> per client address, whatever key the request carries.</summary>
+    public static RateLimitPartition<string> PerAddress(HttpContext context, string bucket, int permitsPerMinute) =>
+        permitsPerMinute == 0
+            ? RateLimitPartition.GetNoLimiter("")
+            : RateLimitPartition.GetTokenBucketLimiter($"{bucket}|ip:{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}",
+                _ => Bucket(permitsPerMinute));
 
     /// <summary>
     /// All keys of one org unit together, in a bucket of the unit's own (tenant and unit, from the authenticated

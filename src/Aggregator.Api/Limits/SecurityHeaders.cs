@@ -45,11 +45,20 @@ public static class SecurityHeaders
                 if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = NoStore;
                 headers.ContentSecurityPolicy = ApiPolicy;
             }
+            else if (Auth.PublicRead.Covers(path))
+            {
+                // Published figures: anyone may read them, from any page, and a shared cache may keep them (the
+                // endpoint's own Cache-Control); a problem answer is not kept.
+                if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = NoStore;
+                headers.ContentSecurityPolicy = ApiPolicy;
+                headers.AccessControlAllowOrigin = "*";
+                headers.AccessControlExposeHeaders = "ETag, Retry-After";
+            }
             else if (path.StartsWithSegments(SwaggerUiPath) && !path.Value!.EndsWith(".json", StringComparison.Ordinal))
             {
                 headers.ContentSecurityPolicy = SwaggerUiPolicy;
             }
-            else if (path.StartsWithSegments(DashboardPath))
+            else if (path.StartsWithSegments(DashboardPath) || path.StartsWithSegments(Public.PublicPage.Path))
             {
                 headers.ContentSecurityPolicy = DashboardPolicy;
             }

@@ -201,8 +201,11 @@ public sealed partial class FastEndpointsOperationFilter : IOperationFilter
             Add(415, "The body is not of a media type this operation reads (see requestBody).");
         }
         // Every operation counts against its key's rate limit (Limits/RateLimits); imports and recomputes against a stricter one too.
-        Add(429, metadata.OfType<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>().Any(a => a.PolicyName == Limits.RateLimits.StrictPolicy)
+        var policy = metadata.OfType<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>().FirstOrDefault()?.PolicyName;
+        Add(429, policy == Limits.RateLimits.StrictPolicy
             ? "The key made too many requests, or too many imports and recomputes, in the last minute; try again after Retry-After seconds."
+            : policy == Limits.RateLimits.PublicPolicy
+            ? "The client address (or the key it sent) made too many requests, or too many public reads, in the last minute; try again after Retry-After seconds."
             : metadata.OfType<Limits.ExpensiveRead>().FirstOrDefault() is { } expensive
                 ? "The key or its org unit made too many requests in the last minute (type /problems/rate-limited), or, " + expensive.When +
                   " the tenant already runs Aggregator:RateLimit:ExpensiveConcurrency expensive reads at once (type " +

@@ -131,6 +131,10 @@ public sealed class ContractWorld
             if (state is "Failed" or "Deleted" || DateTime.UtcNow > deadline) throw new InvalidOperationException($"The world's hand-up ended {state}.");
         }
 
+        // 2016 published once (edition 1), for the public reads.
+        await (await admin.PostAsJsonAsync($"/api/v1/tenants/{district.Tenant}/publications", new { year = 2016, orgUnit = district.Tenant }))
+            .ShouldHaveStatus(HttpStatusCode.Created);
+
         // From here on versions wait for a reviewer: three units with submitted versions for the review moves.
         await (await admin.PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/settings", new { review = "required" })).ShouldHaveStatus(HttpStatusCode.OK);
         var pending = new List<string>();

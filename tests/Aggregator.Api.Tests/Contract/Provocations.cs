@@ -87,6 +87,14 @@ public static class Provocations
         ["POST /api/v1/tenants/{tenant}/upstream/{year}/submissions"] = w => new Call(w.Reviewer, w.Route(year: 2016),
             Body: JsonBody(new { allowIncomplete = true, reason = "广安门内街道未报" })),
         ["GET /api/v1/tenants/{tenant}/upstream/{year}"] = w => new Call(w.Viewer, w.Route(year: 2016)),
+        // The world published 2016 once: the same figures again are the same edition (200).
+        ["POST /api/v1/tenants/{tenant}/publications"] = w => new Call(w.TenantAdmin, w.Route(), Body: JsonBody(new { year = 2016, orgUnit = w.Root })),
+        // Public reads need no key; one sent with them changes nothing (the failures of 500 and 503 are provoked through it).
+        ["GET /public/v1/{tenant}"] = w => new Call(w.Viewer, w.Route()),
+        ["GET /public/v1/{tenant}/{year}"] = w => new Call(w.Viewer, w.Route(year: 2016)),
+        ["GET /public/v1/{tenant}/{year}.csv"] = w => new Call(w.Viewer, w.Route(year: 2016)),
+        ["GET /public/v1/{tenant}/{year}.xlsx"] = w => new Call(w.Viewer, w.Route(year: 2016)),
+        ["GET /public/v1/{tenant}/{year}/editions/{n}"] = w => new Call(w.Viewer, w.Route(year: 2016)).WithRoute("n", "1"),
     };
 
     /// <summary>The answers one operation gives beyond success and the shared statuses.</summary>
@@ -156,6 +164,25 @@ public static class Provocations
         {
             [400] = (_, ok, send) => send(ok with { Route = new Dictionary<string, string>(ok.Route) { ["year"] = "9999" } }),
         },
+        ["POST /api/v1/tenants/{tenant}/publications"] = new Dictionary<int, Provocation>
+        {
+            // Once 2016's figures are computed again (a new unit, added by another provocation, recounts every year).
+            [200] = async (w, ok, send) =>
+            {
+                await new Rollups.ReportRows(w.Api).WaitForFiguresAsync(w.TenantId, 2016);
+                return await send(ok);
+            },
+            [201] = FirstEditionAsync,
+            [400] = (w, ok, send) => send(ok with { Body = JsonBody(new { year = 1900, orgUnit = w.Root }) }),
+            // 2015: nobody reported it, nothing is accepted.
+            [409] = (w, ok, send) => send(ok with { Body = JsonBody(new { year = 2015, orgUnit = w.Root }) }),
+            [422] = (w, ok, send) => send(ok with { Body = JsonBody(new { year = 2016, orgUnit = w.UnitA }) }),
+        },
+        ["GET /public/v1/{tenant}"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
+        ["GET /public/v1/{tenant}/{year}"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
+        ["GET /public/v1/{tenant}/{year}.csv"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
+        ["GET /public/v1/{tenant}/{year}.xlsx"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
+        ["GET /public/v1/{tenant}/{year}/editions/{n}"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = new Dictionary<int, Provocation>
         {
             [304] = (_, ok, send) => WithCurrentETagAsync(ok, send),
@@ -342,6 +369,20 @@ public static class Provocations
             etag = response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The read answered no ETag.");
             response.Dispose();
         }
+    }
+
+    /// <summary>201: a district of its own, whose 2016 nobody published yet.</summary>
+    private static async Task<HttpResponseMessage> FirstEditionAsync(ContractWorld world, Call ok, Send send)
+    {
+        var data = new TestData(world.Api);
+        var district = await data.DistrictAsync();
+        await (await TestData.PostReportAsync(world.Api.Client(district.Keys["reporter@a"]), district.Tenant, district.SubDistrictA, TestData.ReportFor(), 2016))
+            .ShouldHaveStatus(HttpStatusCode.Created);
+        await new Rollups.ReportRows(world.Api).WaitForFiguresAsync(await data.TenantIdAsync(district.Tenant), 2016);
+        return await send(ok.WithRoute("tenant", district.Tenant) with
+        {
+            Key = district.Keys["tenant-admin@root"], Body = JsonBody(new { year = 2016, orgUnit = district.Tenant }),
+        });
     }
 
     private static async Task<HttpResponseMessage> WithCurrentETagAsync(Call ok, Send send)

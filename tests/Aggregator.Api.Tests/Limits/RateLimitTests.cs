@@ -203,6 +203,7 @@ public sealed class RateLimitTests(ApiFixture api, ITestOutputHelper output)
     [InlineData("Aggregator:RateLimit:StrictPermitsPerMinute", "-5")]
     [InlineData("Aggregator:RateLimit:PermitsPerMinute", "1000001")]
     [InlineData("Aggregator:RateLimit:UnitPermitsPerMinute", "-1")]
+    [InlineData("Aggregator:RateLimit:PublicPermitsPerMinute", "-1")]
     [InlineData("Aggregator:RateLimit:ExpensiveConcurrency", "-1")]
     [InlineData("Aggregator:RateLimit:ExpensiveConcurrency", "1001")]
     [InlineData("Aggregator:RateLimit:TenantPermitsPerMinute", "6000")]

@@ -409,6 +409,7 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
             {
                 ["allowIncomplete"] = "true", ["reason"] = J("先行报送"),
             },
+            "/api/v1/tenants/{tenant}/publications" => new Dictionary<string, string> { ["year"] = "2017", ["orgUnit"] = J(d.Tenant) },
             _ => throw new InvalidOperationException($"{route.Method} {route.Pattern}: add the body a key that may act would send."),
         };
     }
@@ -449,7 +450,8 @@ public sealed class WriteFuzzTests(ApiFixture api, ITestOutputHelper output)
                 (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM idempotency_keys r WHERE tenant_id = @tenantId),
                 (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM deadlines r WHERE tenant_id = @tenantId),
                 (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM csv_imports r WHERE tenant_id = @tenantId),
-                (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM audit_log r WHERE tenant_id = @tenantId))
+                (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM audit_log r WHERE tenant_id = @tenantId),
+                (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM publications r WHERE tenant_id = @tenantId))
             """;
         await using var connection = new NpgsqlConnection(api.Postgres.OwnerConnectionString);
         await connection.OpenAsync();

@@ -556,4 +556,25 @@ public static partial class ProblemText
 
     /// <summary>无法连接上级 {0}（连接失败或超时）：未保存任何内容。请核对地址，或稍后再试。</summary>
     public static string UpstreamUnreachable(object? url) => Get(nameof(UpstreamUnreachable), url);
+
+    /// <summary>公开发布本年度汇总数据</summary>
+    public static string ActPublish() => Get(nameof(ActPublish));
+
+    /// <summary>公开发布的是全区的汇总数据：单位“{0}”不是本租户的根单位，其数据不单独发布。未发布任何内容。</summary>
+    public static string PublishRootOnly(object? unit) => Get(nameof(PublishRootOnly), unit);
+
+    /// <summary>{0} 年的汇总数据正在重算：有新的版本或审核尚未计入。请在重算完成后再发布。</summary>
+    public static string PublishStale(object? year) => Get(nameof(PublishStale), year);
+
+    /// <summary>{0} 年尚无已采用的报表计入汇总数据，没有可发布的内容。</summary>
+    public static string NothingToPublish(object? year) => Get(nameof(NothingToPublish), year);
+
+    /// <summary>“{0}”未公开发布 {1} 年的数据。</summary>
+    public static string YearNotPublished(object? tenant, object? year) => Get(nameof(YearNotPublished), tenant, year);
+
+    /// <summary>“{0}”{1} 年的数据没有第 {2} 版。</summary>
+    public static string EditionNotPublished(object? tenant, object? year, object? edition) => Get(nameof(EditionNotPublished), tenant, year, edition);
+
+    /// <summary>“{0}”尚未公开发布任何数据。</summary>
+    public static string NothingPublished(object? tenant) => Get(nameof(NothingPublished), tenant);
 }
