@@ -193,6 +193,8 @@ call 200 GET /public/v1/110102/2017
 call 200 GET /public/v1/110102/2017.csv
 curl -sf -o "${TMPDIR:-/tmp}/110102-2017-edition1.xlsx" "$B/public/v1/110102/2017.xlsx" \
   && echo "saved ${TMPDIR:-/tmp}/110102-2017-edition1.xlsx"
+curl -sf -o "${TMPDIR:-/tmp}/110102-2017-edition1.docx" "$B/public/v1/110102/2017.docx" \
+  && echo "saved ${TMPDIR:-/tmp}/110102-2017-edition1.docx (the annual report as published)"
 ETAG=$(curl -s -o /dev/null -w '%header{etag}' "$B/public/v1/110102/2017")
 call 304 GET /public/v1/110102/2017 -H "If-None-Match: $ETAG"
 call 404 GET /public/v1/110102/2016

@@ -173,7 +173,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         Assert.Equal(
         [
             "GET /public/v1/{tenant}", "GET /public/v1/{tenant}/{year}", "GET /public/v1/{tenant}/{year}.csv",
-            "GET /public/v1/{tenant}/{year}.xlsx", "GET /public/v1/{tenant}/{year}/editions/{n}",
+            "GET /public/v1/{tenant}/{year}.docx", "GET /public/v1/{tenant}/{year}.xlsx", "GET /public/v1/{tenant}/{year}/editions/{n}",
         ], open);
         Assert.All(FastEndpointRoutes().Where(e => e.Metadata.GetMetadata<PublicRead>() is not null),
             e => Assert.Null(e.Metadata.GetMetadata<EndpointAccess>()));

@@ -94,6 +94,7 @@ public static class Provocations
         ["GET /public/v1/{tenant}/{year}"] = w => new Call(w.Viewer, w.Route(year: 2016)),
         ["GET /public/v1/{tenant}/{year}.csv"] = w => new Call(w.Viewer, w.Route(year: 2016)),
         ["GET /public/v1/{tenant}/{year}.xlsx"] = w => new Call(w.Viewer, w.Route(year: 2016)),
+        ["GET /public/v1/{tenant}/{year}.docx"] = w => new Call(w.Viewer, w.Route(year: 2016)),
         ["GET /public/v1/{tenant}/{year}/editions/{n}"] = w => new Call(w.Viewer, w.Route(year: 2016)).WithRoute("n", "1"),
     };
 
@@ -182,6 +183,7 @@ public static class Provocations
         ["GET /public/v1/{tenant}/{year}"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
         ["GET /public/v1/{tenant}/{year}.csv"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
         ["GET /public/v1/{tenant}/{year}.xlsx"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
+        ["GET /public/v1/{tenant}/{year}.docx"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
         ["GET /public/v1/{tenant}/{year}/editions/{n}"] = new Dictionary<int, Provocation> { [304] = (_, ok, send) => WithCurrentETagAsync(ok, send) },
         ["GET /api/v1/tenants/{tenant}/org-units/{org}/reports/{year}"] = new Dictionary<int, Provocation>
         {

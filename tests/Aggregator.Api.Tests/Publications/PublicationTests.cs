@@ -120,12 +120,21 @@ public sealed class PublicationTests(ApiFixture api)
         Assert.Equal(1875m, table[table.RowWhere(4, "1.1"), 3]!.Number);
         Assert.Contains("第1版", xlsx.Content.Headers.ContentDisposition!.FileNameStar, StringComparison.Ordinal);
 
+        // The annual report as published: written from the edition's figures, as the district (全区), its table the same.
+        var docx = await anyone.GetAsync($"/public/v1/{district.Tenant}/{Year}.docx");
+        await docx.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"西城区{Year}年政府信息公开工作年度报告（第1版）.docx", docx.Content.Headers.ContentDisposition!.FileNameStar);
+        var report = AnnualReports.DraftDocument.Read(await docx.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"西城区{Year}年政府信息公开工作年度报告", report.Lines[0].Text);
+        Assert.Contains($"全区{Year}年共主动公开政府信息1875条", string.Join("\n", report.Paragraphs), StringComparison.Ordinal);
+
         var list = await anyone.GetAsync($"/public/v1/{district.Tenant}");
         await list.ShouldHaveStatus(HttpStatusCode.OK);
         var numbered = await anyone.GetAsync($"/public/v1/{district.Tenant}/{Year}/editions/1");
         await numbered.ShouldHaveStatus(HttpStatusCode.OK);
 
-        foreach (var response in new[] { json, csv, xlsx, list, numbered })
+        foreach (var response in new[] { json, csv, xlsx, docx, list, numbered })
         {
             var path = response.RequestMessage!.RequestUri!.AbsolutePath;
             Assert.Equal("public, max-age=300", response.Headers.CacheControl?.ToString());
@@ -160,6 +169,8 @@ public sealed class PublicationTests(ApiFixture api)
             $"/public/v1/{district.Tenant}/{Year - 1}",
             $"/public/v1/{district.Tenant}/{Year - 1}.csv",
             $"/public/v1/{district.Tenant}/{Year - 1}.xlsx",
+            $"/public/v1/{district.Tenant}/{Year - 1}.docx",
+            $"/public/v1/{other.Tenant}/{Year}.docx",
             $"/public/v1/{district.Tenant}/{Year}/editions/2",
             $"/public/v1/{district.Tenant}/{Year}/editions/0",
             $"/public/v1/{other.Tenant}",

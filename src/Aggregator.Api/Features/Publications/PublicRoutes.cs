@@ -12,11 +12,8 @@ namespace Aggregator.Api.Features.Publications;
 /// <summary>
 /// The key-less reads of published editions, under <see cref="PublicRead.Prefix"/>:
 /// <c>/{tenant}</c> (the editions), <c>/{tenant}/{year}</c> (the latest edition as JSON), <c>/{tenant}/{year}.csv</c> and
-/// <c>.xlsx</c> (its official table), <c>/{tenant}/{year}/editions/{n}</c>.
-/// The annual report as published, <c>GET /public/v1/{tenant}/{year}.docx</c>, is not here yet: it goes beside these as
-/// <c>Public/YearDocx/Endpoint.cs</c>, shaped like <c>YearXlsx</c> (AllowAnonymous, <see cref="PublicReadOf"/>, the latest
-/// edition from <see cref="Public.PublicReads.EditionAsync"/>, sent with <see cref="SendFileAsync"/>), with the draft report's
-/// generator (issue 21, section 1) fed the edition's figures, never the live rollup. Until then <c>2017.docx</c> is a 400.
+/// <c>.xlsx</c> (its official table), <c>/{tenant}/{year}.docx</c> (the annual report written from the edition's figures,
+/// never from the live rollup), <c>/{tenant}/{year}/editions/{n}</c>.
 /// Every answer may be kept by any cache for five minutes and carries a strong ETag (If-None-Match → 304) and
 /// <c>Access-Control-Allow-Origin: *</c> (set for the whole prefix by <see cref="SecurityHeaders"/>).
 /// </summary>
@@ -44,15 +41,17 @@ public static class PublicRoutes
 
     /// <summary>
     /// A file made from an immutable edition: tagged by what it is made of (the edition, the format and this build), since
-    /// a workbook's bytes carry the time it was written; built only when the client does not hold it already.
+    /// a workbook's bytes carry the time it was written; built only when the client does not hold it already. The file's
+    /// Chinese name is <c>title</c> (the edition's statistics table when null) with the edition's number.
     /// </summary>
-    public static Task SendFileAsync(HttpContext context, EditionRow edition, string extension, Func<byte[]> build, string contentType, CancellationToken ct)
+    public static Task SendFileAsync(HttpContext context, EditionRow edition, string extension, Func<byte[]> build, string contentType, CancellationToken ct,
+        string? title = null)
     {
         var tag = Tag(Encoding.UTF8.GetBytes(string.Join('\n', Build, extension, edition.Tenant, edition.TenantName, edition.Year, edition.Edition)));
         var disposition = new ContentDispositionHeaderValue("attachment")
         {
             FileName = $"{Ascii(edition.Tenant)}-{edition.Year}-edition{edition.Edition}.{extension}",
-            FileNameStar = $"{edition.OrgUnitName}{edition.Year}年政府信息公开情况统计表（第{edition.Edition}版）.{extension}",
+            FileNameStar = $"{title ?? $"{edition.OrgUnitName}{edition.Year}年政府信息公开情况统计表"}（第{edition.Edition}版）.{extension}",
         }.ToString();
         return SendAsync(context, tag, build, contentType, disposition, ct);
     }
