@@ -39,6 +39,9 @@ public sealed partial class TenantFilterTests
         ["FROM (SELECT tenant_id, year FROM rollup_state UNION SELECT tenant_id, year FROM figure_changes) k"] = "the generations in memory are every tenant's",
         // The platform admin following a job: the job-lookup policy shows only the handle with that id.
         ["FROM job_handles WHERE job_id = @jobId"] = "the tenant is what this lookup finds out",
+        // Key-less public reads name the tenant by its code: publications joined to that code's tenant row, in a transaction
+        // whose public-read policy (app.public_tenant) shows that tenant's registry row and editions only.
+        ["FROM publications p JOIN tenants t ON t.tenant_id = p.tenant_id WHERE t.code = @tenant"] = "a public read knows the tenant by its code",
     };
 
     [Fact]

@@ -235,20 +235,25 @@ internal static class Data
     }
 
     /// <summary>
-    /// A comparison within one template from the two years' stored rollups (Σ and count of non-null values per unit
+    /// A comparison of keys of one code in each year (every key within a template; the single cells of a declared
+    /// mapping across a template change) from the two years' stored rollups (Σ and count of non-null values per unit
     /// with descendants) instead of every counted value: the same figures as <see cref="InsertComparisonAsync"/> at a
     /// small part of its cost. The like-for-like sums are the totals less what is not like for like, and that is
     /// read cell by cell only where it is: the values of units counted in one of the two years, and the other year's
     /// value of a cell left empty in one year (report_values_empty finds those). Valid when both rollups stand for
     /// their values: current (<see cref="RollupCurrentAsync"/>; the job's own year is computed in the same
-    /// transaction), and taken over whole reports (<see cref="RollupOfWholeReportsAsync"/>). Nested loops are allowed for this statement: the cells it reads one by one
-    /// are few, and found through indexes.
+    /// transaction), and taken over whole reports (<see cref="RollupOfWholeReportsAsync"/>). Nested loops are allowed
+    /// for this statement: the cells it reads one by one are few, and found through indexes.
     /// </summary>
     public static Task<int> InsertComparisonFromRollupsAsync(DbSession db, ComparisonPlan plan) =>
         db.ExecuteAsync($"SELECT set_config('enable_nestloop', 'on', true);\n{InsertComparisonFromRollupsSql};\nSELECT set_config('enable_nestloop', 'off', true)", plan);
 
+    // later_map / base_map pair each key with its one code in each year: the same code within a template, the
+    // declared mapping's single cells across a template change (keys of several codes take the unit-level statement).
     private static readonly string InsertComparisonFromRollupsSql = $"""
         WITH {Ancestry},
+        later_map AS MATERIALIZED (SELECT * FROM unnest(@LaterKeys::text[], @LaterCodes::text[]) AS m(key, code)),
+        base_map AS MATERIALIZED (SELECT * FROM unnest(@BaseKeys::text[], @BaseCodes::text[]) AS m(key, code)),
         later_units AS MATERIALIZED (
             SELECT r.org_unit_id FROM reports r WHERE r.tenant_id = @TenantId AND r.year = @Year AND r.counted_template = @Template
         ),
@@ -256,49 +261,62 @@ internal static class Data
             SELECT r.org_unit_id FROM reports r WHERE r.tenant_id = @TenantId AND r.year = @BaseYear AND r.counted_template = @BaseTemplate
         ),
         empty_cells AS MATERIALIZED (
-            SELECT v.year, v.org_unit_id, v.indicator
+            -- A cell left empty in one year, with the code of the same key in the other year.
+            SELECT v.org_unit_id, lm.key, @BaseYear AS other_year, bm.code AS other_code
             FROM report_values v
-            WHERE v.tenant_id = @TenantId AND v.year IN (@Year, @BaseYear) AND v.value IS NULL AND v.indicator = ANY (@LaterCodes)
+            JOIN later_map lm ON lm.code = v.indicator
+            JOIN base_map bm ON bm.key = lm.key
+            WHERE v.tenant_id = @TenantId AND v.year = @Year AND v.value IS NULL
+            UNION ALL
+            SELECT v.org_unit_id, bm.key, @Year, lm.code
+            FROM report_values v
+            JOIN base_map bm ON bm.code = v.indicator
+            JOIN later_map lm ON lm.key = bm.key
+            WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND v.value IS NULL
         ),
         not_like_for_like AS (
             -- Every value of a unit counted in the later year only, or in the base year only.
-            SELECT v.org_unit_id, v.indicator, v.value AS later, NULL::numeric AS base
+            SELECT v.org_unit_id, m.key, v.value AS later, NULL::numeric AS base
             FROM report_values v
-            WHERE v.tenant_id = @TenantId AND v.year = @Year AND v.value IS NOT NULL AND v.indicator = ANY (@LaterCodes)
+            JOIN later_map m ON m.code = v.indicator
+            WHERE v.tenant_id = @TenantId AND v.year = @Year AND v.value IS NOT NULL
               AND v.org_unit_id IN (SELECT org_unit_id FROM later_units EXCEPT SELECT org_unit_id FROM base_units)
             UNION ALL
-            SELECT v.org_unit_id, v.indicator, NULL, v.value
+            SELECT v.org_unit_id, m.key, NULL, v.value
             FROM report_values v
-            WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND v.value IS NOT NULL AND v.indicator = ANY (@LaterCodes)
+            JOIN base_map m ON m.code = v.indicator
+            WHERE v.tenant_id = @TenantId AND v.year = @BaseYear AND v.value IS NOT NULL
               AND v.org_unit_id IN (SELECT org_unit_id FROM base_units EXCEPT SELECT org_unit_id FROM later_units)
             UNION ALL
             -- A unit counted in both years with a cell empty in one of them: its value in the other year.
-            SELECT v.org_unit_id, v.indicator,
-                   CASE WHEN v.year = @Year THEN v.value END, CASE WHEN v.year = @BaseYear THEN v.value END
+            SELECT v.org_unit_id, e.key,
+                   CASE WHEN e.other_year = @Year THEN v.value END, CASE WHEN e.other_year = @BaseYear THEN v.value END
             FROM empty_cells e
-            JOIN report_values v ON v.tenant_id = @TenantId AND v.year = CASE WHEN e.year = @Year THEN @BaseYear ELSE @Year END
-                                AND v.org_unit_id = e.org_unit_id AND v.indicator = e.indicator
+            JOIN report_values v ON v.tenant_id = @TenantId AND v.year = e.other_year
+                                AND v.org_unit_id = e.org_unit_id AND v.indicator = e.other_code
             WHERE v.value IS NOT NULL
               AND e.org_unit_id IN (SELECT org_unit_id FROM later_units INTERSECT SELECT org_unit_id FROM base_units)
         ),
         corrections AS (
-            SELECT x.ancestor AS org_unit_id, n.indicator, sum(n.later) AS later, count(n.later) AS later_units, sum(n.base) AS base
+            SELECT x.ancestor AS org_unit_id, n.key, sum(n.later) AS later, count(n.later) AS later_units, sum(n.base) AS base
             FROM not_like_for_like n
             JOIN ancestry x ON x.unit = n.org_unit_id
-            GROUP BY x.ancestor, n.indicator
+            GROUP BY x.ancestor, n.key
         ),
         sums AS (
-            SELECT coalesce(l.org_unit_id, b.org_unit_id) AS org_unit_id, coalesce(l.indicator, b.indicator) AS key,
+            SELECT coalesce(l.org_unit_id, b.org_unit_id) AS org_unit_id, coalesce(l.key, b.key) AS key,
                    l.value, b.value AS base_value, coalesce(l.reporters, 0) AS reporters
-            FROM (SELECT * FROM rollup_values WHERE tenant_id = @TenantId AND year = @Year AND indicator = ANY (@LaterCodes)) l
-            FULL JOIN (SELECT * FROM rollup_values WHERE tenant_id = @TenantId AND year = @BaseYear AND indicator = ANY (@LaterCodes)) b
-                   ON b.org_unit_id = l.org_unit_id AND b.indicator = l.indicator
+            FROM (SELECT r.org_unit_id, m.key, r.value, r.reporters FROM rollup_values r JOIN later_map m ON m.code = r.indicator
+                  WHERE r.tenant_id = @TenantId AND r.year = @Year) l
+            FULL JOIN (SELECT r.org_unit_id, m.key, r.value FROM rollup_values r JOIN base_map m ON m.code = r.indicator
+                       WHERE r.tenant_id = @TenantId AND r.year = @BaseYear) b
+                   ON b.org_unit_id = l.org_unit_id AND b.key = l.key
         ),
         totals AS (
             SELECT s.org_unit_id, s.key, s.value, s.base_value, s.reporters - coalesce(c.later_units, 0) AS lfl_units,
                    s.value - coalesce(c.later, 0) AS lfl_value, s.base_value - coalesce(c.base, 0) AS lfl_base_value
             FROM sums s
-            LEFT JOIN corrections c ON c.org_unit_id = s.org_unit_id AND c.indicator = s.key
+            LEFT JOIN corrections c ON c.org_unit_id = s.org_unit_id AND c.key = s.key
         ),
         t AS (
             -- No unit with a value in both years: no like-for-like sum, as the sum over no unit is none.
@@ -361,4 +379,28 @@ internal static class Data
 /// <summary>The arguments of one comparison: codes of each side keyed by the later template's code or mapping key.</summary>
 public sealed record ComparisonPlan(
     Guid TenantId, int Year, int BaseYear, string Template, string BaseTemplate,
-    string[] LaterKeys, string[] LaterCodes, string[] BaseKeys, string[] BaseCodes, string[] NotComparable);
+    string[] LaterKeys, string[] LaterCodes, string[] BaseKeys, string[] BaseCodes, string[] NotComparable)
+{
+    /// <summary>
+    /// The plan cut in two: the keys of exactly one code in each year (every key within a template), and the keys
+    /// that sum several codes in either year (some entries of a mapping across a template change).
+    /// </summary>
+    public (ComparisonPlan SingleCodes, ComparisonPlan SeveralCodes) SplitBySingleCodes()
+    {
+        var single = LaterKeys.CountBy(key => key).Where(pair => pair.Value == 1).Select(pair => pair.Key)
+            .Intersect(BaseKeys.CountBy(key => key).Where(pair => pair.Value == 1).Select(pair => pair.Key), StringComparer.Ordinal)
+            .ToHashSet(StringComparer.Ordinal);
+        return (Keep(key => single.Contains(key)), Keep(key => !single.Contains(key)));
+    }
+
+    private ComparisonPlan Keep(Func<string, bool> keep)
+    {
+        var later = LaterKeys.Zip(LaterCodes).Where(pair => keep(pair.First)).ToArray();
+        var earlier = BaseKeys.Zip(BaseCodes).Where(pair => keep(pair.First)).ToArray();
+        return this with
+        {
+            LaterKeys = later.Select(pair => pair.First).ToArray(), LaterCodes = later.Select(pair => pair.Second).ToArray(),
+            BaseKeys = earlier.Select(pair => pair.First).ToArray(), BaseCodes = earlier.Select(pair => pair.Second).ToArray(),
+        };
+    }
+}

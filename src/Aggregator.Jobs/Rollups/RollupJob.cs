@@ -151,15 +151,18 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
             var plan = ComparisonPlanner.Plan(catalog, tenantId, later, laterTemplate, earlier, baseTemplate);
             await Data.LockComparisonAsync(db, tenantId, later, earlier);
             await Data.ClearComparisonAsync(db, tenantId, later, earlier);
+            // Keys of one code in each year from the stored rollups, when both stand for their values; the others
+            // (keys summing several codes, or any key when a rollup does not) from every counted value.
             var other = later == year ? earlier : later;
-            var summable = SummableCodes(laterTemplate).Length;
-            if (laterTemplate.Code == baseTemplate.Code
-                && await Data.RollupCurrentAsync(db, tenantId, other, laterTemplate.Code)
-                && await Data.RollupOfWholeReportsAsync(db, tenantId, year, summable)
-                && await Data.RollupOfWholeReportsAsync(db, tenantId, other, summable))
+            var (direct, composite) = plan.SplitBySingleCodes();
+            if (direct.LaterKeys.Length > 0
+                && await Data.RollupCurrentAsync(db, tenantId, other, (other == later ? laterTemplate : baseTemplate).Code)
+                && await Data.RollupOfWholeReportsAsync(db, tenantId, later, SummableCodes(laterTemplate).Length)
+                && await Data.RollupOfWholeReportsAsync(db, tenantId, earlier, SummableCodes(baseTemplate).Length))
             {
-                await Data.InsertComparisonFromRollupsAsync(db, plan);
+                await Data.InsertComparisonFromRollupsAsync(db, direct);
                 await AfterStep($"comparison {later}/{earlier} from rollups");
+                if (composite.LaterKeys.Length > 0) await Data.InsertComparisonAsync(db, composite);
             }
             else
             {
