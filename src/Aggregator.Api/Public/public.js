@@ -74,6 +74,7 @@ async function openYear(list, year) {
   $("edition-units").textContent = `应报单位 ${units.expected} 个，已计入 ${units.counted} 个` +
     (units.units.length > 0 ? `：${units.units.map((u) => u.name).join("、")}` : "") +
     (units.missing.length > 0 ? `；未计入 ${units.missing.length} 个` : "");
+  $("download-docx").href = `${api}/${encodeURIComponent(tenant)}/${year}.docx`;
   $("download-xlsx").href = `${api}/${encodeURIComponent(tenant)}/${year}.xlsx`;
   $("download-csv").href = `${api}/${encodeURIComponent(tenant)}/${year}.csv`;
 

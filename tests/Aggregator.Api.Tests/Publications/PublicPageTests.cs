@@ -60,6 +60,7 @@ public sealed class PublicPageTests(ApiFixture api, Chromium chromium) : IClassF
         await page.GetByLabel("图表：计量单位为").SelectOptionAsync(Unit("1.1"));
         await Expect(page.Locator("#chart")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("1875"));
         await Expect(page.Locator("#download-xlsx")).ToHaveAttributeAsync("href", $"/public/v1/{district.Tenant}/{SeedReport.Year}.xlsx");
+        await Expect(page.Locator("#download-docx")).ToHaveAttributeAsync("href", $"/public/v1/{district.Tenant}/{SeedReport.Year}.docx");
         await Expect(page.Locator("#editions-line")).ToContainTextAsync("第2版");
         await Expect(page.Locator("#editions-line")).ToContainTextAsync("第1版");
 
