@@ -1,6 +1,3 @@
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Net.Http.Headers;
-
 namespace Aggregator.Api.Dashboard;
 
 /// <summary>
@@ -16,20 +13,5 @@ public static class DashboardPage
     /// <summary>Where the build copies the page (the project's Dashboard folder, less its C#).</summary>
     public static string Folder => System.IO.Path.Combine(AppContext.BaseDirectory, "Dashboard");
 
-    public static WebApplication UseDashboardPage(this WebApplication app)
-    {
-        app.UseFileServer(new FileServerOptions
-        {
-            RequestPath = Path,
-            FileProvider = new PhysicalFileProvider(Folder),
-            // /dashboard/ answers index.html; /dashboard is redirected to /dashboard/ so that relative URLs resolve.
-            EnableDefaultFiles = true,
-            StaticFileOptions =
-            {
-                // Revalidated on every load (a 304 while the file is unchanged), so a new deployment is seen at once.
-                OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "no-cache",
-            },
-        });
-        return app;
-    }
+    public static WebApplication UseDashboardPage(this WebApplication app) => app.UseFolderAt(Path, Folder);
 }

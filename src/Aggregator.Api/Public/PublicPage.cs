@@ -1,6 +1,3 @@
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Net.Http.Headers;
-
 namespace Aggregator.Api.Public;
 
 /// <summary>
@@ -14,18 +11,5 @@ public static class PublicPage
 
     public static string Folder => System.IO.Path.Combine(AppContext.BaseDirectory, "Public");
 
-    public static WebApplication UsePublicPage(this WebApplication app)
-    {
-        app.UseFileServer(new FileServerOptions
-        {
-            RequestPath = Path,
-            FileProvider = new PhysicalFileProvider(Folder),
-            EnableDefaultFiles = true,
-            StaticFileOptions =
-            {
-                OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "no-cache",
-            },
-        });
-        return app;
-    }
+    public static WebApplication UsePublicPage(this WebApplication app) => app.UseFolderAt(Path, Folder);
 }
