@@ -38,6 +38,8 @@ public sealed class ContractDocumentFilter : IDocumentFilter
         // Paths are absolute: the server is whichever one served this document.
         document.Servers = [new OpenApiServer { Url = "/", Description = "The instance that serves this document." }];
 
+        if (document.Paths is { } paths) document.Paths = VariantsAfterTheirPath(paths);
+
         var operations = (document.Paths ?? [])
             .SelectMany(path => (path.Value.Operations ?? []).Select(operation => operation.Value))
             .ToList();
@@ -55,5 +57,24 @@ public sealed class ContractDocumentFilter : IDocumentFilter
                 : string.Join(" ", operations
                     .Where(operation => operation.Tags?.Any(reference => reference.Name == tag.Name) == true)
                     .Select(operation => operation.Summary).OfType<string>().Distinct());
+    }
+
+    /// <summary>
+    /// Each file variant of a path (<c>…/{year}.xlsx</c> of <c>…/{year}</c>) listed right after it. Both templates match
+    /// <c>…/2017.xlsx</c>, and a router that tries them in order keeps the last that matches (Prism does): listed
+    /// before its path, the variant lost, and Prism checked a workbook against the JSON read.
+    /// </summary>
+    private static OpenApiPaths VariantsAfterTheirPath(OpenApiPaths paths)
+    {
+        static string? BaseOf(string path) =>
+            path.LastIndexOf('.') is var dot and > 0 && path.IndexOf('/', dot) < 0 ? path[..dot] : null;
+
+        var ordered = new OpenApiPaths();
+        foreach (var (path, item) in paths.Where(pair => BaseOf(pair.Key) is not { } basePath || !paths.ContainsKey(basePath)))
+        {
+            ordered.Add(path, item);
+            foreach (var variant in paths.Where(pair => BaseOf(pair.Key) == path)) ordered.Add(variant.Key, variant.Value);
+        }
+        return ordered;
     }
 }
