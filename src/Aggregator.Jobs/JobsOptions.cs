@@ -25,6 +25,12 @@ public sealed class JobsOptions
     public int BulkWorkerCount { get; set; } = 1;
 
     /// <summary>
+    /// Workers of this process for handing years up and polling the city's review of them. They have their own queue
+    /// so that a slow or unreachable city, retried with back-off, never holds a worker the rollups need.
+    /// </summary>
+    public int UpstreamWorkerCount { get; set; } = 1;
+
+    /// <summary>
     /// The fallback poll of the queue. New jobs wake the workers at once through LISTEN/NOTIFY
     /// (EnableLongPolling); the poll only covers a lost notification or a broken listener connection.
     /// </summary>

@@ -25,6 +25,7 @@ public static class JobsRegistration
             .Validate(o => o.WorkerCount > 0, "Aggregator:Jobs:WorkerCount must be positive.")
             .Validate(o => o.RecomputeWorkerCount > 0, "Aggregator:Jobs:RecomputeWorkerCount must be positive.")
             .Validate(o => o.BulkWorkerCount > 0, "Aggregator:Jobs:BulkWorkerCount must be positive.")
+            .Validate(o => o.UpstreamWorkerCount > 0, "Aggregator:Jobs:UpstreamWorkerCount must be positive.")
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "Aggregator:Jobs:QueuePollInterval must be positive.")
             .Validate(o => o.RollupSpacing >= TimeSpan.Zero && o.RollupSpacing <= TimeSpan.FromSeconds(10),
                 "Aggregator:Jobs:RollupSpacing must be between 00:00:00 and 00:00:10.")
@@ -67,7 +68,7 @@ public static class JobsRegistration
             builder.Services.AddHangfireServer((services, server) =>
             {
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
-                server.Queues = [RollupTrigger.Queue, UpstreamSubmissionJob.Queue, "default"];
+                server.Queues = [RollupTrigger.Queue, "default"];
                 server.SchedulePollingInterval = services.GetRequiredService<IOptions<JobsOptions>>().Value.SchedulePollingInterval;
             });
             builder.Services.AddHangfireServer((services, server) =>
@@ -75,6 +76,12 @@ public static class JobsRegistration
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:recomputes";
                 server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.RecomputeWorkerCount;
                 server.Queues = [RecomputeRequests.Queue];
+            });
+            builder.Services.AddHangfireServer((services, server) =>
+            {
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:upstream";
+                server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.UpstreamWorkerCount;
+                server.Queues = [UpstreamSubmissionJob.Queue];
             });
             // Every process that serves the rollups queue serves the overflow one too: a rollup the trigger
             // sends there is never left without a worker.
