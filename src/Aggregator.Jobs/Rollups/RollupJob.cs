@@ -142,6 +142,7 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         // The year against the year before, and the year after against it: the comparisons its figures take part
         // in that are stored. Any other base is computed when a client asks for it (ComparisonFigures.ForUnitAsync),
         // so a run's work does not grow with the number of years.
+        bool? ownRollupWhole = null; // asked once, for the first pair that could use it
         foreach (var (later, earlier) in StoredPairs(year, templatesInUse.Select(use => use.Year).ToHashSet()))
         {
             var laterTemplate = later == year ? template : TemplateOf(later, templatesInUse);
@@ -153,12 +154,12 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
             await Data.ClearComparisonAsync(db, tenantId, later, earlier);
             // Keys of one code in each year from the stored rollups, when both stand for their values; the others
             // (keys summing several codes, or any key when a rollup does not) from every counted value.
-            var other = later == year ? earlier : later;
+            var (other, otherTemplate) = later == year ? (earlier, baseTemplate) : (later, laterTemplate);
             var (direct, composite) = plan.SplitBySingleCodes();
             if (direct.LaterKeys.Length > 0
-                && await Data.RollupCurrentAsync(db, tenantId, other, (other == later ? laterTemplate : baseTemplate).Code)
-                && await Data.RollupOfWholeReportsAsync(db, tenantId, later, SummableCodes(laterTemplate).Length)
-                && await Data.RollupOfWholeReportsAsync(db, tenantId, earlier, SummableCodes(baseTemplate).Length))
+                && await Data.RollupCurrentAsync(db, tenantId, other, otherTemplate.Code)
+                && await Data.RollupOfWholeReportsAsync(db, tenantId, other, SummableCodes(otherTemplate).Length)
+                && (ownRollupWhole ??= await Data.RollupOfWholeReportsAsync(db, tenantId, year, SummableCodes(template).Length)))
             {
                 await Data.InsertComparisonFromRollupsAsync(db, direct);
                 await AfterStep($"comparison {later}/{earlier} from rollups");

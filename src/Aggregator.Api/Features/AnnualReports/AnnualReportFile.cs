@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Net.Http.Headers;
 
 namespace Aggregator.Api.Features.AnnualReports;
@@ -9,14 +8,7 @@ public static class AnnualReportFile
     public static string Disposition(string orgCode, string unitName, int year) =>
         new ContentDispositionHeaderValue("attachment")
         {
-            FileName = $"annual-report-{Ascii(orgCode)}-{year}.docx",
+            FileName = $"annual-report-{Rollups.Export.Download.Ascii(orgCode)}-{year}.docx",
             FileNameStar = $"{Domain.AnnualReports.AnnualReportText.TitleOf(unitName, year)}.docx",
         }.ToString();
-
-    private static string Ascii(string code)
-    {
-        var safe = new StringBuilder(code.Length);
-        foreach (var c in code) safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
-        return safe.ToString();
-    }
 }

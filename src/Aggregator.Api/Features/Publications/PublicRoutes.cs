@@ -50,7 +50,7 @@ public static class PublicRoutes
         var tag = Tag(Encoding.UTF8.GetBytes(string.Join('\n', Build, extension, edition.Tenant, edition.TenantName, edition.Year, edition.Edition)));
         var disposition = new ContentDispositionHeaderValue("attachment")
         {
-            FileName = $"{Ascii(edition.Tenant)}-{edition.Year}-edition{edition.Edition}.{extension}",
+            FileName = $"{Rollups.Export.Download.Ascii(edition.Tenant)}-{edition.Year}-edition{edition.Edition}.{extension}",
             FileNameStar = $"{title ?? $"{edition.OrgUnitName}{edition.Year}年政府信息公开情况统计表"}（第{edition.Edition}版）.{extension}",
         }.ToString();
         return SendAsync(context, tag, build, contentType, disposition, ct);
@@ -78,6 +78,4 @@ public static class PublicRoutes
 
     private static EntityTagHeaderValue Tag(byte[] content) =>
         new($"\"{Convert.ToBase64String(SHA256.HashData(content), 0, 18).Replace('+', '-').Replace('/', '_')}\"");
-
-    private static string Ascii(string code) => new([.. code.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);
 }

@@ -16,12 +16,12 @@ public static class FigureScope
 {
     public static readonly string[] ReadRoles = [KeyRoles.Viewer, KeyRoles.Reviewer];
 
-    public sealed record Unit(long OrgUnitId, string Code, bool HasChildren);
+    public sealed record Unit(long OrgUnitId, string Code, string Name, bool HasChildren);
 
     public static async Task<Unit> FindUnitAsync(DbSession db, Caller caller, string orgCode)
     {
         const string sql = $"""
-            SELECT o.org_unit_id AS OrgUnitId, o.code AS Code,
+            SELECT o.org_unit_id AS OrgUnitId, o.code AS Code, o.name AS Name,
                    EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren
             FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
             """;

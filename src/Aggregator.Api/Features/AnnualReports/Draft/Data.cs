@@ -8,10 +8,6 @@ internal static class Data
 
     public sealed record BaseRow(string Indicator, decimal? BaseValue);
 
-    public static Task<string> NameAsync(DbSession db, long orgUnitId) =>
-        db.QuerySingleAsync<string>("SELECT name FROM org_units WHERE tenant_id = @tenantId AND org_unit_id = @orgUnitId",
-            new { tenantId = db.Tenant, orgUnitId });
-
     /// <summary>The values that count of a unit's own report, for the year and the year before.</summary>
     public static Task<IEnumerable<CountedRow>> CountedAsync(DbSession db, long orgUnitId, int year) =>
         db.QueryAsync<CountedRow>("""

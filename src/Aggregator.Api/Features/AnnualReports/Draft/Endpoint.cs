@@ -82,6 +82,6 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
             if (before[0].Template == template.Code) previous = baseValues;
             else if (catalog.FindMapping(before[0].Template, template.Code) is { } mapping) previous = ComparableValues.FromBase(mapping, baseValues);
         }
-        return new AnnualReportFigures(await Data.NameAsync(db, unit.OrgUnitId), false, req.Year, template, values, previous, []);
+        return new AnnualReportFigures(unit.Name, false, req.Year, template, values, previous, []);
     }
 }

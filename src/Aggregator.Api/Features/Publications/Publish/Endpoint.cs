@@ -71,13 +71,12 @@ public sealed class Endpoint(TenantDb tenantDb, TenantCalendar calendar, Templat
 
         var published = await FiguresAsync(db, req.Year, unit.OrgUnitId, template);
         var latest = await Data.LatestAsync(db, req.Year);
-        var before = latest is null ? null : new EditionRow { Figures = latest.Figures }.FigureList();
-        if (latest is not null && Changelog.Between(before!, published).Count == 0)
+        var changelog = latest is null ? [] : Changelog.Between(new EditionRow { Figures = latest.Figures }.FigureList(), published);
+        if (latest is not null && changelog.Count == 0)
             return (StatusCodes.Status200OK, (await PublicData.EditionAsync(db, req.Year, latest.Edition)
                                              ?? throw new InvalidOperationException("The latest edition vanished.")).View());
 
         var number = (latest?.Edition ?? 0) + 1;
-        var changelog = before is null ? [] : Changelog.Between(before, published);
         var counted = (await Data.CountedUnitsAsync(db, req.Year, unit.OrgUnitId)).ToList();
         var units = new CountedUnits(figures.Expected, figures.Counted, counted, [.. figures.Missing]);
         var comparison = (await Data.ComparisonAsync(db, req.Year, unit.OrgUnitId)).ToDictionary(row => row.Indicator, StringComparer.Ordinal);

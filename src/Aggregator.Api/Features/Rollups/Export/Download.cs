@@ -23,7 +23,8 @@ public static class Download
         StoredRollup rollup, string extension, CancellationToken ct) =>
         answers.SendBytesAsync(context, read, content, contentType, cacheControl: CacheControl, disposition: Disposition(rollup, extension), ct: ct);
 
-    private static string Ascii(string code)
+    /// <summary>A code as the ASCII part of a file name (for clients that do not read filename*): anything else becomes _.</summary>
+    public static string Ascii(string code)
     {
         var safe = new StringBuilder(code.Length);
         foreach (var c in code) safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
