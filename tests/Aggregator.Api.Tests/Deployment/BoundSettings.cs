@@ -21,7 +21,8 @@ public static partial class BoundSettings
     {
         if (environmentVariable.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || environmentVariable.StartsWith("DOTNET_", StringComparison.Ordinal))
             return true;
-        var key = KeyOf(environmentVariable);
+        // An entry of a list (Aggregator__Database__ReadReplicas__0) is bound where the list is.
+        var key = ListEntry().Replace(KeyOf(environmentVariable), "");
         return key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase) || Keys.Value.Contains(key);
     }
 
@@ -47,6 +48,9 @@ public static partial class BoundSettings
 
     [GeneratedRegex("""(?:[Cc]onfiguration\[|Key = )"(?<key>Aggregator(?::[A-Za-z]+)+)"\]?""")]
     private static partial Regex ReadDirectly();
+
+    [GeneratedRegex(@":[0-9]+$")]
+    private static partial Regex ListEntry();
 
     [GeneratedRegex("""GetConnectionString\("(?<name>[A-Za-z]+)"\)""")]
     private static partial Regex ConnectionString();

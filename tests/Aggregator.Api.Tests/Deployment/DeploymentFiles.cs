@@ -12,17 +12,17 @@ public static partial class DeploymentFiles
 {
     public static string Path(params string[] parts) => RepositoryPaths.Of(["deploy", .. parts]);
 
-    /// <summary>docker-compose.yml with its YAML merge keys (<c>&lt;&lt;: *app</c>) applied.</summary>
-    public static Yaml Compose()
+    /// <summary>A compose file (docker-compose.yml by default) with its YAML merge keys (<c>&lt;&lt;: *app</c>) applied.</summary>
+    public static Yaml Compose(string file = "docker-compose.yml")
     {
-        using var reader = new StringReader(File.ReadAllText(Path("docker-compose.yml")));
+        using var reader = new StringReader(File.ReadAllText(Path(file)));
         return new Yaml(new DeserializerBuilder().Build().Deserialize<object>(new MergingParser(new Parser(reader)))!);
     }
 
     public static Yaml ComposeService(string name) => Compose()["services"][name];
 
-    /// <summary>Every document of every manifest in deploy/k8s.</summary>
-    public static IReadOnlyList<Yaml> Manifests() => Directory.GetFiles(Path("k8s"), "*.yaml").Order(StringComparer.Ordinal)
+    /// <summary>Every document of every manifest in deploy/k8s (or another folder of deploy/), not its subfolders.</summary>
+    public static IReadOnlyList<Yaml> Manifests(string folder = "k8s") => Directory.GetFiles(Path(folder.Split('/')), "*.yaml").Order(StringComparer.Ordinal)
         .SelectMany(file =>
         {
             using var reader = new StringReader(File.ReadAllText(file));
@@ -66,11 +66,11 @@ public static partial class DeploymentFiles
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?<op>:[-?])(?<arg>[^}]*))?\}")]
     private static partial Regex Interpolation();
 
-    /// <summary>The Dockerfile's instructions, by stage, continuation lines joined.</summary>
-    public static IReadOnlyList<DockerStage> Dockerfile()
+    /// <summary>A Dockerfile's instructions (deploy/Dockerfile by default), by stage, continuation lines joined.</summary>
+    public static IReadOnlyList<DockerStage> Dockerfile(string? path = null)
     {
         var stages = new List<DockerStage>();
-        var joined = File.ReadAllText(Path("Dockerfile")).ReplaceLineEndings("\n").Replace("\\\n", " ");
+        var joined = File.ReadAllText(path ?? Path("Dockerfile")).ReplaceLineEndings("\n").Replace("\\\n", " ");
         foreach (var line in joined.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
         {
             var space = line.IndexOf(' ');
