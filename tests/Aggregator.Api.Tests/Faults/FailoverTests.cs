@@ -67,6 +67,26 @@ public sealed class FailoverTests(ITestOutputHelper output)
             .ToList()).ToList();
         var clients = Enumerable.Range(0, Clients).Select(_ => api.Client(key)).ToList();
 
+        // A dashboard reads all along: a unit's report and the district's rollup.
+        var viewer = api.Client((await new TestData(api).KeyAsync(tenant, tenant, "viewer")).Key);
+        using var loadDone = new CancellationTokenSource();
+        var reads = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var reading = Task.Run(async () =>
+        {
+            string[] paths = [TestData.ReportPath(tenant, units[0]), $"/api/v1/tenants/{tenant}/org-units/{tenant}/rollups/{Year}"];
+            while (!loadDone.IsCancellationRequested)
+            {
+                foreach (var path in paths)
+                {
+                    using var answer = await viewer.GetAsync(path);
+                    reads.Add(answer.StatusCode == HttpStatusCode.ServiceUnavailable
+                        ? $"503 {answer.Content.Headers.ContentType?.MediaType} Retry-After={answer.Headers.RetryAfter?.Delta?.TotalSeconds}"
+                        : ((int)answer.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                await Task.Delay(100);
+            }
+        });
+
         var acknowledged = 0;
         long killedAt = 0;
         var killing = Task.Run(async () =>
@@ -77,6 +97,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         });
         var outcomes = await ReportLoad.RunAsync(tenant, Year, clients, plans, () => Interlocked.Increment(ref acknowledged));
         await killing;
+        await loadDone.CancelAsync();
+        await reading;
 
         // The gap: from the last write acknowledged before the kill to the first acknowledged of those sent after it.
         var acknowledgedOutcomes = outcomes.Where(o => o.Acknowledged).ToList();
@@ -106,6 +128,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var serverErrors = outcomes.SelectMany(o => o.ServerErrorAnswers).ToList();
         Assert.All(serverErrors, answer => Assert.Equal("503 application/problem+json Retry-After=1", answer));
         Assert.True(gap <= MaxGap, $"Writes resumed {gap.TotalSeconds:F1} s after the kill; at most {MaxGap.TotalSeconds} s expected.");
+        // Reads too: the figures or the report (404 until the first rollup or version), or a 503 with Retry-After.
+        Assert.All(reads, read => Assert.Contains(read, new[] { "200", "404", "503 application/problem+json Retry-After=1" }));
+        Assert.Contains("200", reads);
 
         // The listeners followed the primary: connected again, to the new one.
         Assert.True(api.Factory.Services.GetRequiredService<KeyRevocationListener>().Connections >= 2);
@@ -136,6 +161,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine(await cluster.ShowStateAsync());
         output.WriteLine($"failover: {Clients} clients posted {outcomes.Count} reports, all acknowledged and stored once; " +
                          $"503 answers {serverErrors.Count} (all with Retry-After), other 5xx 0, broken connections {outcomes.Sum(o => o.ConnectionErrors)}, " +
+                         $"reads {reads.Count} ({reads.Count(r => r.StartsWith("503", StringComparison.Ordinal))} answered 503), " +
                          $"client retries {outcomes.Sum(o => o.Attempts - 1)}, server retries (Polly) {api.Factory.Services.GetRequiredService<DatabaseRetry>().Retries}; " +
                          $"gap {gap.TotalSeconds:F1} s; figures equal to a recompute; {first.Name} rejoined as secondary {rejoined.TotalSeconds:F0} s after its keeper restarted");
     }
