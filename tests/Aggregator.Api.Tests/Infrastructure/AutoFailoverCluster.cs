@@ -97,7 +97,7 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
     private async Task CreateAsync()
     {
         Directory.CreateDirectory(Path.Combine(_folder, "run"));
-        if (IsRoot) await RunAsync("chown", ["-R", "postgres:postgres", _folder]);
+        if (IsRoot) await ProcessTree.RunAsync("chown", ["-R", "postgres:postgres", _folder]);
 
         await AutoctlAsync("create", "monitor", "--pgdata", Monitor.DataDirectory, "--pgport", Port(Monitor), "--hostname", "127.0.0.1",
             "--auth", "trust", "--no-ssl", "--pgctl", Path.Combine(_binDirectory, "pg_ctl"));
@@ -229,11 +229,11 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
         var pids = ProcessesOf(node);
         // The keeper's log semaphore outlives a SIGKILL: removed now, while it is surely still this keeper's.
         var semaphore = KeeperSemaphore(node);
-        await RunAsync("kill", ["-STOP", .. pids.Select(Text)], throwOnFailure: false);
-        await RunAsync("kill", ["-KILL", .. pids.Select(Text)], throwOnFailure: false);
+        await ProcessTree.RunAsync("kill", ["-STOP", .. pids.Select(Text)], throwOnFailure: false);
+        await ProcessTree.RunAsync("kill", ["-KILL", .. pids.Select(Text)], throwOnFailure: false);
         var deadline = Stopwatch.StartNew();
-        while (pids.Any(IsAlive) && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
-        if (semaphore is { } id) await RunAsync("ipcrm", ["-s", id], throwOnFailure: false);
+        while (pids.Any(ProcessTree.IsAlive) && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+        if (semaphore is { } id) await ProcessTree.RunAsync("ipcrm", ["-s", id], throwOnFailure: false);
         if (_keepers.Remove(node.Name, out var keeper)) keeper.Dispose();
     }
 
@@ -265,8 +265,8 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
         }
         // A PostgreSQL left without its keeper (a failed start), found by its working folder.
         foreach (var node in Nodes.Append(Monitor))
-            foreach (var pid in ProcessesIn(node.DataDirectory))
-                await RunAsync("kill", ["-KILL", Text(pid)], throwOnFailure: false);
+            foreach (var pid in ProcessTree.PostgresWorkingIn(node.DataDirectory))
+                await ProcessTree.RunAsync("kill", ["-KILL", Text(pid)], throwOnFailure: false);
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
@@ -294,69 +294,9 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
     }
 
     /// <summary>The node's keeper with everything below it, and any PostgreSQL process working in its folder.</summary>
-    private List<int> ProcessesOf(FailoverNode node)
-    {
-        var parents = new Dictionary<int, List<int>>();
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
-            try
-            {
-                var ppid = int.Parse(StatFields(pid)[1], CultureInfo.InvariantCulture);
-                if (!parents.TryGetValue(ppid, out var children)) parents[ppid] = children = [];
-                children.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException) { }
-        }
-        var found = new List<int>();
-        if (_keepers.TryGetValue(node.Name, out var keeper))
-        {
-            var pending = new Stack<int>([keeper.Id]);
-            while (pending.TryPop(out var pid))
-            {
-                found.Add(pid);
-                foreach (var child in parents.GetValueOrDefault(pid) ?? []) pending.Push(child);
-            }
-        }
-        return found.Union(ProcessesIn(node.DataDirectory)).ToList();
-    }
-
-    private static List<int> ProcessesIn(string directory)
-    {
-        var found = new List<int>();
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
-            try
-            {
-                if (File.ResolveLinkTarget(Path.Combine(entry, "cwd"), returnFinalTarget: false)?.FullName == directory
-                    && File.ReadAllText(Path.Combine(entry, "comm")).Trim() == "postgres")
-                    found.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        }
-        return found;
-    }
-
-    /// <summary>Alive, and not a zombie waiting to be reaped.</summary>
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            return StatFields(pid)[0] != "Z";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>/proc/pid/stat after "pid (comm) ": state, ppid, … (comm may hold spaces and parentheses: read after the last ')').</summary>
-    private static string[] StatFields(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-    }
+    private List<int> ProcessesOf(FailoverNode node) =>
+        (_keepers.TryGetValue(node.Name, out var keeper) ? ProcessTree.Of(keeper.Id) : [])
+        .Union(ProcessTree.PostgresWorkingIn(node.DataDirectory)).ToList();
 
     private async Task<NpgsqlConnection> OpenAsync(FailoverNode node, string database, TimeSpan timeout)
     {
@@ -392,7 +332,7 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
     private Task<string> AutoctlAsync(bool throwOnFailure, params string[] arguments)
     {
         var start = PostgresUser("pg_autoctl", arguments);
-        return RunAsync(start, throwOnFailure);
+        return ProcessTree.RunAsync(start, throwOnFailure);
     }
 
     /// <summary>A command as the postgres user (PostgreSQL refuses root), with pg_autoctl's files kept in the cluster's folder.</summary>
@@ -407,27 +347,6 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
         command.AddRange(arguments);
         foreach (var argument in command) start.ArgumentList.Add(argument);
         return start;
-    }
-
-    private static Task<string> RunAsync(string program, IEnumerable<string> arguments, bool throwOnFailure = true)
-    {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        return RunAsync(start, throwOnFailure);
-    }
-
-    private static async Task<string> RunAsync(ProcessStartInfo start, bool throwOnFailure)
-    {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var text = await output + await errors;
-        if (throwOnFailure && process.ExitCode != 0)
-            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}):\n{text}");
-        return text;
     }
 
     private static string Port(FailoverNode node) => Text(node.Port);
