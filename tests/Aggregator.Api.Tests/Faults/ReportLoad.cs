@@ -14,6 +14,11 @@ public sealed record LoadOutcome(PlannedReport Report, int? Status, int Attempts
     /// <summary>Each 5xx met, as "status content-type Retry-After".</summary>
     public IReadOnlyList<string> ServerErrorAnswers { get; init; } = [];
 
+    /// <summary>When the last attempt was sent and when it was answered (Stopwatch timestamps), to time a fault's gap.</summary>
+    public long Sent { get; init; }
+
+    public long Answered { get; init; }
+
     public bool Acknowledged => Status is >= 200 and < 300;
 }
 
@@ -64,13 +69,17 @@ public static class ReportLoad
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             TimeSpan wait;
+            var sent = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using var answer = await TestData.PostReportAsync(client, tenant, report.Org, TestData.ReportFor().With("1.1", report.Value),
                     year, idempotencyKey: report.IdempotencyKey);
                 status = (int)answer.StatusCode;
                 if (answer.IsSuccessStatusCode)
-                    return new LoadOutcome(report, status, attempt, serverErrors, connectionErrors) { ServerErrorAnswers = serverErrorAnswers };
+                    return new LoadOutcome(report, status, attempt, serverErrors, connectionErrors)
+                    {
+                        ServerErrorAnswers = serverErrorAnswers, Sent = sent, Answered = System.Diagnostics.Stopwatch.GetTimestamp(),
+                    };
                 if (status < 500 && answer.StatusCode != HttpStatusCode.Conflict)
                     throw new InvalidOperationException($"{report}: {status} {await answer.Content.ReadAsStringAsync()}");
                 if (status >= 500)
