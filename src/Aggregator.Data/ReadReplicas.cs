@@ -131,6 +131,9 @@ public sealed class ReadReplicas : IAsyncDisposable
         "aggregator.figure_reads", unit: "{read}",
         description: "Figure reads from the database by source (primary, or a standby's host:port) and outcome (served; lagging or failed: the next source was asked)");
 
+    /// <summary>Where a figure read was served: <c>primary</c>, or a standby's host:port.</summary>
+    public const string SourceAttribute = "aggregator.source";
+
     private readonly ILogger<ReadReplicas> _logger;
     private int _next;
     private long _primary;
@@ -179,26 +182,26 @@ public sealed class ReadReplicas : IAsyncDisposable
     public void Served(ReadReplica replica)
     {
         replica.RecordServed(_logger);
-        Reads.Add(1, new("source", replica.Name), new("outcome", "served"));
+        Reads.Add(1, new(SourceAttribute, replica.Name), new(AggregatorTelemetry.OutcomeAttribute, "served"));
     }
 
     public void Lagging(ReadReplica replica)
     {
         replica.RecordLagging();
-        Reads.Add(1, new("source", replica.Name), new("outcome", "lagging"));
+        Reads.Add(1, new(SourceAttribute, replica.Name), new(AggregatorTelemetry.OutcomeAttribute, "lagging"));
     }
 
     public void Failed(ReadReplica replica, Exception error)
     {
         replica.RecordFailed(error, _logger);
-        Reads.Add(1, new("source", replica.Name), new("outcome", "failed"));
+        Reads.Add(1, new(SourceAttribute, replica.Name), new(AggregatorTelemetry.OutcomeAttribute, "failed"));
     }
 
     /// <summary>The primary answered a read that a standby could have (none was usable or up to date).</summary>
     public void ServedByPrimary()
     {
         Interlocked.Increment(ref _primary);
-        Reads.Add(1, new("source", "primary"), new("outcome", "served"));
+        Reads.Add(1, new(SourceAttribute, "primary"), new(AggregatorTelemetry.OutcomeAttribute, "served"));
     }
 
     /// <summary>
