@@ -194,6 +194,8 @@ public sealed class ReadReplicas : IAsyncDisposable
     public void Failed(ReadReplica replica, Exception error)
     {
         replica.RecordFailed(error, _logger);
+        // Its idle connections are as dead as the one that failed (a restarted standby has none of them).
+        replica.DataSource.Clear();
         Reads.Add(1, new(SourceAttribute, replica.Name), new(AggregatorTelemetry.OutcomeAttribute, "failed"));
     }
 

@@ -52,7 +52,7 @@ public sealed class StandbyReadTests(ITestOutputHelper output)
             }
         }
 
-        await using var standby = await Standby.StartAsync(api.Postgres);
+        await using var standby = await Standby.StartAsync(api.Postgres.SuperuserConnectionString, api.Postgres.AppConnectionString);
         await using var withStandby = api.Replica(services => services.PostConfigure<ReadReplicaOptions>(o => o.ReadReplicas = [standby.AppConnectionString]));
         var replicas = withStandby.Services.GetRequiredService<ReadReplicas>();
         var standbyReads = replicas.All.Single();

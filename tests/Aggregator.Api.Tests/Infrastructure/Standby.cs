@@ -1,25 +1,29 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Aggregator.Data.Embedded;
 using Npgsql;
 
-namespace Aggregator.Api.Tests.Faults;
+namespace Aggregator.Api.Tests.Infrastructure;
 
 /// <summary>
 /// A streaming standby of a test's cluster: <c>pg_basebackup -R</c> of the primary into a temporary folder, started on a
 /// loopback port of its own as the postgres user (the primary's defaults already allow it: wal_level replica, WAL
-/// senders, and initdb's pg_hba lines for replication on 127.0.0.1). Stopped and deleted when disposed.
+/// senders, and initdb's pg_hba lines for replication on 127.0.0.1). Stopped and deleted when disposed. Shared with the
+/// benchmark (<c>--standby</c>), so it needs nothing of xunit nor of the data layer's internals.
 /// </summary>
 internal sealed class Standby : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string _folder;
-    private readonly EmbeddedPostgres _primary;
+    private readonly string _primarySuperuser;
+    private readonly string _primaryApp;
     private bool _running;
 
-    private Standby(EmbeddedPostgres primary, string bin, string folder, int port)
+    private Standby(string primarySuperuser, string primaryApp, string bin, string folder, int port)
     {
-        _primary = primary;
+        _primarySuperuser = primarySuperuser;
+        _primaryApp = primaryApp;
         _bin = bin;
         _folder = folder;
         Port = port;
@@ -28,21 +32,21 @@ internal sealed class Standby : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>The application's role on the standby, as Aggregator:Database:ReadReplicas lists it.</summary>
-    public string AppConnectionString => OnStandby(_primary.AppConnectionString, pooling: true);
+    public string AppConnectionString => OnStandby(_primaryApp, pooling: true);
 
-    private string SuperuserConnectionString => OnStandby(_primary.SuperuserConnectionString, pooling: false);
+    private string SuperuserConnectionString => OnStandby(_primarySuperuser, pooling: false);
 
-    public static async Task<Standby> StartAsync(EmbeddedPostgres primary)
+    /// <summary>A standby of the cluster that <paramref name="primarySuperuser"/> reaches (as postgres); <paramref name="primaryApp"/> is the app role's connection string there.</summary>
+    public static async Task<Standby> StartAsync(string primarySuperuser, string primaryApp)
     {
         var bin = PostgresBinaries.FindBinDirectory() ?? throw new InvalidOperationException(PostgresBinaries.InstallHint);
         var folder = Path.Combine(Path.GetTempPath(), $"aggregator-standby-{Guid.NewGuid():N}");
-        var superuser = new NpgsqlConnectionStringBuilder(primary.SuperuserConnectionString);
-        var standby = new Standby(primary, bin, folder, FreeLoopbackPort());
+        var superuser = new NpgsqlConnectionStringBuilder(primarySuperuser);
+        var standby = new Standby(primarySuperuser, primaryApp, bin, folder, FreeLoopbackPort());
         // pg_basebackup creates the folder itself (as the postgres user, under the world-writable temporary folder).
-        await ProcessRunner.RunAsync(Path.Combine(bin, "pg_basebackup"),
+        await RunAsPostgresAsync(Path.Combine(bin, "pg_basebackup"),
             ["-D", folder, "-R", "-X", "stream", "-c", "fast",
-             "-d", $"host=127.0.0.1 port={superuser.Port} user=postgres password={superuser.Password} dbname=postgres"],
-            CancellationToken.None, asPostgresUser: true);
+             "-d", $"host=127.0.0.1 port={superuser.Port} user=postgres password={superuser.Password} dbname=postgres"]);
         await standby.StartServerAsync();
         await standby.WaitForReplayAsync();
         return standby;
@@ -51,10 +55,9 @@ internal sealed class Standby : IAsyncDisposable
     private async Task StartServerAsync()
     {
         // max_connections at least the primary's (200): a hot standby refuses fewer.
-        await ProcessRunner.RunAsync(Path.Combine(_bin, "pg_ctl"),
+        await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"),
             ["start", "-D", _folder, "-w", "-t", "60", "-l", Path.Combine(_folder, "server.log"), "-o",
-             $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories='' -c max_connections=200 -c hot_standby=on"],
-            CancellationToken.None, asPostgresUser: true);
+             $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories='' -c max_connections=200 -c hot_standby=on"]);
         _running = true;
     }
 
@@ -62,7 +65,7 @@ internal sealed class Standby : IAsyncDisposable
     public async Task WaitForReplayAsync()
     {
         string primaryLsn;
-        await using (var primary = new NpgsqlConnection(_primary.SuperuserConnectionString))
+        await using (var primary = new NpgsqlConnection(_primarySuperuser))
         {
             await primary.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", primary);
@@ -79,7 +82,7 @@ internal sealed class Standby : IAsyncDisposable
             {
                 // Still starting up.
             }
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The standby did not replay up to {primaryLsn} within 60 s.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The standby did not replay up to {primaryLsn} within 60 s.");
             await Task.Delay(50);
         }
     }
@@ -95,7 +98,7 @@ internal sealed class Standby : IAsyncDisposable
     /// <summary>Runs a query as the application's role on the standby (row-level security applies: set the tenant).</summary>
     public async Task<T> AppScalarAsync<T>(Guid tenantId, string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(OnStandby(_primary.AppConnectionString, pooling: false));
+        await using var connection = new NpgsqlConnection(OnStandby(_primaryApp, pooling: false));
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var scope = new NpgsqlCommand("SELECT set_config('app.tenant_id', @tenant, true)", connection, transaction))
@@ -112,8 +115,7 @@ internal sealed class Standby : IAsyncDisposable
     public async Task StopAsync()
     {
         if (!_running) return;
-        await ProcessRunner.RunAsync(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", _folder, "-m", "immediate", "-w"],
-            CancellationToken.None, asPostgresUser: true, throwOnFailure: false);
+        await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", _folder, "-m", "immediate", "-w"], throwOnFailure: false);
         _running = false;
     }
 
@@ -131,6 +133,27 @@ internal sealed class Standby : IAsyncDisposable
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         var result = await command.ExecuteScalarAsync();
         return result is DBNull or null ? default! : (T)result;
+    }
+
+    /// <summary>A PostgreSQL tool, as the postgres user when this process is root (as the embedded clusters run).</summary>
+    private static async Task RunAsPostgresAsync(string file, IReadOnlyList<string> arguments, bool throwOnFailure = true)
+    {
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
+        if (Environment.UserName == "root")
+        {
+            start.FileName = "runuser";
+            foreach (var argument in new[] { "-u", "postgres", "--", file }) start.ArgumentList.Add(argument);
+        }
+        else start.FileName = file;
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var text = await output + await errors;
+        // The arguments are not repeated: pg_basebackup's carry the superuser's password.
+        if (throwOnFailure && process.ExitCode != 0)
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {text.Trim()}");
     }
 
     private string OnStandby(string connectionString, bool pooling) =>
