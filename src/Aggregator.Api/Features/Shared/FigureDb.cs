@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Aggregator.Api.Auth;
 using Aggregator.Api.Features.Rollups;
 using Aggregator.Data;
@@ -44,8 +42,8 @@ public sealed class FigureDb(TenantDb tenantDb, ReadReplicas replicas)
 {
     /// <summary>Parameters @TenantId and @years (integer[]): the generations of those years, zeros where nothing is stored.</summary>
     private const string YearsSql = """
-        SELECT k.year AS Year, coalesce(s.figures_generation, 0) AS Figures, count(f.generation) AS Pending,
-               coalesce(bit_xor(hashint8extended(f.generation, 0)), 0) AS Digest
+        SELECT k.year, coalesce(s.figures_generation, 0) AS figures, count(f.generation) AS pending,
+               coalesce(bit_xor(hashint8extended(f.generation, 0)), 0) AS digest
         FROM unnest(@years::integer[]) AS k(year)
         LEFT JOIN rollup_state s ON s.tenant_id = @TenantId AND s.year = k.year
         LEFT JOIN figure_changes f ON f.tenant_id = @TenantId AND f.year = k.year
@@ -54,15 +52,35 @@ public sealed class FigureDb(TenantDb tenantDb, ReadReplicas replicas)
 
     /// <summary>Parameter @TenantId: the generations of every year of the tenant (a series).</summary>
     private const string TenantSql = """
-        SELECT k.year AS Year, coalesce(s.figures_generation, 0) AS Figures, count(f.generation) AS Pending,
-               coalesce(bit_xor(hashint8extended(f.generation, 0)), 0) AS Digest
+        SELECT k.year, coalesce(s.figures_generation, 0) AS figures, count(f.generation) AS pending,
+               coalesce(bit_xor(hashint8extended(f.generation, 0)), 0) AS digest
         FROM (SELECT year FROM rollup_state WHERE tenant_id = @TenantId UNION SELECT year FROM figure_changes WHERE tenant_id = @TenantId) k
         LEFT JOIN rollup_state s ON s.tenant_id = @TenantId AND s.year = k.year
         LEFT JOIN figure_changes f ON f.tenant_id = @TenantId AND f.year = k.year
         GROUP BY k.year, s.figures_generation
         """;
 
-    private sealed record Row(int Year, long Figures, long Pending, long Digest);
+    /// <summary>
+    /// The generations as one text, computed alike on both sides: year:figures:pending:digest; in year order, years without
+    /// anything stored left out (one side may list a year the other does not).
+    /// </summary>
+    private static string TokenOf(string generationsSql) => $"""
+        (SELECT coalesce(string_agg(g.year || ':' || g.figures || ':' || g.pending || ':' || g.digest, ';' ORDER BY g.year), '')
+         FROM ({generationsSql}) g WHERE (g.figures, g.pending, g.digest) <> (0, 0, 0))
+        """;
+
+    private static readonly string YearsCheckSql = CheckSql(YearsSql);
+    private static readonly string TenantCheckSql = CheckSql(TenantSql);
+    private static readonly string YearsTokenSql = $"SELECT {TokenOf(YearsSql)}";
+    private static readonly string TenantTokenSql = $"SELECT {TokenOf(TenantSql)}";
+
+    /// <summary>The unit as the caller may see it, and the primary's generations: one statement, one round trip.</summary>
+    private static string CheckSql(string generationsSql) => $"""
+        SELECT u.OrgUnitId, u.Code, u.Name, u.HasChildren, {TokenOf(generationsSql)} AS Generations
+        FROM ({FigureScope.UnitSql}) u
+        """;
+
+    private sealed record Checked(long OrgUnitId, string Code, string Name, bool HasChildren, string Generations);
 
     /// <summary>
     /// Runs <paramref name="read"/> (reads only) in one snapshot of the figures of <paramref name="years"/> (null: every
@@ -87,16 +105,9 @@ public sealed class FigureDb(TenantDb tenantDb, ReadReplicas replicas)
 
         var parameters = FigureScope.UnitParameters(caller, tenantId, orgCode);
         parameters.Add("years", years?.Distinct().ToArray());
-        var generationsSql = years is null ? TenantSql : YearsSql;
-        FigureScope.Unit unit;
-        string primary;
-        await using (var db = await tenantDb.BeginAsync(tenantId, ct))
-        {
-            (unit, primary) = await db.QueryMultipleAsync($"{FigureScope.UnitSql};\n{generationsSql}", parameters, async grid =>
-                (await grid.ReadSingleOrDefaultAsync<FigureScope.Unit>() ?? throw FigureScope.UnitNotFound(orgCode),
-                 Token(await grid.ReadAsync<Row>())));
-            await db.CommitAsync();
-        }
+        var check = await tenantDb.ReadOneAsync<Checked>(tenantId, years is null ? TenantCheckSql : YearsCheckSql, parameters, ct)
+                    ?? throw FigureScope.UnitNotFound(orgCode);
+        var unit = new FigureScope.Unit(check.OrgUnitId, check.Code, check.Name, check.HasChildren);
 
         do
         {
@@ -104,7 +115,7 @@ public sealed class FigureDb(TenantDb tenantDb, ReadReplicas replicas)
             try
             {
                 await using var db = await ReadReplicas.BeginSnapshotAsync(standby, tenantId, ct);
-                if (Token(await db.QueryAsync<Row>(generationsSql, parameters)) != primary)
+                if (await db.ExecuteScalarAsync<string>(years is null ? TenantTokenSql : YearsTokenSql, parameters) != check.Generations)
                 {
                     replicas.Lagging(standby);
                     continue;
@@ -127,14 +138,5 @@ public sealed class FigureDb(TenantDb tenantDb, ReadReplicas replicas)
             replicas.ServedByPrimary();
             return answer;
         }
-    }
-
-    /// <summary>The generations as one text, years without anything stored left out (the two sides list them differently).</summary>
-    private static string Token(IEnumerable<Row> rows)
-    {
-        var text = new StringBuilder();
-        foreach (var row in rows.Where(r => r is not { Figures: 0, Pending: 0, Digest: 0 }).OrderBy(r => r.Year))
-            text.Append(CultureInfo.InvariantCulture, $"{row.Year}:{row.Figures}:{row.Pending}:{row.Digest};");
-        return text.ToString();
     }
 }
