@@ -5,6 +5,8 @@ using System.Text.Json;
 using Aggregator.Api.Tests.Infrastructure;
 using Aggregator.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Rollups;
@@ -72,6 +74,41 @@ public sealed class ReadReplicaTests(ApiFixture api)
             using var replica = api.Replica(services => services.PostConfigure<ReadReplicaOptions>(o => o.ReadReplicas = [entry]));
         });
         Assert.Contains("Aggregator:Database:ReadReplicas", error.ToString());
+    }
+
+    [Fact]
+    public async Task Should_rest_a_failing_standby_one_second_then_two_and_let_one_read_try_it_when_the_rest_is_over()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var dataSource = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1");
+        var standby = new ReadReplica("127.0.0.1:1", dataSource, time);
+        var logger = NullLogger.Instance;
+        Assert.True(standby.TryClaim());
+
+        standby.RecordFailed(new TimeoutException("gone"), logger);
+        Assert.True(standby.IsBackingOff);
+        Assert.Equal("gone", standby.Down);
+        Assert.False(standby.TryClaim());
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(standby.TryClaim());
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        // One read tries it; the others meanwhile go on to the next source.
+        Assert.True(standby.TryClaim());
+        Assert.False(standby.TryClaim());
+
+        standby.RecordFailed(new TimeoutException("still gone"), logger);
+        time.Advance(TimeSpan.FromMilliseconds(1_999));
+        Assert.False(standby.TryClaim());
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(standby.TryClaim());
+
+        standby.RecordServed(logger);
+        Assert.False(standby.IsBackingOff);
+        Assert.Null(standby.Down);
+        Assert.True(standby.TryClaim());
+        Assert.True(standby.TryClaim());
+        Assert.Equal(2, standby.Failed);
+        Assert.Equal(1, standby.Served);
     }
 
     private async Task<(District District, Guid TenantId)> ReportedDistrictAsync(int applications)
