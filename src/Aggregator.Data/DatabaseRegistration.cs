@@ -31,6 +31,7 @@ public static class DatabaseRegistration
                 .Build();
         });
         builder.Services.AddSingleton<TenantDb>();
+        builder.Services.AddReadReplicas();
         builder.AddDatabaseRetry();
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddHostedService<DatabaseMigrationService>();

@@ -10,8 +10,11 @@ internal sealed class LoadApi : IAsyncDisposable
 {
     public const string AdminKey = "agg_load-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
-    private LoadApi(string dataDirectory, EmbeddedPostgres postgres, Factory factory)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private LoadApi(string dataDirectory, EmbeddedPostgres postgres, Factory factory, IReadOnlyDictionary<string, string?> settings)
     {
+        _settings = settings;
         DataDirectory = dataDirectory;
         Postgres = postgres;
         Api = factory;
@@ -29,7 +32,7 @@ internal sealed class LoadApi : IAsyncDisposable
         // Outside a test project WebApplicationFactory cannot guess the API's content root; the output folder will do.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_AGGREGATOR_API", AppContext.BaseDirectory);
         var postgres = await EmbeddedPostgres.StartAsync(dataDirectory, NullLogger.Instance);
-        var factory = new Factory(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Aggregator"] = postgres.AppConnectionString,
             ["ConnectionStrings:AggregatorOwner"] = postgres.OwnerConnectionString,
@@ -37,9 +40,23 @@ internal sealed class LoadApi : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             // The benchmark measures the API, not its abuse limits.
             ["Aggregator:RateLimit:PermitsPerMinute"] = "0",
-        });
+        };
+        var factory = new Factory(settings);
         factory.StartServer();
-        return new LoadApi(dataDirectory, postgres, factory);
+        return new LoadApi(dataDirectory, postgres, factory, settings);
+    }
+
+    /// <summary>
+    /// Another API on the same database with <paramref name="settings"/> on top (read replicas, say); it runs no jobs. The
+    /// caller disposes it.
+    /// </summary>
+    public WebApplicationFactory<Program> StartAnother(IReadOnlyDictionary<string, string?> settings)
+    {
+        var merged = new Dictionary<string, string?>(_settings) { ["Aggregator:Jobs:RunServer"] = "false" };
+        foreach (var (key, value) in settings) merged[key] = value;
+        var factory = new Factory(merged);
+        factory.StartServer();
+        return factory;
     }
 
     public async ValueTask DisposeAsync()

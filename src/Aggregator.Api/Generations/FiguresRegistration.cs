@@ -18,6 +18,9 @@ public static class FiguresRegistration
         services.AddSingleton<FigureGenerationListener>();
         services.AddHostedService(provider => provider.GetRequiredService<FigureGenerationListener>());
         services.AddSingleton<FigureAnswers>();
+        // Figure reads from standbys (Aggregator:Database:ReadReplicas); one that is down makes /health/ready degraded, never unhealthy.
+        services.AddSingleton<FigureDb>();
+        services.AddHealthChecks().AddCheck<Aggregator.Data.ReadReplicasCheck>("read-replicas", tags: ["ready"]);
         // First of the observers, whatever was registered before: the change is expected here before any announcer
         // (Aggregator.Jobs.FigureAnnouncer) sends it, so the reading its announcement causes is what clears it.
         services.Insert(0, ServiceDescriptor.Singleton<Aggregator.Data.IFiguresObserver, LocalFigureChanges>());

@@ -6,7 +6,7 @@ namespace Aggregator.Benchmarks.Suite;
 /// </summary>
 internal sealed record SuiteOptions(
     string Size, int Tenants, int Units, int Years, TimeSpan Ingest, TimeSpan Read, int FreshnessPosts, long[] Growth, int RecomputeRuns,
-    string? Out, string? Json, int Seed, bool InstallWrk, IReadOnlySet<string>? Only = null)
+    string? Out, string? Json, int Seed, bool InstallWrk, IReadOnlySet<string>? Only = null, bool Standby = false)
 {
     public static SuiteOptions Parse(string[] args)
     {
@@ -28,6 +28,8 @@ internal sealed record SuiteOptions(
             Tenants = Value("--tenants") is { } tenants ? int.Parse(tenants) : options.Tenants,
             Units = Value("--units") is { } units ? int.Parse(units) : options.Units,
             InstallWrk = !args.Contains("--no-install"),
+            // The read scenario against a second API whose figure reads go to a streaming standby of the cluster.
+            Standby = args.Contains("--standby"),
             Only = Value("--only") is { } only ? only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null,
         };
     }

@@ -18,18 +18,24 @@ public static class FigureScope
 
     public sealed record Unit(long OrgUnitId, string Code, string Name, bool HasChildren);
 
-    public static async Task<Unit> FindUnitAsync(DbSession db, Caller caller, string orgCode)
+    /// <summary>The unit @orgCode as the caller may see it (parameters: <see cref="UnitParameters"/>): no row outside its scope.</summary>
+    public const string UnitSql = $"""
+        SELECT o.org_unit_id AS OrgUnitId, o.code AS Code, o.name AS Name,
+               EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren
+        FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
+        """;
+
+    public static DynamicParameters UnitParameters(Caller caller, Guid tenantId, string orgCode)
     {
-        const string sql = $"""
-            SELECT o.org_unit_id AS OrgUnitId, o.code AS Code, o.name AS Name,
-                   EXISTS (SELECT 1 FROM org_units c WHERE c.tenant_id = o.tenant_id AND c.parent_id = o.org_unit_id) AS HasChildren
-            FROM org_units o WHERE o.code = @orgCode AND {OrgScope.SqlFilter}
-            """;
-        var parameters = new DynamicParameters(OrgScope.Of(caller, db.Tenant));
+        var parameters = new DynamicParameters(OrgScope.Of(caller, tenantId));
         parameters.Add("orgCode", orgCode);
-        return await db.QuerySingleOrDefaultAsync<Unit>(sql, parameters)
-               ?? throw ProblemException.NotFound(ProblemText.OrgUnitNotFound(orgCode));
+        return parameters;
     }
+
+    public static async Task<Unit> FindUnitAsync(DbSession db, Caller caller, string orgCode) =>
+        await db.QuerySingleOrDefaultAsync<Unit>(UnitSql, UnitParameters(caller, db.Tenant, orgCode)) ?? throw UnitNotFound(orgCode);
+
+    public static ProblemException UnitNotFound(string orgCode) => ProblemException.NotFound(ProblemText.OrgUnitNotFound(orgCode));
 
     /// <summary>
     /// The 404 for figures that are not stored: <c>being-computed</c> when the year has something to compute from

@@ -11,7 +11,7 @@ using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Comparisons.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers, ComparisonCache cache) : Endpoint<Request, Response>
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, FigureAnswers answers, ComparisonCache cache) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -35,14 +35,17 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year, baseYear]);
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
-        if (!unit.HasChildren)
-            throw ProblemException.NotFound(ProblemText.LeafHasNoComparison(req.Org));
-        var (header, rows) = RollupJob.IsStoredPair(req.Year, baseYear)
-            ? await StoredAsync(db, req.Year, baseYear, unit)
-            : await OnRequestAsync(db, tenantId, req.Year, baseYear, unit);
-        await db.CommitAsync();
+        // One snapshot of both years (a standby's when it is up to date).
+        var (unit, header, rows) = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, [req.Year, baseYear], async (db, unit) =>
+        {
+            if (!unit.HasChildren)
+                throw ProblemException.NotFound(ProblemText.LeafHasNoComparison(req.Org));
+            var (header, rows) = RollupJob.IsStoredPair(req.Year, baseYear)
+                ? await StoredAsync(db, req.Year, baseYear, unit)
+                : await OnRequestAsync(db, tenantId, req.Year, baseYear, unit);
+            // Read to the end inside the snapshot: a standby that fails midway is then left for the primary.
+            return (unit, header, rows.ToList());
+        }, ct);
 
         // In the template's order, as the official table reads; codes it does not know last.
         var template = catalog.Find(header.Template);

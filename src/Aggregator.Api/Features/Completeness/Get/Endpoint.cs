@@ -7,7 +7,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Completeness.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, FigureAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(FigureDb figureDb, FigureAnswers answers) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -29,10 +29,8 @@ public sealed class Endpoint(TenantDb tenantDb, FigureAnswers answers) : Endpoin
         var (caller, tenantId) = ProcessorState<RequestAccess>();
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
-        var completeness = await CompletenessReader.ReadAsync(db, unit.OrgUnitId, req.Year, ProcessorState<RequestAccess>().TimeZone.Id);
-        await db.CommitAsync();
+        var completeness = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, [req.Year],
+            (db, unit) => CompletenessReader.ReadAsync(db, unit.OrgUnitId, req.Year, ProcessorState<RequestAccess>().TimeZone.Id), ct);
         await answers.SendAsync(HttpContext, read, completeness, null, ct);
     }
 }

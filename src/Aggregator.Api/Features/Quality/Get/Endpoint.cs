@@ -22,7 +22,7 @@ namespace Aggregator.Api.Features.Quality.Get;
 /// sub-district gives its swings and warnings only — a unit's figures are never compared with figures the
 /// caller may not read.
 /// </summary>
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOptions<QualityThresholds> thresholds, FigureAnswers answers,
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, IOptions<QualityThresholds> thresholds, FigureAnswers answers,
     ExpensiveReads expensiveReads) : Endpoint<Request, Response>
 {
     public override void Configure()
@@ -48,14 +48,16 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, IOption
         if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
         var previousYear = req.Year - 1;
 
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
-        var reports = (await Data.ReportsAsync(db, unit.OrgUnitId, req.Year, previousYear)).ToList();
-        if (!reports.Any(report => report.Year == req.Year))
-            throw NoReports(req);
-        var values = (await Data.ValuesAsync(db, unit.OrgUnitId, req.Year, previousYear))
-            .ToLookup(row => (row.Year, row.OrgUnit));
-        await db.CommitAsync();
+        // One snapshot of both years (a standby's when it is up to date).
+        var (unit, reports, values) = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, [req.Year, previousYear], async (db, unit) =>
+        {
+            var reports = (await Data.ReportsAsync(db, unit.OrgUnitId, req.Year, previousYear)).ToList();
+            if (!reports.Any(report => report.Year == req.Year))
+                throw NoReports(req);
+            var values = (await Data.ValuesAsync(db, unit.OrgUnitId, req.Year, previousYear))
+                .ToLookup(row => (row.Year, row.OrgUnit));
+            return (unit, reports, values);
+        }, ct);
 
         UnitFigures Figures(Data.ReportRow report) => new(report.OrgUnit, report.Template,
             values[(report.Year, report.OrgUnit)].ToDictionary(row => row.Indicator, row => row.Value, StringComparer.Ordinal),

@@ -9,7 +9,7 @@ using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Rollups.Breakdown;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -26,23 +26,25 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
-        if (!unit.HasChildren)
-            throw ProblemException.NotFound(ProblemText.LeafHasNoBreakdown(req.Org));
-        var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId, req.Indicator)
-                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, ProblemText.FiguresOf(req.Year, req.Org));
-        if (catalog.Find(header.Template)?.FindIndicator(req.Indicator) is not { Aggregate: AggregateKind.Sum })
-            throw ProblemException.Invalid("indicator", ProblemText.NotSummable(req.Indicator, header.Template));
-
-        var children = (await Data.ChildrenAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template)).ToList();
-        BreakdownItem? own = null;
-        if (await Data.HasOwnReportAsync(db, req.Year, unit.OrgUnitId, header.Template))
+        // One snapshot (a standby's when it is up to date).
+        var (unit, header, children, own) = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, [req.Year], async (db, unit) =>
         {
-            var value = await Data.OwnValueAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template);
-            own = new BreakdownItem(unit.Code, "(own report)", value, Share(value, header.Total), null);
-        }
-        await db.CommitAsync();
+            if (!unit.HasChildren)
+                throw ProblemException.NotFound(ProblemText.LeafHasNoBreakdown(req.Org));
+            var header = await Data.FindAsync(db, req.Year, unit.OrgUnitId, req.Indicator)
+                         ?? throw await FigureScope.NotStoredAsync(db, req.Year, ProblemText.FiguresOf(req.Year, req.Org));
+            if (catalog.Find(header.Template)?.FindIndicator(req.Indicator) is not { Aggregate: AggregateKind.Sum })
+                throw ProblemException.Invalid("indicator", ProblemText.NotSummable(req.Indicator, header.Template));
+
+            var children = (await Data.ChildrenAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template)).ToList();
+            BreakdownItem? own = null;
+            if (await Data.HasOwnReportAsync(db, req.Year, unit.OrgUnitId, header.Template))
+            {
+                var value = await Data.OwnValueAsync(db, req.Year, unit.OrgUnitId, req.Indicator, header.Template);
+                own = new BreakdownItem(unit.Code, "(own report)", value, Share(value, header.Total), null);
+            }
+            return (unit, header, children, own);
+        }, ct);
 
         var items = children
             .Select(c => new BreakdownItem(c.Code, c.Name, c.Value, Share(c.Value, header.Total),

@@ -26,9 +26,12 @@ public sealed record StoredRollup(
     IReadOnlyDictionary<string, decimal?> Values,
     IReadOnlyList<ReportingUnit> Units)
 {
-    public static async Task<StoredRollup> ReadAsync(DbSession db, TemplateCatalog catalog, Caller caller, string org, int year)
+    public static async Task<StoredRollup> ReadAsync(DbSession db, TemplateCatalog catalog, Caller caller, string org, int year) =>
+        await ReadAsync(db, catalog, await FigureScope.FindUnitAsync(db, caller, org), org, year);
+
+    /// <summary>The stored rollup of <paramref name="unit"/>, found in the caller's scope already.</summary>
+    public static async Task<StoredRollup> ReadAsync(DbSession db, TemplateCatalog catalog, FigureScope.Unit unit, string org, int year)
     {
-        var unit = await FigureScope.FindUnitAsync(db, caller, org);
         if (!unit.HasChildren)
             throw ProblemException.NotFound(ProblemText.LeafHasNoRollup(org));
         var header = await Data.FindAsync(db, year, unit.OrgUnitId)

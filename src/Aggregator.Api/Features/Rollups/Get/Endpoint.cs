@@ -10,7 +10,7 @@ using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Rollups.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
 {
     /// <summary>Clients and shared caches may keep the answer, and must ask (If-None-Match) before reusing it.</summary>
     public const string CacheControl = FigureAnswers.CacheControl;
@@ -31,22 +31,21 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (caller, tenantId) = ProcessorState<RequestAccess>();
         // The hot path: figures that have not moved since this caller's answer was kept need no database at all.
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year]);
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
-        // Otherwise one snapshot: the scope check and the answer from the same stored figures.
-        await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
-        var target = await Data.FindAsync(db, caller, req.Org, req.Year) ?? throw UnitNotFound(req);
-        if (!target.HasChildren) throw NoRollup(req);
-        var stored = target.Stored ?? throw await NotStoredAsync(db, req);
-        var answer = await ReadAsync(db, req, target, stored);
-        await db.CommitAsync();
+        // Otherwise one snapshot of the figures (a standby's when it is up to date): the answer from the same stored figures.
+        var answer = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, [req.Year], async (db, unit) =>
+        {
+            if (!unit.HasChildren) throw NoRollup(req);
+            var stored = await StoredFigures.FindAsync(db, req.Year, unit.OrgUnitId) ?? throw await NotStoredAsync(db, req);
+            return await ReadAsync(db, req, unit, stored);
+        }, ct);
         await answers.SendAsync(HttpContext, read, answer, null, ct);
     }
 
-    private async Task<Response> ReadAsync(DbSession db, Request req, Data.Target target, Data.StoredFigures generation)
+    private async Task<Response> ReadAsync(DbSession db, Request req, FigureScope.Unit target, StoredFigures.Year generation)
     {
         var completeness = await Data.CompletenessAsync(db, req.Year, target.OrgUnitId) ?? throw await NotStoredAsync(db, req);
         var stored = (await Data.ValuesAsync(db, req.Year, target.OrgUnitId)).ToDictionary(v => v.Indicator, StringComparer.Ordinal);
@@ -62,8 +61,6 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         return new Response(target.Code, req.Year, generation.Template, generation.ComputedAt, generation.Stale,
             new CompletenessView(completeness.Expected, completeness.Reported, completeness.Missing, completeness.AwaitingReview), values);
     }
-
-    private static ProblemException UnitNotFound(Request req) => ProblemException.NotFound(ProblemText.OrgUnitNotFound(req.Org));
 
     private static ProblemException NoRollup(Request req) =>
         ProblemException.NotFound(ProblemText.LeafHasNoRollup(req.Org));

@@ -11,7 +11,7 @@ using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Series.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, FigureAnswers answers) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -39,17 +39,18 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), null, csv: true);
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
-        // One snapshot: the years and their values from the same stored figures.
-        await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
-        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
-        var years = unit.HasChildren
-            ? await Data.RollupYearsAsync(db, unit.OrgUnitId, req.From, req.To)
-            : await Data.ReportYearsAsync(db, unit.OrgUnitId, req.From, req.To);
-        var values = (unit.HasChildren
-                ? await Data.RollupValuesAsync(db, unit.OrgUnitId, codes, req.From, req.To)
-                : await Data.ReportValuesAsync(db, unit.OrgUnitId, codes, req.From, req.To))
-            .ToDictionary(row => (row.Year, row.Indicator));
-        await db.CommitAsync();
+        // One snapshot of every year (a standby's when it is up to date): the years and their values from the same stored figures.
+        var (unit, years, values) = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, null, async (db, unit) =>
+        {
+            var years = unit.HasChildren
+                ? await Data.RollupYearsAsync(db, unit.OrgUnitId, req.From, req.To)
+                : await Data.ReportYearsAsync(db, unit.OrgUnitId, req.From, req.To);
+            var values = (unit.HasChildren
+                    ? await Data.RollupValuesAsync(db, unit.OrgUnitId, codes, req.From, req.To)
+                    : await Data.ReportValuesAsync(db, unit.OrgUnitId, codes, req.From, req.To))
+                .ToDictionary(row => (row.Year, row.Indicator));
+            return (unit, years, values);
+        }, ct);
 
         var one = codes.Length == 1;
         var points = years.Select(year =>

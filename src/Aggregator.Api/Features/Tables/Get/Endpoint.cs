@@ -12,7 +12,7 @@ using Aggregator.Api.Errors.Texts;
 
 namespace Aggregator.Api.Features.Tables.Get;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureAnswers answers, ExpensiveReads expensiveReads) : Endpoint<Request, Response>
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, FigureAnswers answers, ExpensiveReads expensiveReads) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -32,38 +32,40 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, FigureA
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var (caller, tenantId) = ProcessorState<RequestAccess>();
+        var tenantId = ProcessorState<RequestAccess>().TenantId;
         var codes = req.Codes.ToArray();
         var read = answers.Begin(HttpContext, ProcessorState<RequestAccess>(), [req.Year], csv: true);
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
 
-        // One snapshot: the rows and the total from the same stored figures, whatever a job commits meanwhile.
-        await using var db = await tenantDb.BeginSnapshotAsync(tenantId, ct);
-        var unit = await FigureScope.FindUnitAsync(db, caller, req.Org);
-        if (!unit.HasChildren)
-            throw ProblemException.NotFound(ProblemText.LeafHasNoTable(req.Org));
-        var header = await StoredFigures.FindAsync(db, req.Year, unit.OrgUnitId)
-                     ?? throw await FigureScope.NotStoredAsync(db, req.Year, ProblemText.FiguresOf(req.Year, req.Org));
-        var template = catalog.Find(header.Template);
-        foreach (var code in codes)
+        // One snapshot (a standby's when it is up to date): the rows and the total from the same stored figures, whatever a job commits meanwhile.
+        var answer = await figureDb.ReadAsync<Response?>(ProcessorState<RequestAccess>(), req.Org, [req.Year], async (db, unit) =>
         {
-            if (template?.FindIndicator(code) is not { Aggregate: AggregateKind.Sum })
-                throw ProblemException.Invalid("indicators", ProblemText.NotSummableOfYear(code, header.Template, req.Year));
-        }
+            if (!unit.HasChildren)
+                throw ProblemException.NotFound(ProblemText.LeafHasNoTable(req.Org));
+            var header = await StoredFigures.FindAsync(db, req.Year, unit.OrgUnitId)
+                         ?? throw await FigureScope.NotStoredAsync(db, req.Year, ProblemText.FiguresOf(req.Year, req.Org));
+            var template = catalog.Find(header.Template);
+            foreach (var code in codes)
+            {
+                if (template?.FindIndicator(code) is not { Aggregate: AggregateKind.Sum })
+                    throw ProblemException.Invalid("indicators", ProblemText.NotSummableOfYear(code, header.Template, req.Year));
+            }
 
-        var rows = InTreeOrder((await Data.SubtreeAsync(db, unit.OrgUnitId)).ToList(), unit.OrgUnitId, req.Level);
-        // Its size is known before its figures are read: a big table is an expensive read, a chart's few cells are not.
-        if ((long)rows.Count * codes.Length > ExpensiveReads.TableCells && !await expensiveReads.TryEnterAsync(HttpContext, tenantId))
-            return;
-        var values = (await Data.ValuesAsync(db, req.Year, header.Template,
-                [unit.OrgUnitId, .. rows.Where(row => row.HasChildren).Select(row => row.OrgUnitId)],
-                rows.Where(row => !row.HasChildren).Select(row => row.OrgUnitId).ToArray(), codes))
-            .ToDictionary(value => (value.OrgUnitId, value.Indicator), value => value.Value);
-        await db.CommitAsync();
+            var rows = InTreeOrder((await Data.SubtreeAsync(db, unit.OrgUnitId)).ToList(), unit.OrgUnitId, req.Level);
+            // Its size is known before its figures are read: a big table is an expensive read, a chart's few cells are not.
+            if ((long)rows.Count * codes.Length > ExpensiveReads.TableCells && !await expensiveReads.TryEnterAsync(HttpContext, tenantId))
+                return null;
+            var values = (await Data.ValuesAsync(db, req.Year, header.Template,
+                    [unit.OrgUnitId, .. rows.Where(row => row.HasChildren).Select(row => row.OrgUnitId)],
+                    rows.Where(row => !row.HasChildren).Select(row => row.OrgUnitId).ToArray(), codes))
+                .ToDictionary(value => (value.OrgUnitId, value.Indicator), value => value.Value);
 
-        decimal?[] Figures(long orgUnitId) => codes.Select(code => values.GetValueOrDefault((orgUnitId, code))).ToArray();
-        var answer = new Response(unit.Code, req.Year, header.Template, req.Level, header.ComputedAt, header.Stale, codes,
-            rows.Select(row => new TableRow(row.Code, row.Name, Figures(row.OrgUnitId))).ToList(), Figures(unit.OrgUnitId));
+            decimal?[] Figures(long orgUnitId) => codes.Select(code => values.GetValueOrDefault((orgUnitId, code))).ToArray();
+            return new Response(unit.Code, req.Year, header.Template, req.Level, header.ComputedAt, header.Stale, codes,
+                rows.Select(row => new TableRow(row.Code, row.Name, Figures(row.OrgUnitId))).ToList(), Figures(unit.OrgUnitId));
+        }, ct);
+        // The expensive-read gate answered 429.
+        if (answer is null) return;
         await answers.SendAsync(HttpContext, read, answer, AsSheet, ct);
     }
 

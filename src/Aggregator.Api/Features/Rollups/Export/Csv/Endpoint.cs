@@ -8,7 +8,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Export.Csv;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads, FigureAnswers answers) : Endpoint<Request>
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, ExpensiveReads expensiveReads, FigureAnswers answers) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -30,9 +30,8 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
         if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
 
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
-        var rollup = await StoredRollup.ReadAsync(db, catalog, caller, req.Org, req.Year);
-        await db.CommitAsync();
+        var rollup = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, [req.Year],
+            (db, unit) => StoredRollup.ReadAsync(db, catalog, unit, req.Org, req.Year), ct);
 
         var csv = CsvTable.Write(OfficialTable.Build(rollup, ProcessorState<RequestAccess>().TimeZone));
         await Download.SendAsync(answers, HttpContext, read, csv, CsvTable.ContentType, rollup, "csv", ct);

@@ -9,7 +9,7 @@ using FastEndpoints;
 
 namespace Aggregator.Api.Features.Rollups.Export.Xlsx;
 
-public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, ExpensiveReads expensiveReads, FigureAnswers answers) : Endpoint<Request>
+public sealed class Endpoint(FigureDb figureDb, TemplateCatalog catalog, ExpensiveReads expensiveReads, FigureAnswers answers) : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -31,11 +31,12 @@ public sealed class Endpoint(TenantDb tenantDb, TemplateCatalog catalog, Expensi
         if (await answers.TryAnswerFromMemoryAsync(HttpContext, read, ct)) return;
         if (!await expensiveReads.TryEnterAsync(HttpContext, tenantId)) return;
 
-        await using var db = await tenantDb.BeginAsync(tenantId, ct);
         var timeZone = ProcessorState<RequestAccess>().TimeZone;
-        var rollup = await StoredRollup.ReadAsync(db, catalog, caller, req.Org, req.Year);
-        var completeness = await CompletenessReader.ReadAsync(db, rollup.OrgUnitId, req.Year, timeZone.Id);
-        await db.CommitAsync();
+        var (rollup, completeness) = await figureDb.ReadAsync(ProcessorState<RequestAccess>(), req.Org, [req.Year], async (db, unit) =>
+        {
+            var rollup = await StoredRollup.ReadAsync(db, catalog, unit, req.Org, req.Year);
+            return (rollup, await CompletenessReader.ReadAsync(db, rollup.OrgUnitId, req.Year, timeZone.Id));
+        }, ct);
 
         var workbook = XlsxWorkbook.Write([OfficialTable.Build(rollup, timeZone), UnitsTable.Build(rollup), CompletenessTable.Build(rollup, completeness)]);
         await Download.SendAsync(answers, HttpContext, read, workbook, XlsxWorkbook.ContentType, rollup, "xlsx", ct);
