@@ -6,7 +6,7 @@ namespace Aggregator.Benchmarks.Suite;
 /// </summary>
 internal sealed record SuiteOptions(
     string Size, int Tenants, int Units, int Years, TimeSpan Ingest, TimeSpan Read, int FreshnessPosts, long[] Growth, int RecomputeRuns,
-    string? Out, string? Json, int Seed, bool InstallWrk, IReadOnlySet<string>? Only = null)
+    string? Out, string? Json, int Seed, bool InstallWrk, IReadOnlySet<string>? Only = null, bool PgBouncer = false)
 {
     public static SuiteOptions Parse(string[] args)
     {
@@ -28,6 +28,8 @@ internal sealed record SuiteOptions(
             Tenants = Value("--tenants") is { } tenants ? int.Parse(tenants) : options.Tenants,
             Units = Value("--units") is { } units ? int.Parse(units) : options.Units,
             InstallWrk = !args.Contains("--no-install"),
+            // The API through a PgBouncer in transaction mode (automatic preparation off; LISTEN and Hangfire direct).
+            PgBouncer = args.Contains("--pgbouncer"),
             Only = Value("--only") is { } only ? only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null,
         };
     }
