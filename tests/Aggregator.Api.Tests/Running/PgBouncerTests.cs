@@ -12,9 +12,10 @@ using Npgsql;
 namespace Aggregator.Api.Tests.Running;
 
 /// <summary>
-/// The API (and its Hangfire server) behind Debian's PgBouncer 1.18 in transaction mode, as deploy/README.md describes:
+/// The API and a worker process behind Debian's PgBouncer 1.18 in transaction mode, as deploy/README.md describes:
 /// requests and jobs through the pooler, with automatic preparation off; LISTEN and Hangfire on
-/// Aggregator:Database:DirectConnectionString. One cluster, PgBouncer and API for the class.
+/// Aggregator:Database:DirectConnectionString. One cluster, PgBouncer, API and worker for the class; the worker is the
+/// only Hangfire server of the rollups (the API serves only its imports), so every rollup here is its work.
 /// </summary>
 public sealed class PgBouncerTests(PgBouncerTests.Bounced bounced) : IClassFixture<PgBouncerTests.Bounced>
 {
@@ -23,17 +24,37 @@ public sealed class PgBouncerTests(PgBouncerTests.Bounced bounced) : IClassFixtu
 
     private PgBouncer Bouncer => _api.PgBouncer!;
 
-    /// <summary>An API through PgBouncer whose keys stay cached for ten minutes: only a LISTEN can evict one in time.</summary>
+    /// <summary>
+    /// An API through PgBouncer whose keys stay cached for ten minutes (only a LISTEN can evict one in time), and a worker
+    /// through the same PgBouncer that runs the jobs.
+    /// </summary>
     public sealed class Bounced : IAsyncLifetime
     {
         public ApiFixture Api { get; } = ApiFixture.ThroughPgBouncer(new Dictionary<string, string?>
         {
             ["Aggregator:Auth:KeyCacheTtl"] = "00:10:00",
+            ["Aggregator:Jobs:RunServer"] = "false",
         });
 
-        public Task InitializeAsync() => Api.InitializeAsync();
+        public AppProcess Worker { get; private set; } = null!;
 
-        public Task DisposeAsync() => Api.DisposeAsync();
+        public async Task InitializeAsync()
+        {
+            await Api.InitializeAsync();
+            Worker = AppProcess.Start(AppProcess.WorkerAssembly, new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Aggregator"] = Api.PgBouncer!.ConnectionString,
+                ["Aggregator__Database__DirectConnectionString"] = Api.Postgres.AppConnectionString,
+                ["Aggregator__Jobs__SweepCron"] = "0 0 31 2 *",
+            });
+            await Worker.ReadyAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (Worker is not null) await Worker.DisposeAsync();
+            await Api.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -52,13 +73,17 @@ public sealed class PgBouncerTests(PgBouncerTests.Bounced bounced) : IClassFixtu
         var read = await reporterA.GetFromJsonAsync<JsonElement>(TestData.ReportPath(district.Tenant, district.SubDistrictA));
         Assert.Equal(Seed11, read.GetProperty("values").GetProperty("1.1").GetDecimal());
 
-        // The rollup job (Hangfire on the direct connection) stores the sum; the read goes through the pooler.
+        // The worker's rollup job (Hangfire on the direct connection, its SQL through the pooler) stores the sum.
         var rollup = await ComputedRollupAsync(district);
         Assert.Equal(2 * Seed11, rollup.GetProperty("values").GetProperty("1.1").GetProperty("value").GetDecimal());
         Assert.Equal(2, rollup.GetProperty("values").GetProperty("1.1").GetProperty("reporters").GetInt32());
 
         Assert.True(await TransactionsThroughBouncerAsync() > xactsBefore,
             "PgBouncer counted no transaction of the app role while the API stored and read reports");
+        // Every Hangfire server but the API's own imports server (always in the API) is the worker's.
+        var servers = (await HangfireServersAsync()).Where(server => !server.Contains(":imports:", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(servers);
+        Assert.All(servers, server => Assert.Contains($":{bounced.Worker.Id}:", server));
     }
 
     [Fact]
@@ -180,6 +205,18 @@ public sealed class PgBouncerTests(PgBouncerTests.Bounced bounced) : IClassFixtu
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the rollup was not computed within 30 s (last answer {(int)response.StatusCode})");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>The ids of the Hangfire servers registered in the database (name:pid:…).</summary>
+    private async Task<List<string>> HangfireServersAsync()
+    {
+        await using var connection = new NpgsqlConnection(_api.Postgres.AppConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT id FROM hangfire.server", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var servers = new List<string>();
+        while (await reader.ReadAsync()) servers.Add(reader.GetString(0));
+        return servers;
     }
 
     /// <summary>PgBouncer's count of transactions of the app role's database since it started.</summary>
