@@ -14,22 +14,25 @@ public static class DatabaseRegistration
 {
     public const string DefaultDataDirectory = "./.aggregator";
 
+    /// <summary>The key of the data source for work that holds a session (Hangfire): the direct one, or the one pool.</summary>
+    public const string Session = "session";
+
     /// <summary>
     /// One NpgsqlDataSource for the process. With ConnectionStrings:Aggregator configured it is used as is
     /// (and ConnectionStrings:AggregatorOwner, when given, runs the migrations); without it a private
-    /// PostgreSQL cluster is started in Aggregator:DataDirectory.
+    /// PostgreSQL cluster is started in Aggregator:DataDirectory. With Aggregator:Database:DirectConnectionString,
+    /// a second one, keyed <see cref="Session"/>, connects straight to PostgreSQL for Hangfire.
     /// </summary>
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         var endpoint = ResolveEndpoint(builder);
         builder.Services.AddSingleton(endpoint);
-        builder.Services.AddSingleton(services =>
-        {
-            // Name: the pool's label in Npgsql's metrics (db.client.connection.pool.name) instead of its connection string.
-            return new NpgsqlDataSourceBuilder(PooledConnectionString(endpoint.AppConnectionString)) { Name = "aggregator" }
-                .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
-                .Build();
-        });
+        // Name: the pool's label in Npgsql's metrics (db.client.connection.pool.name) instead of its connection string.
+        builder.Services.AddSingleton(services => Build(services, "aggregator",
+            PooledConnectionString(endpoint.AppConnectionString, endpoint.BehindTransactionPooler)));
+        builder.Services.AddKeyedSingleton(Session, (services, _) => endpoint.DirectConnectionString is { } direct
+            ? Build(services, "aggregator-direct", PooledConnectionString(direct))
+            : services.GetRequiredService<NpgsqlDataSource>());
         builder.Services.AddSingleton<TenantDb>();
         builder.Services.AddReadReplicas();
         builder.AddDatabaseRetry();
@@ -38,20 +41,29 @@ public static class DatabaseRegistration
         return builder;
     }
 
+    private static NpgsqlDataSource Build(IServiceProvider services, string name, string connectionString) =>
+        new NpgsqlDataSourceBuilder(connectionString) { Name = name }
+            .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+            .Build();
+
     /// <summary>
-    /// The app connection string as the pool uses it. Dapper never prepares, so Npgsql prepares the statements
-    /// it sees most, unless the connection string says otherwise: behind a PgBouncer in transaction mode that
-    /// cannot track prepared statements (before 1.21), <c>Max Auto Prepare=0</c> turns it off.
+    /// A connection string as the pool uses it. Dapper never prepares, so Npgsql prepares the statements it sees
+    /// most, unless the connection string says otherwise. Behind a transaction pooler (<paramref name="behindTransactionPooler"/>:
+    /// a direct connection string is configured) it prepares nothing, as PgBouncer before 1.21 does not track prepared
+    /// statements and hands the next transaction another server; and Npgsql's reset on close is left to the pooler
+    /// (it would reset whichever server the next transaction gets). A value the connection string gives wins.
     /// </summary>
-    public static string PooledConnectionString(string appConnectionString)
+    public static string PooledConnectionString(string connectionString, bool behindTransactionPooler = false)
     {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = appConnectionString };
-        var connection = new NpgsqlConnectionStringBuilder(appConnectionString) { Multiplexing = false };
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var connection = new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = false };
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
-            connection.MaxAutoPrepare = 50;
-            connection.AutoPrepareMinUsages = 2;
+            connection.MaxAutoPrepare = behindTransactionPooler ? 0 : 50;
+            if (!behindTransactionPooler) connection.AutoPrepareMinUsages = 2;
         }
+        if (behindTransactionPooler && !given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+            connection.NoResetOnClose = true;
         return connection.ConnectionString;
     }
 
@@ -59,7 +71,8 @@ public static class DatabaseRegistration
     {
         var configured = builder.Configuration.GetConnectionString("Aggregator");
         if (!string.IsNullOrWhiteSpace(configured))
-            return new DatabaseEndpoint(configured, builder.Configuration.GetConnectionString("AggregatorOwner"), Embedded: false);
+            return new DatabaseEndpoint(configured, builder.Configuration.GetConnectionString("AggregatorOwner"), Embedded: false,
+                DirectConnectionString(builder.Configuration, configured));
 
         var dataDirectory = builder.Configuration["Aggregator:DataDirectory"] ?? DefaultDataDirectory;
         // The host's logging is not built yet: these lines go out in its format (JSON outside Development) all the same.
@@ -69,6 +82,18 @@ public static class DatabaseRegistration
         builder.Services.AddSingleton(server);
         builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         return new DatabaseEndpoint(server.AppConnectionString, server.OwnerConnectionString, Embedded: true);
+    }
+
+    /// <summary>Aggregator:Database:DirectConnectionString, which must connect as the same app role as the pooled one.</summary>
+    private static string? DirectConnectionString(IConfiguration configuration, string pooled)
+    {
+        var direct = configuration[DatabaseEndpoint.DirectConnectionStringKey];
+        if (string.IsNullOrWhiteSpace(direct)) return null;
+        var (directUser, pooledUser) = (new NpgsqlConnectionStringBuilder(direct).Username, new NpgsqlConnectionStringBuilder(pooled).Username);
+        if (!string.Equals(directUser, pooledUser, StringComparison.Ordinal))
+            throw new InvalidOperationException(
+                $"{DatabaseEndpoint.DirectConnectionStringKey} must connect as the app role of ConnectionStrings:Aggregator ({pooledUser}), not as {directUser ?? "no user"}.");
+        return direct;
     }
 }
 

@@ -15,7 +15,7 @@ namespace Aggregator.Jobs;
 public static class JobsRegistration
 {
     /// <summary>
-    /// Hangfire over the process's NpgsqlDataSource, the rollup jobs and the trigger the report POST calls.
+    /// Hangfire over the process's session NpgsqlDataSource, the rollup jobs and the trigger the report POST calls.
     /// The server runs here unless <paramref name="runServer"/> or Aggregator:Jobs:RunServer says not to.
     /// Call after AddDatabase: the schema step must follow the migrations.
     /// </summary>
@@ -44,7 +44,8 @@ public static class JobsRegistration
         // with two hosts in one process (the tests start several) the last one configured would win. So the
         // storage and the activator are this host's own singletons, registered before AddHangfire.
         builder.Services.AddSingleton<JobStorage>(services => new PostgreSqlStorage(
-            new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>()),
+            // Its long polling LISTENs: the session data source, straight to PostgreSQL when a transaction pooler is in front.
+            new DataSourceConnectionFactory(services.GetRequiredKeyedService<NpgsqlDataSource>(DatabaseRegistration.Session)),
             new PostgreSqlStorageOptions
             {
                 SchemaName = HangfireSchemaInstaller.Schema,

@@ -6,7 +6,7 @@ namespace Aggregator.Benchmarks;
 internal static class BenchmarkMain
 {
     private const string Usage = """
-        dotnet run -c Release --project tests/Aggregator.Benchmarks -- all [--size tiny|small|medium|full] [--only read,table,ingest,freshness,recompute,sweep,growth] [--tenants N] [--units N] [--standby] [--out RESULTS.md] [--json results.json]
+        dotnet run -c Release --project tests/Aggregator.Benchmarks -- all [--size tiny|small|medium|full] [--only read,table,ingest,freshness,recompute,sweep,growth] [--tenants N] [--units N] [--standby] [--pgbouncer] [--out RESULTS.md] [--json results.json]
         dotnet run -c Release --project tests/Aggregator.Benchmarks -- validation [BenchmarkDotNet arguments, e.g. --filter '*' --job short]
         """;
 

@@ -21,7 +21,8 @@ public static class KeyRevocations
 /// Holds one connection of its own that LISTENs on <see cref="KeyRevocations.Channel"/> and evicts each revoked
 /// key from this process's cache. When the connection fails it reconnects with backoff; while it is down, cached
 /// keys are trusted no longer than Aggregator:Auth:KeyCacheTtl, and on every (re)connect the whole cache is
-/// dropped, since revocations sent meanwhile were missed.
+/// dropped, since revocations sent meanwhile were missed. It connects with <see cref="DatabaseEndpoint.SessionConnectionString"/>:
+/// straight to PostgreSQL when a transaction pooler is in front, where a LISTEN would hear nothing.
 /// </summary>
 public sealed class KeyRevocationListener(DatabaseEndpoint endpoint, KeyCache cache, ILogger<KeyRevocationListener> logger)
     : BackgroundService
@@ -39,7 +40,7 @@ public sealed class KeyRevocationListener(DatabaseEndpoint endpoint, KeyCache ca
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(endpoint.AppConnectionString)
+        var connectionString = new NpgsqlConnectionStringBuilder(endpoint.SessionConnectionString)
         {
             Pooling = false,
             ApplicationName = ApplicationName,

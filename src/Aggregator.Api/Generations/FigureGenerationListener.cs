@@ -7,7 +7,8 @@ using Npgsql;
 namespace Aggregator.Api.Generations;
 
 /// <summary>
-/// Keeps <see cref="FigureGenerations"/> current on one connection of its own (direct, not pooled): LISTENs on
+/// Keeps <see cref="FigureGenerations"/> current on one connection of its own (not pooled, and straight to PostgreSQL
+/// when a transaction pooler is in front: <see cref="DatabaseEndpoint.SessionConnectionString"/>): LISTENs on
 /// <see cref="FigureChanges.Channel"/>, reads everything anew on every (re)connect and every
 /// <see cref="FigureOptions.PollInterval"/> (so a replica behind a pooler that swallows NOTIFY is at most that late),
 /// and reads one year anew when a process announces changes of it or the rollup job announces stored figures. Everything
@@ -49,7 +50,7 @@ public sealed class FigureGenerationListener(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var connectionString = new NpgsqlConnectionStringBuilder(endpoint.AppConnectionString)
+        var connectionString = new NpgsqlConnectionStringBuilder(endpoint.SessionConnectionString)
         {
             Pooling = false,
             ApplicationName = ApplicationName,

@@ -1,9 +1,14 @@
 using Aggregator.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Deployment;
 
-/// <summary>deploy/README.md, "PgBouncer in transaction mode": the operator can turn automatic preparation off.</summary>
+/// <summary>
+/// deploy/README.md, "PgBouncer in transaction mode": the operator can turn automatic preparation off, and a direct
+/// connection string (a transaction pooler in front) turns it off by itself.
+/// </summary>
 public sealed class ConnectionPoolingTests
 {
     [Fact]
@@ -21,5 +26,43 @@ public sealed class ConnectionPoolingTests
     public void Should_leave_automatic_preparation_off_when_the_connection_string_says_so(string configured)
     {
         Assert.Equal(0, new NpgsqlConnectionStringBuilder(DatabaseRegistration.PooledConnectionString(configured)).MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void Should_prepare_nothing_and_leave_the_reset_to_the_pooler_behind_a_transaction_pooler()
+    {
+        var pooled = new NpgsqlConnectionStringBuilder(
+            DatabaseRegistration.PooledConnectionString("Host=pgbouncer;Username=aggregator_app", behindTransactionPooler: true));
+
+        Assert.Equal(0, pooled.MaxAutoPrepare);
+        Assert.True(pooled.NoResetOnClose);
+        Assert.False(pooled.Multiplexing);
+    }
+
+    [Fact]
+    public void Should_keep_what_the_connection_string_says_behind_a_transaction_pooler()
+    {
+        // PgBouncer 1.21+ with max_prepared_statements tracks prepared statements: the operator may turn them back on.
+        var pooled = new NpgsqlConnectionStringBuilder(DatabaseRegistration.PooledConnectionString(
+            "Host=pgbouncer;Username=aggregator_app;Max Auto Prepare=20;No Reset On Close=false", behindTransactionPooler: true));
+
+        Assert.Equal(20, pooled.MaxAutoPrepare);
+        Assert.False(pooled.NoResetOnClose);
+    }
+
+    [Fact]
+    public void Should_refuse_to_start_with_a_direct_connection_string_of_another_role()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Aggregator"] = "Host=pgbouncer;Port=6432;Database=aggregator;Username=aggregator_app",
+            [DatabaseEndpoint.DirectConnectionStringKey] = "Host=postgres;Database=aggregator;Username=aggregator_owner",
+        });
+
+        var refused = Assert.Throws<InvalidOperationException>(() => builder.AddDatabase());
+
+        Assert.Contains(DatabaseEndpoint.DirectConnectionStringKey, refused.Message);
+        Assert.Contains("aggregator_app", refused.Message);
     }
 }

@@ -13,7 +13,9 @@ namespace Aggregator.Api.Tests.Infrastructure;
 
 /// <summary>
 /// One throwaway PostgreSQL cluster and one API on a real Kestrel port for the whole test run. Tests stay
-/// apart by creating their own tenants with unique codes, so nothing needs resetting between them.
+/// apart by creating their own tenants with unique codes, so nothing needs resetting between them. With
+/// AGGREGATOR_TEST_PGBOUNCER=1 (<see cref="Infrastructure.PgBouncer.Variable"/>) the shared API runs through a PgBouncer in
+/// transaction mode, its session work (LISTEN, Hangfire) on Aggregator:Database:DirectConnectionString.
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
@@ -27,18 +29,20 @@ public sealed class ApiFixture : IAsyncLifetime
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _throughPgBouncer;
     private ScratchCluster? _cluster;
     private Dictionary<string, string?> _applied = [];
 
     private readonly int _port;
 
-    public ApiFixture() : this(new Dictionary<string, string?>()) =>
+    public ApiFixture() : this(new Dictionary<string, string?>(), throughPgBouncer: Infrastructure.PgBouncer.Requested) =>
         _port = int.TryParse(Environment.GetEnvironmentVariable(PortVariable), out var port) ? port : 0;
 
-    private ApiFixture(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    private ApiFixture(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, bool throughPgBouncer = false)
     {
         _settings = settings;
         _services = services;
+        _throughPgBouncer = throughPgBouncer;
     }
 
     /// <summary>
@@ -47,6 +51,13 @@ public sealed class ApiFixture : IAsyncLifetime
     /// </summary>
     public static ApiFixture With(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
         new(settings, services);
+
+    /// <summary>As <see cref="With"/>, its API through a PgBouncer in transaction mode in front of its cluster.</summary>
+    public static ApiFixture ThroughPgBouncer(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        new(settings, services, throughPgBouncer: true);
+
+    /// <summary>The PgBouncer the API goes through; null when it connects straight to the cluster.</summary>
+    public PgBouncer? PgBouncer { get; private set; }
 
     public ApiFactory Factory { get; private set; } = null!;
     public EmbeddedPostgres Postgres => (_cluster ?? throw new InvalidOperationException("This fixture runs over a database of the test's own.")).Postgres;
@@ -60,9 +71,11 @@ public sealed class ApiFixture : IAsyncLifetime
         // A test that brings a database of its own (the failover tests' pg_auto_failover trio) names it in its settings.
         if (_settings.GetValueOrDefault("ConnectionStrings:Aggregator") is null)
             _cluster = await ScratchCluster.StartAsync("aggregator-tests");
+        if (_throughPgBouncer && _cluster is not null) PgBouncer = await Infrastructure.PgBouncer.StartAsync(_cluster.AppConnectionString);
         _applied = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Aggregator"] = _cluster?.AppConnectionString,
+            ["ConnectionStrings:Aggregator"] = PgBouncer?.ConnectionString ?? _cluster?.AppConnectionString,
+            [DatabaseEndpoint.DirectConnectionStringKey] = PgBouncer is null ? null : _cluster?.AppConnectionString,
             ["ConnectionStrings:AggregatorOwner"] = _cluster?.OwnerConnectionString,
             ["Aggregator:BootstrapAdminKey"] = AdminKey,
             // The hourly sweep would race the tests that look at stale figures; the sweep has a test of its own.
@@ -95,6 +108,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (Factory is not null) await Factory.DisposeAsync();
+        if (PgBouncer is not null) await PgBouncer.DisposeAsync();
         if (_cluster is not null) await _cluster.DisposeAsync();
     }
 

@@ -32,6 +32,8 @@ namespace Aggregator.Benchmarks.Suite;
 /// <item>recompute, sweep: the rollup job against one bare statement, one tenant-year and every tenant.</item>
 /// <item>growth: recompute time as the values grow.</item>
 /// </list>
+/// With --pgbouncer the API (not the baselines) goes through a PgBouncer 1.18 in transaction mode, its pooled data source
+/// preparing nothing: run a scenario with and without it to see what the pooler costs.
 /// </summary>
 internal static class BenchmarkSuite
 {
@@ -48,8 +50,8 @@ internal static class BenchmarkSuite
             return 3;
         }
 
-        log.WriteLine($"Starting PostgreSQL and the API (size {options.Size})…");
-        await using var load = await LoadApi.StartAsync();
+        log.WriteLine($"Starting PostgreSQL and the API (size {options.Size}{(options.PgBouncer ? ", through PgBouncer" : "")})…");
+        await using var load = await LoadApi.StartAsync(options.PgBouncer);
         var suite = new Run(options, load, wrk, log);
         var results = await suite.RunAllAsync();
 

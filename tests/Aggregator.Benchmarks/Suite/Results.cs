@@ -34,12 +34,15 @@ internal static class Results
     {
         var text = new StringBuilder();
         text.AppendLine("# Benchmark results").AppendLine();
-        text.AppendLine("Written by `dotnet run -c Release --project tests/Aggregator.Benchmarks -- all" + (options.Size == "full" ? "" : $" --size {options.Size}") + "`; do not edit by hand.").AppendLine();
+        text.AppendLine("Written by `dotnet run -c Release --project tests/Aggregator.Benchmarks -- all" + (options.Size == "full" ? "" : $" --size {options.Size}") + (options.PgBouncer ? " --pgbouncer" : "") + "`; do not edit by hand.").AppendLine();
         text.AppendLine($"- Date: {started:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine($"- Commit: {commit}");
         text.AppendLine($"- Machine: {machine}");
         text.AppendLine($"- Size: {options.Size}: {options.Tenants} tenant(s) × {options.Units:N0} units × {options.Years} year(s), seed {options.Seed}; " +
                         "API, PostgreSQL and wrk on the same machine; the API in-process (WebApplicationFactory on Kestrel, Release build)");
+        if (options.PgBouncer)
+            text.AppendLine("- Through PgBouncer: the API's requests and jobs through Debian's PgBouncer 1.18 in transaction mode (pool of 20 " +
+                            "server connections, SCRAM), automatic preparation off; LISTEN and Hangfire on the direct connection string");
         foreach (var line in setup) text.AppendLine($"- {line}");
         text.AppendLine();
         text.AppendLine("| scenario | figure | same-run baseline | ratio | target | met |");

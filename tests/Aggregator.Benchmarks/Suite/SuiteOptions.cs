@@ -6,7 +6,7 @@ namespace Aggregator.Benchmarks.Suite;
 /// </summary>
 internal sealed record SuiteOptions(
     string Size, int Tenants, int Units, int Years, TimeSpan Ingest, TimeSpan Read, int FreshnessPosts, long[] Growth, int RecomputeRuns,
-    string? Out, string? Json, int Seed, bool InstallWrk, IReadOnlySet<string>? Only = null, bool Standby = false)
+    string? Out, string? Json, int Seed, bool InstallWrk, IReadOnlySet<string>? Only = null, bool Standby = false, bool PgBouncer = false)
 {
     public static SuiteOptions Parse(string[] args)
     {
@@ -30,6 +30,8 @@ internal sealed record SuiteOptions(
             InstallWrk = !args.Contains("--no-install"),
             // The read scenario against a second API whose figure reads go to a streaming standby of the cluster.
             Standby = args.Contains("--standby"),
+            // The API through a PgBouncer in transaction mode (automatic preparation off; LISTEN and Hangfire direct).
+            PgBouncer = args.Contains("--pgbouncer"),
             Only = Value("--only") is { } only ? only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null,
         };
     }
