@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Aggregator.Data;
@@ -23,14 +24,19 @@ public static class DatabaseRegistration
     {
         var endpoint = ResolveEndpoint(builder);
         builder.Services.AddSingleton(endpoint);
+        builder.Services.AddOptions<ScopeCommandOptions>().BindConfiguration(ScopeCommandOptions.Section)
+            .Validate(o => Enum.IsDefined(o.ScopeCommand), "Aggregator:Database:ScopeCommand is SetConfig or SetLocal.").ValidateOnStart();
         builder.Services.AddSingleton(services =>
         {
+            var scope = services.GetRequiredService<IOptions<ScopeCommandOptions>>().Value.ScopeCommand;
             // Name: the pool's label in Npgsql's metrics (db.client.connection.pool.name) instead of its connection string.
-            return new NpgsqlDataSourceBuilder(PooledConnectionString(endpoint.AppConnectionString)) { Name = "aggregator" }
+            return new NpgsqlDataSourceBuilder(PooledConnectionString(endpoint.AppConnectionString, autoPrepare: scope != ScopeCommand.SetLocal))
+                { Name = "aggregator" }
                 .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
                 .Build();
         });
-        builder.Services.AddSingleton<TenantDb>();
+        builder.Services.AddSingleton(services => new TenantDb(services.GetRequiredService<NpgsqlDataSource>(), services.GetService<DatabaseRetry>(),
+            services.GetRequiredService<IOptions<ScopeCommandOptions>>().Value.ScopeCommand));
         builder.AddDatabaseRetry();
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
@@ -40,15 +46,18 @@ public static class DatabaseRegistration
     /// <summary>
     /// The app connection string as the pool uses it. Dapper never prepares, so Npgsql prepares the statements
     /// it sees most, unless the connection string says otherwise: behind a PgBouncer in transaction mode that
-    /// cannot track prepared statements (before 1.21), <c>Max Auto Prepare=0</c> turns it off.
+    /// cannot track prepared statements (before 1.21), <c>Max Auto Prepare=0</c> turns it off. With
+    /// <paramref name="autoPrepare"/> false (Aggregator:Database:ScopeCommand=SetLocal) it is off unless the connection
+    /// string says otherwise: every tenant's SET LOCAL is a statement text of its own, and prepared after two uses it would
+    /// push the service's own statements out of the connection's 50 slots.
     /// </summary>
-    public static string PooledConnectionString(string appConnectionString)
+    public static string PooledConnectionString(string appConnectionString, bool autoPrepare = true)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = appConnectionString };
         var connection = new NpgsqlConnectionStringBuilder(appConnectionString) { Multiplexing = false };
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
-            connection.MaxAutoPrepare = 50;
+            connection.MaxAutoPrepare = autoPrepare ? 50 : 0;
             connection.AutoPrepareMinUsages = 2;
         }
         return connection.ConnectionString;
