@@ -101,8 +101,29 @@ public sealed record CitusCatalog(IReadOnlyList<CatalogTable> Tables, IReadOnlyL
     /// <summary>Reads the catalog through <paramref name="connection"/> (inside its transaction, if it has one).</summary>
     public static async Task<CitusCatalog> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction = null) => new(
         (await connection.QueryAsync<CatalogTable>(TablesSql, transaction: transaction)).ToList(),
-        (await connection.QueryAsync<CatalogKey>(KeysSql, transaction: transaction)).ToList(),
-        (await connection.QueryAsync<CatalogForeignKey>(ForeignKeysSql, transaction: transaction)).ToList());
+        (await connection.QueryAsync<KeyRow>(KeysSql, transaction: transaction))
+            .Select(k => new CatalogKey(k.Table, k.Name, k.Kind, k.Columns, k.Predicate)).ToList(),
+        (await connection.QueryAsync<ForeignKeyRow>(ForeignKeysSql, transaction: transaction))
+            .Select(f => new CatalogForeignKey(f.Table, f.Name, f.Referenced, f.Columns, f.ReferencedColumns)).ToList());
+
+    // Dapper maps text[] to a string[] property, not to a constructor's string[] parameter (it sees a System.Array).
+    private sealed class KeyRow
+    {
+        public string Table { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string[] Columns { get; init; } = [];
+        public string? Predicate { get; init; }
+    }
+
+    private sealed class ForeignKeyRow
+    {
+        public string Table { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Referenced { get; init; } = "";
+        public string[] Columns { get; init; } = [];
+        public string[] ReferencedColumns { get; init; } = [];
+    }
 }
 
 public sealed record CatalogTable(string Name, bool HasTenantId);
