@@ -4,14 +4,15 @@
 -- known. That lookup moves to api_key_hashes, one row per key (hash → tenant, key), which Citus keeps as a reference
 -- table (a copy on every node: the lookup reads one row on the node it runs on, whatever the tenant). It holds no
 -- secret and nothing a caller could not learn from its own key: the hash, the tenant, the key's id and whether it was
--- revoked. It is written in the same transaction as the key (created, revoked); its primary key is what keeps hashes
--- unique now, and api_keys' own unique key becomes (tenant_id, key_hash).
+-- revoked. It is written in the same transaction as the key (created, revoked); its UNIQUE (key_hash) is what keeps
+-- hashes unique now (a reference table's unique keys need not name the tenant), and api_keys' own unique key becomes
+-- (tenant_id, key_hash). Its primary key leads with tenant_id, as every table's of the public schema does.
 CREATE TABLE api_key_hashes (
-    key_hash    bytea       PRIMARY KEY,
     tenant_id   uuid        NOT NULL REFERENCES tenants (tenant_id),
     api_key_id  uuid        NOT NULL,
+    key_hash    bytea       NOT NULL UNIQUE,
     revoked_at  timestamptz,
-    UNIQUE (tenant_id, api_key_id)
+    PRIMARY KEY (tenant_id, api_key_id)
 );
 
 -- Existing keys, read as the owner: FORCE ROW LEVEL SECURITY would show it none of them, so it is lifted for this

@@ -26,7 +26,7 @@ BEGIN;
 SELECT create_reference_table('tenants');
 -- api_key_hashes: authentication looks a key up by its hash before the tenant is known (migration 0019). As a
 -- reference table the lookup reads one row on whichever node it runs; distributed, it would ask every shard on every
--- request that misses the key cache. key_hash is its primary key: the only place that keeps hashes unique.
+-- request that misses the key cache. Its UNIQUE (key_hash) is the one place that keeps hashes unique across tenants.
 SELECT create_reference_table('api_key_hashes');
 
 SELECT create_distributed_table('org_units',            'tenant_id');
