@@ -20,9 +20,6 @@ public sealed class TenantDb(NpgsqlDataSource dataSource, DatabaseRetry? retry =
     public Task<DbSession> BeginAsync(Guid tenantId, CancellationToken ct) =>
         DbSession.BeginAsync(dataSource, new Dictionary<string, string> { [TenantSetting] = tenantId.ToString() }, scopeCommand, tenantId, ct);
 
-    /// <summary>How this process writes the scope (Aggregator:Database:ScopeCommand).</summary>
-    public ScopeCommand ScopeCommand => scopeCommand;
-
     /// <summary>
     /// A unit of work: <paramref name="work"/> in one tenant transaction, committed when it returns. A transient fault
     /// before the COMMIT rolled everything back, and the whole unit runs again on a fresh transaction (Polly, with
