@@ -16,7 +16,7 @@ code="${1:?usage: tenant-dump.sh TENANT_CODE > tenant.sql}"
 tables=(
   "tenants|"
   "org_units|ORDER BY nlevel(path), org_unit_id"
-  "api_keys|" "audit_log|" "deadlines|"
+  "api_keys|" "api_key_hashes|" "audit_log|" "deadlines|"
   "reports|" "report_versions|" "report_values|" "idempotency_keys|" "csv_imports|"
   "rollup_state|" "figure_changes|" "rollup_values|" "rollup_completeness|" "comparison_state|" "comparison_values|"
 )

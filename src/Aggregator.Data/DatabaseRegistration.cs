@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Aggregator.Data;
@@ -27,13 +28,17 @@ public static class DatabaseRegistration
     {
         var endpoint = ResolveEndpoint(builder);
         builder.Services.AddSingleton(endpoint);
+        builder.Services.AddOptions<ScopeCommandOptions>().BindConfiguration(ScopeCommandOptions.Section)
+            .Validate(o => Enum.IsDefined(o.ScopeCommand), "Aggregator:Database:ScopeCommand is SetConfig or SetLocal.").ValidateOnStart();
         // Name: the pool's label in Npgsql's metrics (db.client.connection.pool.name) instead of its connection string.
         builder.Services.AddSingleton(services => Build(services, "aggregator",
-            PooledConnectionString(endpoint.AppConnectionString, endpoint.BehindTransactionPooler)));
+            PooledConnectionString(endpoint.AppConnectionString, endpoint.BehindTransactionPooler,
+                autoPrepare: services.GetRequiredService<IOptions<ScopeCommandOptions>>().Value.ScopeCommand != ScopeCommand.SetLocal)));
         builder.Services.AddKeyedSingleton(Session, (services, _) => endpoint.DirectConnectionString is { } direct
             ? Build(services, "aggregator-direct", PooledConnectionString(direct))
             : services.GetRequiredService<NpgsqlDataSource>());
-        builder.Services.AddSingleton<TenantDb>();
+        builder.Services.AddSingleton(services => new TenantDb(services.GetRequiredService<NpgsqlDataSource>(), services.GetService<DatabaseRetry>(),
+            services.GetRequiredService<IOptions<ScopeCommandOptions>>().Value.ScopeCommand));
         builder.Services.AddReadReplicas();
         builder.AddDatabaseRetry();
         builder.Services.AddSingleton<MigrationStatus>();
@@ -48,19 +53,26 @@ public static class DatabaseRegistration
 
     /// <summary>
     /// A connection string as the pool uses it. Dapper never prepares, so Npgsql prepares the statements it sees
-    /// most, unless the connection string says otherwise. Behind a transaction pooler (<paramref name="behindTransactionPooler"/>:
-    /// a direct connection string is configured) it prepares nothing, as PgBouncer before 1.21 does not track prepared
-    /// statements and hands the next transaction another server; and Npgsql's reset on close is left to the pooler
-    /// (it would reset whichever server the next transaction gets). A value the connection string gives wins.
+    /// most, unless the connection string says otherwise. It prepares nothing
+    /// <list type="bullet">
+    /// <item>behind a transaction pooler (<paramref name="behindTransactionPooler"/>: a direct connection string is
+    /// configured), as PgBouncer before 1.21 does not track prepared statements and hands the next transaction another
+    /// server; Npgsql's reset on close is then left to the pooler (it would reset whichever server the next transaction gets);</item>
+    /// <item>with <paramref name="autoPrepare"/> false (Aggregator:Database:ScopeCommand=SetLocal): every tenant's SET LOCAL
+    /// is a statement text of its own, and prepared after two uses it would push the service's own statements out of the
+    /// connection's 50 slots.</item>
+    /// </list>
+    /// A value the connection string gives wins.
     /// </summary>
-    public static string PooledConnectionString(string connectionString, bool behindTransactionPooler = false)
+    public static string PooledConnectionString(string connectionString, bool behindTransactionPooler = false, bool autoPrepare = true)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var connection = new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = false };
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
-            connection.MaxAutoPrepare = behindTransactionPooler ? 0 : 50;
-            if (!behindTransactionPooler) connection.AutoPrepareMinUsages = 2;
+            var prepares = autoPrepare && !behindTransactionPooler;
+            connection.MaxAutoPrepare = prepares ? 50 : 0;
+            if (prepares) connection.AutoPrepareMinUsages = 2;
         }
         if (behindTransactionPooler && !given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
             connection.NoResetOnClose = true;

@@ -8,9 +8,9 @@ namespace Aggregator.Data;
 
 /// <summary>
 /// One explicit transaction (or, from <see cref="TenantDb.ReadOneAsync{T}"/>, one command in an implicit one) whose
-/// row-level-security scope was set with set_config(…, true), so the scope ends with the transaction and can never leak
-/// to the next user of the pooled connection. The scope goes out with the session's first statement, as one command of
-/// two statements: no round trip of its own.
+/// row-level-security scope was set transaction-locally (set_config(…, true), or SET LOCAL: <see cref="ScopeCommand"/>),
+/// so the scope ends with the transaction and can never leak to the next user of the pooled connection. The scope goes
+/// out with the session's first statement, in the same command: no round trip of its own.
 /// </summary>
 /// <remarks>
 /// A session whose statement failed hands its connection back to the pool only once it is known to be clean:
@@ -23,23 +23,23 @@ namespace Aggregator.Data;
 /// </remarks>
 public sealed class DbSession : IAsyncDisposable
 {
-    private const string ScopeSql = "SELECT set_config(s.name, s.value, true) FROM unnest(@scopeNames, @scopeValues) AS s(name, value)";
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction? _transaction;
     private readonly CancellationToken _ct;
-    private (string[] Names, string[] Values)? _pendingScope;
+    private readonly ScopeCommand _scopeCommand;
+    private ScopeStatement? _pendingScope;
     private bool _completed;
     private bool _failed;
 
     private DbSession(NpgsqlDataSource dataSource, NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        IReadOnlyDictionary<string, string> settings, Guid? tenantId, CancellationToken ct)
+        IReadOnlyDictionary<string, string> settings, ScopeCommand scopeCommand, Guid? tenantId, CancellationToken ct)
     {
         _dataSource = dataSource;
         _connection = connection;
         _transaction = transaction;
-        _pendingScope = ([.. settings.Keys], [.. settings.Values]);
+        _scopeCommand = scopeCommand;
+        _pendingScope = ScopeStatement.For(scopeCommand, settings);
         TenantId = tenantId;
         _ct = ct;
     }
@@ -65,7 +65,7 @@ public sealed class DbSession : IAsyncDisposable
             if (_pendingScope is { } scope)
             {
                 _pendingScope = null;
-                _connection.Execute(new CommandDefinition(ScopeSql, new { scopeNames = scope.Names, scopeValues = scope.Values }, _transaction));
+                _connection.Execute(new CommandDefinition(scope.Sql, scope.Parameters, _transaction));
             }
             return _connection;
         }
@@ -140,18 +140,19 @@ public sealed class DbSession : IAsyncDisposable
 
     private Task<T> ScopedAsync<T>(string sql, object? parameters, Func<SqlMapper.GridReader, Task<T>> read)
     {
-        var merged = WithScope(parameters);
-        return GuardAsync(MultipleAsync($"{ScopeSql};\n{sql}", merged, async grid =>
+        var (scopeSql, merged, scopeReturnsRows) = WithScope(parameters);
+        return GuardAsync(MultipleAsync($"{scopeSql};\n{sql}", merged, async grid =>
         {
-            await grid.ReadAsync<string>();
+            // set_config's SELECT answers a row; a SET answers no result set, and the reader never shows it one.
+            if (scopeReturnsRows) await grid.ReadAsync<string>();
             return await read(grid);
         }));
     }
 
     private async Task<int> ExecuteScopedAsync(string sql, object? parameters)
     {
-        var merged = WithScope(parameters);
-        await using var reader = await _connection.ExecuteReaderAsync(Command($"{ScopeSql};\n{sql}", merged));
+        var (scopeSql, merged, _) = WithScope(parameters);
+        await using var reader = await _connection.ExecuteReaderAsync(Command($"{scopeSql};\n{sql}", merged));
         while (await reader.NextResultAsync(_ct)) { }
         await reader.CloseAsync();
         // As the command's ExecuteNonQuery would say: the rows of its INSERT, UPDATE, DELETE… statements (a SELECT, such as
@@ -159,17 +160,24 @@ public sealed class DbSession : IAsyncDisposable
         return reader.RecordsAffected;
     }
 
-    /// <summary>The parameters with the scope's, and the scope marked as sent (a failure fails the session anyway).</summary>
-    private DynamicParameters WithScope(object? parameters)
+    /// <summary>The scope's statement, the parameters with the scope's, and the scope marked as sent (a failure fails the session anyway).</summary>
+    private (string Sql, DynamicParameters Parameters, bool ReturnsRows) WithScope(object? parameters)
     {
-        var (names, values) = _pendingScope!.Value;
+        var scope = _pendingScope!;
         _pendingScope = null;
         var merged = new DynamicParameters();
         if (parameters is not null) merged.AddDynamicParams(parameters);
-        merged.Add("scopeNames", names);
-        merged.Add("scopeValues", values);
-        return merged;
+        if (scope.Parameters is not null) merged.AddDynamicParams(scope.Parameters);
+        return (scope.Sql, merged, scope.ReturnsRows);
     }
+
+    /// <summary>
+    /// Within a key-lookup transaction, enters the key's tenant (<see cref="TenantDb.EnterTenantAsync"/>), written as the
+    /// session's scope is (<see cref="ScopeCommand"/>).
+    /// </summary>
+    internal Task EnterTenantAsync(Guid tenantId) => _scopeCommand == ScopeCommand.SetConfig
+        ? ExecuteAsync($"SELECT set_config('{TenantDb.TenantSetting}', @enteredTenant, true)", new { enteredTenant = tenantId.ToString() })
+        : ExecuteAsync(ScopeStatement.For(_scopeCommand, new Dictionary<string, string> { [TenantDb.TenantSetting] = tenantId.ToString() }).Sql);
 
     /// <summary>
     /// Commits. A COMMIT that breaks off without PostgreSQL's answer (the connection broke, the server went down) leaves the
@@ -268,14 +276,14 @@ public sealed class DbSession : IAsyncDisposable
     /// <paramref name="transaction"/> false, one command whose statements PostgreSQL runs in one implicit transaction.
     /// </summary>
     internal static async Task<DbSession> BeginAsync(
-        NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, Guid? tenantId, CancellationToken ct,
-        IsolationLevel isolation = IsolationLevel.Unspecified, bool transaction = true)
+        NpgsqlDataSource dataSource, IReadOnlyDictionary<string, string> settings, ScopeCommand scopeCommand, Guid? tenantId,
+        CancellationToken ct, IsolationLevel isolation = IsolationLevel.Unspecified, bool transaction = true)
     {
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
             var begun = transaction ? await connection.BeginTransactionAsync(isolation, ct) : null;
-            return new DbSession(dataSource, connection, begun, settings, tenantId, ct);
+            return new DbSession(dataSource, connection, begun, settings, scopeCommand, tenantId, ct);
         }
         catch
         {

@@ -135,16 +135,19 @@ public sealed class ReadReplicas : IAsyncDisposable
     public const string SourceAttribute = "aggregator.source";
 
     private readonly ILogger<ReadReplicas> _logger;
+    private readonly ScopeCommand _scopeCommand;
     private int _next;
     private long _primary;
 
-    public ReadReplicas(IOptions<ReadReplicaOptions> options, TimeProvider time, ILoggerFactory loggers)
+    public ReadReplicas(IOptions<ReadReplicaOptions> options, IOptions<ScopeCommandOptions> scope, TimeProvider time, ILoggerFactory loggers)
     {
         _logger = loggers.CreateLogger<ReadReplicas>();
+        _scopeCommand = scope.Value.ScopeCommand;
         All = options.Value.ReadReplicas.Select((connectionString, index) =>
         {
             var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-            var builder = new NpgsqlConnectionStringBuilder(DatabaseRegistration.PooledConnectionString(connectionString))
+            var builder = new NpgsqlConnectionStringBuilder(
+                DatabaseRegistration.PooledConnectionString(connectionString, autoPrepare: _scopeCommand != ScopeCommand.SetLocal))
             {
                 ApplicationName = "aggregator-figure-reads",
             };
@@ -175,9 +178,9 @@ public sealed class ReadReplicas : IAsyncDisposable
     }
 
     /// <summary>A REPEATABLE READ transaction of <paramref name="tenantId"/> on the standby: every statement sees one snapshot.</summary>
-    public static Task<DbSession> BeginSnapshotAsync(ReadReplica replica, Guid tenantId, CancellationToken ct) =>
-        DbSession.BeginAsync(replica.DataSource, new Dictionary<string, string> { ["app.tenant_id"] = tenantId.ToString() }, tenantId, ct,
-            IsolationLevel.RepeatableRead);
+    public Task<DbSession> BeginSnapshotAsync(ReadReplica replica, Guid tenantId, CancellationToken ct) =>
+        DbSession.BeginAsync(replica.DataSource, new Dictionary<string, string> { ["app.tenant_id"] = tenantId.ToString() }, _scopeCommand,
+            tenantId, ct, IsolationLevel.RepeatableRead);
 
     public void Served(ReadReplica replica)
     {

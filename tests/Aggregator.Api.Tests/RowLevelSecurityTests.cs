@@ -18,7 +18,7 @@ public sealed class RowLevelSecurityTests(ApiFixture api)
     /// <summary>Every table of the schema (a test checks this against pg_tables).</summary>
     internal static readonly string[] Tables =
     [
-        "tenants", "org_units", "api_keys", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
+        "tenants", "org_units", "api_keys", "api_key_hashes", "audit_log", "reports", "report_versions", "report_values", "idempotency_keys",
         "rollup_state", "figure_changes", "rollup_values", "rollup_completeness", "comparison_state", "comparison_values", "deadlines",
         "csv_imports", "job_handles", "upstream_links", "upstream_submissions", "publications",
     ];

@@ -31,8 +31,8 @@ public sealed partial class TenantFilterTests
     /// <summary>Statements that run before any tenant is known, each with why.</summary>
     private static readonly Dictionary<string, string> WithoutTenant = new(StringComparer.Ordinal)
     {
-        // Authentication finds the key by its hash; the key-lookup policy shows only the row with that hash.
-        ["FROM api_keys WHERE key_hash = @hash"] = "the tenant is what this lookup finds out",
+        // Authentication finds the key by its hash; the key-lookup policy shows only the lookup row with that hash.
+        ["FROM api_key_hashes WHERE key_hash = @hash"] = "the tenant is what this lookup finds out",
         // /metrics: the oldest stale figures of any tenant, one aggregate through rollup_state's monitoring policy.
         ["FROM figure_changes WHERE kind <> 'deadline'"] = "the staleness gauge is across tenants by definition",
         // Each API replica's figure generations: numbers of every tenant-year, through the monitoring policies.

@@ -62,25 +62,30 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private async Task<Caller?> FindCallerAsync(byte[] hash, CancellationToken ct)
     {
+        // The hash's lookup row is the one row of another tenant this transaction may read (the key-lookup policy of
+        // api_key_hashes, a reference table under Citus); the key itself is read in the tenant's scope once it is known.
         const string findKey = """
-            SELECT tenant_id AS TenantId, api_key_id AS KeyId, org_unit_id AS OrgUnitId, role AS Role
-            FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL
+            SELECT tenant_id AS TenantId, api_key_id AS KeyId
+            FROM api_key_hashes WHERE key_hash = @hash AND revoked_at IS NULL
             """;
         const string findScope = """
-            SELECT o.path::text AS Path, o.code AS Code, t.code AS TenantCode, t.time_zone AS TimeZone
-            FROM org_units o JOIN tenants t ON t.tenant_id = o.tenant_id
-            WHERE o.tenant_id = @tenantId AND o.org_unit_id = @orgUnitId
+            SELECT k.org_unit_id AS OrgUnitId, k.role AS Role, o.path::text AS Path, o.code AS Code, t.code AS TenantCode, t.time_zone AS TimeZone
+            FROM api_keys k
+            JOIN org_units o ON o.tenant_id = k.tenant_id AND o.org_unit_id = k.org_unit_id
+            JOIN tenants t ON t.tenant_id = k.tenant_id
+            WHERE k.tenant_id = @tenantId AND k.api_key_id = @keyId AND k.revoked_at IS NULL
             """;
 
         await using var db = await tenantDb.BeginKeyLookupAsync(hash, ct);
         var key = await db.QuerySingleOrDefaultAsync<KeyRow>(findKey, new { hash });
         if (key is null) return null;
         await TenantDb.EnterTenantAsync(db, key.TenantId);
-        var scope = await db.QuerySingleAsync<ScopeRow>(findScope, new { tenantId = key.TenantId, orgUnitId = key.OrgUnitId });
+        var scope = await db.QuerySingleOrDefaultAsync<ScopeRow>(findScope, new { tenantId = key.TenantId, keyId = key.KeyId });
         await db.CommitAsync();
-        return new Caller(key.KeyId.ToString(), key.Role, key.TenantId, scope.TenantCode, key.OrgUnitId, scope.Path, scope.TimeZone, scope.Code);
+        if (scope is null) return null;
+        return new Caller(key.KeyId.ToString(), scope.Role, key.TenantId, scope.TenantCode, scope.OrgUnitId, scope.Path, scope.TimeZone, scope.Code);
     }
 
-    private sealed record KeyRow(Guid TenantId, Guid KeyId, long OrgUnitId, string Role);
-    private sealed record ScopeRow(string Path, string Code, string TenantCode, string TimeZone);
+    private sealed record KeyRow(Guid TenantId, Guid KeyId);
+    private sealed record ScopeRow(long OrgUnitId, string Role, string Path, string Code, string TenantCode, string TimeZone);
 }

@@ -167,7 +167,8 @@ public sealed class FigureGenerationListener(
     private static async Task InMonitoringScopeAsync(NpgsqlConnection connection, Func<NpgsqlTransaction, Task> read, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await using (var scope = new NpgsqlCommand("SELECT set_config('app.scope', 'monitoring', true)", connection, transaction))
+        // SET LOCAL, not set_config: the one form Citus carries to the workers (deploy/README.md, Citus); one text for every read.
+        await using (var scope = new NpgsqlCommand("SET LOCAL app.scope = 'monitoring'", connection, transaction))
             await scope.ExecuteNonQueryAsync(ct);
         await read(transaction);
         await transaction.CommitAsync(ct);

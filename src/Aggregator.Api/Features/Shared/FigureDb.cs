@@ -114,7 +114,7 @@ public sealed class FigureDb(TenantDb tenantDb, ReadReplicas replicas)
             var standby = standbys.Current;
             try
             {
-                await using var db = await ReadReplicas.BeginSnapshotAsync(standby, tenantId, ct);
+                await using var db = await replicas.BeginSnapshotAsync(standby, tenantId, ct);
                 if (await db.ExecuteScalarAsync<string>(years is null ? TenantTokenSql : YearsTokenSql, parameters) != check.Generations)
                 {
                     replicas.Lagging(standby);

@@ -29,6 +29,12 @@ public sealed class Endpoint(TenantDb tenantDb, IOptions<ApiKeyOptions> options)
             SELECT o.org_unit_id AS OrgUnitId, o.path::text AS Path FROM org_units o
             WHERE o.code = @OrgUnit AND {OrgScope.SqlFilter}
             """;
+        // The hash goes into the lookup that authentication reads before it knows the tenant (api_key_hashes, a reference
+        // table under Citus), in the key's transaction. Two statements: Citus plans no CTE that writes a reference table
+        // and a distributed one together.
+        const string insertHash = """
+            INSERT INTO api_key_hashes (key_hash, tenant_id, api_key_id) VALUES (@hash, @tenantId, @id)
+            """;
         const string insert = """
             INSERT INTO api_keys (tenant_id, api_key_id, org_unit_id, role, name, key_hash, created_by)
             VALUES (@tenantId, @id, @orgUnitId, @Role, @Name, @hash, @createdBy)
@@ -45,9 +51,11 @@ public sealed class Endpoint(TenantDb tenantDb, IOptions<ApiKeyOptions> options)
         var orgUnitId = unit.OrgUnitId;
         var id = Guid.CreateVersion7();
         var key = ApiKeySecret.Generate();
+        var hash = ApiKeySecret.Hash(key);
+        await db.ExecuteAsync(insertHash, new { hash, tenantId, id });
         var createdAt = await db.QuerySingleAsync<DateTime>(insert, new
         {
-            tenantId, id, orgUnitId, req.Role, req.Name, hash = ApiKeySecret.Hash(key), createdBy = caller.Actor,
+            tenantId, id, orgUnitId, req.Role, req.Name, hash, createdBy = caller.Actor,
         });
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.created", new AuditSubject(id.ToString(), orgUnitId),
             new { req.OrgUnit, req.Role, req.Name });

@@ -34,6 +34,11 @@ public sealed class Endpoint(TenantDb tenantDb, KeyCache keyCache) : Endpoint<Re
             WHERE k.tenant_id = @TenantId AND k.api_key_id = @Id AND {OrgScope.SqlFilter}
             FOR UPDATE OF k
             """;
+        // The key's hash in the lookup (api_key_hashes) is revoked with it: authentication stops finding it at this commit.
+        const string revokeHash = """
+            UPDATE api_key_hashes SET revoked_at = coalesce(revoked_at, now())
+            WHERE tenant_id = @tenantId AND api_key_id = @Id
+            """;
         const string revoke = """
             UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
             WHERE tenant_id = @tenantId AND api_key_id = @Id
@@ -46,6 +51,7 @@ public sealed class Endpoint(TenantDb tenantDb, KeyCache keyCache) : Endpoint<Re
                   ?? throw ProblemException.NotFound(ProblemText.ApiKeyNotFound(req.Id));
         KeyAuthority.RequireMayManage(caller, key.Role, key.Path, revoke: true);
         await db.ExecuteAsync(revoke, new { tenantId, req.Id });
+        await db.ExecuteAsync(revokeHash, new { tenantId, req.Id });
         await AuditLog.AppendAsync(db, tenantId, caller.Actor, "api-key.revoked", req.Id.ToString());
         // Every process evicts the key when this commits; this one at once, before it answers.
         await KeyRevocations.NotifyAsync(db, key.KeyHash);
