@@ -150,7 +150,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         // synchronous replication is back on.
         var rejoining = Stopwatch.StartNew();
         cluster.RestartKeeper(first);
-        await cluster.WaitForStatesAsync(s => AutoFailoverCluster.IsPrimaryAndSecondary(s, second, first), TimeSpan.FromSeconds(90));
+        // pg_rewind, or a new base backup when it cannot (bounded by the nodes' 30 s checkpoint_timeout).
+        await cluster.WaitForStatesAsync(s => AutoFailoverCluster.IsPrimaryAndSecondary(s, second, first), TimeSpan.FromSeconds(150));
         var rejoined = rejoining.Elapsed;
         var afterRejoin = await cluster.ReplicationAsync(second);
         Assert.StartsWith("ANY 1 (", afterRejoin.StandbyNames);

@@ -159,6 +159,11 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
             await ExecuteAsync(postgres, $"CREATE ROLE {EmbeddedPostgres.AppRole} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{_appPassword}'");
             // pg_autoctl created the database (--dbname) for its own checks; the owner takes it over.
             await ExecuteAsync(postgres, $"ALTER DATABASE {DatabaseName} OWNER TO {EmbeddedPostgres.OwnerRole}");
+            // When pg_rewind cannot bring the old primary back, pg_autoctl copies it anew with pg_basebackup, which waits for
+            // a spread checkpoint: up to 0.9 × checkpoint_timeout (4.5 min by default). 30 s bounds that wait. Copied to the
+            // secondary with the rest of postgresql.auto.conf.
+            await ExecuteAsync(postgres, "ALTER SYSTEM SET checkpoint_timeout = '30s'");
+            await ExecuteAsync(postgres, "SELECT pg_reload_conf()");
         }
         await using var database = await OpenAsync(primary, DatabaseName, TimeSpan.FromSeconds(10));
         await ExecuteAsync(database, "CREATE EXTENSION IF NOT EXISTS ltree");
@@ -231,6 +236,15 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
         var semaphore = KeeperSemaphore(node);
         await ProcessTree.RunAsync("kill", ["-STOP", .. pids.Select(Text)], throwOnFailure: false);
         await ProcessTree.RunAsync("kill", ["-KILL", .. pids.Select(Text)], throwOnFailure: false);
+        // A backend the postmaster forked between the listing and the SIGSTOP (clients keep connecting) would hold the
+        // node's shared memory, and pg_rewind's single-user start would then refuse the old primary: killed too.
+        for (var round = 0; round < 5; round++)
+        {
+            var late = ProcessTree.PostgresWorkingIn(node.DataDirectory).Except(pids).ToList();
+            if (late.Count == 0) break;
+            await ProcessTree.RunAsync("kill", ["-KILL", .. late.Select(Text)], throwOnFailure: false);
+            pids.AddRange(late);
+        }
         var deadline = Stopwatch.StartNew();
         while (pids.Any(ProcessTree.IsAlive) && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
         if (semaphore is { } id) await ProcessTree.RunAsync("ipcrm", ["-s", id], throwOnFailure: false);
