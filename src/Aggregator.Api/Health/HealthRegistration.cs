@@ -10,7 +10,8 @@ public static class HealthRegistration
 
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
+            .AddCheck<DirectDatabaseCheck>("database-direct", tags: [ReadyTag]);
         return builder;
     }
 

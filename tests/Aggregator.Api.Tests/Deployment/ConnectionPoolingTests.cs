@@ -1,6 +1,7 @@
 using Aggregator.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace Aggregator.Api.Tests.Deployment;
@@ -64,5 +65,30 @@ public sealed class ConnectionPoolingTests
 
         Assert.Contains(DatabaseEndpoint.DirectConnectionStringKey, refused.Message);
         Assert.Contains("aggregator_app", refused.Message);
+    }
+}
+
+/// <summary>/health/ready's check of the direct connection (Aggregator:Database:DirectConnectionString).</summary>
+public sealed class DirectDatabaseCheckTests
+{
+    [Fact]
+    public async Task Should_be_unready_when_the_direct_connection_does_not_answer_and_have_nothing_to_check_without_one()
+    {
+        // A loopback port nothing listens on (taken and released at once).
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var closed = $"Host=127.0.0.1;Port={port};Username=aggregator_app;Password=x;Database=aggregator;Timeout=2";
+        await using var direct = Npgsql.NpgsqlDataSource.Create(closed);
+
+        var configured = new DatabaseEndpoint("Host=pgbouncer;Username=aggregator_app", null, Embedded: false, DirectConnectionString: closed);
+        var unready = await new DirectDatabaseCheck(configured, direct).CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Unhealthy, unready.Status);
+        Assert.Contains("DirectConnectionString", unready.Description);
+
+        var without = new DatabaseEndpoint("Host=db;Username=aggregator_app", null, Embedded: false);
+        var nothing = await new DirectDatabaseCheck(without, direct).CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Healthy, nothing.Status);
     }
 }

@@ -107,6 +107,12 @@ public sealed class PgBouncerTests(PgBouncerTests.Bounced bounced) : IClassFixtu
         // No client of PgBouncer is a listener.
         Assert.DoesNotContain(await Bouncer.ShowAsync("CLIENTS"), client =>
             client.GetValueOrDefault("application_name") is KeyRevocationListener.ApplicationName or FigureGenerationListener.ApplicationName);
+        // Readiness checks the direct connection too: the listeners and Hangfire need it.
+        using var ready = await _api.Client().GetAsync("/health/ready");
+        await ready.ShouldHaveStatus(HttpStatusCode.OK);
+        var direct = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("database-direct");
+        Assert.Equal("Healthy", direct.GetProperty("status").GetString());
+        Assert.Contains("Direct connection reachable", direct.GetProperty("description").GetString());
     }
 
     [Fact]
