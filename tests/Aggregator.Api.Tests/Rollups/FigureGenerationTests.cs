@@ -162,11 +162,26 @@ public sealed class FigureGenerationTests(ApiFixture api)
 
         await _rows.WaitForFiguresAsync(tenantId, Year);
         // The job may have stored the new figures before the replica heard of the change at all: then the first answer
-        // that moved is already the computed one, and it stays (304).
+        // that moved is already the computed one, and it stays (304) once the replica holds the database's generations.
+        // Until then its token may move once more over the same figures: it takes a stored generation from the job's
+        // announcement at once, and which pending changes those figures consumed from the refresh of the year after it.
         if (!changed.Stale)
         {
             Assert.Equal(907m, Value(changed.Body, "1.1"));
-            using var same = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant), changed.ETag);
+            await _rows.WaitForGenerationsAsync(tenantId, Year, replica.Services);
+            var etagNow = changed.ETag;
+            using (var settled = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant), changed.ETag))
+            {
+                if (settled.StatusCode != HttpStatusCode.NotModified)
+                {
+                    await settled.ShouldHaveStatus(HttpStatusCode.OK);
+                    var body = await settled.Content.ReadFromJsonAsync<JsonElement>();
+                    Assert.False(body.GetProperty("stale").GetBoolean());
+                    Assert.Equal(907m, Value(body, "1.1"));
+                    etagNow = settled.Headers.ETag!.ToString();
+                }
+            }
+            using var same = await GetAsync(viewer, RollupPath(district.Tenant, district.Tenant), etagNow);
             await same.ShouldHaveStatus(HttpStatusCode.NotModified);
             return;
         }
