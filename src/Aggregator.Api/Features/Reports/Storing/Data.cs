@@ -120,21 +120,10 @@ internal static class Data
             FROM advanced a WHERE a.current_version = @Version
             RETURNING version
             """;
-        // report_values hold the version that counts: a submitted version changes nothing there until accepted.
-        const string valuesSql = """
-            WITH gone AS (DELETE FROM report_values WHERE tenant_id = @TenantId AND year = @Year AND org_unit_id = @OrgUnitId RETURNING 1)
-            SELECT count(*) FROM gone;
-            WITH added AS (
-                INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
-                SELECT @TenantId, @Year, @OrgUnitId, v.indicator, v.value
-                FROM unnest(@Codes::text[], @Figures::numeric[]) AS v(indicator, value)
-                RETURNING 1)
-            SELECT count(*) FROM added
-            """;
-
         var parameters = new DynamicParameters(v);
         var sql = versionSql;
-        if (v.Codes is not null) sql += ";\n" + valuesSql;
+        // report_values hold the version that counts: a submitted version changes nothing there until accepted.
+        if (v.Codes is not null) sql += ";\n" + ReplaceValuesSql;
         sql += ";\n" + AuditLog.CountedInsertSql;
         parameters.AddDynamicParams(audit.Parameters());
         if (record is not null)
@@ -150,15 +139,43 @@ internal static class Data
         bool Resubmission, string VersionValues, string Warnings, string? Note, string ApiKeyId, string Status, string StatusBy,
         string? StatusComment, DateTimeOffset? ReportedAt, string[]? Codes, decimal?[]? Figures, string? Source);
 
-    /// <summary>The old counted value rows out and the new ones in (an accepted version), one round trip.</summary>
+    /// <summary>The counted value rows made those of another version (an accepted one), one round trip.</summary>
     public static Task ReplaceValuesAsync(DbSession db, Guid tenantId, long orgUnitId, int year, string[] codes, decimal?[] values)
     {
-        const string sql = """
-            DELETE FROM report_values WHERE tenant_id = @tenantId AND year = @year AND org_unit_id = @orgUnitId;
-            INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
-            SELECT @tenantId, @year, @orgUnitId, v.indicator, v.value
-            FROM unnest(@codes::text[], @values::numeric[]) AS v(indicator, value)
-            """;
-        return db.ExecuteAsync(sql, new { tenantId, orgUnitId, year, codes, values });
+        return db.QuerySingleAsync<long>(ReplaceValuesSql,
+            new { TenantId = tenantId, OrgUnitId = orgUnitId, Year = year, Codes = codes, Figures = values });
     }
+
+    /// <summary>
+    /// The one statement that makes a unit's counted value rows (@TenantId, @Year, @OrgUnitId) those of the version that now
+    /// counts (@Codes, @Figures); answers how many rows it wrote. Only what differs is
+    /// written: a row whose value changed (compared as written, so 12.50 replaces 12.5), a code new to the unit, a code
+    /// no longer reported. A one-figure correction writes one row, not every row of the template twice (deleted, then
+    /// inserted again: each with its index entries, its foreign-key check and its WAL, and a dead row for every
+    /// rollup to scan past until vacuumed). The report row is locked by the caller, so nothing else writes these rows
+    /// meanwhile; every part reads the rows as they were before the statement.
+    /// </summary>
+    private const string ReplaceValuesSql = """
+        WITH incoming AS (
+            SELECT v.indicator, v.value FROM unnest(@Codes::text[], @Figures::numeric[]) AS v(indicator, value)),
+        stored AS (
+            SELECT r.indicator, r.value FROM report_values r
+            WHERE r.tenant_id = @TenantId AND r.year = @Year AND r.org_unit_id = @OrgUnitId),
+        gone AS (
+            DELETE FROM report_values r
+            WHERE r.tenant_id = @TenantId AND r.year = @Year AND r.org_unit_id = @OrgUnitId AND r.indicator <> ALL (@Codes::text[])
+            RETURNING 1),
+        changed AS (
+            UPDATE report_values r SET value = i.value
+            FROM incoming i JOIN stored s ON s.indicator = i.indicator
+            WHERE r.tenant_id = @TenantId AND r.year = @Year AND r.org_unit_id = @OrgUnitId AND r.indicator = i.indicator
+              AND s.value::text IS DISTINCT FROM i.value::text
+            RETURNING 1),
+        added AS (
+            INSERT INTO report_values (tenant_id, year, org_unit_id, indicator, value)
+            SELECT @TenantId, @Year, @OrgUnitId, i.indicator, i.value FROM incoming i
+            WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.indicator = i.indicator)
+            RETURNING 1)
+        SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM added)
+        """;
 }
