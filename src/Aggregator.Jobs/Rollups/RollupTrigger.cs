@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using Aggregator.Data;
+using Aggregator.Data.Resilience;
+using Aggregator.Data.Telemetry;
 using Hangfire;
 using Hangfire.States;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Jobs.Rollups;
 
@@ -18,8 +22,15 @@ namespace Aggregator.Jobs.Rollups;
 /// database, so every replica agrees without memory of its own; it only picks where the job waits, never
 /// whether it runs, so a wrong guess costs latency, not figures.
 /// </para>
+/// <para>
+/// The claim after a commit runs off the request's path, and this process runs the claims of one tenant-year one at a
+/// time: a commit that comes while one runs asks for one more run after it, and any number of such commits share that
+/// one. So a stream of writes to a year costs a claim transaction per claim's length, not one per write; and every
+/// commit is still followed by a claim that starts after it, which is all the queued job needs.
+/// </para>
 /// </summary>
-public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) : IFiguresObserver
+public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs, DatabaseRetry retry, ILogger<RollupTrigger> logger)
+    : IFiguresObserver
 {
     public const string Queue = "rollups";
     public const string BulkQueue = "rollups-bulk";
@@ -29,8 +40,63 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs) 
     public Task OnFiguresChangingAsync(DbSession db, Guid tenantId, int year, CancellationToken ct) =>
         FigureChanges.RecordAsync(db, tenantId, year, FigureChanges.Change);
 
-    public async Task OnFiguresChangedAsync(Guid tenantId, int year, CancellationToken ct) =>
-        await EnsureQueuedAsync(tenantId, year, ct);
+    private readonly ConcurrentDictionary<(Guid Tenant, int Year), Claims> _claims = new();
+
+    /// <summary>After the commit: a claim of the year starts after it (now, or after the one running), off the caller's path.</summary>
+    public Task OnFiguresChangedAsync(Guid tenantId, int year, CancellationToken ct)
+    {
+        var claims = _claims.GetOrAdd((tenantId, year), _ => new Claims());
+        if (claims.Ask()) _ = Task.Run(() => ClaimWhileAskedAsync(tenantId, year, claims), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Claims until no commit asked for another claim meanwhile. A claim that still fails after its retries is logged and
+    /// counted as a failed follow-up; the recurring sweep queues the year's rollup then.
+    /// </summary>
+    private async Task ClaimWhileAskedAsync(Guid tenantId, int year, Claims claims)
+    {
+        do
+        {
+            try
+            {
+                await retry.ExecuteAsync(ct => EnsureQueuedAsync(tenantId, year, ct), CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                AggregatorTelemetry.FollowUpsFailed.Add(1);
+                logger.LogError(error, "Queuing the rollup of {Tenant}/{Year} failed after its write was committed; the sweep catches up",
+                    tenantId, year);
+            }
+        } while (claims.AskedAgain());
+    }
+
+    /// <summary>One tenant-year's claims in this process: idle, running, or running and asked for once more.</summary>
+    private sealed class Claims
+    {
+        private const int Idle = 0, Running = 1, AskedWhileRunning = 2;
+        private int _state;
+
+        /// <summary>A commit asks for a claim after it: true when the caller starts the claims (none was running).</summary>
+        public bool Ask()
+        {
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                if (Interlocked.CompareExchange(ref _state, state == Idle ? Running : AskedWhileRunning, state) == state) return state == Idle;
+            }
+        }
+
+        /// <summary>After a claim: true (and running again) when a commit asked meanwhile, false (and idle) otherwise.</summary>
+        public bool AskedAgain()
+        {
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                if (Interlocked.CompareExchange(ref _state, state == AskedWhileRunning ? Running : Idle, state) == state) return state == AskedWhileRunning;
+            }
+        }
+    }
 
     /// <summary>Queues a rollup job for (tenant, year) unless one is queued; the queued job's id.</summary>
     public async Task<string?> EnsureQueuedAsync(Guid tenantId, int year, CancellationToken ct)
