@@ -83,6 +83,29 @@ public sealed class CountedValueRowsTests(ApiFixture api)
         Assert.Equal(counted.Count, accepted.Count);
     }
 
+    [Fact]
+    public async Task Should_leave_the_rows_equal_to_the_current_version_after_writers_of_one_report_race()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _data.TenantIdAsync(district.Tenant);
+        var reporter = api.Client(district.Keys["reporter@a"]);
+        await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor()))
+            .ShouldHaveStatus(HttpStatusCode.Created);
+
+        // Twelve corrections at once, each of two figures, every one a different version: the report row orders them.
+        var answers = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => TestData.PostReportAsync(reporter, district.Tenant,
+            district.SubDistrictA, TestData.ReportFor().With("1.1", 1000 + i).With("7", i % 3 == 0 ? null : i * 1.5m))));
+        foreach (var answer in answers) await answer.ShouldHaveStatus(HttpStatusCode.Created);
+
+        var current = await reporter.GetFromJsonAsync<System.Text.Json.JsonElement>(TestData.ReportPath(district.Tenant, district.SubDistrictA));
+        Assert.Equal(13, current.GetProperty("version").GetInt32());
+        var rows = await RowsAsync(tenantId, district.SubDistrictA);
+        foreach (var value in current.GetProperty("values").EnumerateObject())
+            Assert.Equal(value.Value.ValueKind == System.Text.Json.JsonValueKind.Null ? (decimal?)null : value.Value.GetDecimal(),
+                rows[value.Name].Value is { } stored ? decimal.Parse(stored, System.Globalization.CultureInfo.InvariantCulture) : (decimal?)null);
+        Assert.Equal(SeedReport.Catalog.Find(SeedReport.Template)!.Indicators.Count, rows.Count);
+    }
+
     /// <summary>The indicators whose row was written between the two reads.</summary>
     private static List<string> Rewritten(Dictionary<string, Row> before, Dictionary<string, Row> after) =>
         after.Values.Where(row => !before.TryGetValue(row.Indicator, out var old) || old.Xmin != row.Xmin)
