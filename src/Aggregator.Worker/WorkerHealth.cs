@@ -19,8 +19,7 @@ public static class WorkerHealth
     {
         string?[] listening = [builder.Configuration["urls"], builder.Configuration["http_ports"], builder.Configuration["https_ports"]];
         if (listening.All(string.IsNullOrWhiteSpace)) builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
-            .AddCheck<DirectDatabaseCheck>("database-direct", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks().AddDatabaseChecks(ReadyTag);
         return builder;
     }
 

@@ -21,11 +21,7 @@ public sealed class CountedValueRowsTests(ApiFixture api)
     [Fact]
     public async Task Should_rewrite_only_the_rows_a_correction_changes_and_keep_every_row_equal_to_the_counted_version()
     {
-        var district = await _data.DistrictAsync();
-        var reporter = api.Client(district.Keys["reporter@a"]);
-        var tenantId = await _data.TenantIdAsync(district.Tenant);
-        await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor()))
-            .ShouldHaveStatus(HttpStatusCode.Created);
+        var (district, tenantId, reporter) = await FirstVersionAsync();
         var first = await RowsAsync(tenantId, district.SubDistrictA);
         var template = SeedReport.Catalog.Find(SeedReport.Template)!;
         Assert.Equal(template.Indicators.Select(i => i.Code).Order(StringComparer.Ordinal), first.Keys.Order(StringComparer.Ordinal));
@@ -59,11 +55,7 @@ public sealed class CountedValueRowsTests(ApiFixture api)
     [Fact]
     public async Task Should_change_no_row_for_a_submitted_version_and_rewrite_only_what_differs_when_it_is_accepted()
     {
-        var district = await _data.DistrictAsync();
-        var tenantId = await _data.TenantIdAsync(district.Tenant);
-        var reporter = api.Client(district.Keys["reporter@a"]);
-        await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor()))
-            .ShouldHaveStatus(HttpStatusCode.Created);
+        var (district, tenantId, reporter) = await FirstVersionAsync();
         var counted = await RowsAsync(tenantId, district.SubDistrictA);
         await (await api.Client(district.Keys["tenant-admin@root"]).PutAsJsonAsync($"/api/v1/tenants/{district.Tenant}/settings", new { review = "required" }))
             .ShouldHaveStatus(HttpStatusCode.OK);
@@ -86,11 +78,7 @@ public sealed class CountedValueRowsTests(ApiFixture api)
     [Fact]
     public async Task Should_leave_the_rows_equal_to_the_current_version_after_writers_of_one_report_race()
     {
-        var district = await _data.DistrictAsync();
-        var tenantId = await _data.TenantIdAsync(district.Tenant);
-        var reporter = api.Client(district.Keys["reporter@a"]);
-        await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor()))
-            .ShouldHaveStatus(HttpStatusCode.Created);
+        var (district, tenantId, reporter) = await FirstVersionAsync();
 
         // Twelve corrections at once, each of two figures, every one a different version: the report row orders them.
         var answers = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => TestData.PostReportAsync(reporter, district.Tenant,
@@ -104,6 +92,16 @@ public sealed class CountedValueRowsTests(ApiFixture api)
             Assert.Equal(value.Value.ValueKind == System.Text.Json.JsonValueKind.Null ? (decimal?)null : value.Value.GetDecimal(),
                 rows[value.Name].Value is { } stored ? decimal.Parse(stored, System.Globalization.CultureInfo.InvariantCulture) : (decimal?)null);
         Assert.Equal(SeedReport.Catalog.Find(SeedReport.Template)!.Indicators.Count, rows.Count);
+    }
+
+    /// <summary>A district whose sub-district A has reported the seed (version 1, counted), and A's reporter.</summary>
+    private async Task<(District District, Guid TenantId, HttpClient Reporter)> FirstVersionAsync()
+    {
+        var district = await _data.DistrictAsync();
+        var reporter = api.Client(district.Keys["reporter@a"]);
+        await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor()))
+            .ShouldHaveStatus(HttpStatusCode.Created);
+        return (district, await _data.TenantIdAsync(district.Tenant), reporter);
     }
 
     /// <summary>The indicators whose row was written between the two reads.</summary>

@@ -10,8 +10,7 @@ public static class HealthRegistration
 
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
-            .AddCheck<DirectDatabaseCheck>("database-direct", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks().AddDatabaseChecks(ReadyTag);
         return builder;
     }
 

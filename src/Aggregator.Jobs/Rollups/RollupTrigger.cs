@@ -46,7 +46,10 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs, 
     public Task OnFiguresChangedAsync(Guid tenantId, int year, CancellationToken ct)
     {
         var claims = _claims.GetOrAdd((tenantId, year), _ => new Claims());
-        if (claims.Ask()) _ = Task.Run(() => ClaimWhileAskedAsync(tenantId, year, claims), CancellationToken.None);
+        if (!claims.Ask()) return Task.CompletedTask;
+        // Not in the request's context: the claims outlive its answer and serve other commits too, so they are traced on
+        // their own rather than as part of one request (whose trace would otherwise gain spans after it ended).
+        using (ExecutionContext.SuppressFlow()) _ = Task.Run(() => ClaimWhileAskedAsync(tenantId, year, claims), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -71,29 +74,40 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs, 
         } while (claims.AskedAgain());
     }
 
-    /// <summary>One tenant-year's claims in this process: idle, running, or running and asked for once more.</summary>
+    /// <summary>One tenant-year's claims in this process: whether they run, and whether a commit asked for one more meanwhile.</summary>
     private sealed class Claims
     {
-        private const int Idle = 0, Running = 1, AskedWhileRunning = 2;
-        private int _state;
+        private readonly Lock _gate = new();
+        private bool _running;
+        private bool _askedAgain;
 
         /// <summary>A commit asks for a claim after it: true when the caller starts the claims (none was running).</summary>
         public bool Ask()
         {
-            while (true)
+            lock (_gate)
             {
-                var state = Volatile.Read(ref _state);
-                if (Interlocked.CompareExchange(ref _state, state == Idle ? Running : AskedWhileRunning, state) == state) return state == Idle;
+                if (_running)
+                {
+                    _askedAgain = true;
+                    return false;
+                }
+                _running = true;
+                return true;
             }
         }
 
-        /// <summary>After a claim: true (and running again) when a commit asked meanwhile, false (and idle) otherwise.</summary>
+        /// <summary>After a claim: true when a commit asked meanwhile (one more claim follows), false when the claims stop.</summary>
         public bool AskedAgain()
         {
-            while (true)
+            lock (_gate)
             {
-                var state = Volatile.Read(ref _state);
-                if (Interlocked.CompareExchange(ref _state, state == AskedWhileRunning ? Running : Idle, state) == state) return state == AskedWhileRunning;
+                if (_askedAgain)
+                {
+                    _askedAgain = false;
+                    return true;
+                }
+                _running = false;
+                return false;
             }
         }
     }

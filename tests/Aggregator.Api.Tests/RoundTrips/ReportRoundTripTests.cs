@@ -7,8 +7,8 @@ namespace Aggregator.Api.Tests.RoundTrips;
 
 /// <summary>
 /// What a report POST costs the database: one transaction of four round trips (look, write, dirty mark, COMMIT) and
-/// its follow-up after the commit (queuing the rollup, off the request since the claims were coalesced, so it may or may not
-/// fall inside the count), at most 8 in all, and not one more with an Idempotency-Key.
+/// nothing after it: queuing the rollup runs off the request, in a trace of its own (RollupTrigger); at most 8 in all, and
+/// not one more with an Idempotency-Key.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class ReportRoundTripTests(ApiFixture api, Xunit.Abstractions.ITestOutputHelper output)
@@ -24,7 +24,7 @@ public sealed class ReportRoundTripTests(ApiFixture api, Xunit.Abstractions.ITes
         // The key is looked up (and cached) and the report row made by a first version, outside the count.
         await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor()))
             .ShouldHaveStatus(HttpStatusCode.Created);
-        // The worst case: no rollup queued for the year, so the follow-up claims and records one (counted if it runs in time).
+        // No rollup queued for the year, so the follow-up claims and records one, after the answer and outside the count.
         await WaitUntilComputedAsync(district);
 
         using var counter = new RoundTripCounter();

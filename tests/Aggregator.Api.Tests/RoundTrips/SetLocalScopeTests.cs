@@ -31,7 +31,7 @@ public sealed class SetLocalScopeTests(ITestOutputHelper output) : IAsyncLifetim
         var reporter = _api.Client(district.Keys["reporter@a"]);
         await (await TestData.PostReportAsync(reporter, district.Tenant, district.SubDistrictA, TestData.ReportFor()))
             .ShouldHaveStatus(HttpStatusCode.Created);
-        // The worst case, as ReportRoundTripTests counts it: no rollup queued for the year, so the follow-up claims and records one.
+        // As ReportRoundTripTests counts it: no rollup queued for the year (the follow-up's claim runs after the answer, uncounted).
         await WaitUntilComputedAsync(district);
 
         using var counter = new RoundTripCounter();
@@ -43,7 +43,7 @@ public sealed class SetLocalScopeTests(ITestOutputHelper output) : IAsyncLifetim
         output.WriteLine($"new version, scope by SET LOCAL: {trips.Count} round trips");
         foreach (var trip in trips) output.WriteLine($"  {trip}");
         Assert.InRange(trips.Count, 1, 8);
-        // Each transaction's scope (the write's, then its follow-up's) went out with its first statement, not in a round
+        // Each transaction's scope (the write's) went out with its first statement, not in a round
         // trip of its own.
         Assert.StartsWith($"command: SET LOCAL app.tenant_id = '{tenantId}'; ", trips[0]);
         Assert.Equal(trips.Count(t => t == "COMMIT"), trips.Count(t => t.StartsWith($"command: SET LOCAL app.tenant_id = '{tenantId}'; ", StringComparison.Ordinal)));

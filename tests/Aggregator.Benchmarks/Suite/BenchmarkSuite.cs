@@ -445,7 +445,7 @@ internal static class BenchmarkSuite
             while (!settled && started.Elapsed < IngestWarmUpLimit)
             {
                 var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
-                var round = await wrk!.RunAsync(_url + "/", 16, options.Size == "tiny" ? IngestWarmUpLimit : IngestWarmUpRound, script(), _work);
+                var round = await wrk!.RunAsync(_url + "/", 16, IngestWarmUpRound < IngestWarmUpLimit ? IngestWarmUpRound : IngestWarmUpLimit, script(), _work);
                 var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - compiledBefore;
                 settled = compiled < SettledMethodsPerSecond * round.Seconds;
                 rounds.Add($"{round.PerSecond:N0} req/s ({compiled:N0} methods compiled)");
