@@ -16,9 +16,15 @@ using Npgsql;
 var units = args.Length > 0 && int.TryParse(args[0], out var u) ? u : 1_000;
 var explainIndex = Array.IndexOf(args, "--explain");
 var explainFile = explainIndex >= 0 && explainIndex + 1 < args.Length ? args[explainIndex + 1] : null;
+// --durations: with --explain, only each statement's duration is logged (log_min_duration_statement = 0), without the
+// cost of timing every row of every plan that auto_explain's analyze adds.
+var durationsOnly = args.Contains("--durations");
 var runs = units > 20_000 ? 2 : 6;
 // --adjacent: the years before and after hold the same units' figures too, so the job stores two comparisons.
 var adjacent = args.Contains("--adjacent");
+// --changed: every value of the timed year changes before each run, so that the job rewrites every stored figure (the
+// worst case of its in-place storing); without it the figures stay the same and a run writes nothing.
+var changed = args.Contains("--changed");
 
 var directory = Path.Combine(Path.GetTempPath(), $"aggregator-timing-{Guid.NewGuid():N}");
 await using var postgres = await EmbeddedPostgres.StartAsync(directory, NullLogger.Instance);
@@ -67,8 +73,11 @@ await using (var admin = new NpgsqlConnection(superuser))
     if (explainFile is not null)
     {
         await admin.ExecuteAsync("LOAD 'auto_explain'");
-        foreach (var setting in new[] { "session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0", "auto_explain.log_analyze = on",
-                                        "auto_explain.log_buffers = on", "auto_explain.log_nested_statements = on" })
+        var settings = durationsOnly
+            ? new[] { "log_min_duration_statement = 0" }
+            : new[] { "session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0", "auto_explain.log_analyze = on",
+                      "auto_explain.log_buffers = on", "auto_explain.log_nested_statements = on" };
+        foreach (var setting in settings)
             await admin.ExecuteAsync($"ALTER SYSTEM SET {setting}");
         await admin.ExecuteAsync("SELECT pg_reload_conf()");
         dataSource.Clear();
@@ -86,6 +95,12 @@ var rows = (long)reporters * codes.Length;
 Console.WriteLine($"{rows:N0} report_values rows ({codes.Length} cells × {reporters:N0} reporting units, {units:N0} units, {streets} streets)");
 for (var run = 0; run < runs; run++)
 {
+    if (changed)
+    {
+        await using var db = await tenantDb.BeginAsync(tenantId, CancellationToken.None);
+        await db.ExecuteAsync("UPDATE report_values SET value = value + 1 WHERE tenant_id = @tenantId AND year = @year", new { tenantId, year });
+        await db.CommitAsync();
+    }
     var recompute = Stopwatch.StartNew();
     string outcome;
     try
@@ -106,7 +121,7 @@ for (var run = 0; run < runs; run++)
     }
     groupBy.Stop();
     Console.WriteLine($"run {run}: recompute {outcome}, bare GROUP BY {groupBy.ElapsedMilliseconds} ms{(run == 0 ? " (warm-up)" : "")}");
-    if (explainFile is not null) break;
+    if (explainFile is not null && run >= 1) break; // the second run: the year stored once already, as in service
 }
 if (explainFile is not null)
 {
@@ -114,5 +129,11 @@ if (explainFile is not null)
         ? Directory.GetFiles("/var/lib/aggregator", "server.log", SearchOption.AllDirectories) : []).OrderByDescending(File.GetLastWriteTimeUtc).First();
     File.Copy(log, explainFile, overwrite: true);
     Console.WriteLine($"auto_explain log: {explainFile}");
+}
+if (args.Contains("--keep"))
+{
+    // For experiments by hand: the cluster stays up until this process is stopped.
+    Console.WriteLine($"kept: {superuser}; tenant {tenantId}; stop this process to end");
+    await Task.Delay(Timeout.Infinite);
 }
 try { Directory.Delete(directory, recursive: true); } catch (IOException) { }

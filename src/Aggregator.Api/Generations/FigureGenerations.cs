@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Primitives;
 
 namespace Aggregator.Api.Generations;
 
@@ -31,6 +32,10 @@ public sealed class FigureGenerations
     // Changes this replica committed whose announcement it has not yet heard read back: their years are read from the database
     // meanwhile, so a client reads its own write at once (another replica catches up within a notification).
     private readonly Dictionary<(Guid Tenant, int Year), long> _expected = [];
+    // Signalled when a year's (or any year of a tenant's) generations move: an answer kept under the old ones can never be
+    // met again (its key holds them), so the answer cache drops it then instead of when its sliding expiry runs out.
+    private readonly Dictionary<(Guid Tenant, int Year), CancellationTokenSource> _yearMoves = [];
+    private readonly Dictionary<Guid, CancellationTokenSource> _tenantMoves = [];
     private volatile bool _loaded;
     private long _updates;
     private long _reads;
@@ -95,6 +100,43 @@ public sealed class FigureGenerations
     }
 
     /// <summary>
+    /// A token that changes when the generations of any of <paramref name="years"/> (null: of any year of the tenant) move
+    /// on this replica. Taken before the generations a read is keyed by: if they move in between, what is kept under them
+    /// is dropped at once.
+    /// </summary>
+    public IChangeToken MovesOf(Guid tenantId, IReadOnlyCollection<int>? years)
+    {
+        lock (_gate)
+        {
+            if (years is null) return Token(_tenantMoves, tenantId);
+            if (years.Count == 1) return Token(_yearMoves, (tenantId, years.First()));
+            return new CompositeChangeToken(years.Select(year => (IChangeToken)Token(_yearMoves, (tenantId, year))).ToList());
+        }
+
+        static CancellationChangeToken Token<TKey>(Dictionary<TKey, CancellationTokenSource> sources, TKey key) where TKey : notnull
+        {
+            if (!sources.TryGetValue(key, out var source)) sources[key] = source = new CancellationTokenSource();
+            return new CancellationChangeToken(source.Token);
+        }
+    }
+
+    /// <summary>Under the lock: takes the sources to signal for a year whose generations moved (signalled after the lock).</summary>
+    private void Moved(Guid tenantId, int year, List<CancellationTokenSource> moved)
+    {
+        if (_yearMoves.Remove((tenantId, year), out var source)) moved.Add(source);
+        if (_tenantMoves.Remove(tenantId, out var tenant)) moved.Add(tenant);
+    }
+
+    private static void Signal(List<CancellationTokenSource> moved)
+    {
+        foreach (var source in moved)
+        {
+            source.Cancel();
+            source.Dispose();
+        }
+    }
+
+    /// <summary>
     /// Whether this replica awaits the announcement of a change it committed to the year (until a reading of the year begun after it). Not for longer than
     /// <see cref="ExpectAtMost"/>: one heard before it was expected (it may overtake the writer's after-commit step)
     /// would otherwise keep the year from memory until the next poll.
@@ -125,13 +167,16 @@ public sealed class FigureGenerations
     /// </summary>
     public void Stored(Guid tenantId, int year, long figures)
     {
+        var moved = new List<CancellationTokenSource>();
         lock (_gate)
         {
             var state = YearOf(tenantId, year);
             if (state.Figures == figures) return;
             state.Figures = figures;
+            Moved(tenantId, year, moved);
             Interlocked.Increment(ref _updates);
         }
+        Signal(moved);
     }
 
     /// <summary>
@@ -140,15 +185,18 @@ public sealed class FigureGenerations
     /// </summary>
     public void Replace(Row row, long readSince)
     {
+        var moved = new List<CancellationTokenSource>();
         lock (_gate)
         {
             if (_expected.TryGetValue((row.TenantId, row.Year), out var since) && since < readSince) _expected.Remove((row.TenantId, row.Year));
             var state = YearOf(row.TenantId, row.Year);
+            if (state.Figures != row.Figures || state.Pending != row.Pending || state.Digest != row.Digest) Moved(row.TenantId, row.Year, moved);
             state.Figures = row.Figures;
             state.Pending = row.Pending;
             state.Digest = row.Digest;
             Interlocked.Increment(ref _updates);
         }
+        Signal(moved);
     }
 
     /// <summary>A year's generations as read: its figures', and how many changes are pending with a digest of their numbers.</summary>
@@ -165,8 +213,22 @@ public sealed class FigureGenerations
             if (!tenants.TryGetValue(row.TenantId, out var years)) tenants[row.TenantId] = years = [];
             years[row.Year] = new Year { Figures = row.Figures, Pending = row.Pending, Digest = row.Digest };
         }
+        var moved = new List<CancellationTokenSource>();
         lock (_gate)
         {
+            // Every year whose generations differ from those held, or that is no longer held.
+            foreach (var (tenantId, year) in _yearMoves.Keys.ToList())
+            {
+                _tenants.TryGetValue(tenantId, out var before);
+                tenants.TryGetValue(tenantId, out var after);
+                Year? old = null, now = null;
+                if ((before?.TryGetValue(year, out old) ?? false) != (after?.TryGetValue(year, out now) ?? false)
+                    || (old is not null && now is not null && (old.Figures != now.Figures || old.Pending != now.Pending || old.Digest != now.Digest)))
+                    Moved(tenantId, year, moved);
+            }
+            foreach (var tenantId in _tenantMoves.Keys.ToList())
+                if (!SameYears(_tenants.GetValueOrDefault(tenantId), tenants.GetValueOrDefault(tenantId)) && _tenantMoves.Remove(tenantId, out var source))
+                    moved.Add(source);
             _tenants = tenants;
             foreach (var (key, since) in _expected.ToList())
                 if (since < readSince) _expected.Remove(key);
@@ -174,7 +236,13 @@ public sealed class FigureGenerations
             Interlocked.Increment(ref _updates);
             Interlocked.Increment(ref _reads);
         }
+        Signal(moved);
     }
+
+    private static bool SameYears(Dictionary<int, Year>? before, Dictionary<int, Year>? after) =>
+        (before?.Count ?? 0) == (after?.Count ?? 0)
+        && (before is null || before.All(pair => after!.TryGetValue(pair.Key, out var now)
+                                                 && now.Figures == pair.Value.Figures && now.Pending == pair.Value.Pending && now.Digest == pair.Value.Digest));
 
     private Year YearOf(Guid tenantId, int year)
     {

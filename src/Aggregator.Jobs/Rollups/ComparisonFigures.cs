@@ -9,7 +9,7 @@ public sealed record ComparisonRow(
 
 /// <summary>
 /// The arithmetic of a comparison, in one place for the two ways it runs: the rollup job stores a year against the
-/// year before for every unit with descendants (<see cref="Data.InsertComparisonAsync"/>), and a read asking for
+/// year before for every unit with descendants (<see cref="Data.StoreComparisonAsync"/>), and a read asking for
 /// any other base computes it for the one unit asked about (<see cref="ForUnitAsync"/>). Each mapping key is first
 /// valued per unit (Σ of its codes; null when all are missing), then summed over a subtree; the like-for-like sums
 /// keep only units with a value in both years.

@@ -1,3 +1,4 @@
+using Dapper;
 using Aggregator.Data;
 
 namespace Aggregator.Jobs.Rollups;
@@ -5,6 +6,19 @@ namespace Aggregator.Jobs.Rollups;
 /// <summary>The SQL of the rollup job. Every statement runs inside the job's tenant-scoped transaction.</summary>
 internal static class Data
 {
+    /// <summary>The stored columns of rollup_values and those of the CTE fresh they come from.</summary>
+    private static readonly (string, string)[] RollupColumns = [("value", "value"), ("reporters", "reporters"), ("cells", "cells")];
+
+    /// <summary>
+    /// The stored columns of comparison_values and those of the CTE fresh they come from (<see cref="ComparisonFigures.Figures"/>'
+    /// names, which PostgreSQL folds to lower case).
+    /// </summary>
+    private static readonly (string, string)[] ComparisonColumns =
+    [
+        ("value", "value"), ("base_value", "basevalue"), ("delta", "delta"), ("pct_change", "pctchange"), ("lfl_value", "lflvalue"),
+        ("lfl_base_value", "lflbasevalue"), ("lfl_delta", "lfldelta"), ("lfl_pct_change", "lflpctchange"), ("lfl_units", "lflunits"),
+    ];
+
     public sealed record StateRow(long? ComputedGeneration, long? Watermark, DateTime? ComputedAt);
 
     // Every (unit, ancestor-with-descendants) pair of the tenant, the unit itself included: a few rows per
@@ -72,7 +86,7 @@ internal static class Data
     /// </list>
     /// </summary>
     public static Task LockAsync(DbSession db, Guid tenantId, int year) =>
-        db.ExecuteAsync($"SELECT set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true), set_config('work_mem', '64MB', true), pg_advisory_xact_lock({LockClass}, {LockKey})",
+        db.ExecuteAsync($"SELECT set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true), set_config('work_mem', '64MB', true), pg_advisory_xact_lock({LockClass}, {LockKey})",
             new { tenantId, year });
 
     public static Task LockComparisonAsync(DbSession db, Guid tenantId, int year, int baseYear) =>
@@ -109,35 +123,89 @@ internal static class Data
         return db.QueryAsync<TemplateUse>(sql, new { tenantId });
     }
 
-    public static Task ClearAsync(DbSession db, Guid tenantId, int year)
-    {
-        const string sql = """
-            DELETE FROM rollup_values WHERE tenant_id = @tenantId AND year = @year;
-            DELETE FROM rollup_completeness WHERE tenant_id = @tenantId AND year = @year;
-            """;
-        return db.ExecuteAsync(sql, new { tenantId, year });
-    }
+    /// <summary>
+    /// The completeness is stored anew (one row per unit with descendants: a few dozen); the values are rewritten in place
+    /// by <see cref="StoreValuesAsync"/>.
+    /// </summary>
+    public static Task ClearCompletenessAsync(DbSession db, Guid tenantId, int year) =>
+        db.ExecuteAsync("DELETE FROM rollup_completeness WHERE tenant_id = @tenantId AND year = @year", new { tenantId, year });
 
+    /// <summary>
+    /// Computes the year's rollup values and makes the stored rows those figures, writing only what differs (see
+    /// <see cref="Merge"/>). Answers how many rows it wrote.
+    /// </summary>
     /// <param name="notSummed">Indicators whose aggregation is none. Excluding the few (usually none) costs
     /// far less per row than matching each row against the list of every summable code.</param>
-    public static Task<int> InsertValuesAsync(DbSession db, Guid tenantId, int year, string template, string[] notSummed)
-    {
-        const string sql = $"""
-            WITH {Ancestry},
-            current AS (
-                SELECT v.org_unit_id, v.indicator, v.value
-                FROM counted_values v
-                WHERE v.tenant_id = @tenantId AND v.year = @year AND v.template = @template
-                  AND v.indicator <> ALL(@notSummed)
-            )
-            INSERT INTO rollup_values (tenant_id, year, org_unit_id, indicator, value, reporters, cells)
-            SELECT @tenantId, @year, x.ancestor, c.indicator, sum(c.value), count(c.value), count(*)
+    public static Task<int> StoreValuesAsync(DbSession db, Guid tenantId, int year, string template, string[] notSummed) =>
+        db.QuerySingleAsync<int>(StoreValuesSql, new { tenantId, year, template, notSummed });
+
+    private static readonly string StoreValuesSql = $"""
+        WITH {Ancestry},
+        current AS (
+            SELECT v.org_unit_id, v.indicator, v.value
+            FROM counted_values v
+            WHERE v.tenant_id = @tenantId AND v.year = @year AND v.template = @template
+              AND v.indicator <> ALL(@notSummed)
+        ),
+        fresh AS MATERIALIZED (
+            SELECT x.ancestor AS org_unit_id, c.indicator, sum(c.value) AS value, count(c.value)::int AS reporters, count(*)::int AS cells
             FROM current c
             JOIN ancestry x ON x.unit = c.org_unit_id
             GROUP BY x.ancestor, c.indicator
-            """;
-        return db.ExecuteAsync(sql, new { tenantId, year, template, notSummed });
-    }
+        ),
+        {Merge("rollup_values", "r.tenant_id = @tenantId AND r.year = @year", "@tenantId, @year", RollupColumns)}
+        """;
+
+    /// <summary>
+    /// The CTEs that make the stored rows of <paramref name="table"/> that <paramref name="scope"/> selects (alias r) those of
+    /// the CTE fresh (org_unit_id, indicator and the sources of <paramref name="columns"/>), and the count of rows written.
+    /// Only what differs is written: a row whose figures changed (compared as written, so 12.50 replaces 12.5), a row new
+    /// to the figures, a row no longer among them. A run over figures that did not change writes nothing, and a correction
+    /// rewrites the rows of its ancestors it changed, not every row of the year (each with its index entry, its WAL, and a
+    /// dead row for every later read to pass until vacuumed). The job holds the (tenant, year) lock, so nothing else writes
+    /// these rows meanwhile; every part reads them as they were before the statement. The differences are found by one
+    /// full join, which the planner can only hash or merge: a nested loop over a CTE it misjudges (a year stored for the
+    /// first time is estimated at one row) would compare every row with every other.
+    /// </summary>
+    private static string Merge(string table, string scope, string scopeValues, (string Column, string Fresh)[] columns, string ownRows = "") => $"""
+        stored AS (
+            SELECT r.ctid AS row_id, r.org_unit_id, r.indicator, ROW({string.Join(", ", columns.Select(c => $"r.{c.Column}"))})::text AS figures
+            FROM {table} r WHERE {scope} {ownRows}
+        ),
+        diff AS MATERIALIZED (
+            SELECT coalesce(f.org_unit_id, s.org_unit_id) AS org_unit_id, coalesce(f.indicator, s.indicator) AS indicator,
+                   CASE WHEN s.org_unit_id IS NULL THEN 'added' WHEN f.org_unit_id IS NULL THEN 'gone' ELSE 'changed' END AS change, s.row_id,
+                   {string.Join(", ", columns.Select(c => $"f.{c.Fresh}"))}
+            FROM fresh f
+            FULL JOIN stored s ON s.org_unit_id = f.org_unit_id AND s.indicator = f.indicator
+            WHERE s.figures IS DISTINCT FROM ROW({string.Join(", ", columns.Select(c => $"f.{c.Fresh}"))})::text
+        ),
+        changed AS (
+            UPDATE {table} r SET {string.Join(", ", columns.Select(c => $"{c.Column} = d.{c.Fresh}"))}
+            FROM diff d
+            WHERE {scope} AND r.ctid = d.row_id AND d.change = 'changed'
+            RETURNING 1
+        ),
+        added AS (
+            INSERT INTO {table} (tenant_id, year, {(table == "comparison_values" ? "base_year, " : "")}org_unit_id, indicator, {string.Join(", ", columns.Select(c => c.Column))})
+            SELECT {scopeValues}, d.org_unit_id, d.indicator, {string.Join(", ", columns.Select(c => $"d.{c.Fresh}"))}
+            FROM diff d WHERE d.change = 'added'
+            RETURNING 1
+        ),
+        gone AS (
+            DELETE FROM {table} r USING diff d
+            WHERE {scope} AND r.ctid = d.row_id AND d.change = 'gone'
+            RETURNING 1
+        )
+        SELECT ((SELECT count(*) FROM changed) + (SELECT count(*) FROM added) + (SELECT count(*) FROM gone))::int
+        """;
+
+    /// <summary>The stored comparison rows of one statement's keys: those of the plan it is given.</summary>
+    private static string StoredComparison(string sums) => $"""
+        fresh AS MATERIALIZED (SELECT t.org_unit_id, t.key AS indicator, {ComparisonFigures.Figures} FROM {sums} t),
+        {Merge("comparison_values", "r.tenant_id = @TenantId AND r.year = @Year AND r.base_year = @BaseYear", "@TenantId, @Year, @BaseYear",
+            ComparisonColumns, ownRows: "AND (@OnlyKeys::text[] IS NULL OR r.indicator = ANY(@OnlyKeys))")}
+        """;
 
     public static Task<int> InsertCompletenessAsync(DbSession db, Guid tenantId, int year, string template)
     {
@@ -175,20 +243,39 @@ internal static class Data
         return db.ExecuteAsync(sql, new { tenantId, year, template });
     }
 
-    public static Task ClearComparisonAsync(DbSession db, Guid tenantId, int year, int baseYear)
+    /// <summary>
+    /// Drops the comparison's state, stored anew by <see cref="InsertComparisonStateAsync"/> once its rows are; and when
+    /// the rows are stored by parts (<paramref name="byParts"/>: a plan split between keys of one code and keys of
+    /// several), the rows of keys the plan no longer has (a year whose template changed), which neither part would.
+    /// </summary>
+    public static Task ClearComparisonAsync(DbSession db, ComparisonPlan plan, bool byParts)
     {
         const string sql = """
-            DELETE FROM comparison_values WHERE tenant_id = @tenantId AND year = @year AND base_year = @baseYear;
-            DELETE FROM comparison_state WHERE tenant_id = @tenantId AND year = @year AND base_year = @baseYear;
+            DELETE FROM comparison_state WHERE tenant_id = @TenantId AND year = @Year AND base_year = @BaseYear;
+            DELETE FROM comparison_values WHERE tenant_id = @TenantId AND year = @Year AND base_year = @BaseYear AND @byParts AND indicator <> ALL(@LaterKeys);
             """;
-        return db.ExecuteAsync(sql, new { tenantId, year, baseYear });
+        return db.ExecuteAsync(sql, new { plan.TenantId, plan.Year, plan.BaseYear, plan.LaterKeys, byParts });
     }
 
-    /// <summary>One comparison (year against base year) for every unit with descendants (<see cref="ComparisonFigures"/>).</summary>
-    public static Task<int> InsertComparisonAsync(DbSession db, ComparisonPlan plan) =>
-        db.ExecuteAsync(InsertComparisonSql, plan);
+    /// <summary>
+    /// The parameters of a statement storing <paramref name="part"/> of a comparison: OnlyKeys, the keys whose stored rows it
+    /// makes its own, is null when the part is the whole plan (every stored row of the comparison is then its own).
+    /// </summary>
+    private static DynamicParameters PartParameters(ComparisonPlan part, bool wholePlan)
+    {
+        var parameters = new DynamicParameters(part);
+        parameters.Add("OnlyKeys", wholePlan ? null : part.LaterKeys);
+        return parameters;
+    }
 
-    private static readonly string InsertComparisonSql = $"""
+    /// <summary>
+    /// One comparison (year against base year) for every unit with descendants (<see cref="ComparisonFigures"/>), stored
+    /// in place; how many rows it wrote.
+    /// </summary>
+    public static Task<int> StoreComparisonAsync(DbSession db, ComparisonPlan plan, bool wholePlan) =>
+        db.QuerySingleAsync<int>(StoreComparisonSql, PartParameters(plan, wholePlan));
+
+    private static readonly string StoreComparisonSql = $"""
         WITH {Ancestry},
         {ComparisonFigures.UnitPairs("")},
         totals AS (
@@ -196,11 +283,8 @@ internal static class Data
             FROM unit_pair u
             JOIN ancestry x ON x.unit = u.org_unit_id
             GROUP BY x.ancestor, u.key
-        )
-        INSERT INTO comparison_values (tenant_id, year, base_year, org_unit_id, indicator,
-            value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)
-        SELECT @TenantId, @Year, @BaseYear, t.org_unit_id, t.key, {ComparisonFigures.Figures}
-        FROM totals t
+        ),
+        {StoredComparison("totals")}
         """;
 
     /// <summary>
@@ -240,7 +324,7 @@ internal static class Data
     /// <summary>
     /// A comparison of keys of one code in each year (every key within a template; the single cells of a declared
     /// mapping across a template change) from the two years' stored rollups (Σ and count of non-null values per unit
-    /// with descendants) instead of every counted value: the same figures as <see cref="InsertComparisonAsync"/> at a
+    /// with descendants) instead of every counted value: the same figures as <see cref="StoreComparisonAsync"/> at a
     /// small part of its cost. The like-for-like sums are the totals less what is not like for like, and that is
     /// read cell by cell only where it is: the values of units counted in one of the two years, and the other year's
     /// value of a cell left empty in one year (report_values_empty finds those). Valid when both rollups stand for
@@ -248,12 +332,18 @@ internal static class Data
     /// transaction), and taken over whole reports (<see cref="RollupOfWholeReportsAsync"/>). Nested loops are allowed
     /// for this statement: the cells it reads one by one are few, and found through indexes.
     /// </summary>
-    public static Task<int> InsertComparisonFromRollupsAsync(DbSession db, ComparisonPlan plan) =>
-        db.ExecuteAsync($"SELECT set_config('enable_nestloop', 'on', true);\n{InsertComparisonFromRollupsSql};\nSELECT set_config('enable_nestloop', 'off', true)", plan);
+    public static Task<int> StoreComparisonFromRollupsAsync(DbSession db, ComparisonPlan plan, bool wholePlan) =>
+        db.QueryMultipleAsync(
+            $"SELECT set_config('enable_nestloop', 'on', true);\n{StoreComparisonFromRollupsSql};\nSELECT set_config('enable_nestloop', 'off', true)", PartParameters(plan, wholePlan),
+            async grid =>
+            {
+                await grid.ReadAsync<string>();
+                return await grid.ReadSingleAsync<int>();
+            });
 
     // later_map / base_map pair each key with its one code in each year: the same code within a template, the
     // declared mapping's single cells across a template change (keys of several codes take the unit-level statement).
-    private static readonly string InsertComparisonFromRollupsSql = $"""
+    private static readonly string StoreComparisonFromRollupsSql = $"""
         WITH {Ancestry},
         later_map AS MATERIALIZED (SELECT * FROM unnest(@LaterKeys::text[], @LaterCodes::text[]) AS m(key, code)),
         base_map AS MATERIALIZED (SELECT * FROM unnest(@BaseKeys::text[], @BaseCodes::text[]) AS m(key, code)),
@@ -326,11 +416,8 @@ internal static class Data
             SELECT org_unit_id, key, value, base_value, lfl_units,
                    CASE WHEN lfl_units > 0 THEN lfl_value END AS lfl_value, CASE WHEN lfl_units > 0 THEN lfl_base_value END AS lfl_base_value
             FROM totals
-        )
-        INSERT INTO comparison_values (tenant_id, year, base_year, org_unit_id, indicator,
-            value, base_value, delta, pct_change, lfl_value, lfl_base_value, lfl_delta, lfl_pct_change, lfl_units)
-        SELECT @TenantId, @Year, @BaseYear, t.org_unit_id, t.key, {ComparisonFigures.Figures}
-        FROM t
+        ),
+        {StoredComparison("t")}
         """;
 
     public static Task InsertComparisonStateAsync(DbSession db, ComparisonPlan plan, long watermark)

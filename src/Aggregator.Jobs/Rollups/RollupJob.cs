@@ -132,10 +132,9 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         var template = TemplateOf(year, templatesInUse)
                        ?? throw new InvalidOperationException($"No template applies to {year} and no report of {year} names one.");
 
-        await Data.ClearAsync(db, tenantId, year);
-        await AfterStep("cleared");
-        await Data.InsertValuesAsync(db, tenantId, year, template.Code, NotSummedCodes(template));
+        await Data.StoreValuesAsync(db, tenantId, year, template.Code, NotSummedCodes(template));
         await AfterStep("values");
+        await Data.ClearCompletenessAsync(db, tenantId, year);
         await Data.InsertCompletenessAsync(db, tenantId, year, template.Code);
         await AfterStep("completeness");
 
@@ -151,23 +150,25 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
 
             var plan = ComparisonPlanner.Plan(catalog, tenantId, later, laterTemplate, earlier, baseTemplate);
             await Data.LockComparisonAsync(db, tenantId, later, earlier);
-            await Data.ClearComparisonAsync(db, tenantId, later, earlier);
             // Keys of one code in each year from the stored rollups, when both stand for their values; the others
             // (keys summing several codes, or any key when a rollup does not) from every counted value.
             var (other, otherTemplate) = later == year ? (earlier, baseTemplate) : (later, laterTemplate);
             var (direct, composite) = plan.SplitBySingleCodes();
-            if (direct.LaterKeys.Length > 0
+            var fromRollups = direct.LaterKeys.Length > 0
                 && await Data.RollupCurrentAsync(db, tenantId, other, otherTemplate.Code)
                 && await Data.RollupOfWholeReportsAsync(db, tenantId, other, SummableCodes(otherTemplate).Length)
-                && (ownRollupWhole ??= await Data.RollupOfWholeReportsAsync(db, tenantId, year, SummableCodes(template).Length)))
+                && (ownRollupWhole ??= await Data.RollupOfWholeReportsAsync(db, tenantId, year, SummableCodes(template).Length));
+            var byParts = fromRollups && composite.LaterKeys.Length > 0;
+            await Data.ClearComparisonAsync(db, plan, byParts);
+            if (fromRollups)
             {
-                await Data.InsertComparisonFromRollupsAsync(db, direct);
+                await Data.StoreComparisonFromRollupsAsync(db, direct, wholePlan: !byParts);
                 await AfterStep($"comparison {later}/{earlier} from rollups");
-                if (composite.LaterKeys.Length > 0) await Data.InsertComparisonAsync(db, composite);
+                if (byParts) await Data.StoreComparisonAsync(db, composite, wholePlan: false);
             }
             else
             {
-                await Data.InsertComparisonAsync(db, plan);
+                await Data.StoreComparisonAsync(db, plan, wholePlan: true);
                 await AfterStep($"comparison {later}/{earlier} from values");
             }
             await Data.InsertComparisonStateAsync(db, plan, await Data.PairWatermarkAsync(db, tenantId, later, earlier));

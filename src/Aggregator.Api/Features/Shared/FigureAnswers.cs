@@ -8,6 +8,7 @@ using Aggregator.Api.Features.Rollups.Export;
 using Aggregator.Domain.Templates;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Aggregator.Api.Features.Shared;
@@ -15,8 +16,9 @@ namespace Aggregator.Api.Features.Shared;
 /// <summary>
 /// What one figure read is, as far as its answer can tell, taken before the read: the key of its answer in memory
 /// and its ETag. Null key and tag while this replica has not loaded the generations yet (the tag is then the body's digest).
+/// <see cref="Moves"/> changes when the generations the key holds move: the answer kept under it is then dropped.
 /// </summary>
-public sealed record FigureRead(string? Key, string? ETag, bool AsCsv);
+public sealed record FigureRead(string? Key, string? ETag, bool AsCsv, IChangeToken? Moves = null);
 
 /// <summary>
 /// How every read of figures answers, for dashboards that poll. The ETag is a digest of what decides the answer: the
@@ -30,7 +32,8 @@ public sealed record FigureRead(string? Key, string? ETag, bool AsCsv);
 /// An answer is found in memory only under the key it was stored with after a full read, which ran the scope check
 /// of that caller's scope in the database: a key of another tenant or of a unit below never meets it (the tenant,
 /// the caller's unit and role are in the key). The generations are taken before the read, so what is kept under
-/// them is at least that new; a change moves them, and the old answer is never found again.
+/// them is at least that new; a change moves them, and the old answer is never found again: it is dropped from memory
+/// when this replica hears of the change (<see cref="FigureGenerations.MovesOf"/>), not kept until unread for ten minutes.
 /// </remarks>
 public sealed class FigureAnswers : IDisposable
 {
@@ -67,13 +70,17 @@ public sealed class FigureAnswers : IDisposable
     {
         var (caller, tenantId) = access;
         var asCsv = csv && PrefersCsv(http.Request);
+        var moves = _generations.MovesOf(tenantId, years); // before the generations: a move in between drops the answer at once
         var token = years is null ? _generations.TokenOfTenant(tenantId) : _generations.TokenOf(tenantId, years);
         if (token is null) return new FigureRead(null, null, asCsv);
         var key = string.Join('\n', tenantId.ToString(), token, caller.Role,
             caller.OrgUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", caller.OrgUnitPath ?? "", access.TimeZone.Id,
             http.Request.Path.Value ?? "", http.Request.QueryString.Value ?? "", asCsv ? "csv" : "json", _build.Value);
-        return new FigureRead(key, $"\"g{ETags.Digest(key)}\"", asCsv);
+        return new FigureRead(key, $"\"g{ETags.Digest(key)}\"", asCsv, moves);
     }
+
+    /// <summary>Whether the answer of <paramref name="read"/> is kept in memory (tests).</summary>
+    internal bool Holds(FigureRead read) => read.Key is not null && _cache.TryGetValue(read.Key, out _);
 
     /// <summary>Answers from memory (304 or 200) when this caller's answer at these generations is kept; false otherwise.</summary>
     public async Task<bool> TryAnswerFromMemoryAsync(HttpContext http, FigureRead read, CancellationToken ct)
@@ -102,7 +109,11 @@ public sealed class FigureAnswers : IDisposable
             var size = body.Length + key.Length * 2L + 256;
             // An answer larger than a quarter of the cache would push out everything else: not kept.
             if (size <= _limit / 4)
-                _cache.Set(key, entry, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = Unread });
+            {
+                var options = new MemoryCacheEntryOptions { Size = size, SlidingExpiration = Unread };
+                if (read.Moves is { } moves) options.AddExpirationToken(moves);
+                _cache.Set(key, entry, options);
+            }
         }
         await WriteAsync(http, etag, entry, ct);
     }
