@@ -147,25 +147,44 @@ internal static class Data
             WHERE v.tenant_id = @tenantId AND v.year = @year AND v.template = @template
               AND v.indicator <> ALL(@notSummed)
         ),
-        fresh AS MATERIALIZED (
-            SELECT x.ancestor AS org_unit_id, c.indicator, sum(c.value) AS value, count(c.value)::int AS reporters, count(*)::int AS cells
+        -- Each value is summed once, into its holder: the unit itself when it has children, else its parent (a root
+        -- without children has none: it has no rollup). The holders' partial sums are then summed into every unit of the
+        -- holder's path, the holder included (it has children). The same figures as summing every value into each of its
+        -- ancestors, for a pass over the values instead of one per level of the tree.
+        holders AS MATERIALIZED (
+            SELECT o.org_unit_id AS unit,
+                   CASE WHEN o.org_unit_id IN (SELECT p.org_unit_id FROM parents p) THEN o.org_unit_id ELSE o.parent_id END AS holder
+            FROM org_units o
+            WHERE o.tenant_id = @tenantId
+        ),
+        partial AS (
+            SELECT h.holder, c.indicator, sum(c.value) AS value, count(c.value) AS reporters, count(*) AS cells
             FROM current c
-            JOIN ancestry x ON x.unit = c.org_unit_id
-            GROUP BY x.ancestor, c.indicator
+            JOIN holders h ON h.unit = c.org_unit_id
+            WHERE h.holder IS NOT NULL
+            GROUP BY h.holder, c.indicator
+        ),
+        fresh AS MATERIALIZED (
+            SELECT x.ancestor AS org_unit_id, p.indicator, sum(p.value) AS value, sum(p.reporters)::int AS reporters, sum(p.cells)::int AS cells
+            FROM partial p
+            JOIN ancestry x ON x.unit = p.holder
+            GROUP BY x.ancestor, p.indicator
         ),
         {Merge("rollup_values", "r.tenant_id = @tenantId AND r.year = @year", "@tenantId, @year", RollupColumns)}
         """;
 
     /// <summary>
     /// The CTEs that make the stored rows of <paramref name="table"/> that <paramref name="scope"/> selects (alias r) those of
-    /// the CTE fresh (org_unit_id, indicator and the sources of <paramref name="columns"/>), and the count of rows written.
+    /// the CTE fresh (org_unit_id, indicator and the sources of <paramref name="columns"/>), and the count of rows written;
+    /// <paramref name="ownRows"/> narrows the stored rows to those the statement stores (a comparison stored in parts).
     /// Only what differs is written: a row whose figures changed (compared as written, so 12.50 replaces 12.5), a row new
     /// to the figures, a row no longer among them. A run over figures that did not change writes nothing, and a correction
     /// rewrites the rows of its ancestors it changed, not every row of the year (each with its index entry, its WAL, and a
     /// dead row for every later read to pass until vacuumed). The job holds the (tenant, year) lock, so nothing else writes
-    /// these rows meanwhile; every part reads them as they were before the statement. The differences are found by one
-    /// full join, which the planner can only hash or merge: a nested loop over a CTE it misjudges (a year stored for the
-    /// first time is estimated at one row) would compare every row with every other.
+    /// these rows meanwhile; every part reads them as they were before the statement, and a row to update or delete is
+    /// found again by its ctid. The differences are found by one full join, which the planner can only hash or merge: a
+    /// nested loop over a CTE it misjudges (a year stored for the first time is estimated at one row) would compare every
+    /// row with every other.
     /// </summary>
     private static string Merge(string table, string scope, string scopeValues, (string Column, string Fresh)[] columns, string ownRows = "") => $"""
         stored AS (

@@ -120,8 +120,11 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         var pending = await Data.PendingChangesAsync(db, tenantId, year);
         var state = await Data.ReadStateAsync(db, tenantId, year);
         var watermark = await Data.SourceWatermarkAsync(db, tenantId, year);
-        if (!force && state.ComputedAt is { } computedAt && pending.Length == 0
-            && state.Watermark == watermark && !await Data.TreeChangedSinceAsync(db, tenantId, computedAt))
+        // Nothing the stored figures are made of has changed since they were computed: no change pending, no version past
+        // their watermark, no unit created.
+        var unchanged = state.ComputedAt is { } computedAt && pending.Length == 0
+                        && state.Watermark == watermark && !await Data.TreeChangedSinceAsync(db, tenantId, computedAt);
+        if (!force && unchanged)
         {
             logger.LogDebug("Rollup {Tenant}/{Year} is current", tenantId, year);
             await db.CommitAsync();
@@ -138,11 +141,12 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
         await Data.InsertCompletenessAsync(db, tenantId, year, template.Code);
         await AfterStep("completeness");
 
-        // The year against the year before, and the year after against it: the comparisons its figures take part
-        // in that are stored. Any other base is computed when a client asks for it (ComparisonFigures.ForUnitAsync),
-        // so a run's work does not grow with the number of years.
+        // The year against the year before; and, when the year's figures changed, the year after against it (it compares
+        // with them). Any other base is computed when a client asks for it (ComparisonFigures.ForUnitAsync), so a run's
+        // work does not grow with the number of years. A forced run over unchanged figures leaves the year after's
+        // comparison as its own last run (or this year's last run that changed) stored it: it was made of these figures.
         bool? ownRollupWhole = null; // asked once, for the first pair that could use it
-        foreach (var (later, earlier) in StoredPairs(year, templatesInUse.Select(use => use.Year).ToHashSet()))
+        foreach (var (later, earlier) in StoredPairs(year, templatesInUse.Select(use => use.Year).ToHashSet(), withYearAfter: !unchanged))
         {
             var laterTemplate = later == year ? template : TemplateOf(later, templatesInUse);
             var baseTemplate = earlier == year ? template : TemplateOf(earlier, templatesInUse);
@@ -198,13 +202,14 @@ public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogge
     }
 
     /// <summary>
-    /// The stored comparisons a year's figures take part in, as (year, base year): against the year before, and the
-    /// year after's against it, where those years have reports. Across 2018 → 2019 this is the declared mapping.
+    /// The stored comparisons a year's figures take part in, as (year, base year): against the year before, and (with
+    /// <paramref name="withYearAfter"/>) the year after's against it, where those years have reports. Across 2018 → 2019
+    /// this is the declared mapping.
     /// </summary>
-    public static IEnumerable<(int Year, int BaseYear)> StoredPairs(int year, IReadOnlySet<int> yearsInUse)
+    public static IEnumerable<(int Year, int BaseYear)> StoredPairs(int year, IReadOnlySet<int> yearsInUse, bool withYearAfter = true)
     {
         if (yearsInUse.Contains(year - 1)) yield return (year, year - 1);
-        if (yearsInUse.Contains(year + 1)) yield return (year + 1, year);
+        if (withYearAfter && yearsInUse.Contains(year + 1)) yield return (year + 1, year);
     }
 
     /// <summary>Whether the job stores the comparison of <paramref name="year"/> against <paramref name="baseYear"/>.</summary>

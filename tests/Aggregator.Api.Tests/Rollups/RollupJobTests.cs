@@ -68,6 +68,45 @@ public sealed class RollupJobTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Should_store_the_year_afters_comparison_anew_when_the_years_figures_change_and_write_nothing_over_unchanged_figures()
+    {
+        var district = await _data.DistrictAsync();
+        var tenantId = await _rows.TenantIdAsync(district.Tenant);
+        var a = await _rows.UnitAsync(tenantId, district.SubDistrictA);
+        await _rows.StoreAsync(tenantId, a.Id, 2015, Template, Values(3, 1));
+        await _rows.StoreAsync(tenantId, a.Id, 2016, Template, Values(5, 1));
+        await _rows.WaitForFiguresAsync(tenantId, 2015);
+        await _rows.WaitForFiguresAsync(tenantId, 2016);
+        var root = await _rows.UnitAsync(tenantId, district.Tenant);
+
+        // Each stored row with the transaction that last wrote it (xmin): what a run writes, and what it leaves.
+        Task<List<(string Table, string Indicator, decimal? Value, decimal? BaseValue, string Writer)>> RowsAsync() =>
+            _rows.QueryAsync(tenantId, async db => (await db.QueryAsync<(string, string, decimal?, decimal?, string)>("""
+                SELECT 'rollup 2015', indicator, value, NULL::numeric, xmin::text FROM rollup_values WHERE year = 2015 AND org_unit_id = @Root
+                UNION ALL
+                SELECT 'comparison 2016/2015', indicator, value, base_value, xmin::text FROM comparison_values
+                WHERE year = 2016 AND base_year = 2015 AND org_unit_id = @Root
+                ORDER BY 1, 2
+                """, new { Root = root.Id })).ToList());
+        var before = await RowsAsync();
+        Assert.Contains(before, row => row is { Table: "comparison 2016/2015", Indicator: "3.1", Value: 5m, BaseValue: 3m });
+
+        // Forced over unchanged figures: everything computed again, nothing written.
+        Assert.True(await NewJob().ExecuteAsync(tenantId, 2015, force: true, CancellationToken.None));
+        Assert.Equal(before, await RowsAsync());
+
+        // 2015's 3.1 corrected: its run rewrites that row, and the comparison of 2016 against it, and nothing else.
+        await _rows.StoreAsync(tenantId, a.Id, 2015, Template, Values(7, 1));
+        await _rows.WaitForFiguresAsync(tenantId, 2015);
+        var after = await RowsAsync();
+        var rewritten = after.Except(before).ToList();
+        Assert.Equal(
+            [("comparison 2016/2015", "3.1", 5m, 7m), ("rollup 2015", "3.1", 7m, null)],
+            rewritten.Select(row => (row.Table, row.Indicator, row.Value, row.BaseValue)).OrderBy(row => row.Table).ToList());
+        Assert.Equal(before.Where(row => row.Indicator != "3.1"), after.Where(row => row.Indicator != "3.1"));
+    }
+
+    [Fact]
     public async Task Should_change_nothing_when_a_job_runs_twice()
     {
         var (district, tenantId, a) = await DistrictWithFiguresAsync();
