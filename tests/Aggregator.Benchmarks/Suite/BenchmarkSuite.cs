@@ -414,9 +414,10 @@ internal static class BenchmarkSuite
             var warmUp = await WarmUpWritesAsync(() => Tagged(script));
             before = await CountAsync("SELECT count(*) FROM report_versions WHERE tenant_id = $1 AND version > 1", tenant.Id);
             ResetPeak();
+            using var sampler = new MemorySampler();
             var api = await wrk.RunAsync(_url + "/", 16, options.Ingest, Tagged(script), _work);
             var peak = PeakMegabytes();
-            var composition = MemoryComposition();
+            var composition = $"{MemoryComposition()}; {sampler.AtPeak()}";
             var written = await CountAsync("SELECT count(*) FROM report_versions WHERE tenant_id = $1 AND version > 1", tenant.Id) - before;
 
             var bare = new BareNpgsqlRun(load.Postgres.AppConnectionString, tenant.Code, tenant.Reporters.Select(unit => unit.Code).ToList(), SeedReport.Values.ToDictionary());
@@ -715,6 +716,40 @@ internal static class BenchmarkSuite
             return $"at the scenario's end: RSS {rss:N0} MB = GC heap {info.TotalCommittedBytes / 1048576.0:N0} MB committed ({info.HeapSizeBytes / 1048576.0:N0} MB in use " +
                    $"after the last collection, {info.FragmentedBytes / 1048576.0:N0} MB of it free space) + {doubleMapped:N0} MB double-mapped executable memory (W^X) + " +
                    $"{rss - info.TotalCommittedBytes / 1048576.0 - doubleMapped:N0} MB other";
+        }
+
+        /// <summary>
+        /// Samples the process's resident memory every 100 ms and keeps the sample of the highest RSS: what it was made of at
+        /// (about) the peak: anonymous memory (the GC heap and native heaps), file-backed (assemblies, libraries) and
+        /// shared (the W^X double mapping), and the managed heap's size then (live and not yet collected).
+        /// </summary>
+        private sealed class MemorySampler : IDisposable
+        {
+            private readonly Timer _timer;
+            private readonly Lock _gate = new();
+            private (double Rss, double Anon, double File, double Shmem, double Managed, double Threads, double Committed) _peak;
+
+            public MemorySampler() => _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+
+            private void Sample()
+            {
+                double Field(string[] lines, string name) => lines.Where(l => l.StartsWith(name, StringComparison.Ordinal))
+                    .Select(l => long.Parse(l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).FirstOrDefault();
+                var status = File.ReadAllLines("/proc/self/status");
+                var sample = (Field(status, "VmRSS:"), Field(status, "RssAnon:"), Field(status, "RssFile:"), Field(status, "RssShmem:"),
+                    GC.GetTotalMemory(false) / 1048576.0, Field(status, "Threads:") * 1024, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0);
+                lock (_gate) if (sample.Item1 > _peak.Rss) _peak = sample;
+            }
+
+            public string AtPeak()
+            {
+                lock (_gate)
+                    return $"at the highest RSS sampled (every 100 ms): {_peak.Rss:N0} MB = {_peak.Anon:N0} MB anonymous (the managed heap then: " +
+                           $"{_peak.Managed:N0} MB allocated, live or not yet collected; {_peak.Committed:N0} MB committed at the last collection; {_peak.Threads:N0} threads) + " +
+                           $"{_peak.File:N0} MB file-backed + {_peak.Shmem:N0} MB shared (W^X)";
+            }
+
+            public void Dispose() => _timer.Dispose();
         }
 
         private static double PeakMegabytes() =>
