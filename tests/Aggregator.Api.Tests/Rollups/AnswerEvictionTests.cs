@@ -32,8 +32,8 @@ public sealed class AnswerEvictionTests
             Answers = new FigureAnswers(Generations, Options.Create(new AnswerCacheOptions()), SeedReport.Catalog);
         }
 
-        /// <summary>Keeps one answer of <paramref name="tenant"/> made of <paramref name="years"/> (null: every year) and says its key.</summary>
-        public async Task<FigureRead> KeepAsync(Guid tenant, int[]? years, string path)
+        /// <summary>A viewer's read of <paramref name="tenant"/>'s figures of <paramref name="years"/> (null: every year), begun.</summary>
+        public (HttpContext Http, FigureRead Read) Begin(Guid tenant, int[]? years, string path)
         {
             var http = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
             http.Request.Path = path;
@@ -41,8 +41,21 @@ public sealed class AnswerEvictionTests
             access.Grant(new Caller("key", KeyRoles.Viewer, tenant, "t", null, null), new ResolvedTenant(tenant, "Asia/Shanghai"));
             var read = Answers.Begin(http, access, years);
             Assert.NotNull(read.Key);
+            return (http, read);
+        }
+
+        /// <summary>The read answered and kept.</summary>
+        public async Task<FigureRead> SendAsync(HttpContext http, FigureRead read)
+        {
             await Answers.SendBytesAsync(http, read, "{}"u8.ToArray(), FigureAnswers.JsonContentType);
             return read;
+        }
+
+        /// <summary>Keeps one answer of <paramref name="tenant"/> made of <paramref name="years"/> and says its key.</summary>
+        public Task<FigureRead> KeepAsync(Guid tenant, int[]? years, string path)
+        {
+            var (http, read) = Begin(tenant, years, path);
+            return SendAsync(http, read);
         }
 
         public bool Holds(FigureRead read) => Answers.Holds(read);
@@ -97,14 +110,10 @@ public sealed class AnswerEvictionTests
     public async Task Should_not_keep_an_answer_whose_generations_moved_while_it_was_read()
     {
         using var replica = new Replica();
-        var http = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
-        http.Request.Path = "/a";
-        var access = new RequestAccess();
-        access.Grant(new Caller("key", KeyRoles.Viewer, Tenant, "t", null, null), new ResolvedTenant(Tenant, "Asia/Shanghai"));
-        var read = replica.Answers.Begin(http, access, [2017]);
+        var (http, read) = replica.Begin(Tenant, [2017], "/a");
 
         replica.Generations.Stored(Tenant, 2017, figures: 30); // the job stored new figures during the read
-        await replica.Answers.SendBytesAsync(http, read, "{}"u8.ToArray(), FigureAnswers.JsonContentType);
+        await replica.SendAsync(http, read);
 
         Assert.False(replica.Holds(read));
     }
