@@ -94,14 +94,21 @@ public static class FaultyDatabase
         return connection;
     }
 
-    /// <summary>Polls until a session of the application waits for a lock in a statement naming <paramref name="table"/>.</summary>
+    /// <summary>
+    /// Polls until a session of the application waits for a lock on <paramref name="table"/>: the table's own lock, or a row
+    /// of it (the waiter holds the row's tuple lock and waits for the holder's transaction). Found in pg_locks, not only in
+    /// the statement's text, which pg_stat_activity cuts at 1 kB (the rollup job's statements name their table further on).
+    /// </summary>
     public static async Task WaitForAWriterOfAsync(EmbeddedPostgres postgres, string table)
     {
         await using var connection = new NpgsqlConnection(postgres.SuperuserConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM pg_stat_activity
-            WHERE usename = $1 AND wait_event_type = 'Lock' AND query LIKE '%' || $2 || '%'
+            SELECT count(*) FROM pg_stat_activity a
+            WHERE a.usename = $1 AND a.wait_event_type = 'Lock'
+              AND (a.query LIKE '%' || $2 || '%'
+                   OR EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = to_regclass($2)
+                                                          AND (NOT l.granted OR l.locktype = 'tuple')))
             """, connection)
         {
             Parameters = { new() { Value = EmbeddedPostgres.AppRole }, new() { Value = table } },
