@@ -34,8 +34,17 @@ public sealed class FigureGenerations
     private readonly Dictionary<(Guid Tenant, int Year), long> _expected = [];
     // Signalled when a year's (or any year of a tenant's) generations move: an answer kept under the old ones can never be
     // met again (its key holds them), so the answer cache drops it then instead of when its sliding expiry runs out.
-    private readonly Dictionary<(Guid Tenant, int Year), CancellationTokenSource> _yearMoves = [];
-    private readonly Dictionary<Guid, CancellationTokenSource> _tenantMoves = [];
+    private readonly Dictionary<(Guid Tenant, int Year), Moves> _yearMoves = [];
+    private readonly Dictionary<Guid, Moves> _tenantMoves = [];
+
+    /// <summary>One signal of moves and the token handed to every read until it fires (one object for all of them).</summary>
+    private sealed class Moves
+    {
+        public CancellationTokenSource Source { get; } = new();
+        public CancellationChangeToken Token { get; }
+
+        public Moves() => Token = new CancellationChangeToken(Source.Token);
+    }
     private volatile bool _loaded;
     private long _updates;
     private long _reads;
@@ -113,18 +122,18 @@ public sealed class FigureGenerations
             return new CompositeChangeToken(years.Select(year => (IChangeToken)Token(_yearMoves, (tenantId, year))).ToList());
         }
 
-        static CancellationChangeToken Token<TKey>(Dictionary<TKey, CancellationTokenSource> sources, TKey key) where TKey : notnull
+        static CancellationChangeToken Token<TKey>(Dictionary<TKey, Moves> signals, TKey key) where TKey : notnull
         {
-            if (!sources.TryGetValue(key, out var source)) sources[key] = source = new CancellationTokenSource();
-            return new CancellationChangeToken(source.Token);
+            if (!signals.TryGetValue(key, out var moves)) signals[key] = moves = new Moves();
+            return moves.Token;
         }
     }
 
     /// <summary>Under the lock: takes the sources to signal for a year whose generations moved (signalled after the lock).</summary>
     private void Moved(Guid tenantId, int year, List<CancellationTokenSource> moved)
     {
-        if (_yearMoves.Remove((tenantId, year), out var source)) moved.Add(source);
-        if (_tenantMoves.Remove(tenantId, out var tenant)) moved.Add(tenant);
+        if (_yearMoves.Remove((tenantId, year), out var ofYear)) moved.Add(ofYear.Source);
+        if (_tenantMoves.Remove(tenantId, out var ofTenant)) moved.Add(ofTenant.Source);
     }
 
     private static void Signal(List<CancellationTokenSource> moved)
@@ -227,8 +236,8 @@ public sealed class FigureGenerations
                     Moved(tenantId, year, moved);
             }
             foreach (var tenantId in _tenantMoves.Keys.ToList())
-                if (!SameYears(_tenants.GetValueOrDefault(tenantId), tenants.GetValueOrDefault(tenantId)) && _tenantMoves.Remove(tenantId, out var source))
-                    moved.Add(source);
+                if (!SameYears(_tenants.GetValueOrDefault(tenantId), tenants.GetValueOrDefault(tenantId)) && _tenantMoves.Remove(tenantId, out var ofTenant))
+                    moved.Add(ofTenant.Source);
             _tenants = tenants;
             foreach (var (key, since) in _expected.ToList())
                 if (since < readSince) _expected.Remove(key);

@@ -16,11 +16,13 @@ namespace Aggregator.Data.Resilience;
 public sealed class DatabaseRetry
 {
     private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger<DatabaseRetry> _logger;
     private long _retries;
 
     public DatabaseRetry(IOptions<DatabaseRetryOptions> options, NpgsqlDataSource dataSource, ILogger<DatabaseRetry> logger)
     {
         var settings = options.Value;
+        _logger = logger;
         RetryAfter = settings.RetryAfter;
         if (settings.RetryAttempts == 0)
         {
@@ -62,6 +64,25 @@ public sealed class DatabaseRetry
     /// <summary>Runs <paramref name="work"/>, and again after a transient fault; for units that are safe to repeat whole.</summary>
     public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
         _pipeline.ExecuteAsync(static async (work, ct) => await work(ct), work, ct);
+
+    /// <summary>
+    /// Runs <paramref name="followUp"/> of a committed write (queuing its rollup, say): again after a transient fault, and
+    /// if it still fails, logged and counted (<c>aggregator.follow_ups.failed</c>), never thrown. The write stands and its
+    /// answer says so; the recurring sweep catches up on whatever the follow-up did not do. Not cancelled with a request.
+    /// </summary>
+    public async Task RunFollowUpAsync(string followUp, Func<CancellationToken, Task> work)
+    {
+        try
+        {
+            await ExecuteAsync(work, CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            Telemetry.AggregatorTelemetry.FollowUpsFailed.Add(1);
+            _logger.LogError(error, "Follow-up {FollowUp} failed after its write was committed; the write stands and the sweep catches up",
+                followUp);
+        }
+    }
 
     private static string Describe(Exception fault) => fault is PostgresException postgres
         ? $"{postgres.SqlState} {postgres.MessageText}"

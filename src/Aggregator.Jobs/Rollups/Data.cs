@@ -170,11 +170,12 @@ internal static class Data
             JOIN ancestry x ON x.unit = p.holder
             GROUP BY x.ancestor, p.indicator
         ),
-        {Merge("rollup_values", "r.tenant_id = @tenantId AND r.year = @year", "@tenantId, @year", RollupColumns)}
+        {Merge("rollup_values", "r.tenant_id = @tenantId AND r.year = @year", "tenant_id, year", "@tenantId, @year", RollupColumns)}
         """;
 
     /// <summary>
-    /// The CTEs that make the stored rows of <paramref name="table"/> that <paramref name="scope"/> selects (alias r) those of
+    /// The CTEs that make the stored rows of <paramref name="table"/> that <paramref name="scope"/> selects (alias r; a new row
+    /// takes <paramref name="scopeValues"/> in <paramref name="scopeColumns"/>) those of
     /// the CTE fresh (org_unit_id, indicator and the sources of <paramref name="columns"/>), and the count of rows written;
     /// <paramref name="ownRows"/> narrows the stored rows to those the statement stores (a comparison stored in parts).
     /// Only what differs is written: a row whose figures changed (compared as written, so 12.50 replaces 12.5), a row new
@@ -186,7 +187,7 @@ internal static class Data
     /// nested loop over a CTE it misjudges (a year stored for the first time is estimated at one row) would compare every
     /// row with every other.
     /// </summary>
-    private static string Merge(string table, string scope, string scopeValues, (string Column, string Fresh)[] columns, string ownRows = "") => $"""
+    private static string Merge(string table, string scope, string scopeColumns, string scopeValues, (string Column, string Fresh)[] columns, string ownRows = "") => $"""
         stored AS (
             SELECT r.ctid AS row_id, r.org_unit_id, r.indicator, ROW({string.Join(", ", columns.Select(c => $"r.{c.Column}"))})::text AS figures
             FROM {table} r WHERE {scope} {ownRows}
@@ -206,7 +207,7 @@ internal static class Data
             RETURNING 1
         ),
         added AS (
-            INSERT INTO {table} (tenant_id, year, {(table == "comparison_values" ? "base_year, " : "")}org_unit_id, indicator, {string.Join(", ", columns.Select(c => c.Column))})
+            INSERT INTO {table} ({scopeColumns}, org_unit_id, indicator, {string.Join(", ", columns.Select(c => c.Column))})
             SELECT {scopeValues}, d.org_unit_id, d.indicator, {string.Join(", ", columns.Select(c => $"d.{c.Fresh}"))}
             FROM diff d WHERE d.change = 'added'
             RETURNING 1
@@ -222,7 +223,8 @@ internal static class Data
     /// <summary>The stored comparison rows of one statement's keys: those of the plan it is given.</summary>
     private static string StoredComparison(string sums) => $"""
         fresh AS MATERIALIZED (SELECT t.org_unit_id, t.key AS indicator, {ComparisonFigures.Figures} FROM {sums} t),
-        {Merge("comparison_values", "r.tenant_id = @TenantId AND r.year = @Year AND r.base_year = @BaseYear", "@TenantId, @Year, @BaseYear",
+        {Merge("comparison_values", "r.tenant_id = @TenantId AND r.year = @Year AND r.base_year = @BaseYear", "tenant_id, year, base_year",
+            "@TenantId, @Year, @BaseYear",
             ComparisonColumns, ownRows: "AND (@OnlyKeys::text[] IS NULL OR r.indicator = ANY(@OnlyKeys))")}
         """;
 
@@ -269,11 +271,10 @@ internal static class Data
     /// </summary>
     public static Task ClearComparisonAsync(DbSession db, ComparisonPlan plan, bool byParts)
     {
-        const string sql = """
-            DELETE FROM comparison_state WHERE tenant_id = @TenantId AND year = @Year AND base_year = @BaseYear;
-            DELETE FROM comparison_values WHERE tenant_id = @TenantId AND year = @Year AND base_year = @BaseYear AND @byParts AND indicator <> ALL(@LaterKeys);
-            """;
-        return db.ExecuteAsync(sql, new { plan.TenantId, plan.Year, plan.BaseYear, plan.LaterKeys, byParts });
+        var sql = "DELETE FROM comparison_state WHERE tenant_id = @TenantId AND year = @Year AND base_year = @BaseYear";
+        if (byParts)
+            sql += ";\nDELETE FROM comparison_values WHERE tenant_id = @TenantId AND year = @Year AND base_year = @BaseYear AND indicator <> ALL(@LaterKeys)";
+        return db.ExecuteAsync(sql, new { plan.TenantId, plan.Year, plan.BaseYear, plan.LaterKeys });
     }
 
     /// <summary>

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Aggregator.Data;
 using Aggregator.Data.Resilience;
-using Aggregator.Data.Telemetry;
 using Hangfire;
 using Hangfire.States;
-using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Jobs.Rollups;
 
@@ -29,7 +27,7 @@ namespace Aggregator.Jobs.Rollups;
 /// commit is still followed by a claim that starts after it, which is all the queued job needs.
 /// </para>
 /// </summary>
-public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs, DatabaseRetry retry, ILogger<RollupTrigger> logger)
+public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs, DatabaseRetry retry)
     : IFiguresObserver
 {
     public const string Queue = "rollups";
@@ -54,24 +52,13 @@ public sealed class RollupTrigger(TenantDb tenantDb, IBackgroundJobClient jobs, 
     }
 
     /// <summary>
-    /// Claims until no commit asked for another claim meanwhile. A claim that still fails after its retries is logged and
-    /// counted as a failed follow-up; the recurring sweep queues the year's rollup then.
+    /// Claims until no commit asked for another claim meanwhile, each a guarded follow-up (<see cref="DatabaseRetry.RunFollowUpAsync"/>):
+    /// one that still fails after its retries is logged and counted, and the recurring sweep queues the year's rollup then.
     /// </summary>
     private async Task ClaimWhileAskedAsync(Guid tenantId, int year, Claims claims)
     {
-        do
-        {
-            try
-            {
-                await retry.ExecuteAsync(ct => EnsureQueuedAsync(tenantId, year, ct), CancellationToken.None);
-            }
-            catch (Exception error)
-            {
-                AggregatorTelemetry.FollowUpsFailed.Add(1);
-                logger.LogError(error, "Queuing the rollup of {Tenant}/{Year} failed after its write was committed; the sweep catches up",
-                    tenantId, year);
-            }
-        } while (claims.AskedAgain());
+        do await retry.RunFollowUpAsync($"queuing the rollup of {tenantId}/{year}", ct => EnsureQueuedAsync(tenantId, year, ct));
+        while (claims.AskedAgain());
     }
 
     /// <summary>One tenant-year's claims in this process: whether they run, and whether a commit asked for one more meanwhile.</summary>

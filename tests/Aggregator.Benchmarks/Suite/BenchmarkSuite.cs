@@ -733,11 +733,10 @@ internal static class BenchmarkSuite
 
             private void Sample()
             {
-                double Field(string[] lines, string name) => lines.Where(l => l.StartsWith(name, StringComparison.Ordinal))
-                    .Select(l => long.Parse(l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).FirstOrDefault();
                 var status = File.ReadAllLines("/proc/self/status");
-                var sample = (Field(status, "VmRSS:"), Field(status, "RssAnon:"), Field(status, "RssFile:"), Field(status, "RssShmem:"),
-                    GC.GetTotalMemory(false) / 1048576.0, Field(status, "Threads:") * 1024, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0);
+                double Megabytes(string field) => StatusNumber(status, field) / 1024.0;
+                var sample = (Megabytes("VmRSS:"), Megabytes("RssAnon:"), Megabytes("RssFile:"), Megabytes("RssShmem:"),
+                    GC.GetTotalMemory(false) / 1048576.0, (double)StatusNumber(status, "Threads:"), GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0);
                 lock (_gate) if (sample.Item1 > _peak.Rss) _peak = sample;
             }
 
@@ -752,10 +751,15 @@ internal static class BenchmarkSuite
             public void Dispose() => _timer.Dispose();
         }
 
+        /// <summary>The number of one field of /proc/self/status (kB for the memory fields), 0 where the field is missing.</summary>
+        private static long StatusNumber(IEnumerable<string> status, string field) =>
+            status.Where(line => line.StartsWith(field, StringComparison.Ordinal))
+                .Select(line => long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1])).FirstOrDefault();
+
         private static double PeakMegabytes() =>
-            File.ReadLines("/proc/self/status").Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0)
-                .DefaultIfEmpty(Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0).First();
+            File.Exists("/proc/self/status")
+                ? StatusNumber(File.ReadLines("/proc/self/status"), "VmHWM:") / 1024.0
+                : Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
 
         /// <summary>The throwaway cluster's superuser (its password is in the data folder's credentials.json): COPY FROM needs it under forced RLS.</summary>
         private static string SuperuserConnectionString(LoadApi load)

@@ -1,17 +1,16 @@
 using Aggregator.Data;
 using Aggregator.Data.Resilience;
-using Aggregator.Data.Telemetry;
 
 namespace Aggregator.Api.Features.Shared;
 
 /// <summary>
 /// What every write that changes figures does beside its rows: inside its transaction, the observers mark the years
 /// changing (<see cref="MarkChangingAsync"/>); after its COMMIT, the one guarded path for what follows (queuing the
-/// rollup: <see cref="FiguresChangedAsync"/>). A follow-up is retried after a transient fault, and one that still fails
-/// is logged and counted (<c>aggregator.follow_ups.failed</c>), never thrown: the write is committed, its answer says
-/// so, and the recurring sweep recomputes whatever is still dirty.
+/// rollup: <see cref="FiguresChangedAsync"/>), each run by <see cref="DatabaseRetry.RunFollowUpAsync"/>: retried after a
+/// transient fault, and if it still fails logged and counted, never thrown: the write is committed, its answer says so,
+/// and the recurring sweep recomputes whatever is still dirty.
 /// </summary>
-public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseRetry retry, ILogger<FollowUps> logger,
+public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseRetry retry,
     Generations.FigureGenerations generations, Aggregator.Jobs.FigureAnnouncer announcer)
 {
     /// <summary>Inside the write's transaction: the years' figures are changing.</summary>
@@ -27,7 +26,7 @@ public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseR
     {
         foreach (var year in years.Distinct())
             foreach (var observer in observers)
-                await RunAsync($"{observer.GetType().Name} {year}", ct => observer.OnFiguresChangedAsync(tenantId, year, ct));
+                await retry.RunFollowUpAsync($"{observer.GetType().Name} {year}", ct => observer.OnFiguresChangedAsync(tenantId, year, ct));
     }
 
     /// <summary>
@@ -41,24 +40,6 @@ public sealed class FollowUps(IEnumerable<IFiguresObserver> observers, DatabaseR
         {
             generations.Expect(tenantId, year, System.Diagnostics.Stopwatch.GetTimestamp());
             announcer.Announce(tenantId, year);
-        }
-    }
-
-    /// <summary>
-    /// Runs one follow-up of a committed write: retried after a transient fault, and logged and counted if it still fails.
-    /// Not cancelled with the request: the write is stored whatever the client does now.
-    /// </summary>
-    public async Task RunAsync(string followUp, Func<CancellationToken, Task> work)
-    {
-        try
-        {
-            await retry.ExecuteAsync(work, CancellationToken.None);
-        }
-        catch (Exception error)
-        {
-            AggregatorTelemetry.FollowUpsFailed.Add(1);
-            logger.LogError(error, "Follow-up {FollowUp} failed after its write was committed; the write stands and the sweep catches up",
-                followUp);
         }
     }
 }
