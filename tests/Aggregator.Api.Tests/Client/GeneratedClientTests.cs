@@ -131,11 +131,11 @@ public sealed class GeneratedClientTests(ApiFixture api)
         Assert.Equal(refused.Result.Detail, refused.Problem!.Detail);
     }
 
-    /// <summary>The test host's HttpClient, set up as a program outside would set up its own.</summary>
+    /// <summary>A client of the client library's own making (it takes gzip), pointed at the test host as a program outside would.</summary>
     private HttpClient Http(string apiKey)
     {
-        var http = api.Factory.CreateClient();
-        return AggregatorHttp.Configure(http, http.BaseAddress!, apiKey);
+        using var host = api.Factory.CreateClient();
+        return AggregatorHttp.Create(host.BaseAddress!, apiKey);
     }
 
     /// <summary>The Taoranting sub-district's 2017 figures (the seed report) as the generated request type.</summary>

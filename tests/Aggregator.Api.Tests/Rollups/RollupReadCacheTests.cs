@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -24,10 +25,11 @@ public sealed class RollupReadCacheTests(ApiFixture api)
 
     private static string RollupPath(string tenant, string org) => $"/api/v1/tenants/{tenant}/org-units/{org}/rollups/{Year}";
 
-    private async Task<HttpResponseMessage> ReadAsync(string key, string tenant, string org, string? ifNoneMatch = null)
+    private async Task<HttpResponseMessage> ReadAsync(string key, string tenant, string org, string? ifNoneMatch = null, string? acceptEncoding = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, RollupPath(tenant, org));
         if (ifNoneMatch is not null) request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        if (acceptEncoding is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
         return await api.Client(key).SendAsync(request);
     }
 
@@ -170,5 +172,67 @@ public sealed class RollupReadCacheTests(ApiFixture api)
         await (await ReadAsync(other.Keys["viewer@root"], district.Tenant, district.SubDistrictB)).ShouldBeProblem(HttpStatusCode.NotFound);
         await (await ReadAsync(other.Keys["viewer@root"], district.Tenant, district.SubDistrictB, etagOfB)).ShouldBeProblem(HttpStatusCode.NotFound);
         await (await ReadAsync(other.Keys["viewer@root"], other.Tenant, district.SubDistrictB, etagOfB)).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Should_send_the_kept_answer_as_gzip_to_a_client_that_takes_it_and_unpacked_to_one_that_does_not()
+    {
+        var (district, _, _) = await DistrictWithFiguresAsync();
+        var viewer = district.Keys["viewer@root"];
+
+        // Read from the database first, by a client without Accept-Encoding: the answer as it is.
+        var first = await ReadAsync(viewer, district.Tenant, district.Tenant);
+        await first.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Empty(first.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", first.Headers.Vary);
+        var plain = await first.Content.ReadAsByteArrayAsync();
+        Assert.True(plain.Length >= 1024, $"the rollup is {plain.Length} bytes: too small to be kept compressed, the test shows nothing");
+        Assert.Equal(plain.Length, first.Content.Headers.ContentLength);
+        var tag = first.Headers.ETag!.ToString();
+        var gzipTag = tag.Insert(tag.Length - 1, "-gzip");
+
+        // From memory, to a browser: the kept gzip bytes, under a tag of their own, which revalidates.
+        var packed = await ReadAsync(viewer, district.Tenant, district.Tenant, acceptEncoding: "gzip, deflate, br, zstd");
+        await packed.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Equal(["gzip"], packed.Content.Headers.ContentEncoding);
+        Assert.Equal(gzipTag, packed.Headers.ETag!.ToString());
+        Assert.Contains("Accept-Encoding", packed.Headers.Vary);
+        var gzipBytes = await packed.Content.ReadAsByteArrayAsync();
+        Assert.Equal(gzipBytes.Length, packed.Content.Headers.ContentLength);
+        Assert.True(gzipBytes.Length < plain.Length / 2, $"{gzipBytes.Length} gzip bytes for {plain.Length}");
+        Assert.Equal(plain, Gunzip(gzipBytes));
+        await (await ReadAsync(viewer, district.Tenant, district.Tenant, gzipTag, "gzip")).ShouldHaveStatus(HttpStatusCode.NotModified);
+
+        // From memory, to clients that do not take gzip: unpacked, under the plain tag; the gzip tag is another representation.
+        foreach (var acceptEncoding in new string?[] { null, "identity", "br", "gzip;q=0, br", "*, gzip;q=0" })
+        {
+            var unpacked = await ReadAsync(viewer, district.Tenant, district.Tenant, gzipTag, acceptEncoding);
+            await unpacked.ShouldHaveStatus(HttpStatusCode.OK);
+            Assert.Empty(unpacked.Content.Headers.ContentEncoding);
+            Assert.Equal(tag, unpacked.Headers.ETag!.ToString());
+            Assert.Equal(plain.Length, unpacked.Content.Headers.ContentLength);
+            Assert.Equal(plain, await unpacked.Content.ReadAsByteArrayAsync());
+        }
+        // "*" takes gzip; the plain tag does not revalidate the gzip bytes.
+        var any = await ReadAsync(viewer, district.Tenant, district.Tenant, tag, "*");
+        await any.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Equal(plain, Gunzip(await any.Content.ReadAsByteArrayAsync()));
+
+        // The first read of an answer (another role's), by a client that takes gzip: the bytes that are kept.
+        var reviewer = district.Keys["reviewer@root"];
+        var firstPacked = await ReadAsync(reviewer, district.Tenant, district.Tenant, acceptEncoding: "gzip");
+        await firstPacked.ShouldHaveStatus(HttpStatusCode.OK);
+        Assert.Equal(["gzip"], firstPacked.Content.Headers.ContentEncoding);
+        var read = Gunzip(await firstPacked.Content.ReadAsByteArrayAsync());
+        Assert.Equal(3m, Value(JsonDocument.Parse(read).RootElement, "3.1"));
+        var fromMemory = await ReadAsync(reviewer, district.Tenant, district.Tenant);
+        Assert.Equal(read, await fromMemory.Content.ReadAsByteArrayAsync());
+    }
+
+    private static byte[] Gunzip(byte[] packed)
+    {
+        using var unpacked = new MemoryStream();
+        using (var gzip = new GZipStream(new MemoryStream(packed), CompressionMode.Decompress)) gzip.CopyTo(unpacked);
+        return unpacked.ToArray();
     }
 }

@@ -236,7 +236,8 @@ internal static class BenchmarkSuite
             using var first = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "X-Api-Key", _viewerKey } } };
             using var answer = await client.SendAsync(first);
             var cells = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("values").EnumerateObject().Count();
-            Setup.Add($"Read: the root's rollup of {RecomputeYear} holds {cells} cells ({(await answer.Content.ReadAsByteArrayAsync()).Length:N0} bytes)");
+            Setup.Add($"Read: the root's rollup of {RecomputeYear} holds {cells} cells ({(await answer.Content.ReadAsByteArrayAsync()).Length:N0} bytes; " +
+                      $"{await GzipBytesAsync(client, path):N0} bytes to a client that takes gzip, as kept in memory)");
             if (answer.Headers.ETag is not { } etag)
             {
                 _results.Add(new ScenarioResult("read with `If-None-Match`", "no ETag: not applicable", "`/health/live`", null, "≥ 0.5 ×", null,
@@ -320,7 +321,7 @@ internal static class BenchmarkSuite
             var warm = await ReadTableAsync();
             var cells = (long)warm.Rows * codes.Count;
             Setup.Add($"Table: the root's table of {RecomputeYear} ({template.Code}), {codes.Count} indicators ({string.Join(", ", codes)}) × {warm.Rows:N0} leaf rows = " +
-                      $"{cells:N0} cells ({warm.Bytes:N0} bytes)");
+                      $"{cells:N0} cells ({warm.Bytes:N0} bytes; {await GzipBytesAsync(client, path):N0} bytes to a client that takes gzip, as kept in memory)");
             var gate = $"{cells:N0} cells {(cells > ExpensiveReads.TableCells ? ">" : "≤")} ExpensiveReads.TableCells ({ExpensiveReads.TableCells:N0})" +
                        (cells > ExpensiveReads.TableCells
                            ? ": an expensive read, but only when read from the database; an answer from memory is sent before the gate. " +
@@ -336,8 +337,13 @@ internal static class BenchmarkSuite
                 var live = await wrk.RunAsync(_url + "/health/live", 32, options.Read, "", _work);
                 var ratio = read.PerSecond / live.PerSecond;
                 _results.Add(new ScenarioResult($"table read: `GET …/table/{{year}}?level=leaves`, {codes.Count} indicators × {warm.Rows:N0} units, c=32", Http(read),
-                    $"`/health/live`: {Http(live)}", ratio, "≥ 0.1 ×", ratio >= 0.1, $"answers from memory (the figures unchanged since the first read); {gate}")
+                    $"`/health/live`: {Http(live)}", ratio, "≥ 0.1 ×", ratio >= 0.1,
+                    $"answers from memory (the figures unchanged since the first read), unpacked from the gzip kept there, as wrk sends no Accept-Encoding; {gate}")
                     { Numbers = new(Numbers(read)) { ["rows"] = warm.Rows, ["cells"] = cells } });
+                var asBrowser = await wrk.RunAsync(_url + path, 32, options.Read, headers + "wrk.headers[\"Accept-Encoding\"] = \"gzip, deflate, br, zstd\"\n", _work);
+                _results.Add(new ScenarioResult("as a browser: the same table read, taking gzip", Http(asBrowser), $"`/health/live`: {Http(live)}",
+                    asBrowser.PerSecond / live.PerSecond, "—", null, "the same reads with Accept-Encoding: gzip, deflate, br, zstd: the gzip bytes kept in memory, sent as they are")
+                    { Numbers = Numbers(asBrowser) });
             }
 
             // Cold: each time a community's report is replaced (every cell 0, so that it differs from the generated one and
@@ -415,9 +421,10 @@ internal static class BenchmarkSuite
             before = await CountAsync("SELECT count(*) FROM report_versions WHERE tenant_id = $1 AND version > 1", tenant.Id);
             ResetPeak();
             using var sampler = new MemorySampler();
+            var collector = CollectorCounts.Now();
             var api = await wrk.RunAsync(_url + "/", 16, options.Ingest, Tagged(script), _work);
             var peak = PeakMegabytes();
-            var composition = $"{MemoryComposition()}; {sampler.AtPeak()}";
+            var composition = $"{MemoryComposition()}; {sampler.AtPeak()}; {CollectorCounts.Now().Since(collector, api.Requests)}";
             var written = await CountAsync("SELECT count(*) FROM report_versions WHERE tenant_id = $1 AND version > 1", tenant.Id) - before;
 
             var bare = new BareNpgsqlRun(load.Postgres.AppConnectionString, tenant.Code, tenant.Reporters.Select(unit => unit.Code).ToList(), SeedReport.Values.ToDictionary());
@@ -677,6 +684,15 @@ internal static class BenchmarkSuite
         private static Dictionary<string, double> Numbers(WrkResult result) =>
             new() { ["requests"] = result.Requests, ["non2xx"] = result.Non2xx, ["socketErrors"] = result.SocketErrors };
 
+        /// <summary>The size of an answer to a client that takes gzip (what the answer cache keeps of it).</summary>
+        private async Task<long> GzipBytesAsync(HttpClient client, string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "X-Api-Key", _viewerKey }, { "Accept-Encoding", "gzip" } } };
+            using var answer = await client.SendAsync(request);
+            answer.EnsureSuccessStatusCode();
+            return (await answer.Content.ReadAsByteArrayAsync()).Length;
+        }
+
         private async Task<long> CountAsync(string sql, params object[] parameters)
         {
             await using var command = Superuser.CreateCommand(sql);
@@ -727,7 +743,9 @@ internal static class BenchmarkSuite
         {
             private readonly Timer _timer;
             private readonly Lock _gate = new();
-            private (double Rss, double Anon, double File, double Shmem, double Managed, double Threads, double Committed) _peak;
+            private readonly Stopwatch _since = Stopwatch.StartNew();
+            private (double Rss, double Anon, double File, double Shmem, double Managed, double Threads, double Committed, double At) _peak;
+            private double _first = double.NaN;
 
             public MemorySampler() => _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
 
@@ -736,19 +754,38 @@ internal static class BenchmarkSuite
                 var status = File.ReadAllLines("/proc/self/status");
                 double Megabytes(string field) => StatusNumber(status, field) / 1024.0;
                 var sample = (Megabytes("VmRSS:"), Megabytes("RssAnon:"), Megabytes("RssFile:"), Megabytes("RssShmem:"),
-                    GC.GetTotalMemory(false) / 1048576.0, (double)StatusNumber(status, "Threads:"), GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0);
-                lock (_gate) if (sample.Item1 > _peak.Rss) _peak = sample;
+                    GC.GetTotalMemory(false) / 1048576.0, (double)StatusNumber(status, "Threads:"), GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0,
+                    _since.Elapsed.TotalSeconds);
+                lock (_gate)
+                {
+                    if (double.IsNaN(_first)) _first = sample.Item1;
+                    if (sample.Item1 > _peak.Rss) _peak = sample;
+                }
             }
 
             public string AtPeak()
             {
                 lock (_gate)
-                    return $"at the highest RSS sampled (every 100 ms): {_peak.Rss:N0} MB = {_peak.Anon:N0} MB anonymous (the managed heap then: " +
+                    return $"at the highest RSS sampled (every 100 ms, {_peak.At:F1} s into the scenario, which began at {_first:N0} MB): {_peak.Rss:N0} MB = {_peak.Anon:N0} MB anonymous (the managed heap then: " +
                            $"{_peak.Managed:N0} MB allocated, live or not yet collected; {_peak.Committed:N0} MB committed at the last collection; {_peak.Threads:N0} threads) + " +
                            $"{_peak.File:N0} MB file-backed + {_peak.Shmem:N0} MB shared (W^X)";
             }
 
             public void Dispose() => _timer.Dispose();
+        }
+
+        /// <summary>
+        /// What the process allocated and how often the GC collected, from one moment to another: the ingest's memory row
+        /// says how much each request allocated (the API's write path, the rollup jobs it set off, and this driver's little).
+        /// </summary>
+        private sealed record CollectorCounts(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+        {
+            public static CollectorCounts Now() =>
+                new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+            public string Since(CollectorCounts before, long requests) =>
+                $"allocated {(Allocated - before.Allocated) / 1048576.0:N0} MB = {(Allocated - before.Allocated) / 1024.0 / Math.Max(1, requests):N0} kB a request; " +
+                $"{Gen0 - before.Gen0:N0} collections ({Gen1 - before.Gen1:N0} of gen 1 or 2, {Gen2 - before.Gen2:N0} of gen 2), paused {(Paused - before.Paused).TotalMilliseconds:N0} ms";
         }
 
         /// <summary>The number of one field of /proc/self/status (kB for the memory fields), 0 where the field is missing.</summary>
