@@ -189,13 +189,14 @@ public sealed class RollupReadCacheTests(ApiFixture api)
         Assert.True(plain.Length >= 1024, $"the rollup is {plain.Length} bytes: too small to be kept compressed, the test shows nothing");
         Assert.Equal(plain.Length, first.Content.Headers.ContentLength);
         var tag = first.Headers.ETag!.ToString();
-        var gzipTag = tag.Insert(tag.Length - 1, "-gzip");
 
         // From memory, to a browser: the kept gzip bytes, under a tag of their own, which revalidates.
         var packed = await ReadAsync(viewer, district.Tenant, district.Tenant, acceptEncoding: "gzip, deflate, br, zstd");
         await packed.ShouldHaveStatus(HttpStatusCode.OK);
         Assert.Equal(["gzip"], packed.Content.Headers.ContentEncoding);
-        Assert.Equal(gzipTag, packed.Headers.ETag!.ToString());
+        var gzipTag = packed.Headers.ETag!.ToString();
+        Assert.NotEqual(tag, gzipTag);
+        Assert.Matches("^\"z[0-9a-f]{32}\"$", gzipTag);
         Assert.Contains("Accept-Encoding", packed.Headers.Vary);
         var gzipBytes = await packed.Content.ReadAsByteArrayAsync();
         Assert.Equal(gzipBytes.Length, packed.Content.Headers.ContentLength);

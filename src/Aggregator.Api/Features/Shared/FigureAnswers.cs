@@ -32,14 +32,15 @@ public sealed record FigureRead(string? Key, string? ETag, bool AsCsv, IChangeTo
 /// <remarks>
 /// An answer is found in memory only under the key it was stored with after a full read, which ran the scope check
 /// of that caller's scope in the database: a key of another tenant or of a unit below never meets it (the tenant,
-/// the caller's unit and role are in the key). The generations are taken before the read, so what is kept under
+/// the caller's unit and role are in the key). It is kept under the key's digest, its ETag (128 bits of SHA-256, the
+/// same trust a 304 puts in it), not the key's 200-odd characters. The generations are taken before the read, so what is kept under
 /// them is at least that new; a change moves them, and the old answer is never found again: it is dropped from memory
 /// when this replica hears of the change (<see cref="FigureGenerations.MovesOf"/>), not kept until unread for ten minutes.
 /// <para>
-/// JSON and CSV answers are kept gzip-compressed: a rollup's 9 kB of JSON takes about 1.5 kB, so the cache holds several
+/// JSON and CSV answers are kept gzip-compressed: a rollup's 9 kB of JSON takes about 2 kB, so the cache holds several
 /// times the answers in the same memory, and the heap has that much less to carry until the answers it drops are collected.
 /// A client whose Accept-Encoding takes gzip (every browser) gets those bytes as they are, with
-/// <c>Content-Encoding: gzip</c> and an ETag of their own (the tag with <c>-gzip</c>); any other client gets them
+/// <c>Content-Encoding: gzip</c> and an ETag of their own (<c>z</c> and the digest of the key and "gzip"); any other client gets them
 /// decompressed. Both vary by Accept-Encoding.
 /// </para>
 /// </remarks>
@@ -92,13 +93,13 @@ public sealed class FigureAnswers : IDisposable
     }
 
     /// <summary>Whether the answer of <paramref name="read"/> is kept in memory (tests).</summary>
-    internal bool Holds(FigureRead read) => read.Key is not null && _cache.TryGetValue(read.Key, out _);
+    internal bool Holds(FigureRead read) => read.Key is not null && _cache.TryGetValue(read.ETag!, out _);
 
     /// <summary>Answers from memory (304 or 200) when this caller's answer at these generations is kept; false otherwise.</summary>
     public async Task<bool> TryAnswerFromMemoryAsync(HttpContext http, FigureRead read, CancellationToken ct)
     {
-        if (read.Key is null || !_cache.TryGetValue(read.Key, out Entry? entry) || entry is null) return false;
-        await WriteAsync(http, read.ETag!, entry, unpacked: null, ct);
+        if (read.Key is null || !_cache.TryGetValue(read.ETag!, out Entry? entry) || entry is null) return false;
+        await WriteAsync(http, read, read.ETag!, entry, unpacked: null, ct);
         return true;
     }
 
@@ -120,25 +121,25 @@ public sealed class FigureAnswers : IDisposable
         var entry = packed is not null && packed.Length < body.Length
             ? new Entry(packed, Gzipped: true, body.Length, contentType, cacheControl, disposition, variesByAccept)
             : new Entry(body, Gzipped: false, body.Length, contentType, cacheControl, disposition, variesByAccept);
-        if (read.Key is { } key)
+        if (read.Key is not null)
         {
-            var size = entry.Body.Length + key.Length * 2L + 256;
+            var size = entry.Body.Length + read.ETag!.Length * 2L + 256;
             // An answer larger than a quarter of the cache would push out everything else: not kept.
             if (size <= _limit / 4)
             {
                 var options = new MemoryCacheEntryOptions { Size = size, SlidingExpiration = Unread };
                 if (read.Moves is { } moves) options.AddExpirationToken(moves);
-                _cache.Set(key, entry, options);
+                _cache.Set(read.ETag!, entry, options);
             }
         }
-        await WriteAsync(http, etag, entry, unpacked: body, ct);
+        await WriteAsync(http, read, etag, entry, unpacked: body, ct);
     }
 
     /// <summary>
     /// Sends <paramref name="entry"/>: its gzip bytes as they are to a client that takes gzip, else unpacked
     /// (<paramref name="unpacked"/> when the caller still holds the body, else decompressed into the response).
     /// </summary>
-    private static async Task WriteAsync(HttpContext http, string etag, Entry entry, byte[]? unpacked, CancellationToken ct)
+    private static async Task WriteAsync(HttpContext http, FigureRead read, string etag, Entry entry, byte[]? unpacked, CancellationToken ct)
     {
         var response = http.Response;
         response.Headers.CacheControl = entry.CacheControl;
@@ -146,8 +147,9 @@ public sealed class FigureAnswers : IDisposable
         if (entry.VariesByAccept) response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         var asGzip = entry.Gzipped && TakesGzip(http.Request);
         if (entry.Gzipped) response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
-        // Each coding of the answer its own tag (RFC 9110 §8.8.3): the gzip bytes are another representation.
-        if (asGzip) etag = etag.Insert(etag.Length - 1, "-gzip");
+        // Each coding of the answer its own tag (RFC 9110 §8.8.3): the gzip bytes are another representation. Only kept
+        // answers are compressed, so the read has a key.
+        if (asGzip) etag = $"\"z{ETags.Digest(read.Key + "\ngzip")}\"";
         if (ConditionalGet.IsNotModified(http, etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
