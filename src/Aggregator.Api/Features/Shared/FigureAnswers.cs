@@ -116,7 +116,7 @@ public sealed class FigureAnswers : IDisposable
         string cacheControl = CacheControl, string? disposition = null, CancellationToken ct = default)
     {
         var etag = read.ETag ?? $"\"{(contentType == JsonContentType ? "j" : "c")}{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
-        // Compressed only to be kept: an answer that is not kept goes out as it is.
+        // Compressed only where it may be kept (a read with a key): any other answer goes out as it is.
         var packed = read.Key is not null && Compressible(contentType, body) ? Gzip(body) : null;
         var entry = packed is not null && packed.Length < body.Length
             ? new Entry(packed, Gzipped: true, body.Length, contentType, cacheControl, disposition, variesByAccept)
@@ -161,16 +161,20 @@ public sealed class FigureAnswers : IDisposable
         response.ContentType = entry.ContentType;
         if (entry.Disposition is { } disposition) response.Headers.ContentDisposition = disposition;
         if (asGzip) response.Headers.ContentEncoding = "gzip";
-        if (asGzip || !entry.Gzipped || unpacked is not null)
+        if (!entry.Gzipped || asGzip) await WriteBytesAsync(entry.Body);
+        else if (unpacked is not null) await WriteBytesAsync(unpacked);
+        else
         {
-            var body = asGzip || !entry.Gzipped ? entry.Body : unpacked!;
+            response.ContentLength = entry.Length;
+            await using var gzip = new GZipStream(new MemoryStream(entry.Body, writable: false), CompressionMode.Decompress);
+            await gzip.CopyToAsync(response.Body, ct);
+        }
+
+        async Task WriteBytesAsync(byte[] body)
+        {
             response.ContentLength = body.Length;
             await response.Body.WriteAsync(body, ct);
-            return;
         }
-        response.ContentLength = entry.Length;
-        await using var gzip = new GZipStream(new MemoryStream(entry.Body, writable: false), CompressionMode.Decompress);
-        await gzip.CopyToAsync(response.Body, ct);
     }
 
     /// <summary>JSON and CSV of a size worth it; a workbook or a document is a zip already.</summary>
@@ -185,7 +189,7 @@ public sealed class FigureAnswers : IDisposable
     }
 
     /// <summary>Whether Accept-Encoding takes gzip: named with a quality above 0, or <c>*</c> with gzip not refused.</summary>
-    public static bool TakesGzip(HttpRequest request)
+    private static bool TakesGzip(HttpRequest request)
     {
         if (request.Headers.AcceptEncoding.Count == 0
             || !StringWithQualityHeaderValue.TryParseList(request.Headers.AcceptEncoding, out var codings)) return false;
