@@ -15,8 +15,8 @@ using Microsoft.Net.Http.Headers;
 namespace Aggregator.Api.Features.Shared;
 
 /// <summary>
-/// What one figure read is, as far as its answer can tell, taken before the read: the key of its answer in memory
-/// and its ETag. Null key and tag while this replica has not loaded the generations yet (the tag is then the body's digest).
+/// What one figure read is, as far as its answer can tell, taken before the read: the key its answer is made of and
+/// its ETag, the key's digest, under which the answer is kept in memory. Null key and tag while this replica has not loaded the generations yet (the tag is then the body's digest).
 /// <see cref="Moves"/> changes when the generations the key holds move: the answer kept under it is then dropped.
 /// </summary>
 public sealed record FigureRead(string? Key, string? ETag, bool AsCsv, IChangeToken? Moves = null);
@@ -33,15 +33,15 @@ public sealed record FigureRead(string? Key, string? ETag, bool AsCsv, IChangeTo
 /// An answer is found in memory only under the key it was stored with after a full read, which ran the scope check
 /// of that caller's scope in the database: a key of another tenant or of a unit below never meets it (the tenant,
 /// the caller's unit and role are in the key). It is kept under the key's digest, its ETag (128 bits of SHA-256, the
-/// same trust a 304 puts in it), not the key's 200-odd characters. The generations are taken before the read, so what is kept under
-/// them is at least that new; a change moves them, and the old answer is never found again: it is dropped from memory
+/// same trust a 304 puts in it), not the key's 200-odd characters. The generations are taken before the read, so what
+/// is kept under them is at least that new; a change moves them, and the old answer is never found again: it is dropped from memory
 /// when this replica hears of the change (<see cref="FigureGenerations.MovesOf"/>), not kept until unread for ten minutes.
 /// <para>
 /// JSON and CSV answers are kept gzip-compressed: a rollup's 9 kB of JSON takes about 2 kB, so the cache holds several
 /// times the answers in the same memory, and the heap has that much less to carry until the answers it drops are collected.
 /// A client whose Accept-Encoding takes gzip (every browser) gets those bytes as they are, with
-/// <c>Content-Encoding: gzip</c> and an ETag of their own (<c>z</c> and the digest of the key and "gzip"); any other client gets them
-/// decompressed. Both vary by Accept-Encoding.
+/// <c>Content-Encoding: gzip</c> and an ETag of their own (<c>z</c> and the digest of the key and "gzip"); any other
+/// client gets them decompressed. Both vary by Accept-Encoding.
 /// </para>
 /// </remarks>
 public sealed class FigureAnswers : IDisposable
