@@ -11,7 +11,8 @@ namespace Aggregator.Jobs.Rollups;
 /// <summary>
 /// Recomputes the rollups of one (tenant, year), its comparison with the year before and (when its figures changed) the
 /// year after's with it, and makes the stored ones those, writing only what differs, in one transaction under
-/// pg_advisory_xact_lock: reentrant, and a failure midway leaves the previous figures whole. Runs as the app role inside the tenant's row-level-security scope.
+/// pg_advisory_xact_lock: reentrant, and a failure midway leaves the previous figures whole. Runs as the app role
+/// inside the tenant's row-level-security scope.
 /// </summary>
 public sealed class RollupJob(TenantDb tenantDb, TemplateCatalog catalog, ILogger<RollupJob> logger, IOptions<JobsOptions>? options = null)
 {

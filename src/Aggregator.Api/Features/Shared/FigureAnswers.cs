@@ -55,8 +55,14 @@ public sealed class FigureAnswers : IDisposable
     /// <summary>Bodies smaller than this are kept as they are: gzip's header and trailer would take what it saves.</summary>
     private const int CompressedFrom = 1024;
 
-    /// <summary>An answer: its body gzip-compressed when <see cref="Gzipped"/> (then <see cref="Length"/> is its size unpacked).</summary>
-    private sealed record Entry(byte[] Body, bool Gzipped, int Length, string ContentType, string CacheControl, string? Disposition, bool VariesByAccept);
+    /// <summary>
+    /// An answer: its body gzip-compressed when <see cref="GzipETag"/> is set, the tag those bytes go out under (then
+    /// <see cref="Length"/> is the body's size unpacked).
+    /// </summary>
+    private sealed record Entry(byte[] Body, string? GzipETag, int Length, string ContentType, string CacheControl, string? Disposition, bool VariesByAccept)
+    {
+        public bool Gzipped => GzipETag is not null;
+    }
 
     private readonly FigureGenerations _generations;
     private readonly MemoryCache _cache;
@@ -99,7 +105,7 @@ public sealed class FigureAnswers : IDisposable
     public async Task<bool> TryAnswerFromMemoryAsync(HttpContext http, FigureRead read, CancellationToken ct)
     {
         if (read.Key is null || !_cache.TryGetValue(read.ETag!, out Entry? entry) || entry is null) return false;
-        await WriteAsync(http, read, read.ETag!, entry, unpacked: null, ct);
+        await WriteAsync(http, read.ETag!, entry, unpacked: null, ct);
         return true;
     }
 
@@ -118,9 +124,10 @@ public sealed class FigureAnswers : IDisposable
         var etag = read.ETag ?? $"\"{(contentType == JsonContentType ? "j" : "c")}{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
         // Compressed only where it may be kept (a read with a key): any other answer goes out as it is.
         var packed = read.Key is not null && Compressible(contentType, body) ? Gzip(body) : null;
+        // Each coding of the answer its own tag (RFC 9110 §8.8.3): the gzip bytes are another representation.
         var entry = packed is not null && packed.Length < body.Length
-            ? new Entry(packed, Gzipped: true, body.Length, contentType, cacheControl, disposition, variesByAccept)
-            : new Entry(body, Gzipped: false, body.Length, contentType, cacheControl, disposition, variesByAccept);
+            ? new Entry(packed, $"\"z{ETags.Digest(read.Key + "\ngzip")}\"", body.Length, contentType, cacheControl, disposition, variesByAccept)
+            : new Entry(body, GzipETag: null, body.Length, contentType, cacheControl, disposition, variesByAccept);
         if (read.Key is not null)
         {
             var size = entry.Body.Length + read.ETag!.Length * 2L + 256;
@@ -132,14 +139,14 @@ public sealed class FigureAnswers : IDisposable
                 _cache.Set(read.ETag!, entry, options);
             }
         }
-        await WriteAsync(http, read, etag, entry, unpacked: body, ct);
+        await WriteAsync(http, etag, entry, unpacked: body, ct);
     }
 
     /// <summary>
     /// Sends <paramref name="entry"/>: its gzip bytes as they are to a client that takes gzip, else unpacked
     /// (<paramref name="unpacked"/> when the caller still holds the body, else decompressed into the response).
     /// </summary>
-    private static async Task WriteAsync(HttpContext http, FigureRead read, string etag, Entry entry, byte[]? unpacked, CancellationToken ct)
+    private static async Task WriteAsync(HttpContext http, string etag, Entry entry, byte[]? unpacked, CancellationToken ct)
     {
         var response = http.Response;
         response.Headers.CacheControl = entry.CacheControl;
@@ -147,9 +154,7 @@ public sealed class FigureAnswers : IDisposable
         if (entry.VariesByAccept) response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         var asGzip = entry.Gzipped && TakesGzip(http.Request);
         if (entry.Gzipped) response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
-        // Each coding of the answer its own tag (RFC 9110 §8.8.3): the gzip bytes are another representation. Only kept
-        // answers are compressed, so the read has a key.
-        if (asGzip) etag = $"\"z{ETags.Digest(read.Key + "\ngzip")}\"";
+        if (asGzip) etag = entry.GzipETag!;
         if (ConditionalGet.IsNotModified(http, etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
